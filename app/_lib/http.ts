@@ -1,0 +1,125 @@
+/**
+ * The frame of every /api route handler: authenticate, check the role, validate input with zod,
+ * call the library, and turn every failure into one JSON error shape with the right status.
+ *
+ *   export const GET = route({ role: "viewer", query: listQuery }, async ({ query }) => ok(await list(query)));
+ *
+ * Handlers return plain data; they know nothing of status codes except through `HttpError`.
+ */
+import { z } from "zod";
+import { type Principal, type Role, authenticateRequest, hasRole } from "./principal.ts";
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new HttpError(400, message, details);
+export const notFound = (message: string) => new HttpError(404, message);
+export const conflict = (message: string) => new HttpError(409, message);
+
+function zodMessage(where: string, error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${where}${i.path.length ? `.${i.path.join(".")}` : ""}: ${i.message}`)
+    .join("; ");
+}
+
+/** Redis unreachable or timing out: the API answers 503, never 500. */
+export function isRedisDown(err: unknown): boolean {
+  const msg = err instanceof Error ? `${err.name} ${err.message}` : String(err);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|Stream isn't writeable|enableOfflineQueue|MaxRetriesPerRequest|CLUSTERDOWN|LOADING|Reached the max retries|Command timed out|ClusterAllFailedError|Failed to refresh slots cache/i.test(
+    msg,
+  );
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof HttpError) {
+    return Response.json(
+      { error: { status: err.status, message: err.message, details: err.details } },
+      { status: err.status },
+    );
+  }
+  if (isRedisDown(err)) {
+    return Response.json(
+      { error: { status: 503, message: "Redis is unreachable; try again when it is back" } },
+      { status: 503, headers: { "retry-after": "5" } },
+    );
+  }
+  // Library errors with a stable code (not found, invalid input) carry their own status.
+  const code = (err as { code?: string })?.code;
+  if (code === "NOT_FOUND") return errorResponse(notFound((err as Error).message));
+  if (code === "INVALID_INPUT") return errorResponse(badRequest((err as Error).message));
+  if (code === "CONFLICT") return errorResponse(conflict((err as Error).message));
+  console.error("[api] unexpected error:", err instanceof Error ? err.message : String(err));
+  return Response.json({ error: { status: 500, message: "Internal error" } }, { status: 500 });
+}
+
+interface RouteSpec<Q extends z.ZodType, B extends z.ZodType, P extends z.ZodType> {
+  /** The least role allowed; every route states it (the access matrix test reads it). */
+  role: Role;
+  query?: Q;
+  body?: B;
+  params?: P;
+}
+
+interface RouteInput<Q, B, P> {
+  request: Request;
+  principal: Principal;
+  query: Q;
+  body: B;
+  params: P;
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+export function route<
+  Q extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+>(
+  spec: RouteSpec<Q, B, P>,
+  handler: (input: RouteInput<z.infer<Q>, z.infer<B>, z.infer<P>>) => Promise<Response | unknown>,
+) {
+  const wrapped = async (request: Request, context?: RouteContext): Promise<Response> => {
+    try {
+      const principal = await authenticateRequest(request);
+      if (!principal) throw new HttpError(401, "Sign in or send Authorization: Bearer <api token>");
+      if (!hasRole(principal, spec.role)) throw new HttpError(403, `This needs the ${spec.role} role`);
+
+      const url = new URL(request.url);
+      const query = spec.query ? parse(spec.query, Object.fromEntries(url.searchParams), "query") : undefined;
+      const params = spec.params ? parse(spec.params, (await context?.params) ?? {}, "path") : undefined;
+      let body: unknown;
+      if (spec.body) {
+        let raw: unknown;
+        try {
+          const text = await request.text();
+          raw = text ? JSON.parse(text) : {};
+        } catch {
+          throw badRequest("The request body is not valid JSON");
+        }
+        body = parse(spec.body, raw, "body");
+      }
+      const result = await handler({ request, principal, query, body, params } as RouteInput<
+        z.infer<Q>,
+        z.infer<B>,
+        z.infer<P>
+      >);
+      return result instanceof Response ? result : Response.json(result, { headers: { "cache-control": "no-store" } });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+  return Object.assign(wrapped, { role: spec.role });
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(zodMessage(where, result.error), result.error.issues);
+  return result.data;
+}

@@ -1,0 +1,234 @@
+/**
+ * Every setting Requeue reads from the environment, parsed once with zod.
+ *
+ * Names and defaults come from the seed document (DESIGN.md "Defaults"). A bad value stops
+ * start-up with a message that names the variable, the value and what was expected, e.g.
+ * `MAX_RETRY_ATTEMPTS must be an integer >= 0, got "three"`.
+ */
+import { z } from "zod";
+
+type Env = Record<string, string | undefined>;
+
+/** A variable: its default (as the string a user would write) and what it must be. */
+interface VarSpec<T> {
+  default?: string;
+  expected: string;
+  schema: z.ZodType<T>;
+}
+
+const intSchema = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const numSchema = (min: number, max = Number.MAX_VALUE) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?(\d+\.?\d*|\.\d+)$/)
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
+/** A variable with a default: its type has no `undefined`. */
+function d<T>(def: string | number | boolean, v: VarSpec<T>): VarSpec<T> & { default: string } {
+  return { ...v, default: String(def) };
+}
+
+function int(min: number, max?: number): VarSpec<number> {
+  const range = max === undefined ? `>= ${min}` : `between ${min} and ${max}`;
+  return { expected: `an integer ${range}`, schema: intSchema(min, max) };
+}
+
+function num(min: number, max?: number): VarSpec<number> {
+  const range = max === undefined ? `>= ${min}` : `between ${min} and ${max}`;
+  return { expected: `a number ${range}`, schema: numSchema(min, max) };
+}
+
+function bool(): VarSpec<boolean> {
+  return {
+    expected: "true or false",
+    schema: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(["true", "false", "1", "0", "yes", "no"]))
+      .transform((v) => v === "true" || v === "1" || v === "yes"),
+  };
+}
+
+function str(): VarSpec<string> {
+  return { expected: "a string", schema: z.string() };
+}
+
+function url(protocols: string[]): VarSpec<string> {
+  return {
+    expected: `a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
+    schema: z
+      .string()
+      .trim()
+      .refine((v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      }),
+  };
+}
+
+/** "host:port,host:port" → [{host, port}] */
+function hostList(): VarSpec<{ host: string; port: number }[]> {
+  return {
+    expected: 'a comma-separated list of host:port, e.g. "10.0.0.1:26379,10.0.0.2:26379"',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/)
+      .transform((v) =>
+        v.split(",").map((hp) => {
+          const i = hp.lastIndexOf(":");
+          return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
+        }),
+      ),
+  };
+}
+
+function list(): VarSpec<string[]> {
+  return {
+    expected: "a comma-separated list",
+    schema: z.string().transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  };
+}
+
+function enumOf<const T extends readonly [string, ...string[]]>(values: T): VarSpec<T[number]> {
+  return { expected: `one of ${values.join(", ")}`, schema: z.enum(values) };
+}
+
+/** The catalogue: one line per variable. `.env.example` documents each of them. */
+const spec = {
+  // Redis connection
+  REDIS_URL: d("redis://127.0.0.1:6379", url(["redis:", "rediss:"])),
+  REDIS_SENTINELS: hostList(),
+  REDIS_SENTINEL_NAME: d("mymaster", str()),
+  REDIS_CLUSTER_NODES: hostList(),
+  REDIS_KEY_PREFIX: d("rq", {
+    expected: "letters, digits, '-' or '_' (1-32 characters)",
+    schema: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+  }),
+  REDIS_CONNECT_TIMEOUT_MS: d(5000, int(100)),
+  REDIS_TLS_CA_FILE: str(),
+  REDIS_TLS_INSECURE: d(false, bool()),
+  REDIS_EMBEDDED: d(true, bool()),
+
+  // Queue and dead letters (seed defaults)
+  MAX_RETRY_ATTEMPTS: d(3, int(0, 1000)),
+  RETRY_BACKOFF_BASE_SECONDS: d(60, num(0)),
+  RETRY_BACKOFF_MAX_SECONDS: d(3600, num(0)),
+  DLQ_RETENTION_DAYS: d(7, num(0)),
+  DLQ_MAX_ENTRIES: d(0, int(0)),
+  JOB_MAX_PAYLOAD_BYTES: d(512 * 1024, int(1)),
+  JOB_LEASE_SECONDS: d(30, num(1)),
+  JOB_TIMEOUT_SECONDS: d(300, num(0)),
+  COMPLETED_RETENTION_SECONDS: d(3600, num(0)),
+  COMPLETED_MAX_ENTRIES: d(10000, int(0)),
+  ERROR_MESSAGE_MAX_LENGTH: d(2000, int(100)),
+  WORKER_INTERVAL_MS: d(1000, int(50)),
+
+  // Cache (seed defaults)
+  CACHE_ENABLED: d(true, bool()),
+  CACHE_DEFAULT_TTL: d(300, int(1)),
+  CACHE_USER_TTL: d(900, int(1)),
+  CACHE_JOB_STATUS_TTL: d(5, int(1)),
+  CACHE_DOCUMENT_TTL: d(3600, int(1)),
+  CACHE_VECTOR_SEARCH_TTL: d(1800, int(1)),
+  CACHE_GRAPH_TTL: d(600, int(1)),
+  CACHE_TIMEOUT_MS: d(50, int(1)),
+  CACHE_COMPRESS_THRESHOLD_BYTES: d(1024, int(0)),
+  CACHE_SECRET_FIELDS: d(
+    "password,passwd,token,secret,apiKey,api_key,accessToken,refreshToken,privateKey",
+    list(),
+  ),
+
+  // Alert thresholds (seed defaults)
+  ALERT_DLQ_SIZE: d(50, int(0)),
+  ALERT_RETRY_SUCCESS_RATE: d(0.9, num(0, 1)),
+  ALERT_AVG_RETRIES: d(2, num(0)),
+  ALERT_DLQ_OLDEST_HOURS: d(24, num(0)),
+  ALERT_CACHE_HIT_RATE: d(0.7, num(0, 1)),
+  ALERT_REDIS_MEMORY: d(0.8, num(0, 1)),
+  ALERT_EVICTION_RATE: d(0.05, num(0, 1)),
+  ALERT_CACHE_LATENCY_MS: d(5, num(0)),
+  ALERT_WEBHOOK_URL: url(["http:", "https:"]),
+
+  // Console and access
+  PORT: d(3000, int(1, 65535)),
+  HOST: d("127.0.0.1", str()),
+  NEXTAUTH_URL: url(["http:", "https:"]),
+  NEXTAUTH_SECRET: str(),
+  ADMIN_EMAIL: str(),
+  ADMIN_PASSWORD: str(),
+  SESSION_MAX_AGE_SECONDS: d(8 * 3600, int(60)),
+  OIDC_ISSUER: url(["http:", "https:"]),
+  OIDC_CLIENT_ID: str(),
+  OIDC_CLIENT_SECRET: str(),
+  MASK_FIELDS: d("email,ssn,card,cardNumber,phone", list()),
+  LOG_LEVEL: d("info", enumOf(["debug", "info", "warn", "error"] as const)),
+} satisfies Record<string, VarSpec<unknown>>;
+
+type Spec = typeof spec;
+type Value<S> = S extends VarSpec<infer T> ? (S extends { default: string } ? T : T | undefined) : never;
+export type Config = { [K in keyof Spec]: Value<Spec[K]> };
+export type ConfigKey = keyof Spec;
+
+export const configSpec: Readonly<Record<ConfigKey, { default?: string; expected: string }>> = spec;
+
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment. Throws ConfigError listing every bad variable, not only the first. */
+export function parseConfig(env: Env = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, v] of Object.entries(spec) as [string, VarSpec<unknown>][]) {
+    const raw = env[name] === "" ? undefined : env[name];
+    const input = raw ?? v.default;
+    if (input === undefined) {
+      out[name] = undefined;
+      continue;
+    }
+    const result = v.schema.safeParse(input);
+    if (result.success) out[name] = result.data;
+    else problems.push(`${name} must be ${v.expected}, got ${JSON.stringify(input)}`);
+  }
+  if (out.REDIS_SENTINELS && out.REDIS_CLUSTER_NODES) {
+    problems.push("REDIS_SENTINELS and REDIS_CLUSTER_NODES must not both be set: choose Sentinel or Cluster");
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out as Config;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig();
+  return cached;
+}
+
+/** For tests and tools that change the environment: forget the parsed configuration. */
+export function resetConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,73 @@
+/**
+ * The shapes a job and a dead letter have, shared by the producer, the consumer, the worker,
+ * the DLQ admin API (lib/dlq) and the console. docs/storage.md shows how they sit in Redis.
+ */
+
+export type JobState = "ready" | "active" | "retry" | "dead" | "completed";
+
+/** Fields of the job hash `queueKeys(q).job(id)`. All values are strings in Redis. */
+export const JOB_FIELDS = {
+  payload: "payload", // JSON text of the payload
+  meta: "meta", // JSON text of the producer's metadata (object)
+  attempts: "attempts", // attempts started so far (integer)
+  maxAttempts: "max", // attempts allowed in total (integer >= 1)
+  backoffBase: "bb", // backoff base in ms for this job
+  backoffMax: "bm", // backoff cap in ms
+  createdAt: "ct", // ms
+  errors: "errors", // JSON array of AttemptError, newest last (bounded)
+  fingerprint: "fp", // error fingerprint of the last failure (dead letters)
+  reason: "reason", // why it is dead: "failed" | "unrecoverable" | "corrupt"
+  firstFailedAt: "ff", // ms
+  lastFailedAt: "lf", // ms
+  deadAt: "dt", // ms
+  history: "hist", // JSON array of HistoryEntry (requeues, payload edits)
+  lease: "lease", // consumer id holding the lease (while active)
+} as const;
+
+export interface AttemptError {
+  attempt: number;
+  name: string;
+  message: string; // redacted, cut to ERROR_MESSAGE_MAX_LENGTH
+  stack?: string; // redacted
+  at: number; // ms
+  consumer: string;
+}
+
+export interface HistoryEntry {
+  at: number;
+  action: "requeued" | "payload-edited";
+  by?: string;
+  /** the payload before an edit, as JSON text */
+  originalPayload?: string;
+}
+
+export type DeadReason = "failed" | "unrecoverable" | "corrupt";
+
+export interface DeadLetter {
+  queue: string;
+  id: string;
+  /** the parsed payload, or the raw stored text when it is corrupt */
+  payload: unknown;
+  metadata: Record<string, unknown>;
+  attempts: number;
+  maxAttempts: number;
+  errors: AttemptError[];
+  fingerprint: string;
+  reason: DeadReason;
+  firstFailedAt: number;
+  lastFailedAt: number;
+  deadAt: number;
+  createdAt: number;
+  history: HistoryEntry[];
+}
+
+export interface ErrorGroup {
+  queue: string;
+  fingerprint: string;
+  count: number;
+  name: string;
+  sampleMessage: string;
+  topFrame?: string;
+  firstSeen: number;
+  lastSeen: number;
+}

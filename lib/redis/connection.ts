@@ -1,0 +1,157 @@
+/**
+ * One factory for every Redis connection Requeue makes: a URL (redis:// or rediss://, with
+ * password and db), Redis Sentinel, or Redis Cluster, chosen by configuration.
+ *
+ * Connections are lazy: nothing connects at import or build time, only on the first command.
+ * `getRedis()` keeps one shared client per process (on globalThis, so Next.js hot reload in
+ * development reuses it instead of leaking a connection per reload).
+ */
+import { readFileSync } from "node:fs";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { type Config, getConfig } from "../config.ts";
+
+/** A standalone, Sentinel or Cluster client: the commands Requeue uses are common to both. */
+export type RedisClient = Redis | Cluster;
+
+export type ConnectionSettings = Pick<
+  Config,
+  | "REDIS_URL"
+  | "REDIS_SENTINELS"
+  | "REDIS_SENTINEL_NAME"
+  | "REDIS_CLUSTER_NODES"
+  | "REDIS_CONNECT_TIMEOUT_MS"
+  | "REDIS_TLS_CA_FILE"
+  | "REDIS_TLS_INSECURE"
+>;
+
+export interface ConnectOptions {
+  /** Fail commands at once while disconnected instead of queueing them (console, cache). */
+  failFast?: boolean;
+  /** A name shown by CLIENT LIST, e.g. "requeue-worker". */
+  name?: string;
+  /** Blocking commands need a connection of their own. */
+  extra?: Partial<RedisOptions>;
+}
+
+/** Reconnect with exponential backoff, capped at 5 s, forever: the worker must resume by itself. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(50 * 2 ** Math.min(attempt, 10), 5000);
+}
+
+function urlParts(redisUrl: string) {
+  const u = new URL(redisUrl);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ""),
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+    tls: u.protocol === "rediss:",
+  };
+}
+
+function tlsOptions(s: ConnectionSettings) {
+  return {
+    ca: s.REDIS_TLS_CA_FILE ? readFileSync(s.REDIS_TLS_CA_FILE) : undefined,
+    rejectUnauthorized: !s.REDIS_TLS_INSECURE,
+  };
+}
+
+/** Builds a new client. The caller owns it and must `quit()` it. */
+export function createRedis(
+  settings: ConnectionSettings = getConfig(),
+  opts: ConnectOptions = {},
+): RedisClient {
+  const url = urlParts(settings.REDIS_URL);
+  const common: RedisOptions = {
+    lazyConnect: true,
+    connectTimeout: settings.REDIS_CONNECT_TIMEOUT_MS,
+    retryStrategy: reconnectDelay,
+    maxRetriesPerRequest: opts.failFast ? 1 : null,
+    enableOfflineQueue: !opts.failFast,
+    connectionName: opts.name,
+    username: url.username,
+    password: url.password,
+    tls: url.tls ? tlsOptions(settings) : undefined,
+    ...opts.extra,
+  };
+
+  if (settings.REDIS_CLUSTER_NODES) {
+    return new Cluster(settings.REDIS_CLUSTER_NODES, {
+      lazyConnect: true,
+      enableOfflineQueue: !opts.failFast,
+      clusterRetryStrategy: reconnectDelay,
+      redisOptions: { ...common, db: undefined },
+    });
+  }
+  if (settings.REDIS_SENTINELS) {
+    return new Redis({
+      ...common,
+      sentinels: settings.REDIS_SENTINELS,
+      name: settings.REDIS_SENTINEL_NAME,
+      db: url.db,
+      sentinelRetryStrategy: reconnectDelay,
+    });
+  }
+  return new Redis({ ...common, host: url.host, port: url.port, db: url.db });
+}
+
+/** Builds a client for a URL alone (tests, tools), with the rest of the settings at their defaults. */
+export function createRedisFromUrl(redisUrl: string, opts: ConnectOptions = {}): RedisClient {
+  return createRedis(
+    {
+      REDIS_URL: redisUrl,
+      REDIS_SENTINELS: undefined,
+      REDIS_SENTINEL_NAME: "mymaster",
+      REDIS_CLUSTER_NODES: undefined,
+      REDIS_CONNECT_TIMEOUT_MS: 5000,
+      REDIS_TLS_CA_FILE: undefined,
+      REDIS_TLS_INSECURE: false,
+    },
+    opts,
+  );
+}
+
+const shared = globalThis as unknown as { __requeueRedis?: Map<string, RedisClient> };
+
+/**
+ * The process's shared client (one per `name`). Lazy: created on first call, connected on first
+ * command. The console uses `failFast` so a request while Redis is down answers 503 at once.
+ */
+export function getRedis(name = "default", opts: ConnectOptions = {}): RedisClient {
+  shared.__requeueRedis ??= new Map();
+  let client = shared.__requeueRedis.get(name);
+  if (!client) {
+    client = createRedis(getConfig(), { name: `requeue-${name}`, ...opts });
+    client.on("error", () => {
+      // ioredis emits connection errors here; without a listener Node prints each one. The
+      // reconnect loop handles them; callers see command errors and health reports "down".
+    });
+    shared.__requeueRedis.set(name, client);
+  }
+  return client;
+}
+
+/** Closes every shared client (graceful shutdown, end of tests). */
+export async function closeSharedRedis(): Promise<void> {
+  const clients = [...(shared.__requeueRedis?.values() ?? [])];
+  shared.__requeueRedis?.clear();
+  await Promise.allSettled(clients.map((c) => c.quit()));
+}
+
+/** PING with a deadline: "up" or "down", never throws. */
+export async function pingRedis(client: RedisClient, timeoutMs = 1000): Promise<"up" | "down"> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("timeout")), timeoutMs);
+    });
+    const reply = await Promise.race([client.ping(), deadline]);
+    return reply === "PONG" ? "up" : "down";
+  } catch {
+    return "down";
+  } finally {
+    clearTimeout(timer);
+  }
+}

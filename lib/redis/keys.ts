@@ -1,0 +1,83 @@
+/**
+ * The key schema: every Redis key Requeue writes is named here, nowhere else.
+ *
+ * All keys of one queue share the hash tag `{queue}` so every Lua script touching a queue runs
+ * on a single Redis Cluster slot; different queues spread across shards. Global keys (the queue
+ * registry, users, tokens, audit log, alerts) carry their own tags. See docs/storage.md.
+ */
+import { getConfig } from "../config.ts";
+
+const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+
+/** Queue names appear inside keys and URLs: keep them to a safe alphabet. */
+export function isValidQueueName(name: string): boolean {
+  return QUEUE_NAME.test(name) && !name.includes("{") && !name.includes("}");
+}
+
+export function queueKeys(queue: string, prefix = getConfig().REDIS_KEY_PREFIX) {
+  if (!isValidQueueName(queue)) throw new Error(`invalid queue name ${JSON.stringify(queue)}`);
+  const base = `${prefix}:{${queue}}`;
+  return {
+    base,
+    /** hash per job: payload, meta, attempts, errors, dead-letter fields */
+    job: (id: string) => `${base}:job:${id}`,
+    /** list of job ids ready to run (LPUSH new, RPOP/LMOVE to lease) */
+    ready: `${base}:ready`,
+    /** zset id → lease deadline (ms); the worker reclaims expired ones */
+    active: `${base}:active`,
+    /** zset id → due time (ms): backed-off retries and delayed jobs */
+    retry: `${base}:retry`,
+    /** zset id → completion time (ms), trimmed by age and count */
+    completed: `${base}:completed`,
+    /** zset id → dead-letter time (ms): the DLQ of this queue */
+    dead: `${base}:dead`,
+    /** zset fingerprint → last seen (ms): the error groups of this queue's DLQ */
+    groups: `${base}:groups`,
+    /** zset id → dead-letter time (ms), one per error fingerprint */
+    group: (fingerprint: string) => `${base}:group:${fingerprint}`,
+    /** hash: name, message sample, top frame, first/last seen of one fingerprint */
+    groupInfo: (fingerprint: string) => `${base}:groupinfo:${fingerprint}`,
+    /** hash of counters for one UTC minute (added, completed, failed, …), expires after 8 days */
+    stats: (minute: number) => `${base}:stats:${minute}`,
+    /** hash of lifetime counters: dropped dead letters, duplicates, … */
+    totals: `${base}:totals`,
+    /** hash id → requeue token, makes a manual requeue idempotent */
+    requeued: `${base}:requeued`,
+  };
+}
+
+export type QueueKeys = ReturnType<typeof queueKeys>;
+
+export function globalKeys(prefix = getConfig().REDIS_KEY_PREFIX) {
+  return {
+    /** set of every queue name ever added to */
+    queues: `${prefix}:queues`,
+    /** hash worker id → last heartbeat JSON; zset worker id → last beat (ms) */
+    heartbeats: `${prefix}:workers`,
+    /** single-runner guard for a periodic sweep (SET NX PX) */
+    sweepLock: (sweep: string) => `${prefix}:lock:${sweep}`,
+    /** bulk operation progress, by operation id */
+    bulk: (opId: string) => `${prefix}:bulk:${opId}`,
+    bulkIndex: `${prefix}:bulk:index`,
+    /** cache namespace stats, per minute */
+    cacheStats: (namespace: string, minute: number) => `${prefix}:cstats:{${namespace}}:${minute}`,
+    /** alerts: thresholds, state and history */
+    alertThresholds: `${prefix}:alerts:thresholds`,
+    alertState: `${prefix}:alerts:state`,
+    alertHistory: `${prefix}:alerts:history`,
+    /** redis self-samples written by the worker, per minute */
+    redisSamples: `${prefix}:redis:samples`,
+    /** access: users, tokens, audit */
+    user: (email: string) => `${prefix}:user:${email}`,
+    users: `${prefix}:users`,
+    token: (hash: string) => `${prefix}:token:${hash}`,
+    tokens: `${prefix}:tokens`,
+    audit: `${prefix}:audit`,
+  };
+}
+
+/** The UTC minute a timestamp falls in, as used by per-minute stats keys. */
+export const minuteOf = (ms: number) => Math.floor(ms / 60_000);
+
+/** Per-minute buckets are kept 8 days: the console charts 7. */
+export const STATS_TTL_SECONDS = 8 * 24 * 3600;

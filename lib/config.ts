@@ -11,7 +11,7 @@ type Env = Record<string, string | undefined>;
 
 /** A variable: its default (as the string a user would write) and what it must be. */
 interface VarSpec<T> {
-  default?: string;
+  default: string | undefined;
   expected: string;
   schema: z.ZodType<T>;
 }
@@ -33,22 +33,23 @@ const numSchema = (min: number, max = Number.MAX_VALUE) =>
     .pipe(z.number().min(min).max(max));
 
 /** A variable with a default: its type has no `undefined`. */
-function d<T>(def: string | number | boolean, v: VarSpec<T>): VarSpec<T> & { default: string } {
+function d<T>(def: string | number | boolean, v: VarSpec<T>): Required<VarSpec<T>> & { default: string } {
   return { ...v, default: String(def) };
 }
 
 function int(min: number, max?: number): VarSpec<number> {
   const range = max === undefined ? `>= ${min}` : `between ${min} and ${max}`;
-  return { expected: `an integer ${range}`, schema: intSchema(min, max) };
+  return { default: undefined, expected: `an integer ${range}`, schema: intSchema(min, max) };
 }
 
 function num(min: number, max?: number): VarSpec<number> {
   const range = max === undefined ? `>= ${min}` : `between ${min} and ${max}`;
-  return { expected: `a number ${range}`, schema: numSchema(min, max) };
+  return { default: undefined, expected: `a number ${range}`, schema: numSchema(min, max) };
 }
 
 function bool(): VarSpec<boolean> {
   return {
+    default: undefined,
     expected: "true or false",
     schema: z
       .string()
@@ -60,11 +61,12 @@ function bool(): VarSpec<boolean> {
 }
 
 function str(): VarSpec<string> {
-  return { expected: "a string", schema: z.string() };
+  return { default: undefined, expected: "a string", schema: z.string() };
 }
 
 function url(protocols: string[]): VarSpec<string> {
   return {
+    default: undefined,
     expected: `a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
     schema: z
       .string()
@@ -82,6 +84,7 @@ function url(protocols: string[]): VarSpec<string> {
 /** "host:port,host:port" → [{host, port}] */
 function hostList(): VarSpec<{ host: string; port: number }[]> {
   return {
+    default: undefined,
     expected: 'a comma-separated list of host:port, e.g. "10.0.0.1:26379,10.0.0.2:26379"',
     schema: z
       .string()
@@ -98,6 +101,7 @@ function hostList(): VarSpec<{ host: string; port: number }[]> {
 
 function list(): VarSpec<string[]> {
   return {
+    default: undefined,
     expected: "a comma-separated list",
     schema: z.string().transform((v) =>
       v
@@ -109,7 +113,7 @@ function list(): VarSpec<string[]> {
 }
 
 function enumOf<const T extends readonly [string, ...string[]]>(values: T): VarSpec<T[number]> {
-  return { expected: `one of ${values.join(", ")}`, schema: z.enum(values) };
+  return { default: undefined, expected: `one of ${values.join(", ")}`, schema: z.enum(values) };
 }
 
 /** The catalogue: one line per variable. `.env.example` documents each of them. */
@@ -120,6 +124,7 @@ const spec = {
   REDIS_SENTINEL_NAME: d("mymaster", str()),
   REDIS_CLUSTER_NODES: hostList(),
   REDIS_KEY_PREFIX: d("rq", {
+    default: undefined,
     expected: "letters, digits, '-' or '_' (1-32 characters)",
     schema: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
   }),

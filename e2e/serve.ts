@@ -1,0 +1,57 @@
+/**
+ * The system under test for Playwright: an isolated redis-server on a free port, the worker
+ * service, and the built console (`next start`), all on loopback. Playwright starts this as its
+ * webServer and stops it at the end; the tests read .data/e2e/state.json to seed data.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { startRedisServer } from "../test/harness/redis-server.ts";
+import { E2E_ADMIN, E2E_PORT, E2E_SECRET, E2E_STATE_FILE, E2E_BASE_URL } from "./env.ts";
+
+const redis = await startRedisServer({ appendonly: true });
+const env = {
+  ...process.env,
+  REDIS_URL: redis.url,
+  REDIS_EMBEDDED: "false",
+  NEXTAUTH_URL: E2E_BASE_URL,
+  NEXTAUTH_SECRET: E2E_SECRET,
+  ADMIN_EMAIL: E2E_ADMIN.email,
+  ADMIN_PASSWORD: E2E_ADMIN.password,
+  NEXT_TELEMETRY_DISABLED: "1",
+  WORKER_INTERVAL_MS: "200",
+  RETRY_BACKOFF_BASE_SECONDS: "0.05",
+  PORT: String(E2E_PORT),
+};
+
+const children: ChildProcess[] = [];
+function launch(name: string, cmd: string, args: string[]) {
+  const child = spawn(cmd, args, { env, stdio: ["ignore", "inherit", "inherit"] });
+  child.on("exit", (code, signal) => {
+    if (!stopping) console.error(`[e2e] ${name} exited (${code ?? signal})`);
+  });
+  children.push(child);
+  return child;
+}
+
+const worker = existsSync("worker/main.ts") ? launch("worker", "npx", ["tsx", "worker/main.ts"]) : undefined;
+launch("console", "npx", ["next", "start", "-H", "127.0.0.1", "-p", String(E2E_PORT)]);
+
+mkdirSync(dirname(E2E_STATE_FILE), { recursive: true });
+writeFileSync(
+  E2E_STATE_FILE,
+  JSON.stringify({ redisUrl: redis.url, redisPort: redis.port, redisDir: redis.dir, workerPid: worker?.pid }),
+);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  await redis.stop();
+  process.exit(0);
+}
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

@@ -6,8 +6,8 @@
  *
  * Handlers return plain data; they know nothing of status codes except through `HttpError`.
  */
-import { z } from "zod";
-import { type Principal, type Role, authenticateRequest, hasRole } from "./principal.ts";
+import type { z } from "zod";
+import { authenticateRequest, hasRole, type Principal, type Role } from "./principal.ts";
 
 export class HttpError extends Error {
   constructor(
@@ -110,7 +110,9 @@ export function route<
         z.infer<B>,
         z.infer<P>
       >);
-      return result instanceof Response ? result : Response.json(result, { headers: { "cache-control": "no-store" } });
+      return result instanceof Response
+        ? result
+        : Response.json(result, { headers: { "cache-control": "no-store" } });
     } catch (err) {
       return errorResponse(err);
     }

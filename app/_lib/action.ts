@@ -1,0 +1,42 @@
+/**
+ * The frame of every server action: check the role on the server, validate input with zod,
+ * run, and return `{ ok, data }` or `{ ok: false, error }` for `useActionState` / callers.
+ * Never throws to the client; Redis down becomes a readable error.
+ */
+import type { z } from "zod";
+import { isRedisDown } from "./http.ts";
+import { currentPrincipal, hasRole, type Principal, type Role } from "./principal.ts";
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
+
+export function action<S extends z.ZodType, T>(
+  role: Role,
+  schema: S,
+  fn: (input: z.infer<S>, principal: Principal) => Promise<T>,
+) {
+  const wrapped = async (input: unknown): Promise<ActionResult<T>> => {
+    const principal = await currentPrincipal();
+    if (!principal) return { ok: false, error: "Your session has ended: sign in again", status: 401 };
+    if (!hasRole(principal, role)) return { ok: false, error: `This needs the ${role} role`, status: 403 };
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "),
+        status: 400,
+      };
+    }
+    try {
+      return { ok: true, data: await fn(parsed.data, principal) };
+    } catch (err) {
+      if (isRedisDown(err))
+        return { ok: false, error: "Redis is unreachable; try again when it is back", status: 503 };
+      const e = err as { code?: string; message?: string };
+      if (e?.code === "NOT_FOUND") return { ok: false, error: e.message ?? "Not found", status: 404 };
+      if (e?.code === "INVALID_INPUT") return { ok: false, error: e.message ?? "Invalid input", status: 400 };
+      console.error("[action] unexpected error:", e?.message ?? String(err));
+      return { ok: false, error: "Something went wrong; nothing was changed", status: 500 };
+    }
+  };
+  return Object.assign(wrapped, { role });
+}

@@ -91,7 +91,7 @@ async function findRedis(): Promise<string> {
   const dir = join(dataDir, "redis");
   mkdirSync(dir, { recursive: true });
   const args = ["--port", String(embeddedPort), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes"];
-  args.push("--appendfsync", "everysec", "--save", "", "--daemonize", "no");
+  args.push("--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--loglevel", "warning");
   const proc = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   prefixed("redis", proc);
   children.push({ name: "redis", proc });

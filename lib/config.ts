@@ -172,6 +172,9 @@ const spec = {
   ALERT_EVICTION_RATE: d(0.05, num(0, 1)),
   ALERT_CACHE_LATENCY_MS: d(5, num(0)),
   ALERT_WEBHOOK_URL: url(["http:", "https:"]),
+  ALERT_WINDOW_MINUTES: d(15, int(1, 1440)),
+  ALERT_WEBHOOK_TIMEOUT_MS: d(5000, int(100, 60000)),
+  ALERT_EVALUATE_INTERVAL_MS: d(15000, int(100)),
 
   // Console and access
   PORT: d(3000, int(1, 65535)),

@@ -56,3 +56,31 @@ describe("redis connection factory", () => {
     client.disconnect();
   });
 });
+
+describe("redis over TLS with AUTH", () => {
+  it("connects with rediss://, the password and a private CA, and refuses an untrusted certificate", async () => {
+    const server = await startRedisServer({ tls: true, password: "tls-pass" });
+    try {
+      expect(server.url).toMatch(/^rediss:\/\//);
+      const trusted = createRedis(testConfig({ REDIS_URL: server.url, REDIS_TLS_CA_FILE: server.caFile! }));
+      await trusted.set("over-tls", "yes");
+      expect(await trusted.get("over-tls")).toBe("yes");
+      await trusted.quit();
+
+      const untrusted = createRedis(testConfig({ REDIS_URL: server.url }), { failFast: true });
+      untrusted.on("error", () => {});
+      expect(await pingRedis(untrusted, 2000)).toBe("down");
+      untrusted.disconnect();
+
+      const noPassword = createRedis(
+        testConfig({ REDIS_URL: `rediss://127.0.0.1:${server.port}`, REDIS_TLS_CA_FILE: server.caFile! }),
+        { failFast: true },
+      );
+      noPassword.on("error", () => {});
+      await expect(noPassword.get("over-tls")).rejects.toThrow(/NOAUTH|AUTH/);
+      noPassword.disconnect();
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -25,7 +25,10 @@ export type ConnectionSettings = Pick<
 >;
 
 export interface ConnectOptions {
-  /** Fail commands at once while disconnected instead of queueing them (console, cache). */
+  /**
+   * While Redis is unreachable, reject commands at the first failed (re)connect (or after 3 s) instead of
+   * queueing them until it returns: the console answers 503 and the CLI exits instead of hanging.
+   */
   failFast?: boolean;
   /** A name shown by CLIENT LIST, e.g. "requeue-worker". */
   name?: string;
@@ -34,9 +37,12 @@ export interface ConnectOptions {
 }
 
 /** Reconnect with exponential backoff, capped at 5 s, forever: the worker must resume by itself. */
-export function reconnectDelay(attempt: number): number {
-  return Math.min(50 * 2 ** Math.min(attempt, 10), 5000);
+export function reconnectDelay(attempt: number, capMs = 5000): number {
+  return Math.min(50 * 2 ** Math.min(attempt, 10), capMs);
 }
+
+/** Fail-fast clients retry every second at most, so a command while Redis is down fails within ~1 s. */
+const fastReconnectDelay = (attempt: number) => reconnectDelay(attempt, 1000);
 
 function urlParts(redisUrl: string) {
   const u = new URL(redisUrl);
@@ -67,9 +73,11 @@ export function createRedis(
   const common: RedisOptions = {
     lazyConnect: true,
     connectTimeout: settings.REDIS_CONNECT_TIMEOUT_MS,
-    retryStrategy: reconnectDelay,
-    maxRetriesPerRequest: opts.failFast ? 1 : null,
-    enableOfflineQueue: !opts.failFast,
+    retryStrategy: opts.failFast ? fastReconnectDelay : (attempt) => reconnectDelay(attempt),
+    // The offline queue stays on even when failing fast: a lazy client's first command is sent
+    // before the connection is up and must wait for it, not fail.
+    maxRetriesPerRequest: opts.failFast ? 0 : null,
+    commandTimeout: opts.failFast ? 3000 : undefined,
     connectionName: opts.name,
     username: url.username,
     password: url.password,
@@ -80,8 +88,7 @@ export function createRedis(
   if (settings.REDIS_CLUSTER_NODES) {
     return new Cluster(settings.REDIS_CLUSTER_NODES, {
       lazyConnect: true,
-      enableOfflineQueue: !opts.failFast,
-      clusterRetryStrategy: reconnectDelay,
+      clusterRetryStrategy: opts.failFast ? fastReconnectDelay : (attempt) => reconnectDelay(attempt),
       redisOptions: { ...common, db: undefined },
     });
   }

@@ -6,7 +6,7 @@
  * use `startCluster()` (3 masters, optional replicas, on loopback ports).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,12 +35,16 @@ export interface RedisServerOptions {
   password?: string;
   /** Extra redis-server arguments, e.g. ["--cluster-enabled", "yes"]. */
   args?: string[];
+  /** Serve TLS only (no plain port), with a CA and certificate generated for 127.0.0.1. */
+  tls?: boolean;
 }
 
 export interface RedisServer {
   port: number;
   url: string;
   dir: string;
+  /** With `tls`: the CA certificate that signed the server's certificate. */
+  caFile?: string;
   readonly pid: number | undefined;
   /** SIGKILL: no shutdown save, the append-only file is all that survives. */
   kill9(): Promise<void>;
@@ -50,13 +54,54 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-async function waitForPing(port: number, password?: string, timeoutMs = 10_000): Promise<void> {
+/** A throwaway CA and a server certificate for 127.0.0.1, made with openssl. */
+async function makeCertificates(dir: string): Promise<{ ca: string; cert: string; key: string }> {
+  const f = (name: string) => join(dir, name);
+  await run(
+    "openssl",
+    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=requeue-test-ca"].concat([
+      "-keyout",
+      f("ca.key"),
+      "-out",
+      f("ca.pem"),
+    ]),
+  );
+  await run(
+    "openssl",
+    ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", f("server.key")].concat([
+      "-out",
+      f("server.csr"),
+    ]),
+  );
+  writeFileSync(f("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  await run(
+    "openssl",
+    ["x509", "-req", "-in", f("server.csr"), "-CA", f("ca.pem"), "-CAkey", f("ca.key")].concat([
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-extfile",
+      f("ext.cnf"),
+      "-out",
+      f("server.pem"),
+    ]),
+  );
+  return { ca: f("ca.pem"), cert: f("server.pem"), key: f("server.key") };
+}
+
+async function waitForPing(
+  port: number,
+  password?: string,
+  caFile?: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const client = new Redis({
       port,
       host: "127.0.0.1",
       password,
+      tls: caFile ? { ca: readFileSync(caFile) } : undefined,
       lazyConnect: true,
       retryStrategy: () => null,
       maxRetriesPerRequest: 0,
@@ -85,9 +130,21 @@ function exited(proc: ChildProcess): Promise<void> {
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "requeue-redis-"));
+  const certs = options.tls ? await makeCertificates(dir) : undefined;
+  const listen = certs
+    ? [
+        "--port",
+        "0",
+        "--tls-port",
+        String(port),
+        "--tls-cert-file",
+        certs.cert,
+        "--tls-key-file",
+        certs.key,
+      ].concat(["--tls-ca-cert-file", certs.ca, "--tls-auth-clients", "no"])
+    : ["--port", String(port)];
   const args = [
-    "--port",
-    String(port),
+    ...listen,
     "--bind",
     "127.0.0.1",
     "--dir",
@@ -110,16 +167,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const launch = async () => {
     proc = spawn("redis-server", args, { stdio: "ignore" });
     proc.on("error", () => {});
-    await waitForPing(port, options.password);
+    await waitForPing(port, options.password, certs?.ca);
   };
   await launch();
 
+  const scheme = certs ? "rediss" : "redis";
   const server: RedisServer = {
     port,
     dir,
+    caFile: certs?.ca,
     url: options.password
-      ? `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}`
-      : `redis://127.0.0.1:${port}`,
+      ? `${scheme}://:${encodeURIComponent(options.password)}@127.0.0.1:${port}`
+      : `${scheme}://127.0.0.1:${port}`,
     get pid() {
       return proc.pid;
     },

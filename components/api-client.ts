@@ -37,7 +37,7 @@ function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-async function getJson<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
+export async function getJson<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
   let res: Response;
   try {
     res = await fetch(withQuery(path, query), { headers: { accept: "application/json" }, signal });

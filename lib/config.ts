@@ -161,6 +161,13 @@ const spec = {
     "password,passwd,token,secret,apiKey,api_key,accessToken,refreshToken,privateKey",
     list(),
   ),
+  CACHE_STALE_GRACE_SECONDS: d(0, int(0)),
+  CACHE_LOCK_MS: d(2000, int(1)),
+  CACHE_LOCK_WAIT_MS: d(200, int(0)),
+  CACHE_BREAKER_FAILURES: d(5, int(1)),
+  CACHE_BREAKER_RESET_MS: d(10_000, int(1)),
+  CACHE_STATS_FLUSH_MS: d(1000, int(10)),
+  CACHE_SAMPLE_KEYS: d(50, int(1, 10_000)),
 
   // Alert thresholds (seed defaults)
   ALERT_DLQ_SIZE: d(50, int(0)),
@@ -188,6 +195,12 @@ const spec = {
   OIDC_CLIENT_ID: str(),
   OIDC_CLIENT_SECRET: str(),
   MASK_FIELDS: d("email,ssn,card,cardNumber,phone", list()),
+  /** Failed sign-ins allowed per account, then per client IP, within SIGNIN_WINDOW_SECONDS. */
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: d(5, int(1)),
+  SIGNIN_MAX_FAILURES_PER_IP: d(50, int(1)),
+  SIGNIN_WINDOW_SECONDS: d(900, int(1)),
+  /** The audit log keeps about this many newest entries (Redis stream, MAXLEN ~). */
+  AUDIT_MAX_ENTRIES: d(100000, int(100)),
   LOG_LEVEL: d("info", enumOf(["debug", "info", "warn", "error"] as const)),
 } satisfies Record<string, VarSpec<unknown>>;
 

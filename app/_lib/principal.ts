@@ -2,9 +2,20 @@
  * Who is calling: a signed-in user (next-auth session) or an API token. Every route handler,
  * server action and page asks here; the proxy is only a first gate.
  *
- * PLACEHOLDER until issue 6 lands: it admits nobody, so nothing is reachable by accident.
- * The signatures are the contract the console codes against.
+ * This is the one place that reads sessions (`sessionPrincipal`). The session's JWT says who
+ * signed in; the user record is re-read from Redis on every request (one HGETALL), so a role
+ * change or a deleted user takes effect on the next request, not when the JWT expires.
+ * Bearer tokens are checked against their SHA-256 in Redis (lib/auth/tokens).
+ * Cookie-authenticated mutations from another site are refused here (403) as well as in proxy.ts.
  */
+
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { getServerSession } from "next-auth";
+import { getUser, verifyToken } from "#lib/auth/index";
+import { authOptions, clientIp, redis } from "../api/auth/options.ts";
+import { HttpError } from "./http.ts";
+
 export type Role = "viewer" | "admin";
 
 export interface Principal {
@@ -13,6 +24,8 @@ export interface Principal {
   name: string;
   role: Role;
   via: "session" | "token";
+  /** the client's address, for the audit log */
+  ip?: string;
 }
 
 const rank: Record<Role, number> = { viewer: 1, admin: 2 };
@@ -21,20 +34,74 @@ export function hasRole(principal: Principal, needed: Role): boolean {
   return rank[principal.role] >= rank[needed];
 }
 
+/** The signed-in user of the current request (RSC, action or route handler), or null. */
+async function sessionPrincipal(ip: string): Promise<Principal | null> {
+  let email: string | undefined;
+  try {
+    email = (await getServerSession(authOptions()))?.user?.email;
+  } catch {
+    return null; // a malformed or foreign cookie is no session
+  }
+  if (!email) return null;
+  const user = await getUser(redis(), email);
+  if (!user) return null;
+  return { id: user.email, email: user.email, name: user.name, role: user.role, via: "session", ip };
+}
+
+async function tokenPrincipal(token: string, ip: string): Promise<Principal | null> {
+  const info = await verifyToken(redis(), token);
+  if (!info) return null;
+  return { id: `token:${info.id}`, name: `token ${info.name}`, role: info.role, via: "token", ip };
+}
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * A browser sends Sec-Fetch-Site and Origin with every mutation; a request another site made
+ * carries its origin there. Requests without either come from programs, which cookies do not
+ * ride along with by accident, so they are not cross-site forgeries.
+ */
+export function isCrossSite(request: Request): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
 /** Route handlers: the session cookie or `Authorization: Bearer <token>`; null when anonymous. */
-export async function authenticateRequest(_request: Request): Promise<Principal | null> {
-  return null;
+export async function authenticateRequest(request: Request): Promise<Principal | null> {
+  const ip = clientIp(request.headers);
+  const authorization = request.headers.get("authorization");
+  if (authorization?.startsWith("Bearer ")) return tokenPrincipal(authorization.slice(7).trim(), ip);
+  const principal = await sessionPrincipal(ip);
+  if (principal && MUTATING.has(request.method) && isCrossSite(request)) {
+    throw new HttpError(403, "Cross-site request refused");
+  }
+  return principal;
 }
 
 /** Server components and server actions: the signed-in user, or null. */
 export async function currentPrincipal(): Promise<Principal | null> {
-  return null;
+  return sessionPrincipal(clientIp(await headers()));
 }
 
 /**
  * Pages: the signed-in user with at least `role`. Anonymous → redirect to /login;
  * signed in without the role → the 403 page (Next's `forbidden()`).
  */
-export async function requirePrincipal(_role: Role): Promise<Principal> {
-  throw new Error("access control is not in place yet (issue 6)");
+export async function requirePrincipal(role: Role): Promise<Principal> {
+  const principal = await currentPrincipal();
+  if (!principal) {
+    const h = await headers();
+    const path = h.get("x-requeue-path") ?? "/";
+    redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
+  }
+  if (!hasRole(principal, role)) forbidden();
+  return principal;
 }

@@ -50,7 +50,7 @@ export function helpText(cmd: Command): string {
   const width = Math.max(...all.map(([f]) => f.length)) + 2;
   lines.push("Options:");
   for (const [flag, text] of all) lines.push(`  ${flag.padEnd(width)}${text}`);
-  for (const note of cmd.notes ?? []) lines.push("", note);
+  if (cmd.notes?.length) lines.push("", ...cmd.notes);
   return `${lines.join("\n")}\n`;
 }
 

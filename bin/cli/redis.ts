@@ -92,8 +92,11 @@ export function isConnectionError(err: unknown): boolean {
   return /ECONNREFUSED|ECONNRESET|Connection is closed|Stream isn't writeable|ETIMEDOUT|EPIPE/.test(msg);
 }
 
+/** Closes every client the command opened, waiting at most half a second. */
 export async function closeAll(): Promise<void> {
   const clients = open;
   open = [];
-  await Promise.allSettled([...clients.map((c) => c.quit()), closeSharedRedis()]);
+  const closing = Promise.allSettled([...clients.map((c) => c.quit()), closeSharedRedis()]);
+  await Promise.race([closing, new Promise((r) => setTimeout(r, 500).unref())]);
+  for (const c of clients) c.disconnect();
 }

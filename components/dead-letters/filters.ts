@@ -12,7 +12,7 @@ export const RANGES = {
 } as const;
 export type RangeKey = keyof typeof RANGES;
 
-export const PAGE_SIZES = [25, 50, 100, 200] as const;
+export const PAGE_SIZES = [25, 50, 100, 200] as const; // lib/dlq PAGE_SIZE_MAX is 200
 export const DEFAULT_PAGE_SIZE = 50;
 
 export type DeadLetterTab = "list" | "groups";

@@ -24,6 +24,15 @@ export const JOB_FIELDS = {
   lease: "lease", // consumer id holding the lease (while active)
 } as const;
 
+/** Fields of the hash `queueKeys(q).groupInfo(fp)`: one error group (fingerprint) of a DLQ. */
+export const GROUP_INFO_FIELDS = {
+  name: "name", // error name of the group's first failure
+  message: "msg", // a sample message (redacted, bounded)
+  topFrame: "frame", // top stack frame, may be absent
+  firstSeen: "first", // ms
+  lastSeen: "last", // ms
+} as const;
+
 export interface AttemptError {
   attempt: number;
   name: string;

@@ -41,6 +41,8 @@ export function queueKeys(queue: string, prefix = getConfig().REDIS_KEY_PREFIX) 
     stats: (minute: number) => `${base}:stats:${minute}`,
     /** hash of lifetime counters: dropped dead letters, duplicates, … */
     totals: `${base}:totals`,
+    /** string counter: ids generated for jobs added without one (custom ids are never all digits) */
+    seq: `${base}:seq`,
     /** hash id → requeue token, makes a manual requeue idempotent */
     requeued: `${base}:requeued`,
   };
@@ -61,20 +63,57 @@ export function globalKeys(prefix = getConfig().REDIS_KEY_PREFIX) {
     bulkIndex: `${prefix}:bulk:index`,
     /** cache namespace stats, per minute */
     cacheStats: (namespace: string, minute: number) => `${prefix}:cstats:{${namespace}}:${minute}`,
+    /** zset minute → minute: the minutes a namespace has stats for (same slot as cacheStats) */
+    cacheStatsMinutes: (namespace: string) => `${prefix}:cstats:{${namespace}}:minutes`,
+    /** set of every cache namespace ever used */
+    cacheNamespaces: `${prefix}:cache:namespaces`,
+    /** hash cache instance id → circuit breaker state JSON */
+    cacheBreakers: `${prefix}:cache:breakers`,
     /** alerts: thresholds, state and history */
     alertThresholds: `${prefix}:alerts:thresholds`,
     alertState: `${prefix}:alerts:state`,
     alertHistory: `${prefix}:alerts:history`,
     /** redis self-samples written by the worker, per minute */
     redisSamples: `${prefix}:redis:samples`,
-    /** access: users, tokens, audit */
-    user: (email: string) => `${prefix}:user:${email}`,
-    users: `${prefix}:users`,
-    token: (hash: string) => `${prefix}:token:${hash}`,
-    tokens: `${prefix}:tokens`,
-    audit: `${prefix}:audit`,
+    /** access (one hash tag, so multi-key transactions work on a cluster): see lib/auth */
+    /** hash per user: email, name, role, passwordHash (bcrypt), timestamps */
+    user: (email: string) => `${prefix}:{auth}:user:${email}`,
+    /** set of user emails */
+    users: `${prefix}:{auth}:users`,
+    /** hash per API token, keyed by the SHA-256 of the token: id, name, role, lastUsedAt */
+    token: (hash: string) => `${prefix}:{auth}:token:${hash}`,
+    /** hash token id → SHA-256 of the token (to list and revoke by id) */
+    tokens: `${prefix}:{auth}:tokens`,
+    /** stream: the append-only audit log, capped by AUDIT_MAX_ENTRIES */
+    audit: `${prefix}:{auth}:audit`,
+    /** sign-in failure counters (INCR + EXPIRE), per account and per client IP */
+    signinFailures: (kind: "account" | "ip", id: string) => `${prefix}:{auth}:rl:${kind}:${id}`,
   };
 }
+
+/**
+ * Keys of one cache namespace. They share the hash tag `{c:namespace}`, so each Lua script of
+ * a namespace (read with generation and tag checks, write, invalidate) runs on one Cluster slot.
+ */
+export function cacheKeys(namespace: string, prefix = getConfig().REDIS_KEY_PREFIX) {
+  const base = `${prefix}:cache:{c:${namespace}}`;
+  return {
+    base,
+    /** string: header line + payload; see lib/cache/codec.ts */
+    entry: (key: string) => `${base}:k:${key}`,
+    /** entries scoped to one user or tenant */
+    userEntry: (user: string, key: string) => `${base}:u:${user}:${key}`,
+    /** hash: gen (flush generation), maxttl (longest entry lifetime, ms) */
+    meta: `${base}:meta`,
+    /** string: the version of a tag in this namespace */
+    tag: (tag: string) => `${base}:t:${tag}`,
+    tagPrefix: `${base}:t:`,
+    /** short cross-process loader lock of one entry (given its full entry key) */
+    lock: (entryKey: string) => `${base}:l:${entryKey.slice(base.length + 1)}`,
+  };
+}
+
+export type CacheKeys = ReturnType<typeof cacheKeys>;
 
 /** The UTC minute a timestamp falls in, as used by per-minute stats keys. */
 export const minuteOf = (ms: number) => Math.floor(ms / 60_000);

@@ -1,0 +1,94 @@
+"use server";
+/**
+ * Settings' mutations (admin only, through the action frame): add a user, change a role, delete
+ * a user, create an API token (returned once), revoke a token. Each is audited, success or not.
+ */
+import { z } from "zod";
+import { audit, createToken, createUser, deleteUser, revokeToken, setUserRole } from "#lib/auth/index";
+import { getRedis } from "#lib/redis/connection";
+import { action } from "@/app/_lib/action.ts";
+import type { Principal } from "@/app/_lib/principal.ts";
+
+const redis = () => getRedis("console", { failFast: true });
+const role = z.enum(["admin", "viewer"], { error: "Choose admin or viewer" });
+
+/** Runs a mutation and audits it either way; errors still reach the action frame. */
+async function audited<T>(
+  p: Principal,
+  name: string,
+  target: string,
+  fn: () => Promise<T>,
+  detail = "",
+): Promise<T> {
+  try {
+    const result = await fn();
+    await audit(p, name, { target, detail });
+    return result;
+  } catch (err) {
+    await audit(p, name, { target, outcome: "error", detail: (err as Error).message });
+    throw err;
+  }
+}
+
+export const createUserAction = action(
+  "admin",
+  z.object({
+    email: z.string().trim().min(3, "Enter an email").max(254),
+    name: z.string().trim().max(120).optional(),
+    role,
+    password: z.string().min(8, "The password needs at least 8 characters").max(200).optional(),
+  }),
+  async (input, p) =>
+    audited(p, "user.create", input.email, () => createUser(redis(), input), `role ${input.role}`).then(
+      (u) => ({
+        email: u.email,
+      }),
+    ),
+);
+
+export const setRoleAction = action(
+  "admin",
+  z.object({ email: z.string().min(3).max(254), role }),
+  async (input, p) =>
+    audited(
+      p,
+      "user.role",
+      input.email,
+      () => setUserRole(redis(), input.email, input.role),
+      `role ${input.role}`,
+    ).then((u) => ({ email: u.email, role: u.role })),
+);
+
+export const deleteUserAction = action(
+  "admin",
+  z.object({ email: z.string().min(3).max(254) }),
+  async (input, p) =>
+    audited(p, "user.delete", input.email, () => deleteUser(redis(), input.email)).then(() => ({
+      email: input.email,
+    })),
+);
+
+export const createTokenAction = action(
+  "admin",
+  z.object({ name: z.string().trim().min(1, "Name the token").max(80), role }),
+  async (input, p) => {
+    const { token, info } = await audited(
+      p,
+      "token.create",
+      input.name,
+      () => createToken(redis(), { ...input, createdBy: p.email ?? p.id }),
+      `role ${input.role}`,
+    );
+    return { token, id: info.id, name: info.name, role: info.role };
+  },
+);
+
+export const revokeTokenAction = action(
+  "admin",
+  z.object({ id: z.string().regex(/^[a-f0-9]{12}$/) }),
+  async (input, p) =>
+    audited(p, "token.revoke", input.id, () => revokeToken(redis(), input.id)).then((t) => ({
+      id: t.id,
+      name: t.name,
+    })),
+);

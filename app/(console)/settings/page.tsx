@@ -1,0 +1,44 @@
+/**
+ * /settings — your account for everyone; users and API tokens for admins. Viewers get no
+ * mutation controls here (and the actions refuse them anyway: admin only, on the server).
+ */
+
+import { listTokens, listUsers } from "#lib/auth/index";
+import { getConfig } from "#lib/config";
+import { getRedis } from "#lib/redis/connection";
+import { requirePrincipal } from "@/app/_lib/principal.ts";
+import { AuthTokensPanel } from "@/components/auth-tokens-panel.tsx";
+import { AuthUsersPanel } from "@/components/auth-users-panel.tsx";
+
+export const dynamic = "force-dynamic";
+
+export default async function SettingsPage() {
+  const principal = await requirePrincipal("viewer");
+  const isAdmin = principal.role === "admin";
+  const redis = getRedis("console", { failFast: true });
+  const [users, tokens] = isAdmin ? await Promise.all([listUsers(redis), listTokens(redis)]) : [[], []];
+  const hours = Math.round((getConfig().SESSION_MAX_AGE_SECONDS / 3600) * 10) / 10;
+  return (
+    <div data-testid="settings">
+      <h1>Settings</h1>
+      <section className="panel" aria-labelledby="account-h">
+        <h2 id="account-h">Your account</h2>
+        <p>
+          Signed in as <strong>{principal.email ?? principal.name}</strong> with the role{" "}
+          <span className={`role role-${principal.role}`}>{principal.role}</span>. Sessions last {hours} h.
+        </p>
+        {isAdmin ? null : (
+          <p className="muted" data-testid="viewer-note">
+            Viewers may look but not change anything. Users and API tokens are managed by admins.
+          </p>
+        )}
+      </section>
+      {isAdmin ? (
+        <>
+          <AuthUsersPanel users={users} self={principal.email ?? ""} />
+          <AuthTokensPanel tokens={tokens} />
+        </>
+      ) : null}
+    </div>
+  );
+}

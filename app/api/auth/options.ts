@@ -1,0 +1,173 @@
+/**
+ * next-auth v4 configuration: email + password against lib/auth, and an OIDC provider when
+ * OIDC_ISSUER / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET are set. Sessions are JWTs (cookie
+ * `next-auth.session-token`, httpOnly, SameSite=Lax, Secure when NEXTAUTH_URL is https) that
+ * expire after SESSION_MAX_AGE_SECONDS. The token carries the email and the role at sign-in;
+ * app/_lib/principal.ts re-reads the user on every request, so a changed role or a deleted
+ * user takes effect at once.
+ *
+ * Failed sign-ins are rate limited (lib/auth/rate-limit) and audited as `signin.failed`.
+ */
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import {
+  audit,
+  bootstrapAdmin,
+  checkSignIn,
+  getUser,
+  normalizeEmail,
+  recordSignInFailure,
+  recordSignInSuccess,
+  verifyPassword,
+} from "#lib/auth/index";
+import { getConfig } from "#lib/config";
+import { getRedis } from "#lib/redis/connection";
+
+export const redis = () => getRedis("console", { failFast: true });
+
+let bootstrapped: Promise<unknown> | undefined;
+/** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; once per process, before any sign-in. */
+export function ensureBootstrapAdmin(): Promise<unknown> {
+  const c = getConfig();
+  bootstrapped ??= bootstrapAdmin(redis(), c.ADMIN_EMAIL, c.ADMIN_PASSWORD).catch((err) => {
+    bootstrapped = undefined;
+    throw err;
+  });
+  return bootstrapped;
+}
+
+/** The client's address as the server sees it (first X-Forwarded-For hop, set by `next start` or a proxy). */
+export function clientIp(
+  headers: Record<string, string | string[] | undefined> | Headers | undefined,
+): string {
+  const get = (n: string) => {
+    if (!headers) return undefined;
+    if (headers instanceof Headers) return headers.get(n) ?? undefined;
+    const v = headers[n];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const forwarded = get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || get("x-real-ip") || "";
+}
+
+export const SIGNIN_REFUSED = "Too many failed sign-ins; wait and try again";
+
+function oidcProvider(): OAuthConfig<Record<string, string>> | null {
+  const c = getConfig();
+  if (!c.OIDC_ISSUER || !c.OIDC_CLIENT_ID || !c.OIDC_CLIENT_SECRET) return null;
+  return {
+    id: "oidc",
+    name: "Single sign-on",
+    type: "oauth",
+    wellKnown: `${c.OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
+    authorization: { params: { scope: "openid email profile" } },
+    idToken: true,
+    checks: ["pkce", "state"],
+    clientId: c.OIDC_CLIENT_ID,
+    clientSecret: c.OIDC_CLIENT_SECRET,
+    profile: (p) => ({ id: p.sub, email: p.email, name: p.name ?? p.email }),
+  };
+}
+
+export function oidcEnabled(): boolean {
+  return oidcProvider() !== null;
+}
+
+function buildOptions(): NextAuthOptions {
+  const c = getConfig();
+  const oidc = oidcProvider();
+  return {
+    secret: c.NEXTAUTH_SECRET,
+    session: { strategy: "jwt", maxAge: c.SESSION_MAX_AGE_SECONDS },
+    jwt: { maxAge: c.SESSION_MAX_AGE_SECONDS },
+    useSecureCookies: (c.NEXTAUTH_URL ?? "").startsWith("https://"),
+    pages: { signIn: "/login", error: "/login" },
+    providers: [
+      CredentialsProvider({
+        id: "credentials",
+        name: "Email and password",
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+        },
+        async authorize(credentials, req) {
+          const email = normalizeEmail(String(credentials?.email ?? ""));
+          const password = String(credentials?.password ?? "");
+          const ip = clientIp(req?.headers);
+          if (!email || !password) return null;
+          await ensureBootstrapAdmin();
+          const limit = await checkSignIn(redis(), email, ip);
+          if (!limit.allowed) {
+            await audit({ id: email, email, via: "signin", ip }, "signin.refused", {
+              target: email,
+              outcome: "denied",
+              detail: `rate limited per ${limit.reason}`,
+            });
+            throw new Error(SIGNIN_REFUSED);
+          }
+          const user = await verifyPassword(redis(), email, password);
+          if (!user) {
+            await recordSignInFailure(redis(), email, ip);
+            await audit({ id: email, email, via: "signin", ip }, "signin.failed", {
+              target: email,
+              outcome: "denied",
+            });
+            return null;
+          }
+          await recordSignInSuccess(redis(), email);
+          await audit({ id: email, email, role: user.role, via: "signin", ip }, "signin", { target: email });
+          return { id: user.email, email: user.email, name: user.name, role: user.role };
+        },
+      }),
+      ...(oidc ? [oidc] : []),
+    ],
+    callbacks: {
+      async signIn({ user, account }) {
+        if (account?.provider !== "oidc") return true;
+        // OIDC proves who someone is; Requeue decides whether they may enter: only known users.
+        const email = normalizeEmail(String(user.email ?? ""));
+        const known = email ? await getUser(redis(), email) : null;
+        await audit({ id: email || "unknown", email, via: "oidc" }, known ? "signin" : "signin.failed", {
+          target: email,
+          outcome: known ? "ok" : "denied",
+          detail: known ? "" : "no such user",
+        });
+        return Boolean(known);
+      },
+      async jwt({ token, user }) {
+        if (user?.email) {
+          const known = await getUser(redis(), user.email);
+          token.email = normalizeEmail(user.email);
+          token.name = known?.name ?? user.name ?? user.email;
+          token.role = known?.role ?? "viewer";
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        session.user = { email: token.email ?? "", name: token.name ?? "", role: token.role ?? "viewer" };
+        return session;
+      },
+    },
+  };
+}
+
+let cached: NextAuthOptions | undefined;
+export function authOptions(): NextAuthOptions {
+  cached ??= buildOptions();
+  return cached;
+}
+
+declare module "next-auth" {
+  interface Session {
+    user: { email: string; name: string; role: string };
+  }
+  interface User {
+    role?: string;
+  }
+}
+declare module "next-auth/jwt" {
+  interface JWT {
+    role?: string;
+  }
+}

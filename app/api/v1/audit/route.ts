@@ -1,0 +1,35 @@
+/**
+ * GET /api/v1/audit?action=&actor=&target=&outcome=&since=&until=&cursor=&limit= — the audit
+ * log, newest first (admin only: it holds emails and client addresses). Read-only: there is no
+ * way to edit or delete entries through the console or the API.
+ */
+import { z } from "zod";
+import { listAudit } from "#lib/auth/index";
+import { getRedis } from "#lib/redis/connection";
+import { route } from "@/app/_lib/http.ts";
+
+export const dynamic = "force-dynamic";
+
+const time = z
+  .string()
+  .regex(/^\d+$|^\d{4}-\d{2}-\d{2}/, "a time is epoch milliseconds or an ISO date")
+  .transform((v) => (/^\d+$/.test(v) ? Number(v) : Date.parse(v)))
+  .pipe(z.number().finite());
+
+const auditQuery = z.object({
+  action: z.string().max(100).optional(),
+  actor: z.string().max(254).optional(),
+  target: z.string().max(254).optional(),
+  outcome: z.enum(["ok", "error", "denied", "partial"]).optional(),
+  since: time.optional(),
+  until: time.optional(),
+  cursor: z
+    .string()
+    .regex(/^\d+-\d+$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const GET = route({ role: "admin", query: auditQuery }, async ({ query }) =>
+  listAudit(getRedis("console", { failFast: true }), query),
+);

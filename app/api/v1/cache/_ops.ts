@@ -1,0 +1,55 @@
+/**
+ * The cache mutations the console offers, shared by the JSON routes and the cache page's server
+ * actions: flush one namespace, invalidate one tag. Each checks its input against what exists
+ * (unknown namespace → 404), reports Redis trouble as 503, and is audited by the caller.
+ */
+import { badRequest, HttpError, notFound } from "@/app/_lib/http.ts";
+import { type Cache, createCache, isCacheError } from "#lib/cache/index";
+import { listNamespaces } from "#lib/cache/stats";
+import { getConfig } from "#lib/config";
+import { getRedis } from "#lib/redis/connection";
+
+export const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const TAG_PATTERN = /^\S{1,200}$/;
+
+let cache: Cache | undefined;
+/** One cache instance for the console process, on its fail-fast client, without statistics. */
+function consoleCache(): Cache {
+  cache ??= createCache({ client: getRedis("console", { failFast: true }), stats: false });
+  return cache;
+}
+
+/** Bad input the cache itself refuses → 400; Redis trouble (error, timeout, open breaker) → 503. */
+function cacheFailure(err: unknown): unknown {
+  if (isCacheError(err, "CACHE_INVALID_ARGUMENT") || isCacheError(err, "CACHE_INVALID_NAMESPACE")) {
+    return badRequest(err.message);
+  }
+  if (isCacheError(err)) return unavailable();
+  return err;
+}
+
+const unavailable = () => new HttpError(503, "Redis is unreachable; nothing was changed, try again when it is back");
+
+export async function flushNamespace(namespace: string): Promise<{ namespace: string }> {
+  const known = await listNamespaces(getRedis("console", { failFast: true }), getConfig().REDIS_KEY_PREFIX);
+  if (!known.includes(namespace)) {
+    throw notFound(`No cache namespace "${namespace}"; known: ${known.join(", ") || "none yet"}`);
+  }
+  try {
+    await consoleCache().flushNamespace(namespace);
+  } catch (err) {
+    throw cacheFailure(err);
+  }
+  return { namespace };
+}
+
+export async function invalidateTag(tag: string): Promise<{ tag: string; namespaces: number }> {
+  let res: { ok: boolean; namespaces: number };
+  try {
+    res = await consoleCache().invalidateTag(tag);
+  } catch (err) {
+    throw cacheFailure(err);
+  }
+  if (!res.ok) throw unavailable();
+  return { tag, namespaces: res.namespaces };
+}

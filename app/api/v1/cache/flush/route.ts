@@ -1,0 +1,24 @@
+/** POST /api/v1/cache/flush {namespace} — every entry of one namespace becomes a miss (admin). */
+import { z } from "zod";
+import { route } from "@/app/_lib/http.ts";
+import { audit } from "#lib/auth/audit";
+import { flushNamespace, NAMESPACE_PATTERN } from "../_ops.ts";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({
+  namespace: z.string({ error: 'Send {"namespace": "<name>"}' }).regex(NAMESPACE_PATTERN, {
+    error: "namespace: 1-64 letters, digits, '_', '.' or '-'",
+  }),
+});
+
+export const POST = route({ role: "admin", body }, async ({ body, principal }) => {
+  try {
+    const res = await flushNamespace(body.namespace);
+    await audit(principal, "cache.flush", { target: body.namespace, outcome: "ok" });
+    return res;
+  } catch (err) {
+    await audit(principal, "cache.flush", { target: body.namespace, outcome: "error", detail: (err as Error).message });
+    throw err;
+  }
+});

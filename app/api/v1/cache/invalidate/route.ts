@@ -1,0 +1,25 @@
+/** POST /api/v1/cache/invalidate {tag} — every entry with the tag, in every namespace, becomes a miss (admin). */
+import { z } from "zod";
+import { route } from "@/app/_lib/http.ts";
+import { audit } from "#lib/auth/audit";
+import { invalidateTag, TAG_PATTERN } from "../_ops.ts";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({
+  tag: z
+    .string({ error: 'Send {"tag": "<tag>"}, e.g. {"tag": "document:42"}' })
+    .trim()
+    .regex(TAG_PATTERN, { error: "tag: 1-200 characters without spaces, e.g. document:42" }),
+});
+
+export const POST = route({ role: "admin", body }, async ({ body, principal }) => {
+  try {
+    const res = await invalidateTag(body.tag);
+    await audit(principal, "cache.invalidate", { target: body.tag, count: res.namespaces, outcome: "ok" });
+    return res;
+  } catch (err) {
+    await audit(principal, "cache.invalidate", { target: body.tag, outcome: "error", detail: (err as Error).message });
+    throw err;
+  }
+});

@@ -1,0 +1,209 @@
+/**
+ * npm run bench:cache — the cache hit path side by side with its peers, in one run, on one
+ * redis-server this bench starts:
+ *
+ *   raw          ioredis GET of the stored JSON (the floor: one round trip, nothing else)
+ *   requeue      lib/cache getOrSet, statistics on (one EVALSHA: entry + generation + tags)
+ *   cache-mgr    cache-manager 7 wrap() over Keyv + @keyv/redis
+ *   cachified    @epic-web/cachified with a small ioredis adapter (below)
+ *
+ * Each round measures, per contestant and in turn (interleaved), p50/p99 of sequential hits and
+ * the throughput of 50 concurrent callers; the table shows medians over rounds with min–max.
+ * With `taskset` available, redis-server runs on core 1 and this process on core 0.
+ * The last line is JSON: {"bench":"cache","ratios":{...},...}.
+ */
+import { execFileSync } from "node:child_process";
+import { type CacheEntry, type Cache as CachifiedCache, cachified, totalTtl } from "@epic-web/cachified";
+import KeyvRedis from "@keyv/redis";
+import { createCache as createCacheManager } from "cache-manager";
+import { Redis } from "ioredis";
+import { Keyv } from "keyv";
+import { Cache } from "../lib/cache/cache.ts";
+import { parseConfig } from "../lib/config.ts";
+import { startRedisServer } from "../test/harness/redis-server.ts";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SEQ_HITS = Number(process.env.BENCH_SEQ_HITS ?? 4000);
+const CONCURRENCY = 50;
+const CONC_OPS = Number(process.env.BENCH_CONC_OPS ?? 20000);
+const KEYS = 200;
+
+/** A typical cached record: a user with a few fields, ~300 bytes of JSON. */
+const record = (i: number) => ({
+  id: i,
+  email: `user${i}@example.com`,
+  name: `User Number ${i}`,
+  role: i % 10 === 0 ? "admin" : "viewer",
+  teams: ["documents", "audio", "graphs"],
+  settings: { theme: "dark", locale: "en-GB", notifications: { email: true, push: false } },
+  updatedAt: 1_764_000_000_000 + i,
+});
+
+type Hit = (i: number) => Promise<unknown>;
+
+function pin(pid: number, core: number): boolean {
+  try {
+    execFileSync("taskset", ["-a", "-pc", String(core), String(pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** cachified's Cache interface over ioredis: one GET per hit, entries as JSON with a TTL. */
+function cachifiedRedisAdapter(redis: Redis): CachifiedCache {
+  return {
+    async get(key) {
+      const json = await redis.get(key);
+      return json ? (JSON.parse(json) as CacheEntry) : null;
+    },
+    async set(key, entry) {
+      const ttl = totalTtl(entry.metadata);
+      const json = JSON.stringify(entry);
+      if (ttl === Number.POSITIVE_INFINITY) await redis.set(key, json);
+      else await redis.set(key, json, "PX", Math.max(1, Math.ceil(ttl)));
+    },
+    async delete(key) {
+      await redis.del(key);
+    },
+  };
+}
+
+async function setup(url: string) {
+  const raw = new Redis(url);
+  for (let i = 0; i < KEYS; i++) await raw.set(`raw:${i}`, JSON.stringify(record(i)));
+
+  const oursClient = new Redis(url);
+  const ours = new Cache({
+    client: oursClient,
+    config: parseConfig({ REDIS_URL: url, REDIS_KEY_PREFIX: "bench" }),
+  });
+  const ns = ours.namespace("user-records");
+  for (let i = 0; i < KEYS; i++) await ns.set(`u:${i}`, record(i), { ttl: 3600 });
+
+  const keyv = new Keyv({ store: new KeyvRedis(url), namespace: "cm" });
+  const cm = createCacheManager({ stores: [keyv] });
+  for (let i = 0; i < KEYS; i++) await cm.set(`u:${i}`, record(i), 3_600_000);
+
+  const cfRedis = new Redis(url);
+  const cfCache = cachifiedRedisAdapter(cfRedis);
+  for (let i = 0; i < KEYS; i++) {
+    await cachified({ key: `cf:${i}`, cache: cfCache, ttl: 3_600_000, getFreshValue: () => record(i) });
+  }
+  const notCalled = () => {
+    throw new Error("the loader ran during a hit benchmark: the entry was missing");
+  };
+  const contestants: Record<string, Hit> = {
+    raw: (i) => raw.get(`raw:${i % KEYS}`),
+    requeue: (i) => ns.getOrSet(`u:${i % KEYS}`, notCalled),
+    "cache-manager": (i) => cm.wrap(`u:${i % KEYS}`, notCalled, 3_600_000),
+    cachified: (i) =>
+      cachified({ key: `cf:${i % KEYS}`, cache: cfCache, ttl: 3_600_000, getFreshValue: notCalled }),
+  };
+  const close = async () => {
+    await ours.close();
+    raw.disconnect();
+    oursClient.disconnect();
+    cfRedis.disconnect();
+    await cm.disconnect().catch(() => {});
+  };
+  return { contestants, close };
+}
+
+async function sequential(hit: Hit, n: number) {
+  const lat = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await hit(i);
+    lat[i] = Number(process.hrtime.bigint() - t0) / 1000;
+  }
+  lat.sort();
+  return { p50: lat[Math.floor(n * 0.5)], p99: lat[Math.floor(n * 0.99)] };
+}
+
+async function concurrent(hit: Hit, total: number) {
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) await hit(next++);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return total / seconds;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const summary = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+type Summary = ReturnType<typeof summary>;
+
+function table(results: Record<string, { p50: Summary; p99: Summary; opsPerSec: Summary }>) {
+  const f = (s: Summary, d = 1) => `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})`;
+  const rows = [["contestant", "hit p50 µs", "hit p99 µs", `ops/s at ${CONCURRENCY} callers`]];
+  for (const [name, r] of Object.entries(results)) rows.push([name, f(r.p50), f(r.p99), f(r.opsPerSec, 0)]);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join("  "));
+}
+
+async function main() {
+  const server = await startRedisServer();
+  const pinned = pin(server.pid!, 1) && pin(process.pid, 0);
+  console.log(
+    `redis-server ${server.url}; ${pinned ? "pinned: redis on core 1, node on core 0" : "not pinned (no taskset)"}`,
+  );
+  console.log(
+    `${ROUNDS} interleaved rounds; ${SEQ_HITS} sequential hits and ${CONC_OPS} concurrent hits per round`,
+  );
+  const { contestants, close } = await setup(server.url);
+  const names = Object.keys(contestants);
+  const samples = Object.fromEntries(
+    names.map((n) => [n, { p50: [] as number[], p99: [] as number[], ops: [] as number[] }]),
+  );
+  try {
+    for (const n of names) {
+      await sequential(contestants[n], 1000); // warm-up: JIT, scripts loaded, connections open
+      await concurrent(contestants[n], 2000);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const n of round % 2 ? [...names].reverse() : names) {
+        const seq = await sequential(contestants[n], SEQ_HITS);
+        samples[n].p50.push(seq.p50);
+        samples[n].p99.push(seq.p99);
+        samples[n].ops.push(await concurrent(contestants[n], CONC_OPS));
+      }
+    }
+  } finally {
+    await close();
+    await server.stop();
+  }
+  const results = Object.fromEntries(
+    names.map((n) => [
+      n,
+      { p50: summary(samples[n].p50), p99: summary(samples[n].p99), opsPerSec: summary(samples[n].ops) },
+    ]),
+  );
+  table(results);
+  const ratios = {
+    hit_p50_vs_raw: results.requeue.p50.median / results.raw.p50.median,
+    throughput_vs_cache_manager: results.requeue.opsPerSec.median / results["cache-manager"].opsPerSec.median,
+    throughput_vs_cachified: results.requeue.opsPerSec.median / results.cachified.opsPerSec.median,
+    throughput_vs_raw: results.requeue.opsPerSec.median / results.raw.opsPerSec.median,
+  };
+  const round3 = (x: number) => Math.round(x * 1000) / 1000;
+  console.log(
+    JSON.stringify({
+      bench: "cache",
+      ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, round3(v)])),
+      targets: { hit_p50_vs_raw: "<= 1.15", throughput_vs_cache_manager: "> 1" },
+      pinned,
+      rounds: ROUNDS,
+      concurrency: CONCURRENCY,
+      results,
+    }),
+  );
+}
+
+await main();

@@ -1,0 +1,151 @@
+/**
+ * The backend over the libraries: lib/queue (enqueue, sizes), lib/dlq (dead letters),
+ * lib/cache (statistics) and lib/auth (users, tokens, audit). The only file of the CLI that
+ * knows their APIs; every mutation is written to the audit log as done by `cli:<os user>`.
+ */
+import { userInfo } from "node:os";
+import { type AuditActor, appendAudit } from "../../lib/auth/audit.ts";
+import { createToken, listTokens, revokeToken } from "../../lib/auth/tokens.ts";
+import { AuthError } from "../../lib/auth/types.ts";
+import { createUser } from "../../lib/auth/users.ts";
+import { namespaceSummary } from "../../lib/cache/stats.ts";
+import { DlqError } from "../../lib/dlq/errors.ts";
+import { countDeadLetters, listDeadLetters } from "../../lib/dlq/list.ts";
+import { deleteDeadLetters, requeueDeadLetters } from "../../lib/dlq/mutate.ts";
+import { getDeadLetter, listGroups, listQueues } from "../../lib/dlq/read.ts";
+import type { RedisClient } from "../../lib/redis/connection.ts";
+import { queueKeys } from "../../lib/redis/keys.ts";
+import type { Backend, BulkOutcome, DlqFilter } from "./backend.ts";
+import { runBulk } from "./bulk.ts";
+import { CliError, EXIT, notFound, usageError } from "./errors.ts";
+
+/** Who the audit log and token records name for CLI actions: "cli:<os user>". */
+export function actor(): AuditActor {
+  let name = "cli";
+  try {
+    name = `cli:${userInfo().username}`;
+  } catch {
+    // no user database entry (containers): "cli" it is
+  }
+  return { id: name, role: "admin", via: "cli" };
+}
+
+/** Library errors with a code become the CLI's exit codes. */
+function mapError(err: unknown): never {
+  if (err instanceof AuthError || err instanceof DlqError) {
+    if (err.code === "NOT_FOUND") throw notFound(err.message);
+    if (err.code === "INVALID_INPUT") throw usageError(err.message);
+    throw new CliError(err.message, EXIT.FAILURE);
+  }
+  throw err;
+}
+
+const missing = (what: string): never => {
+  throw new CliError(`${what} is not available in this build yet`, EXIT.FAILURE);
+};
+
+export async function createBackend(redis: RedisClient): Promise<Backend> {
+  const audit = (action: string, target: string, count?: number, outcome: "ok" | "partial" = "ok") =>
+    appendAudit(redis, actor(), action, { target, count, outcome }).catch(() => undefined);
+
+  return {
+    enqueue: async () => missing("enqueue"),
+
+    async dlqList(filter, page) {
+      const r = await listDeadLetters(redis, filter, page).catch(mapError);
+      return { items: r.items, nextCursor: r.nextCursor, complete: r.complete };
+    },
+    dlqGroups: (queue) => listGroups(redis, queue).catch(mapError),
+    async dlqGet(queue, id) {
+      try {
+        return await getDeadLetter(redis, queue, id);
+      } catch (err) {
+        if (err instanceof DlqError && err.code === "NOT_FOUND") return null;
+        return mapError(err);
+      }
+    },
+    dlqCount: (filter) => countDeadLetters(redis, filter).catch(mapError),
+
+    async dlqRequeue(scope, opts) {
+      if ("id" in scope) {
+        const r = await requeueDeadLetters(redis, scope.queue, [scope.id], { delayMs: opts.delayMs, by: actor().id });
+        if (r.done) await audit("dlq.requeue", `${scope.queue}/${scope.id}`, 1);
+        return { matched: 1, done: r.done, missing: r.gone };
+      }
+      const r: BulkOutcome = await runBulk(redis, "requeue", scope.filter, opts, (queue, ids) =>
+        requeueDeadLetters(redis, queue, ids, { delayMs: opts.delayMs, by: actor().id }),
+      );
+      await audit("dlq.requeue", describeFilter(scope.filter), r.done, r.cancelled ? "partial" : "ok");
+      return r;
+    },
+    async dlqDelete(scope, opts) {
+      if ("id" in scope) {
+        const r = await deleteDeadLetters(redis, scope.queue, [scope.id]);
+        if (r.done) await audit("dlq.delete", `${scope.queue}/${scope.id}`, 1);
+        return { matched: 1, done: r.done, missing: r.gone };
+      }
+      const r = await runBulk(redis, "delete", scope.filter, opts, (queue, ids) => deleteDeadLetters(redis, queue, ids));
+      await audit("dlq.delete", describeFilter(scope.filter), r.done, r.cancelled ? "partial" : "ok");
+      return r;
+    },
+
+    async queueStats() {
+      const queues = await listQueues(redis);
+      const pipeline = redis.pipeline();
+      for (const q of queues) {
+        const k = queueKeys(q);
+        pipeline.llen(k.ready).zcard(k.active).zcard(k.retry).zcard(k.dead);
+        pipeline.zrange(k.dead, "0", "0", "WITHSCORES");
+      }
+      const replies = ((await pipeline.exec()) ?? []).map(([err, v]) => {
+        if (err) throw err;
+        return v;
+      });
+      return queues.map((queue, i) => {
+        const [ready, active, retry, dead, oldest] = replies.slice(i * 5, i * 5 + 5) as [number, number, number, number, string[]];
+        return { queue, ready, active, retry, dead, oldestDeadAt: oldest.length ? Number(oldest[1]) : null };
+      });
+    },
+    async cacheStats(windowMinutes) {
+      const rows = await namespaceSummary(redis, { windowMs: windowMinutes * 60_000 });
+      return rows.map((r) => ({ namespace: r.namespace, hits: r.hits + r.staleHits, misses: r.misses, hitRate: r.hitRate }));
+    },
+
+    async addUser({ email, role, password }) {
+      const user = await createUser(redis, { email, role, password }).catch(mapError);
+      await audit("user.create", user.email);
+      return { email: user.email, role: user.role };
+    },
+    async createToken({ name, role }) {
+      const created = await createToken(redis, { name, role, createdBy: actor().id }).catch(mapError);
+      await audit("token.create", `${created.info.name} (${created.info.id})`);
+      return created;
+    },
+    listTokens: () => listTokens(redis),
+    async revokeToken(idOrName) {
+      const tokens = await listTokens(redis);
+      const byId = tokens.find((t) => t.id === idOrName);
+      const byName = tokens.filter((t) => t.name === idOrName);
+      if (!byId && byName.length > 1) {
+        throw usageError(`${byName.length} tokens are named ${JSON.stringify(idOrName)}: revoke one by its id`);
+      }
+      const target = byId ?? byName[0];
+      if (!target) return null;
+      try {
+        const info = await revokeToken(redis, target.id);
+        await audit("token.revoke", `${info.name} (${info.id})`);
+        return info;
+      } catch (err) {
+        if (err instanceof AuthError && err.code === "NOT_FOUND") return null;
+        return mapError(err);
+      }
+    },
+  };
+}
+
+function describeFilter(f: DlqFilter): string {
+  const parts = Object.entries(f)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`);
+  return parts.length ? parts.join(" ") : "all";
+}

@@ -1,0 +1,92 @@
+/**
+ * What the commands need from Requeue's libraries, in one narrow interface. The commands are
+ * written against it; backend-impl.ts maps it onto lib/queue, lib/dlq, lib/cache and lib/auth,
+ * so a change in one library's API touches one file here.
+ */
+import type { DeadLetterSummary } from "../../lib/dlq/read.ts";
+import type { DeadLetter, ErrorGroup } from "../../lib/queue/types.ts";
+import type { RedisClient } from "../../lib/redis/connection.ts";
+import type { Role } from "./parse.ts";
+
+export interface EnqueueInput {
+  queue: string;
+  payload: unknown;
+  id?: string;
+  delayMs?: number;
+  maxAttempts?: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface DlqFilter {
+  queue?: string;
+  group?: string;
+  from?: number;
+  to?: number;
+  search?: string;
+}
+
+export interface DlqPage {
+  items: DeadLetterSummary[];
+  nextCursor: string | null;
+  /** false when a text search stopped at its read budget: ask for the next page */
+  complete: boolean;
+}
+
+/** A bulk or single operation's outcome: how many were touched, how many were already gone. */
+export interface BulkOutcome {
+  matched: number;
+  done: number;
+  missing: number;
+  cancelled?: boolean;
+}
+
+export interface QueueStats {
+  queue: string;
+  ready: number;
+  active: number;
+  retry: number;
+  dead: number;
+  completed?: number;
+  oldestDeadAt?: number | null;
+}
+
+export interface CacheNamespaceStats {
+  namespace: string;
+  hits: number;
+  misses: number;
+  hitRate: number | null;
+}
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt?: number;
+  lastUsedAt?: number | null;
+}
+
+export interface Backend {
+  enqueue(input: EnqueueInput): Promise<{ id: string; added: boolean }>;
+  dlqList(filter: DlqFilter, page: { limit: number; cursor?: string }): Promise<DlqPage>;
+  dlqGroups(queue?: string): Promise<ErrorGroup[]>;
+  dlqGet(queue: string, id: string): Promise<DeadLetter | null>;
+  /** How many dead letters a scope covers (for confirmations and progress). */
+  dlqCount(filter: DlqFilter): Promise<number>;
+  dlqRequeue(
+    scope: { queue: string; id: string } | { filter: DlqFilter },
+    opts: { rate?: number; delayMs?: number; onProgress?: (p: BulkOutcome) => void },
+  ): Promise<BulkOutcome>;
+  dlqDelete(
+    scope: { queue: string; id: string } | { filter: DlqFilter },
+    opts: { rate?: number; onProgress?: (p: BulkOutcome) => void },
+  ): Promise<BulkOutcome>;
+  queueStats(): Promise<QueueStats[]>;
+  cacheStats(windowMinutes: number): Promise<CacheNamespaceStats[]>;
+  addUser(input: { email: string; role: Role; password: string }): Promise<{ email: string; role: Role }>;
+  createToken(input: { name: string; role: Role }): Promise<{ token: string; info: TokenInfo }>;
+  listTokens(): Promise<TokenInfo[]>;
+  /** False when no token has that id or name. */
+  revokeToken(idOrName: string): Promise<TokenInfo | null>;
+}
+
+export type BackendFactory = (redis: RedisClient) => Promise<Backend>;

@@ -1,0 +1,43 @@
+/**
+ * `requeue users add <email> --role admin|viewer`: creates a console user. The password comes
+ * from --password (visible in the process list: prefer the others), --password-stdin, or a
+ * hidden prompt on a terminal. It is never printed.
+ */
+import { type Command, str } from "../command.ts";
+import { usageError } from "../errors.ts";
+import { email as parseEmail, role as parseRole } from "../parse.ts";
+import { openSession, promptHidden, readStdin } from "../session.ts";
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+export const usersAdd: Command = {
+  name: "users add",
+  summary: "create a console user",
+  usage: "requeue users add <email> --role admin|viewer [--password <pw> | --password-stdin]",
+  help: [
+    ["--role admin|viewer", "admin may change things; viewer may only look (required)"],
+    ["--password <pw>", "the password (shows in the process list: prefer a prompt or stdin)"],
+    ["--password-stdin", "read the password from stdin (the first line)"],
+  ],
+  notes: ["Without a password option it asks for one on the terminal; from a pipe it reads stdin."],
+  options: { role: { type: "string" }, password: { type: "string" }, "password-stdin": { type: "boolean" } },
+  positionals: { min: 1, max: 1 },
+  async run(values, [emailArg], { out, stdin }) {
+    const email = parseEmail(emailArg);
+    const role = parseRole(str(values.role));
+    let password = str(values.password);
+    if (password !== undefined && values["password-stdin"]) {
+      throw usageError("give --password or --password-stdin, not both");
+    }
+    if (password === undefined) {
+      if (values["password-stdin"] || !stdin.isTTY) password = (await readStdin(stdin)).split(/\r?\n/)[0];
+      else password = await promptHidden(`Password for ${email}: `, stdin);
+    }
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      throw usageError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    }
+    const { backend } = await openSession(values);
+    const user = await backend.addUser({ email, role, password });
+    out.result({ user }, () => `created ${user.role} ${user.email}`);
+  },
+};

@@ -1,0 +1,64 @@
+"use client";
+/** The history of alert state changes, newest first, with what the webhook answered. */
+import { useQuery } from "@tanstack/react-query";
+import { formatAlertValue, isAlertId, alertDefinition } from "#lib/alerts/definitions";
+import type { AlertHistoryEntry } from "#lib/alerts/types";
+import { RelativeTime } from "../ui/relative-time.tsx";
+import { Empty, ErrorState, Loading } from "../ui/states.tsx";
+import { alertKeys, alertsApi } from "./alerts-api.ts";
+import s from "./alerts.module.css";
+
+function WebhookOutcome({ w }: { w: AlertHistoryEntry["webhook"] }) {
+  if (!w) return <span className={s.muted}>no webhook</span>;
+  if (w.ok) return <span>delivered ({w.status})</span>;
+  return <span className={s.stateFiring}>failed: {w.error ?? `HTTP ${w.status}`}</span>;
+}
+
+export function AlertHistoryTable() {
+  const q = useQuery({ queryKey: alertKeys.history, queryFn: ({ signal }) => alertsApi.history(signal) });
+  if (q.isPending) return <Loading what="history" />;
+  if (q.isError && !q.data) return <ErrorState title="Could not load the history" message={q.error.message} />;
+  const history = q.data?.history ?? [];
+  if (history.length === 0)
+    return <Empty title="No alert has changed state yet">Every firing and every resolve appears here.</Empty>;
+  return (
+    <table className={s.table} data-testid="alert-history">
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Alert</th>
+          <th scope="col">Change</th>
+          <th scope="col" className={s.num}>
+            Value
+          </th>
+          <th scope="col">Threshold</th>
+          <th scope="col">Webhook</th>
+        </tr>
+      </thead>
+      <tbody>
+        {history.map((h) => {
+          const unit = isAlertId(h.id) ? alertDefinition(h.id).unit : "count";
+          return (
+            <tr key={`${h.id}-${h.at}-${h.to}`}>
+              <td>
+                <RelativeTime ms={h.at} />
+              </td>
+              <td>{h.label}</td>
+              <td className={h.to === "firing" ? s.stateFiring : s.stateOk}>
+                <span aria-hidden="true">{h.to === "firing" ? "▲ " : "✓ "}</span>
+                {h.to === "firing" ? "Fired" : "Resolved"}
+              </td>
+              <td className={s.num}>{formatAlertValue(unit, h.value)}</td>
+              <td>
+                {h.comparator} {formatAlertValue(unit, h.threshold)}
+              </td>
+              <td>
+                <WebhookOutcome w={h.webhook} />
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

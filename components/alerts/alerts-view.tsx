@@ -1,0 +1,145 @@
+"use client";
+/**
+ * The alerts page: the eight thresholds with their current value and state (refreshed live),
+ * editable inline by admins, then the webhook setting and the history of state changes.
+ */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useState } from "react";
+import type { ActionResult } from "@/app/_lib/action.ts";
+import { formatAlertValue } from "#lib/alerts/definitions";
+import type { AlertStatus } from "#lib/alerts/types";
+import { ApiError } from "../api-client.ts";
+import { ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+import { AlertHistoryTable } from "./alert-history.tsx";
+import { AlertStateLabel } from "./alert-state.tsx";
+import { alertKeys, alertsApi } from "./alerts-api.ts";
+import s from "./alerts.module.css";
+import { type ResetThreshold, type SetThreshold, ThresholdEditor } from "./threshold-editor.tsx";
+import { WebhookForm, type WebhookFormProps } from "./webhook-form.tsx";
+
+export interface AlertsViewProps {
+  /** Present for admins only: viewers get no editing controls at all. */
+  admin?: {
+    setThreshold: SetThreshold;
+    resetThreshold: ResetThreshold;
+    webhook: WebhookFormProps;
+  };
+}
+
+function useAfterChange<I>(fn: ((input: I) => Promise<ActionResult<unknown>>) | undefined) {
+  const client = useQueryClient();
+  const [pending, setPending] = useState(false);
+  const run = useCallback(
+    async (input: I): Promise<ActionResult<unknown>> => {
+      if (!fn) return { ok: false, error: "This needs the admin role", status: 403 };
+      setPending(true);
+      try {
+        return await fn(input);
+      } catch {
+        return { ok: false, error: "The console server is unreachable; nothing was changed", status: 0 };
+      } finally {
+        setPending(false);
+        await client.invalidateQueries({ queryKey: alertKeys.all });
+      }
+    },
+    [fn, client],
+  );
+  return { run, pending };
+}
+
+function ThresholdText({ a }: { a: AlertStatus }) {
+  return (
+    <span>
+      {a.comparator} {formatAlertValue(a.unit, a.threshold)}
+      {a.overridden ? <span className={s.muted}> (default {formatAlertValue(a.unit, a.defaultThreshold)})</span> : null}
+    </span>
+  );
+}
+
+export function AlertsView({ admin }: AlertsViewProps) {
+  const list = useQuery({ queryKey: alertKeys.list, queryFn: ({ signal }) => alertsApi.list(signal) });
+  const set = useAfterChange(admin?.setThreshold);
+  const reset = useAfterChange(admin?.resetThreshold);
+
+  if (list.isPending) return <Loading what="alerts" />;
+  if (list.isError && !list.data) {
+    const redisDown = list.error instanceof ApiError && list.error.redisDown;
+    return (
+      <ErrorState
+        title={redisDown ? "Redis is unreachable" : "Could not load the alerts"}
+        message={redisDown ? "The alerts come back by themselves when Redis does." : list.error.message}
+        retry={() => list.refetch()}
+      />
+    );
+  }
+  const alerts = list.data?.alerts ?? [];
+  const firing = alerts.filter((a) => a.state === "firing").length;
+
+  return (
+    <>
+      {list.isError ? <StaleNote since={list.dataUpdatedAt} /> : null}
+      <p className={s.hint} data-testid="alerts-summary">
+        {firing ? `${firing} of ${alerts.length} alerts firing.` : `All ${alerts.length} alerts OK.`} Values are
+        measured by the worker every few seconds; rates over the last minutes (see each line).
+      </p>
+      <table className={s.table} data-testid="alerts-table">
+        <thead>
+          <tr>
+            <th scope="col">Alert</th>
+            <th scope="col" className={s.num}>
+              Current value
+            </th>
+            <th scope="col">Threshold</th>
+            <th scope="col">State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {alerts.map((a) => (
+            <tr
+              key={a.id}
+              className={a.state === "firing" ? s.firingRow : undefined}
+              data-testid={`alert-row-${a.id}`}
+              data-state={a.state}
+            >
+              <td>
+                <strong>{a.label}</strong>
+                <div className={s.measures}>{a.measures}</div>
+              </td>
+              <td className={s.num} data-testid={`alert-value-${a.id}`}>
+                {formatAlertValue(a.unit, a.value)}
+              </td>
+              <td>
+                {admin ? (
+                  <ThresholdEditor
+                    key={`${a.id}:${a.threshold}`}
+                    alert={a}
+                    onSet={set.run}
+                    onReset={reset.run}
+                    pending={set.pending || reset.pending}
+                  />
+                ) : (
+                  <ThresholdText a={a} />
+                )}
+              </td>
+              <td>
+                <AlertStateLabel state={a.state} since={a.since} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      {admin ? (
+        <section className={s.section}>
+          <h2>Webhook</h2>
+          <WebhookForm {...admin.webhook} />
+        </section>
+      ) : null}
+
+      <section className={s.section}>
+        <h2>History</h2>
+        <AlertHistoryTable />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,132 @@
+"use client";
+/** Settings › Users (admin): add a user, change a role, delete a user. Server actions do the work. */
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState, useTransition } from "react";
+import type { User } from "#lib/auth/users";
+import type { ActionResult } from "@/app/_lib/action.ts";
+import { createUserAction, deleteUserAction, setRoleAction } from "@/app/(console)/settings/actions.ts";
+import { RelativeTime } from "./ui/relative-time.tsx";
+
+export function AuthUsersPanel({ users, self }: { users: User[]; self: string }) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  function run<T>(call: () => Promise<ActionResult<T>>, done: string) {
+    start(async () => {
+      const res = await call();
+      setMessage(res.ok ? { ok: true, text: done } : { ok: false, text: res.error });
+      if (res.ok) router.refresh();
+    });
+  }
+
+  function onAdd(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const f = new FormData(form);
+    const email = String(f.get("email") ?? "");
+    const password = String(f.get("password") ?? "");
+    run(
+      () =>
+        createUserAction({
+          email,
+          name: String(f.get("name") ?? "") || undefined,
+          role: String(f.get("role") ?? "viewer"),
+          password: password || undefined,
+        }),
+      `Added ${email}.`,
+    );
+    form.reset();
+  }
+
+  return (
+    <section className="panel" aria-labelledby="users-h" data-testid="users-panel">
+      <h2 id="users-h">Users</h2>
+      <div className="table-wrap">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Name</th>
+              <th>Role</th>
+              <th>Sign-in</th>
+              <th>Added</th>
+              <th className="col-actions">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.email} data-testid={`user-row-${u.email}`}>
+                <td className="mono">{u.email}</td>
+                <td>{u.name}</td>
+                <td>
+                  <select
+                    aria-label={`Role of ${u.email}`}
+                    data-testid="user-role"
+                    value={u.role}
+                    disabled={pending}
+                    onChange={(e) =>
+                      run(
+                        () => setRoleAction({ email: u.email, role: e.target.value }),
+                        `${u.email} is now ${e.target.value}.`,
+                      )
+                    }
+                  >
+                    <option value="viewer">viewer</option>
+                    <option value="admin">admin</option>
+                  </select>
+                </td>
+                <td>{u.hasPassword ? "password" : "single sign-on only"}</td>
+                <td>
+                  <RelativeTime ms={u.createdAt} />
+                </td>
+                <td className="col-actions">
+                  <button
+                    type="button"
+                    className="btn btn-danger btn-small"
+                    data-testid="user-delete"
+                    disabled={pending || u.email === self}
+                    title={u.email === self ? "You cannot delete yourself" : undefined}
+                    onClick={() => {
+                      if (
+                        window.confirm(
+                          `Delete the user ${u.email}? Their session ends at their next request.`,
+                        )
+                      )
+                        run(() => deleteUserAction({ email: u.email }), `Deleted ${u.email}.`);
+                    }}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form className="actions" onSubmit={onAdd} data-testid="user-add-form">
+        <input name="email" type="email" placeholder="email" required aria-label="Email" />
+        <input name="name" placeholder="name (optional)" aria-label="Name" />
+        <select name="role" aria-label="Role" defaultValue="viewer">
+          <option value="viewer">viewer</option>
+          <option value="admin">admin</option>
+        </select>
+        <input
+          name="password"
+          type="password"
+          placeholder="password (none: SSO only)"
+          aria-label="Password"
+          autoComplete="new-password"
+        />
+        <button type="submit" className="btn btn-primary" disabled={pending} data-testid="user-add">
+          Add user
+        </button>
+      </form>
+      {message ? (
+        <p className={message.ok ? "ok-text" : "error-text"} data-testid="users-message" aria-live="polite">
+          {message.text}
+        </p>
+      ) : null}
+    </section>
+  );
+}

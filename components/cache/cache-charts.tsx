@@ -1,0 +1,149 @@
+"use client";
+/**
+ * The cache dashboard's charts, each answering one question: is the hit rate falling (per
+ * namespace, with the alert threshold drawn)? hits vs misses? is Redis slow (p50 / p99)? is
+ * memory near the limit? is Redis evicting? how busy is it?
+ */
+import type { CacheStatsResponse } from "#lib/metrics/cache-dashboard-types";
+import { type ChartRow, TimeSeriesChart } from "../charts/time-series-chart.tsx";
+import { formatCount } from "../format.ts";
+import s from "./cache.module.css";
+
+const pct = (v: number) => `${Math.round(v * 100)} %`;
+const ms = (v: number) => `${Number(v.toFixed(2))} ms`;
+
+export function formatBytes(n: number | null | undefined): string {
+  if (typeof n !== "number" || !Number.isFinite(n)) return "—";
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+function Card({ title, question, children }: { title: string; question: string; children: React.ReactNode }) {
+  return (
+    <section className={s.card}>
+      <h2>{title}</h2>
+      <p className={s.question}>{question}</p>
+      {children}
+    </section>
+  );
+}
+
+const hasData = (rows: ChartRow[], keys: string[]) => rows.some((r) => keys.some((k) => typeof r[k] === "number"));
+
+function NoData({ what }: { what: string }) {
+  return <div className={s.noData}>No {what} in this range yet.</div>;
+}
+
+export function CacheCharts({ data }: { data: CacheStatsResponse }) {
+  const hitRows: ChartRow[] = data.total.map((p, i) => {
+    const row: ChartRow = { t: p.t };
+    for (const ns of data.namespaces) row[`ns${ns.name}`] = ns.points[i]?.hitRate ?? null;
+    return row;
+  });
+  const hitSeries = data.namespaces.map((ns) => ({ key: `ns${ns.name}`, label: ns.name }));
+  const traffic: ChartRow[] = data.total.map((p) => ({
+    t: p.t,
+    hits: p.hits || p.misses ? p.hits : null,
+    misses: p.hits || p.misses ? p.misses : null,
+    p50: p.p50Ms,
+    p99: p.p99Ms,
+  }));
+  const redis: ChartRow[] = data.redis.map((p) => ({
+    t: p.t,
+    used: p.usedMemory,
+    max: p.maxMemory || null,
+    evicted: p.evicted,
+    ops: p.opsPerSec,
+  }));
+  const threshold = data.hitRateThreshold;
+
+  return (
+    <div className={s.grid}>
+      <Card title="Hit rate by namespace" question="Is the hit rate falling? The dashed line is the alert threshold.">
+        {hasData(hitRows, hitSeries.map((x) => x.key)) ? (
+          <TimeSeriesChart
+            testId="chart-hit-rate"
+            ariaLabel="Cache hit rate over time by namespace"
+            data={hitRows}
+            series={hitSeries}
+            yFormat={pct}
+            yDomain={[0, 1]}
+            reference={{ y: threshold, label: `alert < ${pct(threshold)}` }}
+          />
+        ) : (
+          <NoData what="cache lookups" />
+        )}
+      </Card>
+      <Card title="Hits and misses" question="How many lookups were served from the cache, per step?">
+        {hasData(traffic, ["hits", "misses"]) ? (
+          <TimeSeriesChart
+            testId="chart-hits-misses"
+            ariaLabel="Cache hits and misses over time"
+            data={traffic}
+            series={[
+              { key: "hits", label: "hits", color: "#1b7a3a" },
+              { key: "misses", label: "misses", color: "#a15c00" },
+            ]}
+            yFormat={(v) => formatCount(v)}
+          />
+        ) : (
+          <NoData what="cache lookups" />
+        )}
+      </Card>
+      <Card title="Call latency" question="Is Redis answering the cache quickly? p50 and p99 of each call.">
+        {hasData(traffic, ["p50", "p99"]) ? (
+          <TimeSeriesChart
+            testId="chart-latency"
+            ariaLabel="Cache call latency p50 and p99 over time"
+            data={traffic}
+            series={[
+              { key: "p50", label: "p50", color: "#2457d6" },
+              { key: "p99", label: "p99", color: "#7b3fb5" },
+            ]}
+            yFormat={ms}
+          />
+        ) : (
+          <NoData what="cache calls" />
+        )}
+      </Card>
+      <Card title="Redis memory" question="How close is Redis to maxmemory?">
+        {hasData(redis, ["used"]) ? (
+          <TimeSeriesChart
+            testId="chart-memory"
+            ariaLabel="Redis memory used and maxmemory over time"
+            data={redis}
+            series={[
+              { key: "used", label: "used", color: "#2457d6" },
+              { key: "max", label: "maxmemory", color: "#b3261e" },
+            ]}
+            yFormat={(v) => formatBytes(v)}
+          />
+        ) : (
+          <NoData what="Redis samples (the worker writes them)" />
+        )}
+      </Card>
+      <Card title="Evictions and operations" question="Is Redis evicting keys, and how busy is it?">
+        {hasData(redis, ["evicted", "ops"]) ? (
+          <TimeSeriesChart
+            testId="chart-evictions"
+            ariaLabel="Redis evictions per step and operations per second over time"
+            data={redis}
+            series={[
+              { key: "evicted", label: "evicted keys", color: "#b3261e" },
+              { key: "ops", label: "ops/s", color: "#00838f" },
+            ]}
+            yFormat={(v) => formatCount(Math.round(v))}
+          />
+        ) : (
+          <NoData what="Redis samples (the worker writes them)" />
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,188 @@
+"use client";
+/**
+ * The cache dashboard: range (1 h / 24 h / 7 d) and namespace in the URL, headline figures,
+ * the charts, the namespace table and — for admins — Flush and Invalidate tag. Data refreshes
+ * live; when a refresh fails the last data stays with a note.
+ */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import type { ActionResult } from "@/app/_lib/action.ts";
+import { CACHE_RANGES, type CacheRange, type CacheStatsResponse } from "#lib/metrics/cache-dashboard-types";
+import { ApiError } from "../api-client.ts";
+import { formatCount, formatPercent } from "../format.ts";
+import { ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+import { cacheApi, cacheKeys } from "./cache-api.ts";
+import { CacheCharts, formatBytes } from "./cache-charts.tsx";
+import s from "./cache.module.css";
+import { InvalidateTagForm } from "./invalidate-tag-form.tsx";
+import { NamespaceTable } from "./namespace-table.tsx";
+
+export interface CacheAdminActions {
+  flush: (input: { namespace: string }) => Promise<ActionResult<{ namespace: string }>>;
+  invalidate: (input: { tag: string }) => Promise<ActionResult<{ tag: string; namespaces: number }>>;
+}
+
+function Headline({ data }: { data: CacheStatsResponse }) {
+  const hits = data.total.reduce((n, p) => n + p.hits, 0);
+  const misses = data.total.reduce((n, p) => n + p.misses, 0);
+  const r = data.redisNow;
+  const memShare = r.usedMemory !== null && r.maxMemory ? r.usedMemory / r.maxMemory : null;
+  return (
+    <dl className={s.tiles} data-testid="cache-headline">
+      <div className={s.tile}>
+        <dt>Hit rate ({data.range})</dt>
+        <dd data-testid="headline-hit-rate">{formatPercent(hits + misses ? hits / (hits + misses) : null)}</dd>
+        <small>alert below {formatPercent(data.hitRateThreshold, 0)}</small>
+      </div>
+      <div className={s.tile}>
+        <dt>Hits / misses ({data.range})</dt>
+        <dd>
+          {formatCount(hits)} / {formatCount(misses)}
+        </dd>
+      </div>
+      <div className={s.tile}>
+        <dt>Redis memory</dt>
+        <dd>{formatBytes(r.usedMemory)}</dd>
+        <small>{r.maxMemory ? `of ${formatBytes(r.maxMemory)} (${formatPercent(memShare)})` : "no maxmemory set"}</small>
+      </div>
+      <div className={s.tile}>
+        <dt>Evicted keys (since start)</dt>
+        <dd>{formatCount(r.evictedKeys)}</dd>
+      </div>
+      <div className={s.tile}>
+        <dt>Operations</dt>
+        <dd>{r.opsPerSec === null ? "—" : `${formatCount(r.opsPerSec)}/s`}</dd>
+      </div>
+    </dl>
+  );
+}
+
+export function CacheView({ admin }: { admin?: CacheAdminActions }) {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const rawRange = params.get("range") ?? "1h";
+  const range: CacheRange = rawRange in CACHE_RANGES ? (rawRange as CacheRange) : "1h";
+  const namespace = params.get("namespace") || undefined;
+  const client = useQueryClient();
+  const [pending, setPending] = useState(false);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const stats = useQuery({
+    queryKey: cacheKeys.stats(range, namespace),
+    queryFn: ({ signal }) => cacheApi.stats(range, namespace, signal),
+  });
+  const namespaces = useQuery({ queryKey: cacheKeys.namespaces, queryFn: ({ signal }) => cacheApi.namespaces(signal) });
+
+  const href = (next: { range?: string; namespace?: string | null }) => {
+    const p = new URLSearchParams(params.toString());
+    if (next.range) p.set("range", next.range);
+    if (next.namespace !== undefined) {
+      if (next.namespace) p.set("namespace", next.namespace);
+      else p.delete("namespace");
+    }
+    return `${pathname}?${p.toString()}`;
+  };
+
+  async function run<T>(fn: () => Promise<ActionResult<T>>, describe: (data: T) => string) {
+    setPending(true);
+    setOutcome(null);
+    try {
+      const r = await fn();
+      setOutcome(r.ok ? { ok: true, text: describe(r.data) } : { ok: false, text: r.error });
+    } catch {
+      setOutcome({ ok: false, text: "The console server is unreachable; nothing was changed" });
+    } finally {
+      setPending(false);
+      await client.invalidateQueries({ queryKey: cacheKeys.all });
+    }
+  }
+
+  const names = namespaces.data?.namespaces.map((n) => n.name) ?? [];
+  const error = stats.error ?? namespaces.error;
+  const redisDown = error instanceof ApiError && error.redisDown;
+
+  return (
+    <>
+      <div className={s.toolbar}>
+        <nav className={s.segmented} aria-label="Time range">
+          {(Object.keys(CACHE_RANGES) as CacheRange[]).map((r) => (
+            <Link key={r} href={href({ range: r })} aria-current={r === range ? "page" : undefined} replace>
+              {r}
+            </Link>
+          ))}
+        </nav>
+        <label>
+          Namespace{" "}
+          <select
+            className={s.select}
+            value={namespace ?? ""}
+            onChange={(e) => router.replace(href({ namespace: e.target.value || null }))}
+            data-testid="namespace-filter"
+          >
+            <option value="">all</option>
+            {names.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+
+      {outcome ? (
+        <div className={`${s.outcome} ${outcome.ok ? "" : s.outcomeError}`} role="status" data-testid="cache-outcome">
+          {outcome.text}
+        </div>
+      ) : null}
+
+      {stats.isPending ? (
+        <Loading what="cache statistics" />
+      ) : stats.data ? (
+        <>
+          {stats.isError ? <StaleNote since={stats.dataUpdatedAt} /> : null}
+          <Headline data={stats.data} />
+          <CacheCharts data={stats.data} />
+        </>
+      ) : (
+        <ErrorState
+          title={redisDown ? "Redis is unreachable" : "Could not load the cache statistics"}
+          message={redisDown ? "The charts come back by themselves when Redis does." : error?.message}
+          retry={() => stats.refetch()}
+        />
+      )}
+
+      {namespaces.data ? (
+        <NamespaceTable
+          rows={namespaces.data.namespaces}
+          hitRateThreshold={stats.data?.hitRateThreshold ?? 0.7}
+          pending={pending}
+          onFlush={
+            admin
+              ? (ns) =>
+                  run(
+                    () => admin.flush({ namespace: ns }),
+                    (d) => `Flushed ${d.namespace}: its entries are misses from now on.`,
+                  )
+              : undefined
+          }
+        />
+      ) : null}
+
+      {admin ? (
+        <InvalidateTagForm
+          namespaceCount={names.length}
+          pending={pending}
+          onInvalidate={(tag) =>
+            run(
+              () => admin.invalidate({ tag }),
+              (d) => `Invalidated ${d.tag} in ${d.namespaces} namespaces: its entries are misses from now on.`,
+            )
+          }
+        />
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,111 @@
+"use client";
+/**
+ * One row per cache namespace: hit rate, traffic and latency of the last hour, approximate keys
+ * and memory. Admins get a Flush button per row, confirmed by a dialog that names what it touches.
+ */
+import { useState } from "react";
+import type { NamespaceRow } from "#lib/metrics/cache-dashboard-types";
+import { formatCount, formatPercent } from "../format.ts";
+import { formatBytes } from "./cache-charts.tsx";
+import s from "./cache.module.css";
+import { ConfirmDialog } from "./confirm-dialog.tsx";
+
+export function NamespaceTable({
+  rows,
+  hitRateThreshold,
+  onFlush,
+  pending,
+}: {
+  rows: NamespaceRow[];
+  hitRateThreshold: number;
+  /** present for admins only */
+  onFlush?: (namespace: string) => Promise<void>;
+  pending: boolean;
+}) {
+  const [target, setTarget] = useState<NamespaceRow | null>(null);
+  return (
+    <>
+      <table className={s.table} data-testid="namespace-table">
+        <thead>
+          <tr>
+            <th scope="col">Namespace</th>
+            <th scope="col" className={s.num}>
+              Hit rate (1 h)
+            </th>
+            <th scope="col" className={s.num}>
+              Hits
+            </th>
+            <th scope="col" className={s.num}>
+              Misses
+            </th>
+            <th scope="col" className={s.num}>
+              p99
+            </th>
+            <th scope="col" className={s.num}>
+              Keys (approx.)
+            </th>
+            <th scope="col" className={s.num}>
+              Memory (approx.)
+            </th>
+            {onFlush ? <th scope="col">Actions</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const low = r.hitRate !== null && r.hitRate < hitRateThreshold;
+            return (
+              <tr key={r.name} data-testid={`namespace-row-${r.name}`}>
+                <td className="mono">{r.name}</td>
+                <td className={`${s.num} ${low ? s.low : ""}`} title={low ? "Below the alert threshold" : undefined}>
+                  {low ? <span aria-hidden="true">▼ </span> : null}
+                  {formatPercent(r.hitRate)}
+                </td>
+                <td className={s.num}>{formatCount(r.hits)}</td>
+                <td className={s.num}>{formatCount(r.misses)}</td>
+                <td className={s.num}>{r.p99Ms === null ? "—" : `${r.p99Ms.toFixed(2)} ms`}</td>
+                <td className={s.num}>{r.keys === null ? "—" : `~${formatCount(r.keys)}`}</td>
+                <td className={s.num}>{r.memoryBytes === null ? "—" : `~${formatBytes(r.memoryBytes)}`}</td>
+                {onFlush ? (
+                  <td>
+                    <button
+                      type="button"
+                      className={s.button}
+                      onClick={() => setTarget(r)}
+                      disabled={pending}
+                      data-testid="flush"
+                      data-namespace={r.name}
+                    >
+                      Flush
+                    </button>
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {onFlush ? (
+        <ConfirmDialog
+          open={target !== null}
+          title={`Flush namespace ${target?.name ?? ""}?`}
+          confirmLabel={`Flush ${target?.name ?? ""}`}
+          pending={pending}
+          onCancel={() => setTarget(null)}
+          onConfirm={async () => {
+            if (target) await onFlush(target.name);
+            setTarget(null);
+          }}
+        >
+          {target ? (
+            <p>
+              Every entry of the namespace <code>{target.name}</code>
+              {target.keys !== null ? ` (about ${formatCount(target.keys)} keys)` : ""} becomes a miss at once: the
+              next read of each calls its loader. Other namespaces are not touched. The old keys are not deleted one by
+              one; they expire on their own.
+            </p>
+          ) : null}
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,135 @@
+"use client";
+/**
+ * "Requeue all matching" and "Delete all matching": a confirmation that names exactly how many
+ * and which ("Requeue 1,284 dead letters of `documents` matching …"), an optional rate limit,
+ * then live progress (cancellable) and what happened. Admins only.
+ */
+import { useState } from "react";
+import { deleteAction, requeueAction } from "@/app/(console)/dead-letters/actions.ts";
+import { api } from "../api-client.ts";
+import { formatCount } from "../format.ts";
+import { BulkProgressView } from "./bulk-progress.tsx";
+import { type DeadLetterFilters, describeFilters, filtersOf } from "./filters.ts";
+import { describeResult } from "./outcome.ts";
+import { useMutationAction } from "./use-mutation-action.ts";
+
+type Action = "requeue" | "delete";
+
+interface Confirming {
+  action: Action;
+  count: number | null;
+  error?: string;
+}
+
+export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; disabled: boolean }) {
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
+  const [rate, setRate] = useState("");
+  const [bulkId, setBulkId] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const requeue = useMutationAction(requeueAction);
+  const remove = useMutationAction(deleteAction);
+  const pending = requeue.pending || remove.pending;
+  const f = filtersOf(filters);
+
+  async function open(action: Action) {
+    setMessage(null);
+    setConfirming({ action, count: null });
+    try {
+      const { count } = await api.deadLetterCount(f);
+      setConfirming({ action, count });
+    } catch (err) {
+      setConfirming({ action, count: null, error: (err as Error).message });
+    }
+  }
+
+  async function confirm() {
+    if (!confirming) return;
+    const rateLimit = rate.trim() ? Number(rate) : undefined;
+    const input = Object.keys(f).length
+      ? ({ scope: "filter", filters: f, rateLimit } as const)
+      : ({ scope: "all", rateLimit } as const);
+    const r = await (confirming.action === "requeue" ? requeue : remove).run(input);
+    setConfirming(null);
+    if (!r.ok) return setMessage(r.error);
+    if (r.data.mode === "bulk") setBulkId(r.data.bulkId);
+    setMessage(describeResult(r.data));
+  }
+
+  const verb = confirming?.action === "delete" ? "Delete" : "Requeue";
+  return (
+    <div className="bulk-panel">
+      <div className="actions">
+        <button
+          type="button"
+          className="btn"
+          data-testid="requeue-all"
+          disabled={disabled || pending || !!bulkId}
+          onClick={() => open("requeue")}
+        >
+          Requeue all matching…
+        </button>
+        <button
+          type="button"
+          className="btn btn-danger"
+          data-testid="delete-all"
+          disabled={disabled || pending || !!bulkId}
+          onClick={() => open("delete")}
+        >
+          Delete all matching…
+        </button>
+        <a className="btn btn-quiet" data-testid="export-json" href={api.exportUrl(f, "json")} download>
+          Export JSON
+        </a>
+        <a className="btn btn-quiet" data-testid="export-csv" href={api.exportUrl(f, "csv")} download>
+          Export CSV
+        </a>
+      </div>
+      {confirming ? (
+        <div className="panel confirm" role="dialog" aria-label={`${verb} all matching`} data-testid="confirm-bulk">
+          {confirming.count === null ? (
+            <p>{confirming.error ? `Could not count the matching entries: ${confirming.error}` : "Counting…"}</p>
+          ) : (
+            <p data-testid="confirm-text">
+              {verb} <strong>{formatCount(confirming.count)}</strong> dead letter{confirming.count === 1 ? "" : "s"}{" "}
+              {describeFilters(f)}?
+              {confirming.action === "delete" ? " They cannot be recovered." : ""}
+            </p>
+          )}
+          <label>
+            Rate limit (per second, optional){" "}
+            <input
+              type="number"
+              min={1}
+              max={100000}
+              inputMode="numeric"
+              data-testid="bulk-rate"
+              value={rate}
+              onChange={(e) => setRate(e.target.value)}
+              placeholder="no limit"
+            />
+          </label>
+          <div className="actions">
+            <button
+              type="button"
+              className={`btn ${confirming.action === "delete" ? "btn-danger" : "btn-primary"}`}
+              data-testid="confirm-bulk-go"
+              disabled={pending || !confirming.count}
+              onClick={confirm}
+            >
+              {verb} {confirming.count === null ? "" : formatCount(confirming.count)}
+            </button>
+            <button type="button" className="btn btn-quiet" onClick={() => setConfirming(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {bulkId ? <BulkProgressView id={bulkId} onClose={() => setBulkId(null)} /> : null}
+      {message && !bulkId ? (
+        <p className="outcome" role="status" data-testid="action-outcome">
+          {message}
+        </p>
+      ) : null}
+    </div>
+  );
+}

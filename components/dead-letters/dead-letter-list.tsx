@@ -1,0 +1,168 @@
+"use client";
+/**
+ * The list tab: one server-side page of dead letters (cursor pagination), the selection and its
+ * actions, and the bulk actions over everything matching the filters. Polls while open and keeps
+ * the last page on screen if a refresh fails.
+ */
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { deleteAction, requeueAction } from "@/app/(console)/dead-letters/actions.ts";
+import { api } from "../api-client.ts";
+import type { DeadLetterRow, MutationResult } from "../api-types.ts";
+import { formatCount } from "../format.ts";
+import { useCanMutate } from "../providers.tsx";
+import { qk } from "../query-keys.ts";
+import { Empty, ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+import { BulkPanel } from "./bulk-panel.tsx";
+import { DeadLetterTable, rowKey } from "./dead-letter-table.tsx";
+import { type DeadLetterView, filtersOf, PAGE_SIZES } from "./filters.ts";
+import { describeOutcome } from "./outcome.ts";
+import { useMutationAction } from "./use-mutation-action.ts";
+
+function byQueue(keys: string[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const k of keys) {
+    const [queue, id] = k.split("\u0000");
+    m.set(queue, [...(m.get(queue) ?? []), id]);
+  }
+  return m;
+}
+
+export function DeadLetterList({ view, update }: { view: DeadLetterView; update: (p: Partial<DeadLetterView>) => void }) {
+  const canMutate = useCanMutate();
+  const page = useQuery({
+    queryKey: qk.deadLetters.list(view),
+    queryFn: ({ signal }) => api.deadLetters(view, signal),
+    placeholderData: keepPreviousData,
+  });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [message, setMessage] = useState<string | null>(null);
+  const requeue = useMutationAction(requeueAction);
+  const remove = useMutationAction(deleteAction);
+  const busy = requeue.pending || remove.pending;
+
+  // A selection belongs to one page of one filter.
+  const pageKey = JSON.stringify(view);
+  useEffect(() => setSelected(new Set()), [pageKey]);
+
+  async function run(action: "requeue" | "delete", keys: string[]) {
+    const fn = action === "requeue" ? requeue : remove;
+    let succeeded = 0;
+    let missing = 0;
+    for (const [queue, ids] of byQueue(keys)) {
+      const r = await fn.run({ scope: "ids", queue, ids });
+      if (!r.ok) return setMessage(r.error);
+      const d = r.data as MutationResult;
+      if (d.mode === "inline") {
+        succeeded += d.succeeded;
+        missing += d.missing;
+      }
+    }
+    setSelected(new Set());
+    setMessage(describeOutcome(action, succeeded, missing));
+  }
+
+  function onRow(action: "requeue" | "delete", row: DeadLetterRow) {
+    run(action, [rowKey(row)]);
+  }
+
+  function onSelection(action: "requeue" | "delete") {
+    const keys = [...selected];
+    if (action === "delete" && !window.confirm(`Delete ${formatCount(keys.length)} selected dead letters? They cannot be recovered.`))
+      return;
+    run(action, keys);
+  }
+
+  const rows = page.data?.items ?? [];
+  return (
+    <>
+      {canMutate ? <BulkPanel filters={filtersOf(view)} disabled={busy || !rows.length} /> : (
+        <div className="actions">
+          <a className="btn btn-quiet" data-testid="export-json" href={api.exportUrl(filtersOf(view), "json")} download>
+            Export JSON
+          </a>
+          <a className="btn btn-quiet" data-testid="export-csv" href={api.exportUrl(filtersOf(view), "csv")} download>
+            Export CSV
+          </a>
+        </div>
+      )}
+      {message ? (
+        <p className="outcome" role="status" data-testid="action-outcome">
+          {message}
+        </p>
+      ) : null}
+      {canMutate && selected.size > 0 ? (
+        <div className="selection-bar" data-testid="selection-bar">
+          <span>{formatCount(selected.size)} selected</span>
+          <button type="button" className="btn" data-testid="requeue" disabled={busy} onClick={() => onSelection("requeue")}>
+            Requeue selected
+          </button>
+          <button type="button" className="btn btn-danger" data-testid="delete" disabled={busy} onClick={() => onSelection("delete")}>
+            Delete selected
+          </button>
+          <button type="button" className="btn btn-quiet" onClick={() => setSelected(new Set())}>
+            Clear
+          </button>
+        </div>
+      ) : null}
+      {page.isPending ? (
+        <Loading what="dead letters" />
+      ) : page.isError && !page.data ? (
+        <ErrorState title="Dead letters could not be loaded" message={page.error.message} retry={() => page.refetch()} />
+      ) : rows.length === 0 ? (
+        <Empty title={view.cursor ? "No more dead letters" : "No dead letters"}>
+          {Object.keys(filtersOf(view)).length
+            ? "Nothing matches these filters. Widen the time range or clear the search."
+            : "Every job either succeeded or is still being retried. Jobs land here after their last attempt fails."}
+        </Empty>
+      ) : (
+        <>
+          {page.isRefetchError ? <StaleNote since={page.dataUpdatedAt} /> : null}
+          <p className="muted" data-testid="list-total">
+            {page.data?.total != null ? `${formatCount(page.data.total)} matching` : ""}
+          </p>
+          <DeadLetterTable
+            rows={rows}
+            selected={selected}
+            canMutate={canMutate}
+            busy={busy}
+            onRow={onRow}
+            onToggle={(k) =>
+              setSelected((s) => {
+                const n = new Set(s);
+                if (n.has(k)) n.delete(k);
+                else n.add(k);
+                return n;
+              })
+            }
+            onToggleAll={(checked) => setSelected(checked ? new Set(rows.map(rowKey)) : new Set())}
+          />
+        </>
+      )}
+      <div className="pager">
+        <button type="button" className="btn btn-quiet" disabled={!view.cursor} onClick={() => update({ cursor: undefined })}>
+          ⏮ First page
+        </button>
+        <button
+          type="button"
+          className="btn btn-quiet"
+          data-testid="next-page"
+          disabled={!page.data?.nextCursor}
+          onClick={() => update({ cursor: page.data?.nextCursor ?? undefined })}
+        >
+          Next page ▶
+        </button>
+        <label>
+          Per page{" "}
+          <select value={view.limit} onChange={(e) => update({ limit: Number(e.target.value) })}>
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+"use client";
+/**
+ * One page of dead letters as a dense table: selection boxes, monospace ids with copy buttons,
+ * the last error as plain text, right-aligned counts, relative times (absolute on hover), and
+ * per-row Requeue / Delete for admins only.
+ */
+import Link from "next/link";
+import type { DeadLetterRow } from "../api-types.ts";
+import { formatCount } from "../format.ts";
+import { MonoId } from "../ui/copy-button.tsx";
+import { RelativeTime } from "../ui/relative-time.tsx";
+import { StateBadge } from "../ui/state-badge.tsx";
+
+export const rowKey = (r: { queue: string; id: string }) => `${r.queue}\u0000${r.id}`;
+
+export function detailHref(r: { queue: string; id: string }) {
+  return `/dead-letters/${encodeURIComponent(r.queue)}/${encodeURIComponent(r.id)}`;
+}
+
+interface Props {
+  rows: DeadLetterRow[];
+  selected: Set<string>;
+  onToggle: (key: string) => void;
+  onToggleAll: (checked: boolean) => void;
+  canMutate: boolean;
+  busy: boolean;
+  onRow: (action: "requeue" | "delete", row: DeadLetterRow) => void;
+}
+
+export function DeadLetterTable({ rows, selected, onToggle, onToggleAll, canMutate, busy, onRow }: Props) {
+  const allChecked = rows.length > 0 && rows.every((r) => selected.has(rowKey(r)));
+  return (
+    <div className="table-wrap">
+      <table className="data-table" data-testid="dead-letter-table">
+        <thead>
+          <tr>
+            {canMutate ? (
+              <th className="col-check">
+                <input
+                  type="checkbox"
+                  aria-label="Select all on this page"
+                  checked={allChecked}
+                  onChange={(e) => onToggleAll(e.target.checked)}
+                />
+              </th>
+            ) : null}
+            <th>Id</th>
+            <th>Queue</th>
+            <th className="col-wide">Last error</th>
+            <th className="num">Attempts</th>
+            <th>State</th>
+            <th>Dead since</th>
+            {canMutate ? <th className="col-actions">Actions</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const key = rowKey(r);
+            return (
+              <tr key={key} data-testid="dead-letter-row" data-id={r.id} data-queue={r.queue}>
+                {canMutate ? (
+                  <td className="col-check">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${r.id}`}
+                      checked={selected.has(key)}
+                      onChange={() => onToggle(key)}
+                    />
+                  </td>
+                ) : null}
+                <td>
+                  <MonoId value={r.id} short={14} />
+                </td>
+                <td>
+                  <code>{r.queue}</code>
+                </td>
+                <td className="col-wide">
+                  <Link href={detailHref(r)} className="error-text" data-testid="dead-letter-link">
+                    <strong>{r.errorName}</strong>: {r.message}
+                  </Link>
+                </td>
+                <td className="num">{formatCount(r.attempts)}</td>
+                <td>
+                  <StateBadge tone="dead">{r.reason === "failed" ? "dead" : r.reason}</StateBadge>
+                </td>
+                <td>
+                  <RelativeTime ms={r.deadAt} />
+                </td>
+                {canMutate ? (
+                  <td className="col-actions">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      data-testid="requeue"
+                      disabled={busy}
+                      onClick={() => onRow("requeue", r)}
+                    >
+                      Requeue
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger"
+                      data-testid="delete"
+                      disabled={busy}
+                      onClick={() => onRow("delete", r)}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * Every attempt's error on a timeline, newest first: attempt number, time, consumer, the message
+ * and the stack, all rendered as text (React escapes; job text is never HTML).
+ */
+import type { AttemptError, HistoryEntry } from "@/lib/queue/types.ts";
+import { RelativeTime } from "../../ui/relative-time.tsx";
+import { StateBadge } from "../../ui/state-badge.tsx";
+
+export function AttemptsTimeline({ errors, maxAttempts }: { errors: AttemptError[]; maxAttempts: number }) {
+  if (!errors.length) return <p className="muted">No attempt recorded an error (the entry may be corrupt).</p>;
+  const newestFirst = [...errors].sort((a, b) => b.at - a.at);
+  return (
+    <ol className="timeline" data-testid="attempts-timeline">
+      {newestFirst.map((e) => (
+        <li key={`${e.attempt}-${e.at}`} className="timeline-item">
+          <div className="timeline-head">
+            <StateBadge tone={e.attempt >= maxAttempts ? "dead" : "retry"}>
+              attempt {e.attempt} of {maxAttempts}
+            </StateBadge>{" "}
+            <RelativeTime ms={e.at} /> <span className="muted">on</span> <code>{e.consumer}</code>
+          </div>
+          <p className="error-text">
+            <strong>{e.name}</strong>: {e.message}
+          </p>
+          {e.stack ? (
+            <details>
+              <summary>Stack</summary>
+              <pre className="stack">{e.stack}</pre>
+            </details>
+          ) : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function HistoryList({ history }: { history: HistoryEntry[] }) {
+  if (!history.length) return <p className="muted">Never requeued or edited.</p>;
+  return (
+    <ol className="timeline" data-testid="history">
+      {[...history]
+        .sort((a, b) => b.at - a.at)
+        .map((h, i) => (
+          <li key={`${h.at}-${i}`} className="timeline-item">
+            <div className="timeline-head">
+              <StateBadge tone={h.action === "requeued" ? "retry" : "neutral"}>{h.action}</StateBadge>{" "}
+              <RelativeTime ms={h.at} />
+              {h.by ? (
+                <>
+                  {" "}
+                  <span className="muted">by</span> {h.by}
+                </>
+              ) : null}
+            </div>
+            {h.originalPayload ? (
+              <details>
+                <summary>Payload before the edit</summary>
+                <pre className="json">{h.originalPayload}</pre>
+              </details>
+            ) : null}
+          </li>
+        ))}
+    </ol>
+  );
+}

@@ -1,0 +1,132 @@
+"use client";
+/**
+ * One dead letter: what it is (queue, id, reason, attempts, times), its payload as formatted JSON
+ * (masked for viewers on the server), metadata, each attempt's error on a timeline, its history,
+ * and for admins Requeue, Delete and Edit & requeue.
+ */
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { deleteAction, requeueAction } from "@/app/(console)/dead-letters/actions.ts";
+import { ApiError, api } from "../../api-client.ts";
+import type { DeadLetter } from "../../api-types.ts";
+import { formatAbsolute, formatCount } from "../../format.ts";
+import { useCanMutate } from "../../providers.tsx";
+import { qk } from "../../query-keys.ts";
+import { MonoId } from "../../ui/copy-button.tsx";
+import { RelativeTime } from "../../ui/relative-time.tsx";
+import { StateBadge } from "../../ui/state-badge.tsx";
+import { Empty, ErrorState, Loading, StaleNote } from "../../ui/states.tsx";
+import { describeResult } from "../outcome.ts";
+import { useMutationAction } from "../use-mutation-action.ts";
+import { AttemptsTimeline, HistoryList } from "./attempts-timeline.tsx";
+import { PayloadEditor } from "./payload-editor.tsx";
+
+function Facts({ d }: { d: DeadLetter }) {
+  const rows: [string, React.ReactNode][] = [
+    ["Queue", <code key="q">{d.queue}</code>],
+    ["Id", <MonoId key="id" value={d.id} />],
+    ["Reason", <StateBadge key="r" tone="dead">{d.reason}</StateBadge>],
+    ["Attempts", `${formatCount(d.attempts)} of ${formatCount(d.maxAttempts)}`],
+    ["Error group", <MonoId key="fp" value={d.fingerprint} short={16} />],
+    ["Created", <RelativeTime key="c" ms={d.createdAt} />],
+    ["First failed", <RelativeTime key="ff" ms={d.firstFailedAt} />],
+    ["Last failed", <RelativeTime key="lf" ms={d.lastFailedAt} />],
+    ["Dead since", <span key="dt" title={formatAbsolute(d.deadAt)}><RelativeTime ms={d.deadAt} /></span>],
+  ];
+  return (
+    <dl className="facts">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function DeadLetterDetail({ queue, id, initial }: { queue: string; id: string; initial?: DeadLetter }) {
+  const canMutate = useCanMutate();
+  const [done, setDone] = useState<string | null>(null);
+  const entry = useQuery({
+    queryKey: qk.deadLetters.one(queue, id),
+    queryFn: ({ signal }) => api.deadLetter(queue, id, signal),
+    initialData: initial,
+    enabled: !done,
+  });
+  const requeue = useMutationAction(requeueAction);
+  const remove = useMutationAction(deleteAction);
+  const busy = requeue.pending || remove.pending;
+
+  async function act(action: "requeue" | "delete") {
+    if (action === "delete" && !window.confirm(`Delete dead letter ${id} of \`${queue}\`? It cannot be recovered.`)) return;
+    const r = await (action === "requeue" ? requeue : remove).run({ scope: "ids", queue, ids: [id] });
+    if (r.ok) setDone(describeResult(r.data));
+  }
+
+  const back = <Link href={`/dead-letters?queue=${encodeURIComponent(queue)}`}>← Dead letters of {queue}</Link>;
+  if (done)
+    return (
+      <>
+        {back}
+        <p className="outcome" role="status" data-testid="action-outcome">
+          {done}. This entry has left the dead letters.
+        </p>
+      </>
+    );
+  if (entry.isPending) return <Loading what="the dead letter" />;
+  if (entry.isError && !entry.data) {
+    if (entry.error instanceof ApiError && entry.error.status === 404)
+      return (
+        <>
+          {back}
+          <Empty title="This dead letter is not here">It was requeued, deleted or expired — or the link is wrong.</Empty>
+        </>
+      );
+    return <ErrorState title="The dead letter could not be loaded" message={entry.error.message} retry={() => entry.refetch()} />;
+  }
+  const d = entry.data as DeadLetter;
+  const failure = requeue.result?.ok === false ? requeue.result.error : remove.result?.ok === false ? remove.result.error : null;
+  return (
+    <article className="detail" data-testid="dead-letter-detail">
+      {back}
+      <h1 className="mono-title">
+        <code>{d.id}</code>
+      </h1>
+      {entry.isRefetchError ? <StaleNote since={entry.dataUpdatedAt} /> : null}
+      {canMutate ? (
+        <div className="actions">
+          <button type="button" className="btn btn-primary" data-testid="requeue" disabled={busy} onClick={() => act("requeue")}>
+            Requeue
+          </button>
+          <button type="button" className="btn btn-danger" data-testid="delete" disabled={busy} onClick={() => act("delete")}>
+            Delete
+          </button>
+          <PayloadEditor queue={d.queue} id={d.id} payload={d.payload} onDone={setDone} />
+          {failure ? <span className="error-text">{failure}</span> : null}
+        </div>
+      ) : null}
+      <div className="detail-grid">
+        <section className="panel">
+          <h2>Facts</h2>
+          <Facts d={d} />
+          <h2>Metadata</h2>
+          <pre className="json" data-testid="metadata">{JSON.stringify(d.metadata, null, 2)}</pre>
+        </section>
+        <section className="panel">
+          <h2>Payload</h2>
+          <pre className="json" data-testid="payload">{typeof d.payload === "string" && d.reason === "corrupt" ? d.payload : JSON.stringify(d.payload, null, 2)}</pre>
+        </section>
+      </div>
+      <section className="panel">
+        <h2>Attempts</h2>
+        <AttemptsTimeline errors={d.errors} maxAttempts={d.maxAttempts} />
+      </section>
+      <section className="panel">
+        <h2>History</h2>
+        <HistoryList history={d.history} />
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,118 @@
+"use client";
+/**
+ * The grouped view: one row per error fingerprint with its count, first and last seen, a sample
+ * message (as text), a link to its entries, and Requeue group / Delete group for admins.
+ */
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { deleteAction, requeueAction } from "@/app/(console)/dead-letters/actions.ts";
+import { api } from "../api-client.ts";
+import type { ErrorGroup } from "../api-types.ts";
+import { formatCount } from "../format.ts";
+import { useCanMutate } from "../providers.tsx";
+import { qk } from "../query-keys.ts";
+import { MonoId } from "../ui/copy-button.tsx";
+import { RelativeTime } from "../ui/relative-time.tsx";
+import { Empty, ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+import { BulkProgressView } from "./bulk-progress.tsx";
+import { type DeadLetterFilters, viewSearch } from "./filters.ts";
+import { describeResult } from "./outcome.ts";
+import { useMutationAction } from "./use-mutation-action.ts";
+
+export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
+  const canMutate = useCanMutate();
+  const groups = useQuery({
+    queryKey: qk.deadLetters.groups(filters),
+    queryFn: ({ signal }) => api.groups(filters, signal),
+  });
+  const requeue = useMutationAction(requeueAction);
+  const remove = useMutationAction(deleteAction);
+  const [bulkId, setBulkId] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const busy = requeue.pending || remove.pending;
+
+  async function act(action: "requeue" | "delete", g: ErrorGroup) {
+    const verb = action === "requeue" ? "Requeue" : "Delete";
+    if (!window.confirm(`${verb} ${formatCount(g.count)} dead letters of \`${g.queue}\` in error group "${g.name}: ${g.sampleMessage.slice(0, 80)}"?`))
+      return;
+    const r = await (action === "requeue" ? requeue : remove).run({
+      scope: "group",
+      queue: g.queue,
+      fingerprint: g.fingerprint,
+    });
+    if (!r.ok) return setMessage(r.error);
+    if (r.data.mode === "bulk") setBulkId(r.data.bulkId);
+    setMessage(describeResult(r.data));
+  }
+
+  if (groups.isPending) return <Loading what="error groups" />;
+  if (groups.isError && !groups.data)
+    return <ErrorState title="Error groups could not be loaded" message={groups.error.message} retry={() => groups.refetch()} />;
+  const list = groups.data?.groups ?? [];
+  return (
+    <>
+      {groups.isRefetchError ? <StaleNote since={groups.dataUpdatedAt} /> : null}
+      {bulkId ? <BulkProgressView id={bulkId} onClose={() => setBulkId(null)} /> : null}
+      {message && !bulkId ? (
+        <p className="outcome" role="status" data-testid="action-outcome">
+          {message}
+        </p>
+      ) : null}
+      {list.length === 0 ? (
+        <Empty title="No error groups">No dead letter matches these filters, so there is nothing to group.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table" data-testid="groups-table">
+            <thead>
+              <tr>
+                <th>Fingerprint</th>
+                <th>Queue</th>
+                <th className="col-wide">Error</th>
+                <th className="num">Count</th>
+                <th>First seen</th>
+                <th>Last seen</th>
+                {canMutate ? <th className="col-actions">Actions</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((g) => (
+                <tr key={`${g.queue}:${g.fingerprint}`} data-testid="group-row" data-fingerprint={g.fingerprint}>
+                  <td>
+                    <MonoId value={g.fingerprint} short={10} />
+                  </td>
+                  <td>
+                    <code>{g.queue}</code>
+                  </td>
+                  <td className="col-wide">
+                    <Link href={`/dead-letters${viewSearch({ ...filters, queue: g.queue, group: g.fingerprint })}`} className="error-text">
+                      <strong>{g.name}</strong>: {g.sampleMessage}
+                    </Link>
+                    {g.topFrame ? <div className="muted mono small">{g.topFrame}</div> : null}
+                  </td>
+                  <td className="num">{formatCount(g.count)}</td>
+                  <td>
+                    <RelativeTime ms={g.firstSeen} />
+                  </td>
+                  <td>
+                    <RelativeTime ms={g.lastSeen} />
+                  </td>
+                  {canMutate ? (
+                    <td className="col-actions">
+                      <button type="button" className="btn btn-small" data-testid="requeue" disabled={busy || !!bulkId} onClick={() => act("requeue", g)}>
+                        Requeue group
+                      </button>
+                      <button type="button" className="btn btn-small btn-danger" data-testid="delete" disabled={busy || !!bulkId} onClick={() => act("delete", g)}>
+                        Delete group
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,36 @@
+"use client";
+/**
+ * Runs a dead-letter server action, then invalidates what it changed (dead letters, queues,
+ * bulk progress). Returns the action's result so the caller can say what happened.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useState, useTransition } from "react";
+import type { ActionResult } from "@/app/_lib/action.ts";
+import { qk } from "../query-keys.ts";
+
+export function useMutationAction<I, T>(fn: (input: I) => Promise<ActionResult<T>>) {
+  const client = useQueryClient();
+  const [pending, start] = useTransition();
+  const [result, setResult] = useState<ActionResult<T> | null>(null);
+  const run = useCallback(
+    (input: I) =>
+      new Promise<ActionResult<T>>((resolve) => {
+        start(async () => {
+          let r: ActionResult<T>;
+          try {
+            r = await fn(input);
+          } catch {
+            r = { ok: false, error: "The console server is unreachable; nothing was changed", status: 0 };
+          }
+          setResult(r);
+          await Promise.all([
+            client.invalidateQueries({ queryKey: qk.deadLetters.all }),
+            client.invalidateQueries({ queryKey: qk.queues.all }),
+          ]);
+          resolve(r);
+        });
+      }),
+    [fn, client],
+  );
+  return { run, pending, result, clear: () => setResult(null) };
+}

@@ -1,0 +1,88 @@
+"use client";
+/**
+ * The overview: at a glance, is anything wrong? Firing alerts, the retry worker's heartbeat, and
+ * each queue's sizes with throughput and failure-rate sparklines, refreshed every few seconds.
+ */
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { api } from "../api-client.ts";
+import { formatAbsolute, formatCount } from "../format.ts";
+import { qk } from "../query-keys.ts";
+import { QueueCard } from "../queues/queue-card.tsx";
+import { toFiringAlerts } from "../shell/alerts-badge.tsx";
+import { heartbeatTone } from "../shell/worker-heartbeat.tsx";
+import { StateBadge } from "../ui/state-badge.tsx";
+import { Empty, ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+
+function AlertsPanel() {
+  const q = useQuery({ queryKey: qk.alertsFiring, queryFn: ({ signal }) => api.firingAlerts(signal) });
+  const alerts = q.data === undefined ? null : toFiringAlerts(q.data);
+  return (
+    <section className="panel" data-testid="overview-alerts">
+      <h2>
+        Alerts firing <Link href="/alerts" className="small">all alerts →</Link>
+      </h2>
+      {alerts === null ? (
+        <p className="muted">{q.isError ? "Alerts are unavailable right now." : "Loading…"}</p>
+      ) : alerts.length === 0 ? (
+        <StateBadge tone="ok">No alert is firing</StateBadge>
+      ) : (
+        <ul>
+          {alerts.map((a) => (
+            <li key={a.name}>
+              <StateBadge tone="dead">{a.name}</StateBadge>
+              {a.since ? <span className="muted small"> since {formatAbsolute(a.since)}</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function OverviewView() {
+  const q = useQuery({ queryKey: qk.queues.all, queryFn: ({ signal }) => api.queues(signal) });
+  const beat = heartbeatTone(q.data?.workers, q.dataUpdatedAt || Date.now());
+  const totals = (q.data?.queues ?? []).reduce(
+    (t, x) => ({ dead: t.dead + x.sizes.dead, retry: t.retry + x.sizes.retry }),
+    { dead: 0, retry: 0 },
+  );
+  return (
+    <>
+      <div className="cards">
+        <AlertsPanel />
+        <section className="panel" data-testid="overview-worker">
+          <h2>Retry worker</h2>
+          <StateBadge tone={beat.tone}>{beat.text}</StateBadge>
+          <p className="small muted">{q.data ? `${q.data.workers.length} worker(s) reporting` : ""}</p>
+        </section>
+        <section className="panel">
+          <h2>All queues</h2>
+          <p>
+            <span className="count-dead num">✕ {formatCount(totals.dead)}</span> dead ·{" "}
+            <span className="count-retry num">↻ {formatCount(totals.retry)}</span> waiting to retry
+          </p>
+          <Link href="/dead-letters">Browse dead letters →</Link>
+        </section>
+      </div>
+      <h2>Queues</h2>
+      {q.isPending ? (
+        <Loading what="queues" />
+      ) : q.isError && !q.data ? (
+        <ErrorState title="Queues could not be loaded" message={q.error.message} retry={() => q.refetch()} />
+      ) : q.data.queues.length === 0 ? (
+        <Empty title="No queues yet">A queue appears here as soon as a producer adds its first job.</Empty>
+      ) : (
+        <>
+          {q.isRefetchError ? <StaleNote since={q.dataUpdatedAt} /> : null}
+          <p className="small muted">Sparklines: the last {q.data.windowMinutes} minutes, per minute.</p>
+          <div className="cards" data-testid="queue-cards">
+            {q.data.queues.map((x) => (
+              <QueueCard key={x.name} q={x} />
+            ))}
+          </div>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+"use client";
+/** One queue on the overview: sizes, throughput and failure-rate sparklines, oldest dead letter. */
+import Link from "next/link";
+import type { QueueSummary } from "../api-types.ts";
+import { Sparkline } from "../charts/sparkline.tsx";
+import { formatDuration, formatPercent, formatRate } from "../format.ts";
+import { QueueSizesRow } from "./queue-sizes.tsx";
+
+export function failureSeries(q: QueueSummary) {
+  return q.series.map((p) => ({ t: p.t, v: p.completed + p.failed ? p.failed / (p.completed + p.failed) : 0 }));
+}
+
+export function QueueCard({ q }: { q: QueueSummary }) {
+  return (
+    <section className="panel queue-card" data-testid="queue-card" data-queue={q.name}>
+      <h2>
+        <Link href={`/queues/${encodeURIComponent(q.name)}`}>
+          <code>{q.name}</code>
+        </Link>
+        {q.sizes.dead ? (
+          <Link className="small" href={`/dead-letters?queue=${encodeURIComponent(q.name)}`}>
+            dead letters →
+          </Link>
+        ) : null}
+      </h2>
+      <QueueSizesRow sizes={q.sizes} queue={q.name} />
+      <div className="sparks">
+        <div>
+          <div className="spark-label">
+            <span>throughput</span>
+            <span className="num">{formatRate(q.throughput)}</span>
+          </div>
+          <Sparkline
+            data={q.series.map((p) => ({ t: p.t, v: p.completed }))}
+            color="var(--ok)"
+            label={`${q.name} completed per minute`}
+            testId="spark-throughput"
+          />
+        </div>
+        <div>
+          <div className="spark-label">
+            <span>failure rate</span>
+            <span className="num">{formatPercent(q.failureRate)}</span>
+          </div>
+          <Sparkline
+            data={failureSeries(q)}
+            color="var(--dead)"
+            label={`${q.name} failure rate`}
+            format={(v) => formatPercent(v)}
+            testId="spark-failure"
+          />
+        </div>
+      </div>
+      {q.oldestDeadAgeMs ? (
+        <p className="small muted">Oldest dead letter: {formatDuration(q.oldestDeadAgeMs)} old</p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+"use client";
+/**
+ * The top bar every page shows: Redis status, the retry worker's heartbeat, the firing-alerts
+ * badge, and the signed-in user with role and a sign-out control.
+ */
+import type { ReactNode } from "react";
+import { usePrincipal } from "../providers.tsx";
+import { StateBadge } from "../ui/state-badge.tsx";
+import { FiringAlertsBadge } from "./alerts-badge.tsx";
+import { useRedisStatus } from "./use-health.ts";
+import { WorkerHeartbeat } from "./worker-heartbeat.tsx";
+
+function RedisStatusBadge() {
+  const { status } = useRedisStatus();
+  const tone = status === "up" ? "ok" : status === "unknown" ? "neutral" : "dead";
+  const text = status === "up" ? "Redis up" : status === "unknown" ? "Redis …" : "Redis down";
+  return (
+    <span className="topbar-item" data-testid="redis-status" data-status={status}>
+      <StateBadge tone={tone}>{text}</StateBadge>
+    </span>
+  );
+}
+
+export function TopBar({ signOut }: { signOut?: ReactNode }) {
+  const principal = usePrincipal();
+  return (
+    <header className="top-bar">
+      <RedisStatusBadge />
+      <WorkerHeartbeat />
+      <FiringAlertsBadge />
+      <span className="spacer" />
+      {principal ? (
+        <span className="topbar-item user" data-testid="current-user">
+          <span>{principal.name || principal.email}</span>{" "}
+          <span className={`role role-${principal.role}`}>{principal.role}</span>
+        </span>
+      ) : null}
+      {signOut}
+    </header>
+  );
+}

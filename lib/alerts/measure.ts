@@ -1,0 +1,53 @@
+/**
+ * From totals over the alert window to the eight alert values. Pure arithmetic, kept apart
+ * from where the totals come from (inputs.ts), so each definition is easy to read and test.
+ * A ratio with nothing to divide by is null ("no data"), never 0 or 100 %.
+ */
+import type { AlertValues } from "./types.ts";
+
+export interface QueueTotals {
+  /** Dead letters in the largest DLQ now, and the age (ms) of the oldest dead letter anywhere. */
+  largestDlq: number;
+  oldestDeadAgeMs: number | null;
+  /** Counters summed over every queue and every minute of the window. */
+  retried: number;
+  retrySucceeded: number;
+  completed: number;
+  deadLettered: number;
+  /** Dead letters whose job had been retried at least once, when the stats tell them apart. */
+  deadAfterRetry?: number;
+}
+
+export interface CacheTotals {
+  hits: number;
+  misses: number;
+  /** Cache writes in the window (sets, or misses filled by a loader). */
+  writes: number;
+  /** p99 call latency over the window (ms), or null without calls. */
+  latencyP99Ms: number | null;
+}
+
+export interface RedisTotals {
+  usedMemory: number | null;
+  maxMemory: number | null;
+  /** Keys Redis evicted during the window. */
+  evicted: number | null;
+}
+
+const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
+
+export function measure(q: QueueTotals, c: CacheTotals, r: RedisTotals): AlertValues {
+  // A job that needed a retry ends either completed (a retry succeeded) or dead. Without a
+  // separate count of "dead after a retry", every dead letter in the window counts against it.
+  const deadAfterRetry = q.deadAfterRetry ?? q.deadLettered;
+  return {
+    dlq_size: q.largestDlq,
+    retry_success_rate: ratio(q.retrySucceeded, q.retrySucceeded + deadAfterRetry),
+    avg_retries: ratio(q.retried, q.completed + q.deadLettered),
+    dlq_oldest_age: q.oldestDeadAgeMs === null ? null : q.oldestDeadAgeMs / 3_600_000,
+    cache_hit_rate: ratio(c.hits, c.hits + c.misses),
+    redis_memory: r.usedMemory !== null && r.maxMemory ? r.usedMemory / r.maxMemory : null,
+    eviction_rate: r.evicted === null ? null : ratio(r.evicted, c.writes),
+    cache_latency: c.latencyP99Ms,
+  };
+}

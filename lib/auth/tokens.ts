@@ -1,0 +1,124 @@
+/**
+ * API tokens for scripts: `Authorization: Bearer rq_<id>_<secret>`.
+ *
+ * The token is shown once, at creation; Redis keeps only its SHA-256 (`rq:{auth}:token:<sha>`),
+ * so a dump of Redis yields no usable token. Verifying is one HGETALL by hash; the last-used
+ * time is written at most once a minute per token, so busy scripts cost no extra writes.
+ * Revoking deletes the hash: the next request with that token gets 401.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { AuthError, authKeys, isRole, type RedisClient, type Role, type StoreOptions } from "./types.ts";
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: number;
+  createdBy: string;
+  lastUsedAt: number | null;
+}
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+const TOKEN_SHAPE = /^rq_[a-f0-9]{12}_[A-Za-z0-9_-]{32,}$/;
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+function toInfo(h: Record<string, string>): TokenInfo | null {
+  if (!h.id || !isRole(h.role)) return null;
+  return {
+    id: h.id,
+    name: h.name,
+    role: h.role,
+    createdAt: Number(h.createdAt) || 0,
+    createdBy: h.createdBy ?? "",
+    lastUsedAt: h.lastUsedAt ? Number(h.lastUsedAt) : null,
+  };
+}
+
+export interface NewToken {
+  name: string;
+  role: Role;
+  createdBy: string;
+}
+
+/** Creates a token. The returned `token` string is the only time it exists in clear. */
+export async function createToken(
+  redis: RedisClient,
+  input: NewToken,
+  opts?: StoreOptions,
+): Promise<{ token: string; info: TokenInfo }> {
+  const name = input.name.trim();
+  if (!name || name.length > 80)
+    throw new AuthError("INVALID_INPUT", "a token needs a name of 1-80 characters");
+  if (!isRole(input.role)) throw new AuthError("INVALID_INPUT", "role must be admin or viewer");
+  const keys = authKeys(opts);
+  const id = randomBytes(6).toString("hex");
+  const token = `rq_${id}_${randomBytes(24).toString("base64url")}`;
+  const hash = hashToken(token);
+  const info: TokenInfo = {
+    id,
+    name,
+    role: input.role,
+    createdAt: Date.now(),
+    createdBy: input.createdBy,
+    lastUsedAt: null,
+  };
+  await redis
+    .multi()
+    .hset(keys.token(hash), {
+      id,
+      name,
+      role: input.role,
+      createdAt: String(info.createdAt),
+      createdBy: input.createdBy,
+    })
+    .hset(keys.tokens, id, hash)
+    .exec();
+  return { token, info };
+}
+
+/** The token's record when it is valid (not revoked), else null. Updates last-used cheaply. */
+export async function verifyToken(
+  redis: RedisClient,
+  token: string,
+  opts?: StoreOptions,
+): Promise<TokenInfo | null> {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const keys = authKeys(opts);
+  const key = keys.token(hashToken(token));
+  const info = toInfo(await redis.hgetall(key));
+  if (!info) return null;
+  const now = Date.now();
+  if (!info.lastUsedAt || now - info.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+    // HSET only if the record still exists (XX-like): a concurrent revoke must not resurrect it.
+    await redis.eval(TOUCH, 1, key, String(now));
+  }
+  return info;
+}
+
+const TOUCH = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'lastUsedAt', ARGV[1]) end return 1`;
+
+export async function listTokens(redis: RedisClient, opts?: StoreOptions): Promise<TokenInfo[]> {
+  const keys = authKeys(opts);
+  const hashes = Object.values(await redis.hgetall(keys.tokens));
+  const pipeline = redis.pipeline();
+  for (const h of hashes) pipeline.hgetall(keys.token(h));
+  const replies = (await pipeline.exec()) ?? [];
+  return replies
+    .map(([, h]) => toInfo(h as Record<string, string>))
+    .filter((t): t is TokenInfo => t !== null)
+    .sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** Revokes by id. Returns the revoked token's record; NOT_FOUND if there is no such token. */
+export async function revokeToken(redis: RedisClient, id: string, opts?: StoreOptions): Promise<TokenInfo> {
+  const keys = authKeys(opts);
+  const hash = await redis.hget(keys.tokens, id);
+  if (!hash) throw new AuthError("NOT_FOUND", `no API token ${id}`);
+  const info = toInfo(await redis.hgetall(keys.token(hash)));
+  await redis.multi().del(keys.token(hash)).hdel(keys.tokens, id).exec();
+  if (!info) throw new AuthError("NOT_FOUND", `no API token ${id}`);
+  return info;
+}

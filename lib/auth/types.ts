@@ -1,0 +1,36 @@
+/**
+ * The vocabulary of access: roles, the errors lib/auth throws (with stable codes the API and
+ * action frames map to statuses), and the store options every function takes.
+ */
+
+import { getConfig } from "../config.ts";
+import type { RedisClient } from "../redis/connection.ts";
+import { globalKeys } from "../redis/keys.ts";
+
+export const ROLES = ["viewer", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return value === "viewer" || value === "admin";
+}
+
+export class AuthError extends Error {
+  constructor(
+    readonly code: "NOT_FOUND" | "INVALID_INPUT" | "CONFLICT",
+    message: string,
+  ) {
+    super(message);
+    this.name = "AuthError";
+  }
+}
+
+/** Options shared by every lib/auth function: tests and tools pass their own key prefix. */
+export interface StoreOptions {
+  prefix?: string;
+}
+
+export function authKeys(opts: StoreOptions = {}) {
+  return globalKeys(opts.prefix ?? getConfig().REDIS_KEY_PREFIX);
+}
+
+export type { RedisClient };

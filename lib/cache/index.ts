@@ -1,0 +1,15 @@
+/**
+ * lib/cache: the cache helper (namespaces, getOrSet, invalidation, stampede protection,
+ * graceful degradation) and its statistics. docs/cache.md describes the API.
+ */
+export { type BreakerSnapshot, type BreakerState, CircuitBreaker } from "./breaker.ts";
+export {
+  builtinNamespaces,
+  Cache,
+  type CacheOptions,
+  createCache,
+  type InvalidationResult,
+} from "./cache.ts";
+export { CacheError, type CacheErrorCode, isCacheError } from "./errors.ts";
+export { CacheNamespace, type CallOptions, type GetOrSetOptions, type WriteOptions } from "./namespace.ts";
+export type { NamespaceSettings } from "./runtime.ts";

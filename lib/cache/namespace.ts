@@ -1,0 +1,282 @@
+/**
+ * One cache namespace: get, set, delete, getOrSet and flush, with its TTL and options.
+ *
+ * getOrSet, the path most callers take:
+ *   read (one EVALSHA) ─ fresh hit ──────────────▶ value
+ *        ├─ stale hit (within grace) ─▶ value, and one caller refreshes it in the background
+ *        ├─ miss ─▶ a load of this key already running in this process? join it (single-flight)
+ *        │        └─ else (with `lock`) another process loading? wait briefly for its value
+ *        │           └─ load, write (skipped if the namespace or a tag changed meanwhile) ─▶ value
+ *        └─ Redis error, timeout or open breaker ─▶ the loader's value, never the error
+ */
+import { performance } from "node:perf_hooks";
+import { type CacheKeys, cacheKeys, globalKeys } from "../redis/keys.ts";
+import { decode, encode, findSecretFields } from "./codec.ts";
+import { normalizeTags, type ReadReply, readEntry, writeEntry } from "./entry-io.ts";
+import { CacheError } from "./errors.ts";
+import { guarded, type NamespaceSettings, type Runtime, unavailable } from "./runtime.ts";
+import { entryKeyOf } from "./wrap.ts";
+
+export interface CallOptions {
+  /** the user or tenant the entry belongs to: it is part of the key, and tagged `user:<id>` */
+  user?: string;
+}
+
+export interface WriteOptions extends CallOptions {
+  /** seconds; default the namespace's TTL */
+  ttl?: number;
+  /** seconds an entry may be served stale while refreshed; default the namespace's grace */
+  grace?: number;
+  tags?: string[];
+  /** store a value even if it has fields that look like secrets */
+  allowSecrets?: boolean;
+}
+
+export interface GetOrSetOptions extends WriteOptions {
+  /** cross-process lock on a miss; default the namespace's setting */
+  lock?: boolean;
+}
+
+let tokens = 0;
+
+export class CacheNamespace {
+  readonly keys: CacheKeys;
+
+  constructor(
+    readonly name: string,
+    readonly settings: NamespaceSettings,
+    private readonly rt: Runtime,
+  ) {
+    this.keys = cacheKeys(name, rt.prefix);
+  }
+
+  /** The value, or undefined on a miss, a stale entry, an error or when the cache is disabled. */
+  async get<T>(key: string, opts: CallOptions = {}): Promise<T | undefined> {
+    if (!this.rt.enabled) return this.bypass();
+    const entry = this.entryKey(key, opts.user);
+    const reply = await this.read(entry, [], 0, "");
+    if (!reply?.hit) {
+      if (reply) this.rt.recorder.add(this.name, "misses");
+      return undefined;
+    }
+    const decoded = decode<T>(reply.raw);
+    const fresh = decoded.freshUntil >= Date.now();
+    this.rt.recorder.add(this.name, fresh ? "hits" : "misses");
+    return fresh ? decoded.value : undefined;
+  }
+
+  /** Stores a value. Resolves false if Redis failed; throws CACHE_SECRET_REFUSED for secrets. */
+  async set(key: string, value: unknown, opts: WriteOptions = {}): Promise<boolean> {
+    if (!this.rt.enabled) return false;
+    return this.write(this.entryKey(key, opts.user), value, opts);
+  }
+
+  /** Deletes one entry. Throws CACHE_UNAVAILABLE / CACHE_CIRCUIT_OPEN if Redis could not be asked. */
+  async delete(key: string, opts: CallOptions = {}): Promise<boolean> {
+    if (!this.rt.enabled) return false;
+    const entry = this.entryKey(key, opts.user);
+    const r = await guarded(this.rt, this.name, () => this.rt.client.del(entry));
+    if (!r.ok) throw unavailable(r);
+    return r.value > 0;
+  }
+
+  /** Every entry of the namespace becomes a miss at once (O(1): a new generation). */
+  async flush(): Promise<void> {
+    const r = await guarded(this.rt, this.name, () => this.rt.client.hincrby(this.keys.meta, "gen", 1));
+    if (!r.ok) throw unavailable(r);
+  }
+
+  async getOrSet<T>(key: string, loader: () => Promise<T> | T, opts: GetOrSetOptions = {}): Promise<T> {
+    if (!this.rt.enabled) {
+      this.rt.recorder.add(this.name, "bypasses");
+      return this.load(loader);
+    }
+    const entry = this.entryKey(key, opts.user);
+    const joined = this.rt.inflight.get(entry) as Promise<T> | undefined;
+    if (joined) return this.join(joined);
+    const tags = this.tagsOf(opts);
+    const lockMs = (opts.lock ?? this.settings.lock) ? this.rt.config.CACHE_LOCK_MS : 0;
+    const token = lockMs ? `${this.rt.instanceId}:${++tokens}` : "";
+    const reply = await this.read(entry, tags, lockMs, token);
+    if (reply === null) return this.load(loader);
+    if (reply.hit) {
+      const served = this.serve<T>(reply.raw, entry, loader, opts, tags);
+      if (served) return served.value;
+    } else this.rt.recorder.add(this.name, "misses");
+    const again = this.rt.inflight.get(entry) as Promise<T> | undefined;
+    if (again) return this.join(again);
+    return this.singleFlight(entry, async () => {
+      if (reply.hit || !lockMs || reply.locked)
+        return this.loadAndWrite(entry, loader, opts, tags, reply, token);
+      const theirs = await this.waitForOtherLoader<T>(entry);
+      if (theirs) return theirs.value;
+      return this.loadAndWrite(entry, loader, opts, tags, reply, "");
+    });
+  }
+
+  /** The full Redis key of an entry (for tests and tools; never logged). */
+  entryKey(key: string, user?: string): string {
+    if (this.settings.userScoped && user === undefined) {
+      throw new CacheError("CACHE_INVALID_ARGUMENT", `namespace ${this.name} is user-scoped: pass { user }`);
+    }
+    const k = entryKeyOf(key);
+    return user === undefined ? this.keys.entry(k) : this.keys.userEntry(encodeURIComponent(user), k);
+  }
+
+  private tagsOf(opts: WriteOptions): string[] {
+    const tags = opts.tags ?? [];
+    return normalizeTags(opts.user === undefined ? tags : [...tags, `user:${opts.user}`]);
+  }
+
+  /** A fresh hit, or a stale one inside its grace period (then refreshed in the background). */
+  private serve<T>(
+    raw: Buffer,
+    entry: string,
+    loader: () => Promise<T> | T,
+    opts: GetOrSetOptions,
+    tags: string[],
+  ) {
+    let decoded: ReturnType<typeof decode<T>>;
+    try {
+      decoded = decode<T>(raw);
+    } catch {
+      this.rt.recorder.add(this.name, "errors");
+      return null;
+    }
+    const now = Date.now();
+    if (decoded.freshUntil >= now) {
+      this.rt.recorder.add(this.name, "hits");
+      return { value: decoded.value };
+    }
+    this.rt.recorder.add(this.name, "staleHits");
+    if (!this.rt.refreshing.has(entry)) void this.refresh(entry, loader, opts, tags).catch(() => {});
+    return { value: decoded.value };
+  }
+
+  /** One process-wide refresh of a stale entry, behind the cross-process lock. */
+  private async refresh<T>(entry: string, loader: () => Promise<T> | T, opts: WriteOptions, tags: string[]) {
+    this.rt.refreshing.add(entry);
+    try {
+      const token = `${this.rt.instanceId}:${++tokens}`;
+      const lock = this.keys.lock(entry);
+      const got = await guarded(this.rt, this.name, () =>
+        this.rt.client.set(lock, token, "PX", this.rt.config.CACHE_LOCK_MS, "NX"),
+      );
+      if (got.ok && got.value === "OK") await this.loadAndWrite(entry, loader, opts, tags, null, token);
+    } finally {
+      this.rt.refreshing.delete(entry);
+    }
+  }
+
+  private async waitForOtherLoader<T>(entry: string): Promise<{ value: T } | null> {
+    const deadline = Date.now() + this.rt.config.CACHE_LOCK_WAIT_MS;
+    const step = Math.max(5, Math.min(50, this.rt.config.CACHE_LOCK_WAIT_MS / 8));
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, step));
+      const reply = await this.read(entry, [], 0, "");
+      if (reply?.hit) return { value: decode<T>(reply.raw).value };
+      if (reply === null) return null;
+    }
+    return null;
+  }
+
+  private async loadAndWrite<T>(
+    entry: string,
+    loader: () => Promise<T> | T,
+    opts: WriteOptions,
+    tags: string[],
+    reply: ReadReply | null,
+    token: string,
+  ): Promise<T> {
+    const value = await this.load(loader);
+    const expected =
+      reply && !reply.hit ? { generation: reply.generation, versions: reply.versions } : undefined;
+    await this.write(entry, value, opts, tags, expected, token);
+    return value;
+  }
+
+  private async write(
+    entry: string,
+    value: unknown,
+    opts: WriteOptions,
+    tags = this.tagsOf(opts),
+    expected?: { generation: string; versions: string[] },
+    token?: string,
+  ): Promise<boolean> {
+    if (value === undefined) return false;
+    this.refuseSecrets(value, opts);
+    const ttl = opts.ttl ?? this.settings.ttl;
+    const grace = opts.grace ?? this.settings.grace;
+    const encoded = encode(value, Date.now() + ttl * 1000, this.rt.config.CACHE_COMPRESS_THRESHOLD_BYTES);
+    const lifetimeMs = Math.max(1, Math.ceil((ttl + grace) * 1000));
+    await this.register();
+    const r = await guarded(this.rt, this.name, () =>
+      writeEntry(this.rt.scripts, this.keys, { entry, encoded, lifetimeMs, tags, expected, token }),
+    );
+    if (r.ok) this.rt.recorder.add(this.name, r.value ? "sets" : "skippedWrites");
+    return r.ok && r.value;
+  }
+
+  private refuseSecrets(value: unknown, opts: WriteOptions) {
+    if (opts.allowSecrets) return;
+    const found = findSecretFields(value, this.rt.config.CACHE_SECRET_FIELDS);
+    if (found.length) {
+      throw new CacheError(
+        "CACHE_SECRET_REFUSED",
+        `refusing to cache a value of namespace ${this.name} with secret-looking fields (${found.join(", ")}); ` +
+          "remove them or pass { allowSecrets: true }",
+      );
+    }
+  }
+
+  /** The namespace joins the registry before its first write, so tag invalidation reaches it. */
+  private async register() {
+    if (this.rt.registered.has(this.name)) return;
+    const key = globalKeys(this.rt.prefix).cacheNamespaces;
+    const r = await guarded(this.rt, this.name, () => this.rt.client.sadd(key, this.name));
+    if (r.ok) this.rt.registered.add(this.name);
+  }
+
+  private async read(
+    entry: string,
+    tags: string[],
+    lockMs: number,
+    token: string,
+  ): Promise<ReadReply | null> {
+    const started = performance.now();
+    const r = await guarded(this.rt, this.name, () =>
+      readEntry(this.rt.scripts, this.keys, { entry, tags, lockMs, token }),
+    );
+    if (!r.ok) return null;
+    this.rt.recorder.latency(this.name, performance.now() - started);
+    return r.value;
+  }
+
+  private async load<T>(loader: () => Promise<T> | T): Promise<T> {
+    const started = performance.now();
+    try {
+      return await loader();
+    } finally {
+      this.rt.recorder.add(this.name, "loads");
+      this.rt.recorder.add(this.name, "loaderUs", (performance.now() - started) * 1000);
+    }
+  }
+
+  private singleFlight<T>(entry: string, run: () => Promise<T>): Promise<T> {
+    const p: Promise<T> = run().finally(() => {
+      if (this.rt.inflight.get(entry) === p) this.rt.inflight.delete(entry);
+    });
+    this.rt.inflight.set(entry, p);
+    return p;
+  }
+
+  private join<T>(p: Promise<T>): Promise<T> {
+    this.rt.recorder.add(this.name, "coalesced");
+    return p;
+  }
+
+  private bypass(): undefined {
+    this.rt.recorder.add(this.name, "bypasses");
+    return undefined;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What every namespace of one cache instance shares: the Redis client and its scripts, the
+ * circuit breaker, the statistics recorder, the in-flight loads of this process and settings.
+ * `guarded` is the one door to Redis: breaker check, deadline, error accounting.
+ */
+import type { Config } from "../config.ts";
+import type { RedisClient } from "../redis/connection.ts";
+import type { CircuitBreaker } from "./breaker.ts";
+import { withTimeout } from "./breaker.ts";
+import { CacheError, isCacheError } from "./errors.ts";
+import type { StatsRecorder } from "./recorder.ts";
+import type { CacheScripts } from "./scripts.ts";
+
+export interface NamespaceSettings {
+  /** seconds an entry is fresh */
+  ttl: number;
+  /** seconds past the TTL an entry may still be served while one caller refreshes it */
+  grace: number;
+  /** take a short cross-process lock on a miss, so one process loads while the others wait */
+  lock: boolean;
+  /** every call must name a user (or tenant); entries are keyed and tagged by it */
+  userScoped: boolean;
+}
+
+export interface Runtime {
+  client: RedisClient;
+  scripts: CacheScripts;
+  breaker: CircuitBreaker;
+  recorder: StatsRecorder;
+  config: Config;
+  prefix: string;
+  enabled: boolean;
+  timeoutMs: number;
+  instanceId: string;
+  /** loads in progress in this process, by full entry key (single-flight) */
+  inflight: Map<string, Promise<unknown>>;
+  /** stale entries being refreshed in the background by this process */
+  refreshing: Set<string>;
+  /** namespaces this process has added to the registry */
+  registered: Set<string>;
+}
+
+export type Guarded<T> = { ok: true; value: T } | { ok: false; reason: "bypass" | "error"; error?: unknown };
+
+/**
+ * Runs one Redis call under the breaker and the deadline. Never throws: an open breaker is a
+ * bypass, an error or timeout is counted (and reported to the breaker) and returned as such.
+ */
+export async function guarded<T>(
+  rt: Runtime,
+  namespace: string,
+  call: () => Promise<T>,
+): Promise<Guarded<T>> {
+  if (!rt.breaker.allow()) {
+    rt.recorder.add(namespace, "bypasses");
+    return { ok: false, reason: "bypass" };
+  }
+  try {
+    const value = await withTimeout(call(), rt.timeoutMs);
+    rt.breaker.success();
+    return { ok: true, value };
+  } catch (error) {
+    rt.breaker.failure();
+    rt.recorder.add(namespace, "errors");
+    if (isCacheError(error, "CACHE_TIMEOUT")) rt.recorder.add(namespace, "timeouts");
+    return { ok: false, reason: "error", error };
+  }
+}
+
+/** The error a plain call (set, delete, invalidate with `throwOnError`) reports. */
+export function unavailable(failed: { reason: "bypass" | "error"; error?: unknown }): CacheError {
+  return failed.reason === "bypass"
+    ? new CacheError("CACHE_CIRCUIT_OPEN", "the cache circuit breaker is open: Redis is skipped for now")
+    : new CacheError("CACHE_UNAVAILABLE", "the cache call failed or timed out", { cause: failed.error });
+}

@@ -1,0 +1,188 @@
+/**
+ * Reading the cache statistics, for the console and the API: per-minute series of one
+ * namespace or all, the namespaces in use, a per-namespace summary, and the circuit breaker
+ * state of each cache instance. Kept apart from the hot path, which only writes (recorder.ts).
+ */
+import { getConfig } from "../config.ts";
+import type { RedisClient } from "../redis/connection.ts";
+import { globalKeys, minuteOf } from "../redis/keys.ts";
+import { percentileMs } from "./histogram.ts";
+import { latestRedisSample } from "./redis-sampler.ts";
+
+export interface CacheSeriesRow {
+  /** start of the UTC minute, ms since the epoch */
+  minute: number;
+  hits: number;
+  misses: number;
+  staleHits: number;
+  errors: number;
+  bypasses: number;
+  timeouts: number;
+  /** callers that joined a load already running in their process */
+  coalesced: number;
+  loads: number;
+  /** time spent in loaders, ms */
+  loaderMs: number;
+  /** latency of the Redis read, ms */
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+const COUNTERS = [
+  "hits",
+  "misses",
+  "staleHits",
+  "errors",
+  "bypasses",
+  "timeouts",
+  "coalesced",
+  "loads",
+] as const;
+const MAX_ROWS = 8 * 24 * 60;
+const prefixOf = (p?: string) => p ?? getConfig().REDIS_KEY_PREFIX;
+
+interface Raw {
+  counts: Map<string, number>;
+  hist: Map<number, number>;
+}
+
+/** The hashes of `namespace` for the minutes in [fromMin, toMin] that have data. */
+async function readMinutes(client: RedisClient, prefix: string, ns: string, fromMin: number, toMin: number) {
+  const keys = globalKeys(prefix);
+  const minutes = (await client.zrangebyscore(keys.cacheStatsMinutes(ns), fromMin, toMin)).map(Number);
+  if (minutes.length === 0) return new Map<number, Record<string, string>>();
+  const pipe = client.pipeline();
+  for (const m of minutes) pipe.hgetall(keys.cacheStats(ns, m));
+  const results = (await pipe.exec()) ?? [];
+  return new Map(minutes.map((m, i) => [m, (results[i]?.[1] ?? {}) as Record<string, string>]));
+}
+
+function addInto(raw: Raw, hash: Record<string, string>) {
+  for (const [field, value] of Object.entries(hash)) {
+    const n = Number(value);
+    if (field[0] === "h" && /^h\d+$/.test(field))
+      raw.hist.set(Number(field.slice(1)), (raw.hist.get(Number(field.slice(1))) ?? 0) + n);
+    else raw.counts.set(field, (raw.counts.get(field) ?? 0) + n);
+  }
+}
+
+function toRow(minute: number, raw: Raw): CacheSeriesRow {
+  const row = { minute: minute * 60_000 } as CacheSeriesRow;
+  for (const c of COUNTERS) row[c] = raw.counts.get(c) ?? 0;
+  row.loaderMs = (raw.counts.get("loaderUs") ?? 0) / 1000;
+  row.p50 = percentileMs(raw.hist, 0.5);
+  row.p95 = percentileMs(raw.hist, 0.95);
+  row.p99 = percentileMs(raw.hist, 0.99);
+  return row;
+}
+
+/**
+ * One row per UTC minute in [fromMs, toMs] (minutes without data are zeros), for one namespace
+ * or summed over all ("all"). Percentiles of "all" come from the summed histograms.
+ */
+export async function cacheSeries(
+  client: RedisClient,
+  namespace: string | "all",
+  fromMs: number,
+  toMs: number,
+  prefix?: string,
+): Promise<CacheSeriesRow[]> {
+  const p = prefixOf(prefix);
+  const toMin = minuteOf(toMs);
+  const fromMin = Math.max(minuteOf(fromMs), toMin - MAX_ROWS + 1);
+  const names = namespace === "all" ? await listNamespaces(client, p) : [namespace];
+  const perNs = await Promise.all(names.map((ns) => readMinutes(client, p, ns, fromMin, toMin)));
+  const rows: CacheSeriesRow[] = [];
+  for (let m = fromMin; m <= toMin; m++) {
+    const raw: Raw = { counts: new Map(), hist: new Map() };
+    for (const data of perNs) {
+      const hash = data.get(m);
+      if (hash) addInto(raw, hash);
+    }
+    rows.push(toRow(m, raw));
+  }
+  return rows;
+}
+
+/** Every namespace any cache instance has written to, sorted. */
+export async function listNamespaces(client: RedisClient, prefix?: string): Promise<string[]> {
+  return (await client.smembers(globalKeys(prefixOf(prefix)).cacheNamespaces)).sort();
+}
+
+export interface NamespaceSummary {
+  namespace: string;
+  hits: number;
+  misses: number;
+  staleHits: number;
+  errors: number;
+  bypasses: number;
+  /** (hits + staleHits) / (hits + staleHits + misses); null without lookups */
+  hitRate: number | null;
+  /** loader time the hits saved: hits × average loader time, ms */
+  savedLoaderMs: number;
+  p99: number;
+  /** from the worker's latest Redis sample; null until it has sampled */
+  keys: number | null;
+  memoryBytes: number | null;
+  sampledAt: number | null;
+}
+
+/** Per namespace over the last `windowMs` (default one hour): hit rate, keys and approximate memory. */
+export async function namespaceSummary(
+  client: RedisClient,
+  opts: { windowMs?: number; prefix?: string } = {},
+): Promise<NamespaceSummary[]> {
+  const p = prefixOf(opts.prefix);
+  const now = Date.now();
+  const from = now - (opts.windowMs ?? 3_600_000);
+  const [names, sample] = await Promise.all([listNamespaces(client, p), latestRedisSample(client, p)]);
+  return Promise.all(
+    names.map(async (namespace) => {
+      const raw: Raw = { counts: new Map(), hist: new Map() };
+      for (const hash of (await readMinutes(client, p, namespace, minuteOf(from), minuteOf(now))).values()) {
+        addInto(raw, hash);
+      }
+      const row = toRow(0, raw);
+      const lookups = row.hits + row.staleHits + row.misses;
+      const mem = sample?.namespaces[namespace];
+      return {
+        namespace,
+        hits: row.hits,
+        misses: row.misses,
+        staleHits: row.staleHits,
+        errors: row.errors,
+        bypasses: row.bypasses,
+        hitRate: lookups ? (row.hits + row.staleHits) / lookups : null,
+        savedLoaderMs: row.loads ? (row.hits * row.loaderMs) / row.loads : 0,
+        p99: row.p99,
+        keys: mem?.keys ?? null,
+        memoryBytes: mem?.memoryBytes ?? null,
+        sampledAt: mem ? sample!.at : null,
+      };
+    }),
+  );
+}
+
+export interface BreakerReport {
+  instance: string;
+  state: "closed" | "open" | "half-open";
+  opens: number;
+  at: number;
+}
+
+/** The breaker state each live cache instance reported in the last `maxAgeMs` (default 60 s). */
+export async function breakerStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
+  const key = globalKeys(prefixOf(opts.prefix)).cacheBreakers;
+  const all = await client.hgetall(key);
+  const cutoff = Date.now() - (opts.maxAgeMs ?? 60_000);
+  const reports: BreakerReport[] = [];
+  const gone: string[] = [];
+  for (const [instance, json] of Object.entries(all)) {
+    const r = JSON.parse(json) as Omit<BreakerReport, "instance">;
+    if (r.at >= cutoff) reports.push({ instance, ...r });
+    else if (r.at < Date.now() - 86_400_000) gone.push(instance);
+  }
+  if (gone.length) await client.hdel(key, ...gone);
+  return reports;
+}

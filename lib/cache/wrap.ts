@@ -1,0 +1,29 @@
+/**
+ * Keys built from values: a stable text of a function's arguments (the seed's decorator), and
+ * the cap that turns a very long key into a hash so keys stay small.
+ */
+import { createHash } from "node:crypto";
+
+const MAX_KEY_LENGTH = 200;
+
+/** A caller's key as it appears in Redis: itself, or `#<sha256>` when longer than 200 characters. */
+export function entryKeyOf(key: string): string {
+  if (typeof key !== "string" || key.length === 0)
+    throw new TypeError("a cache key must be a non-empty string");
+  return key.length <= MAX_KEY_LENGTH ? key : `#${createHash("sha256").update(key).digest("hex")}`;
+}
+
+/** JSON with object keys sorted, so {a,b} and {b,a} give one key. */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => {
+    if (v === undefined) return null;
+    if (typeof v === "bigint") return v.toString();
+    if (v && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}
+
+/** The key of one call of a wrapped function: `<name>:<stable JSON of the arguments>`. */
+export const callKey = (name: string, args: readonly unknown[]) => `${name}:${stableStringify(args)}`;

@@ -1,0 +1,255 @@
+/**
+ * Bulk requeue and delete: by ids, by group, by filter, or all. They run in chunks of at most
+ * BATCH_MAX entries (one script call each, a few ms), optionally paced to `rate` entries per
+ * second, check a cancel flag between chunks, and record progress at globalKeys().bulk(opId) so
+ * another process (the console) can poll it. `runBulk` runs to the end (the CLI); `startBulk`
+ * runs in the background of this process and returns the operation id at once.
+ *
+ * Filters without text walk each queue's index newest first, removing as they go, so each chunk
+ * simply takes the newest remaining ids up to the time the operation started (dead letters that
+ * arrive later are not touched). Filters with text walk the list with a cursor.
+ */
+import { randomUUID } from "node:crypto";
+import type { RedisClient } from "../redis/connection.ts";
+import { globalKeys } from "../redis/keys.ts";
+import type { Position } from "./cursor.ts";
+import { countDeadLetters, nextMatches, sourcesOf } from "./list.ts";
+import { type BulkOp, type BulkOpInput, bulkOpSchema, type DlqFilter, parseInput } from "./schemas.ts";
+import { BATCH_MAX, type BatchResult, type BatchTarget, deleteBatch, requeueBatch } from "./scripts.ts";
+
+export type BulkState = "running" | "done" | "cancelled" | "failed";
+
+export interface BulkProgress {
+  opId: string;
+  action: BulkOp["action"];
+  state: BulkState;
+  /** entries the scope covered when the operation started (null until counted) */
+  total: number | null;
+  /** done + gone */
+  processed: number;
+  /** requeued or deleted */
+  done: number;
+  /** already gone: requeued, deleted or expired by someone else meanwhile */
+  gone: number;
+  startedAt: number;
+  updatedAt: number;
+  error?: string;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface RunOptions {
+  onProgress?: (p: BulkProgress) => void;
+  /** the id progress is stored under (startBulk passes its own) */
+  opId?: string;
+  clock?: Clock;
+}
+
+/** Progress records outlive the operation by a day, for the console's "what happened". */
+const PROGRESS_TTL_SECONDS = 24 * 3600;
+
+async function save(client: RedisClient, p: BulkProgress): Promise<boolean> {
+  const key = globalKeys().bulk(p.opId);
+  const fields = { ...p, total: p.total ?? "", error: p.error ?? "" };
+  const [, , cancel] = await Promise.all([
+    client.hset(key, fields),
+    client.expire(key, PROGRESS_TTL_SECONDS),
+    client.hget(key, "cancel"),
+  ]);
+  return cancel === "1";
+}
+
+/** The progress of an operation, from any process; null when unknown or expired. */
+export async function bulkProgress(client: RedisClient, opId: string): Promise<BulkProgress | null> {
+  const h = await client.hgetall(globalKeys().bulk(opId));
+  if (!h.opId) return null;
+  const n = (v: string | undefined) => Number(v ?? 0);
+  return {
+    opId: h.opId,
+    action: h.action as BulkOp["action"],
+    state: h.state as BulkState,
+    total: h.total === "" ? null : n(h.total),
+    processed: n(h.processed),
+    done: n(h.done),
+    gone: n(h.gone),
+    startedAt: n(h.startedAt),
+    updatedAt: n(h.updatedAt),
+    ...(h.error ? { error: h.error } : {}),
+  };
+}
+
+/** Asks a running operation to stop after its current chunk; false when it is not running. */
+export async function cancelBulk(client: RedisClient, opId: string): Promise<boolean> {
+  const p = await bulkProgress(client, opId);
+  if (p?.state !== "running") return false;
+  await client.hset(globalKeys().bulk(opId), "cancel", "1");
+  return true;
+}
+
+/** Ids of recent operations, newest first. */
+export async function listBulkOps(client: RedisClient, limit = 20): Promise<string[]> {
+  return client.zrevrange(globalKeys().bulkIndex, 0, limit - 1);
+}
+
+type Apply = (queue: string, target: BatchTarget) => Promise<BatchResult>;
+
+function applier(client: RedisClient, op: BulkOp): Apply {
+  if (op.action === "delete") return (queue, t) => deleteBatch(client, queue, t);
+  const opts = { payload: op.payload, delayMs: op.delayMs, by: op.by };
+  return (queue, t) => requeueBatch(client, queue, t, opts);
+}
+
+/** The chunks of an operation, lazily: each yields the outcome of one script call. */
+async function* chunks(client: RedisClient, op: BulkOp, filter: DlqFilter | null, size: number) {
+  const apply = applier(client, op);
+  if ("ids" in op.scope) {
+    const ids = [...new Set(op.scope.ids)];
+    for (let i = 0; i < ids.length; i += size) yield apply(op.scope.queue, { ids: ids.slice(i, i + size) });
+    return;
+  }
+  if (!filter) return;
+  if (filter.search) {
+    let after: Position | null = null;
+    for (;;) {
+      const { matches, next } = await nextMatches(client, filter, after, size);
+      const byQueue = new Map<string, string[]>();
+      for (const m of matches) byQueue.set(m.queue, [...(byQueue.get(m.queue) ?? []), m.id]);
+      for (const [queue, ids] of byQueue) yield apply(queue, { ids });
+      if (!next) return;
+      after = next;
+    }
+  }
+  for (const s of await sourcesOf(client, filter)) {
+    const t = { index: s.index, max: String(filter.to), min: String(filter.from ?? "-inf"), count: size };
+    for (;;) {
+      const r = await apply(s.queue, t);
+      if (r.done + r.gone === 0) break;
+      yield r;
+      if (r.done + r.gone < size) break;
+    }
+  }
+}
+
+/** Runs a bulk operation to its end (or cancellation) and returns its final progress. */
+export async function runBulk(
+  client: RedisClient,
+  input: BulkOpInput,
+  options: RunOptions = {},
+): Promise<BulkProgress> {
+  const op = parseInput(bulkOpSchema(), input, "bulk operation");
+  const clock = options.clock ?? realClock;
+  const startedAt = clock.now();
+  const p: BulkProgress = {
+    opId: options.opId ?? randomUUID(),
+    action: op.action,
+    state: "running",
+    total: null,
+    processed: 0,
+    done: 0,
+    gone: 0,
+    startedAt,
+    updatedAt: startedAt,
+  };
+  const report = async () => {
+    p.updatedAt = clock.now();
+    const cancel = await save(client, p);
+    options.onProgress?.({ ...p });
+    return cancel;
+  };
+  await client.zadd(globalKeys().bulkIndex, startedAt, p.opId);
+  await report();
+  try {
+    // Only what is dead when the operation starts: later dead letters are left alone.
+    const cutoff = Date.now(); // real time, whatever clock paces the chunks
+    const filter =
+      "filter" in op.scope
+        ? { ...op.scope.filter, to: Math.min(op.scope.filter.to ?? cutoff, cutoff) }
+        : null;
+    p.total = filter
+      ? await countDeadLetters(client, filter)
+      : new Set((op.scope as { ids: string[] }).ids).size;
+    if (await report()) return await finish(p, "cancelled", report);
+    const size = Math.min(BATCH_MAX, op.rate ?? BATCH_MAX);
+    for await (const r of chunks(client, op, filter, size)) {
+      p.done += r.done;
+      p.gone += r.gone;
+      p.processed += r.done + r.gone;
+      if (await report()) return await finish(p, "cancelled", report);
+      if (op.rate) await pace(clock, startedAt, p.processed, op.rate);
+    }
+    // Entries counted at the start that someone else removed meanwhile were never read: gone too.
+    const unseen = filter && p.total !== null ? Math.max(0, p.total - p.processed) : 0;
+    p.gone += unseen;
+    p.processed += unseen;
+    return await finish(p, "done", report);
+  } catch (err) {
+    p.error = err instanceof Error ? err.message : String(err);
+    await finish(p, "failed", report).catch(() => {});
+    throw err;
+  }
+}
+
+async function finish(
+  p: BulkProgress,
+  state: BulkState,
+  report: () => Promise<boolean>,
+): Promise<BulkProgress> {
+  p.state = state;
+  await report();
+  return { ...p };
+}
+
+/** Sleeps until `processed` entries are within `rate` per second since the start. */
+async function pace(clock: Clock, startedAt: number, processed: number, rate: number) {
+  const due = startedAt + (processed / rate) * 1000;
+  const wait = due - clock.now();
+  if (wait > 0) await clock.sleep(wait);
+}
+
+/**
+ * Starts a bulk operation in the background of this process and returns its id at once;
+ * poll it with bulkProgress (from any process) and stop it with cancelBulk.
+ * Invalid input is refused here, before anything starts.
+ */
+export async function startBulk(
+  client: RedisClient,
+  input: BulkOpInput,
+  options: Omit<RunOptions, "opId"> = {},
+) {
+  parseInput(bulkOpSchema(), input, "bulk operation");
+  const opId = randomUUID();
+  const running = runBulk(client, input, { ...options, opId });
+  running.catch(() => {
+    // recorded as state "failed" with its error in the progress record
+  });
+  await waitForRecord(client, opId, running);
+  return opId;
+}
+
+/** Returns once the progress record exists, so a poll right after startBulk finds it. */
+async function waitForRecord(client: RedisClient, opId: string, running: Promise<unknown>) {
+  for (let i = 0; i < 100; i++) {
+    if (await client.exists(globalKeys().bulk(opId))) return;
+    const settled = await Promise.race([
+      running.then(
+        () => true,
+        () => true,
+      ),
+      realClock.sleep(5).then(() => false),
+    ]);
+    if (settled) return;
+  }
+}
+
+/** Deletes a queue's whole DLQ, in chunks. */
+export function purgeQueue(client: RedisClient, queue: string, options: RunOptions = {}) {
+  return runBulk(client, { action: "delete", scope: { filter: { queue } } }, options);
+}

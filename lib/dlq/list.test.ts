@@ -1,0 +1,200 @@
+/** Listing, filters, cursors, get and groups, against a real redis-server. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testRedis, uniqueName } from "../../test/harness/index.ts";
+import { resetConfig } from "../config.ts";
+import type { RedisClient } from "../redis/connection.ts";
+import { queueKeys } from "../redis/keys.ts";
+import { countDeadLetters, listDeadLetters } from "./list.ts";
+import { getDeadLetter, listGroups } from "./read.ts";
+import type { DlqFilter } from "./schemas.ts";
+import { seedDeadLetters } from "./testing.ts";
+
+process.env.REDIS_KEY_PREFIX = uniqueName("dlq");
+resetConfig();
+
+let redis: RedisClient;
+beforeAll(() => {
+  redis = testRedis();
+});
+afterAll(() => redis.quit());
+
+/** Every page of a filter, following cursors; returns "queue/id" in order. */
+async function allPages(filter: DlqFilter, limit: number, limits = {}): Promise<string[]> {
+  const out: string[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 1000; i++) {
+    const page = await listDeadLetters(redis, filter, { limit, cursor }, limits);
+    out.push(...page.items.map((d) => `${d.queue}/${d.id}`));
+    if (!page.nextCursor) return out;
+    cursor = page.nextCursor;
+  }
+  throw new Error("too many pages");
+}
+
+describe("listDeadLetters", () => {
+  it("pages one queue newest first, each entry once", async () => {
+    const q = uniqueName("q");
+    const ids = await seedDeadLetters(
+      redis,
+      q,
+      Array.from({ length: 23 }, (_, i) => ({ id: `j${i}`, deadAt: 1_000_000 + i })),
+    );
+    const listed = await allPages({ queue: q }, 5);
+    expect(listed).toEqual(ids.map((id) => `${q}/${id}`).reverse());
+  });
+
+  it("merges queues with equal times in a stable order, across every page size", async () => {
+    const [a, b] = [uniqueName("m"), uniqueName("m")];
+    // ties: several entries of both queues share a time
+    await seedDeadLetters(
+      redis,
+      a,
+      Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, deadAt: 5000 + (i % 4) })),
+    );
+    await seedDeadLetters(
+      redis,
+      b,
+      Array.from({ length: 9 }, (_, i) => ({ id: `b${i}`, deadAt: 5000 + (i % 3) })),
+    );
+    const one = await allPages({}, 200);
+    const mine = one.filter((x) => x.startsWith(`${a}/`) || x.startsWith(`${b}/`));
+    expect(mine).toHaveLength(21);
+    for (const limit of [1, 2, 5, 7]) {
+      const paged = (await allPages({}, limit)).filter((x) => x.startsWith(`${a}/`) || x.startsWith(`${b}/`));
+      expect(paged).toEqual(mine);
+    }
+  });
+
+  it("keeps its place while entries are added and the cursor's entry is removed", async () => {
+    const q = uniqueName("c");
+    const k = queueKeys(q);
+    await seedDeadLetters(
+      redis,
+      q,
+      Array.from({ length: 10 }, (_, i) => ({ id: `j${i}`, deadAt: 100 + i })),
+    );
+    const first = await listDeadLetters(redis, { queue: q }, { limit: 4 });
+    expect(first.items.map((d) => d.id)).toEqual(["j9", "j8", "j7", "j6"]);
+    await seedDeadLetters(redis, q, [{ id: "newer", deadAt: 500 }]);
+    await redis.zrem(k.dead, "j6"); // the cursor's own entry goes away
+    await redis.zrem(k.dead, "j4");
+    const second = await listDeadLetters(redis, { queue: q }, { limit: 4, cursor: first.nextCursor! });
+    expect(second.items.map((d) => d.id)).toEqual(["j5", "j3", "j2", "j1"]);
+  });
+
+  it("filters by group, time range and text, combined", async () => {
+    const q = uniqueName("f");
+    await seedDeadLetters(redis, q, [
+      { id: "t1", deadAt: 1000, fingerprint: "timeout", message: "Request TIMED OUT after 30s" },
+      { id: "t2", deadAt: 2000, fingerprint: "timeout", message: "request timed out after 10s" },
+      { id: "t3", deadAt: 3000, fingerprint: "timeout", message: "request timed out after 5s" },
+      { id: "d1", deadAt: 2500, fingerprint: "disk", message: "disk full: timed out writing" },
+    ]);
+    const ids = async (f: DlqFilter) =>
+      (await listDeadLetters(redis, { queue: q, ...f })).items.map((d) => d.id);
+    expect(await ids({ group: "timeout" })).toEqual(["t3", "t2", "t1"]);
+    expect(await ids({ from: 1500, to: 2500 })).toEqual(["d1", "t2"]);
+    expect(await ids({ search: "timed out" })).toEqual(["t3", "d1", "t2", "t1"]);
+    expect(await ids({ search: "TIMED OUT AFTER" })).toEqual(["t3", "t2", "t1"]);
+    expect(await ids({ group: "timeout", search: "after 10", from: 1000, to: 3000 })).toEqual(["t2"]);
+    expect(await ids({ group: "disk", search: "after" })).toEqual([]);
+    expect(await countDeadLetters(redis, { queue: q, search: "timed out", to: 2500 })).toBe(3);
+    expect(await countDeadLetters(redis, { queue: q, group: "timeout", from: 2000 })).toBe(2);
+  });
+
+  it("treats glob and pattern characters in the text literally", async () => {
+    const q = uniqueName("g");
+    await seedDeadLetters(redis, q, [
+      { id: "star", message: "bad key user:*[1]? at 100%" },
+      { id: "plain", message: "bad key user:1 at 100 percent" },
+      { id: "quote", message: 'bad "quoted" path a/b\\c' },
+    ]);
+    const ids = async (search: string) =>
+      (await listDeadLetters(redis, { queue: q, search })).items.map((d) => d.id);
+    expect(await ids("user:*[1]?")).toEqual(["star"]);
+    expect(await ids("*")).toEqual(["star"]);
+    expect(await ids("100%")).toEqual(["star"]);
+    expect(await ids(".")).toEqual([]);
+    expect(await ids('"QUOTED" path a/b\\c')).toEqual(["quote"]);
+  });
+
+  it("bounds a text search: a partial page with a cursor that finds the rest", async () => {
+    const q = uniqueName("s");
+    const entries = Array.from({ length: 60 }, (_, i) => ({
+      id: `j${String(i).padStart(2, "0")}`,
+      deadAt: 10_000 + i,
+      message: i % 20 === 0 ? "rare needle" : "common",
+    }));
+    await seedDeadLetters(redis, q, entries);
+    const first = await listDeadLetters(
+      redis,
+      { queue: q, search: "needle" },
+      { limit: 10 },
+      { chunk: 10, pageScanMax: 25 },
+    );
+    expect(first.complete).toBe(false);
+    expect(first.scanned).toBeLessThanOrEqual(30);
+    expect(first.items.map((d) => d.id)).toEqual(["j40"]);
+    const rest = await allPages({ queue: q, search: "needle" }, 10, { chunk: 10, pageScanMax: 25 });
+    expect(rest).toEqual(["j40", "j20", "j00"].map((id) => `${q}/${id}`));
+  });
+
+  it("refuses bad input with INVALID_INPUT", async () => {
+    for (const [filter, page] of [
+      [{}, { limit: 0 }],
+      [{}, { limit: 201 }],
+      [{ queue: "bad*queue" }, {}],
+      [{ from: 5, to: 4 }, {}],
+      [{}, { cursor: "not-a-cursor" }],
+      [{ group: "a b" }, {}],
+    ] as const) {
+      await expect(listDeadLetters(redis, filter as DlqFilter, page)).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+      });
+    }
+  });
+});
+
+describe("getDeadLetter and listGroups", () => {
+  it("returns the full dead letter, a corrupt payload as raw text, and NOT_FOUND", async () => {
+    const q = uniqueName("r");
+    await seedDeadLetters(redis, q, [
+      { id: "ok", payload: { doc: 7 }, message: "boom", attempts: 2, metadata: { by: "api" } },
+      { id: "bad", rawPayload: "{not json" },
+    ]);
+    const d = await getDeadLetter(redis, q, "ok");
+    expect(d).toMatchObject({ queue: q, id: "ok", payload: { doc: 7 }, attempts: 2, reason: "failed" });
+    expect(d.metadata).toEqual({ by: "api" });
+    expect(d.errors.map((e) => e.message)).toEqual(["boom", "boom"]);
+    const bad = await getDeadLetter(redis, q, "bad");
+    expect(bad).toMatchObject({ payload: "{not json", reason: "corrupt" });
+    await expect(getDeadLetter(redis, q, "missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("lists groups with counts, info and first/last seen", async () => {
+    const q = uniqueName("gr");
+    await seedDeadLetters(redis, q, [
+      {
+        fingerprint: "a",
+        deadAt: 10,
+        errorName: "TypeError",
+        message: "x is undefined",
+        topFrame: "at f (a.ts:1)",
+      },
+      { fingerprint: "a", deadAt: 30 },
+      { fingerprint: "b", deadAt: 20, message: "boom" },
+    ]);
+    const groups = await listGroups(redis, q);
+    expect(groups.map((g) => [g.fingerprint, g.count])).toEqual([
+      ["a", 2],
+      ["b", 1],
+    ]);
+    expect(groups[0]).toMatchObject({
+      name: "TypeError",
+      sampleMessage: "x is undefined",
+      firstSeen: 10,
+      lastSeen: 30,
+    });
+    expect((await listGroups(redis)).filter((g) => g.queue === q)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The DLQ's Lua scripts (lib/dlq/scripts/<name>-<numkeys>.lua) behind typed calls. Each call
+ * touches one queue's keys only (one hash tag, one Cluster slot); failures become DlqErrors here.
+ */
+import type { RedisClient } from "../redis/connection.ts";
+import { minuteOf, type QueueKeys, queueKeys, STATS_TTL_SECONDS } from "../redis/keys.ts";
+import { loadScripts, runScript } from "../redis/scripts.ts";
+import { scriptError } from "./errors.ts";
+import { hasNoControlChars } from "./schemas.ts";
+
+const scripts = loadScripts(new URL("./scripts/", import.meta.url));
+
+/** The ids one batch call handles at most: keeps each call around a few ms. */
+export const BATCH_MAX = 500;
+
+/** Where a scan resumes in one index: ids scored `hi`, with how ties at `hi` are treated. */
+export interface ScanBounds {
+  hi: string;
+  lo: string;
+  ties: "all" | "none" | "after";
+  afterId: string;
+}
+
+export interface ScanResult {
+  more: boolean;
+  last: { score: number; id: string } | null;
+  scanned: number;
+  found: number;
+  rows: string[][];
+}
+
+export interface ScanRequest {
+  /** matches wanted */
+  want: number;
+  /** ids read at most (>= want) */
+  budget: number;
+  /** text to find in an attempt's error message, "" = none */
+  needle: string;
+  countOnly?: boolean;
+}
+
+/** Columns of a row: id, score, then these job fields, then the payload's length in bytes. */
+export const ROW_WIDTH = 12;
+
+async function run(
+  client: RedisClient,
+  name: string,
+  queue: string,
+  keys: string[],
+  args: (string | number)[],
+) {
+  try {
+    return await runScript(client, scripts[name], keys, args);
+  } catch (err) {
+    throw scriptError(err, { command: name, queue });
+  }
+}
+
+/** The text as JSON.stringify writes it inside a string, or "" when escaping could differ. */
+function jsonForm(lower: string): string {
+  const escaped = /["\\/]/.test(lower) || !hasNoControlChars(lower);
+  return escaped ? "" : JSON.stringify(lower).slice(1, -1);
+}
+
+export async function scanIndex(
+  client: RedisClient,
+  queue: string,
+  index: string,
+  b: ScanBounds,
+  r: ScanRequest,
+): Promise<ScanResult> {
+  const k = queueKeys(queue);
+  // ASCII case folding only, as Lua's string.lower does on the server.
+  const lower = r.needle.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const args = [`${k.base}:job:`, b.hi, b.lo, b.ties, b.afterId, r.want, lower, r.budget, jsonForm(lower)];
+  args.push(r.countOnly ? "count" : "");
+  const reply = (await run(client, "page", queue, [index], args)) as (string | number)[];
+  const rows: string[][] = [];
+  for (let i = 5; i < reply.length; i += ROW_WIDTH) rows.push(reply.slice(i, i + ROW_WIDTH).map(String));
+  return {
+    more: reply[0] === 1,
+    last: reply[2] ? { score: Number(reply[1]), id: String(reply[2]) } : null,
+    scanned: Number(reply[3]),
+    found: Number(reply[4]),
+    rows,
+  };
+}
+
+/** Which ids a batch covers: a list, or the newest `count` of an index within a score range. */
+export type BatchTarget = { ids: string[] } | { index: string; max: string; min: string; count: number };
+
+function targetArgs(k: QueueKeys, t: BatchTarget): { index: string; args: (string | number)[] } {
+  if ("ids" in t) return { index: k.dead, args: ["ids", ...t.ids] };
+  return { index: t.index, args: ["range", t.max, t.min, t.count] };
+}
+
+export interface BatchResult {
+  done: number;
+  gone: number;
+}
+
+export async function requeueBatch(
+  client: RedisClient,
+  queue: string,
+  target: BatchTarget,
+  opts: { payload?: string; delayMs?: number; by?: string; now?: number },
+): Promise<BatchResult> {
+  const k = queueKeys(queue);
+  const now = opts.now ?? Date.now();
+  const due = opts.delayMs ? now + opts.delayMs : 0;
+  const { index, args } = targetArgs(k, target);
+  const keys = [k.dead, index, k.ready, k.retry, k.groups, k.stats(minuteOf(now))];
+  const head = [`${k.base}:`, now, due, opts.payload ?? "", opts.by ?? "", STATS_TTL_SECONDS];
+  const [done, gone] = (await run(client, "requeue", queue, keys, [...head, ...args])) as number[];
+  return { done, gone };
+}
+
+export async function deleteBatch(
+  client: RedisClient,
+  queue: string,
+  target: BatchTarget,
+): Promise<BatchResult> {
+  const k = queueKeys(queue);
+  const { index, args } = targetArgs(k, target);
+  const keys = [k.dead, index, k.groups, k.stats(minuteOf(Date.now()))];
+  const [done, gone] = (await run(client, "delete", queue, keys, [
+    `${k.base}:`,
+    STATS_TTL_SECONDS,
+    ...args,
+  ])) as number[];
+  return { done, gone };
+}

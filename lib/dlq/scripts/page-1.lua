@@ -1,0 +1,103 @@
+--[[
+  Scans one index of dead letters (a queue's dead zset or one error group's zset) newest first,
+  from a position, and returns the entries that match, with the fields a list row needs.
+  Reads at most ARGV[8] ids per call, so a text search over a million entries is many short
+  calls, never one long one. Read-only.
+
+  KEYS[1]  index zset: id -> dead at (ms)
+  ARGV[1]  job key prefix, e.g. "rq:{orders}:job:" (same hash tag as KEYS[1])
+  ARGV[2]  upper score bound (inclusive), a number or "+inf"
+  ARGV[3]  lower score bound (inclusive), a number or "-inf"
+  ARGV[4]  what to do with ids scored exactly ARGV[2]: "all" keep them, "none" skip them,
+           "after" keep only those after ARGV[5] in newest-first order (member < ARGV[5] bytewise)
+  ARGV[5]  the id to resume after (with "after")
+  ARGV[6]  matches wanted (>= 1)
+  ARGV[7]  lowercase text to find in an attempt's error message ("" = no text filter)
+  ARGV[8]  ids to read at most (>= ARGV[6])
+  ARGV[9]  the text as it appears inside JSON, lowercase ("" = skip the raw pre-check)
+  ARGV[10] "count" to count matches without returning them ("" = return them)
+
+  Returns { more, lastScore, lastId, scanned, found, [id, score, attempts, max, fp, reason, ff, lf, dt,
+            ct, errors, payloadBytes] * matches }
+  more = 1 when ids may remain below (lastScore, lastId), 0 when the index is exhausted.
+  Job field names are those of JOB_FIELDS (lib/queue/types.ts).
+]]
+local index, prefix = KEYS[1], ARGV[1]
+local hi, lo, ties, afterId = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local want, needle, budget, rawNeedle = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), ARGV[9]
+local loNum = tonumber(lo) or -math.huge
+local countOnly = ARGV[10] == 'count'
+
+-- Byte-wise comparison, as Redis orders members of equal score (Lua's < follows the locale).
+local function bytesLess(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+
+-- The rank (0-based, newest first) of the first id to read.
+local function startRank()
+  local above = 0
+  if hi ~= '+inf' then above = redis.call('ZCOUNT', index, '(' .. hi, '+inf') end
+  if ties == 'all' or hi == '+inf' then return above end
+  if ties == 'none' then return above + redis.call('ZCOUNT', index, hi, hi) end
+  local r = redis.call('ZREVRANK', index, afterId)
+  if r and tonumber(redis.call('ZSCORE', index, afterId)) == tonumber(hi) then return r + 1 end
+  -- The id is gone: skip the ties that sort before it (members greater than it, bytewise).
+  local skip, off = 0, 0
+  while true do
+    local ids = redis.call('ZREVRANGEBYSCORE', index, hi, hi, 'LIMIT', off, 500)
+    for _, id in ipairs(ids) do
+      if bytesLess(id, afterId) then return above + skip end
+      skip = skip + 1
+    end
+    if #ids < 500 then return above + skip end
+    off = off + 500
+  end
+end
+
+local function matches(errors)
+  if needle == '' then return true end
+  if not errors then return false end
+  if rawNeedle ~= '' and not string.find(string.lower(errors), rawNeedle, 1, true) then return false end
+  local ok, list = pcall(cjson.decode, errors)
+  if not ok or type(list) ~= 'table' then return false end
+  for _, e in ipairs(list) do
+    if type(e) == 'table' and type(e.message) == 'string'
+      and string.find(string.lower(e.message), needle, 1, true) then return true end
+  end
+  return false
+end
+
+local out = { 1, '', '', 0, 0 }
+local found, scanned, rank = 0, 0, startRank()
+local step = math.min(budget, math.max(want, 100))
+while scanned < budget and found < want do
+  local batch = redis.call('ZREVRANGE', index, rank, rank + math.min(step, budget - scanned) - 1, 'WITHSCORES')
+  if #batch == 0 then out[1] = 0 break end
+  for i = 1, #batch, 2 do
+    local id, score = batch[i], batch[i + 1]
+    if tonumber(score) < loNum then out[1] = 0 break end
+    scanned = scanned + 1
+    out[2], out[3] = score, id
+    local key = prefix .. id
+    local f = redis.call('HMGET', key, 'attempts', 'max', 'fp', 'reason', 'ff', 'lf', 'dt', 'ct', 'errors')
+    if (f[8] or f[1]) and matches(f[9]) then
+      found = found + 1
+      if not countOnly then
+        local row = { id, score, f[1] or '', f[2] or '', f[3] or '', f[4] or '', f[5] or '', f[6] or '',
+          f[7] or '', f[8] or '', f[9] or '', redis.call('HSTRLEN', key, 'payload') }
+        for _, v in ipairs(row) do out[#out + 1] = v end
+      end
+    end
+    if found >= want or scanned >= budget then break end
+  end
+  if out[1] == 0 then break end
+  rank = rank + #batch / 2
+end
+if out[1] == 1 and found < want and scanned < budget then out[1] = 0 end
+out[4], out[5] = scanned, found
+return out

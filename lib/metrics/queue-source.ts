@@ -1,0 +1,44 @@
+/** The queue side of the metrics snapshot, from lib/queue/stats: sizes, DLQ figures, recent events. */
+import { dlqTotals, listQueues, oldestDeadAge, queueSeries, queueSizes, STAT_FIELDS } from "../queue/stats.ts";
+import type { RedisClient } from "../redis/connection.ts";
+import type { QueueSnapshot } from "./snapshot.ts";
+
+/** Prometheus label values for the stats fields. */
+const EVENT_LABEL: Record<(typeof STAT_FIELDS)[number], string> = {
+  added: "added",
+  completed: "completed",
+  failed: "failed",
+  retried: "retried",
+  retrySucceeded: "retry_succeeded",
+  dead: "dead_lettered",
+  requeued: "requeued",
+  deleted: "deleted",
+};
+
+export async function readQueueSnapshots(
+  client: RedisClient,
+  prefix: string,
+  now: number,
+  windowMs: number,
+): Promise<QueueSnapshot[]> {
+  const queues = await listQueues(client, { prefix });
+  return Promise.all(
+    queues.map(async (name) => {
+      const [sizes, oldest, totals, series] = await Promise.all([
+        queueSizes(client, name, { prefix }),
+        oldestDeadAge(client, name, now, { prefix }),
+        dlqTotals(client, name, undefined, { prefix }),
+        queueSeries(client, name, now - windowMs + 60_000, now, { prefix }),
+      ]);
+      const events5m: Record<string, number> = {};
+      for (const f of STAT_FIELDS) events5m[EVENT_LABEL[f]] = series.reduce((n, row) => n + row[f], 0);
+      return {
+        name,
+        sizes: { ready: sizes.ready, active: sizes.active, retry: sizes.retry, dead: sizes.dead },
+        oldestDeadAgeMs: oldest,
+        dropped: totals.dropped,
+        events5m,
+      };
+    }),
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * A queue's context: its name, client, key names and settings, plus the key lists each script
+ * takes, built in one place so KEYS order matches the script headers.
+ */
+import type { RedisClient } from "../redis/connection.ts";
+import { minuteOf, type QueueKeys } from "../redis/keys.ts";
+import type { QueueSettings } from "./job.ts";
+
+export interface QueueContext {
+  name: string;
+  client: RedisClient;
+  keys: QueueKeys;
+  settings: QueueSettings;
+}
+
+const statsNow = (k: QueueKeys) => k.stats(minuteOf(Date.now()));
+
+/** KEYS of lease, fail, reclaim and trimdead (includes/keys10.lua). */
+export function deadKeys(k: QueueKeys): string[] {
+  return [
+    k.active,
+    k.ready,
+    k.retry,
+    k.dead,
+    k.groups,
+    k.totals,
+    statsNow(k),
+    k.job(""),
+    k.group(""),
+    k.groupInfo(""),
+  ];
+}
+
+export const addKeys = (k: QueueKeys) => [k.ready, k.retry, k.completed, statsNow(k), k.seq, k.job("")];
+export const completeKeys = (k: QueueKeys) => [k.active, k.completed, statsNow(k), k.job("")];
+export const extendKeys = (k: QueueKeys) => [k.active, k.job("")];
+export const releaseKeys = (k: QueueKeys) => [k.active, k.ready, k.job("")];
+export const promoteKeys = (k: QueueKeys) => [k.retry, k.ready];

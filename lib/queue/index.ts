@@ -1,0 +1,92 @@
+/**
+ * Requeue's queue: the public entry. `createQueue(name)` gives a Queue with `add`, `addBatch`,
+ * `process` and `close`; see docs/queue.md for the life of a job.
+ *
+ *   const q = createQueue("documents");
+ *   await q.add({ docId: 42 }, { maxAttempts: 5, metadata: { by: "api" } });
+ *   const consumer = q.process(async (job) => convert(job.data), { concurrency: 10 });
+ *   await q.close(); // stops consumers gracefully, then closes the connection it opened
+ */
+import { type Config, getConfig } from "../config.ts";
+import { createRedis, getRedis, type RedisClient } from "../redis/connection.ts";
+import { globalKeys, queueKeys } from "../redis/keys.ts";
+import { Consumer, type ConsumerOptions, type Handler } from "./consumer.ts";
+import type { QueueContext } from "./context.ts";
+import { type AddResult, type JobOptions, queueSettings } from "./job.ts";
+import { addJobs } from "./producer.ts";
+
+export { type BackoffOptions, retryDelay } from "./backoff.ts";
+export { Consumer, type ConsumerOptions, type Handler } from "./consumer.ts";
+export { JobTimeoutError, QueueError, UnrecoverableError } from "./errors.ts";
+export { fingerprint } from "./fingerprint.ts";
+export type { AddResult, Job, JobOptions } from "./job.ts";
+export { redact } from "./redact.ts";
+
+export interface CreateQueueOptions {
+  /** A client to use (not closed by the queue). Default: a connection of its own from `config`. */
+  client?: RedisClient;
+  /** Default: getConfig() (the environment). */
+  config?: Config;
+}
+
+/** Queue names registered by this process: one SADD per process and queue, not per job. */
+const registered = new Set<string>();
+
+export class Queue {
+  readonly name: string;
+  readonly ctx: QueueContext;
+  private readonly ownsClient: boolean;
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(name: string, opts: CreateQueueOptions = {}) {
+    const config = opts.config ?? getConfig();
+    this.name = name;
+    this.ownsClient = !opts.client && !!opts.config;
+    const client =
+      opts.client ?? (opts.config ? createRedis(config, { name: `requeue-queue` }) : getRedis("queue"));
+    this.ctx = {
+      name,
+      client,
+      keys: queueKeys(name, config.REDIS_KEY_PREFIX),
+      settings: queueSettings(config),
+    };
+  }
+
+  /** Adds one job. Resolves to its id and whether it was added (false: that id existed). */
+  async add<T>(data: T, opts?: JobOptions): Promise<AddResult> {
+    const [result] = await this.addBatch([{ data, opts }]);
+    return result;
+  }
+
+  /** Adds many jobs in one round trip; all are validated before any is written. */
+  async addBatch(jobs: { data: unknown; opts?: JobOptions }[]): Promise<AddResult[]> {
+    const [results] = await Promise.all([addJobs(this.ctx, jobs), this.register()]);
+    return results;
+  }
+
+  /** Starts a consumer; stop it with `consumer.close()` or `queue.close()`. */
+  process<T = unknown>(handler: Handler<T>, opts: ConsumerOptions = {}): Consumer {
+    void this.register().catch(() => {});
+    const consumer = new Consumer(this.ctx, handler as Handler, opts);
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  /** Closes every consumer gracefully (see Consumer.close), then the connection if the queue opened it. */
+  async close(timeoutMs?: number): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.close(timeoutMs)));
+    this.consumers.clear();
+    if (this.ownsClient) await this.ctx.client.quit().catch(() => {});
+  }
+
+  private async register(): Promise<void> {
+    const key = `${this.ctx.settings.prefix}\u0000${this.name}`;
+    if (registered.has(key)) return;
+    await this.ctx.client.sadd(globalKeys(this.ctx.settings.prefix).queues, this.name);
+    registered.add(key);
+  }
+}
+
+export function createQueue(name: string, opts?: CreateQueueOptions): Queue {
+  return new Queue(name, opts);
+}

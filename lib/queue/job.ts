@@ -1,0 +1,69 @@
+/**
+ * What users see of a job: the options they pass to add, the Job a handler receives, and the
+ * settings a queue derives from configuration. (The stored shape is in ./types.ts.)
+ */
+import type { Config } from "../config.ts";
+import type { BackoffOptions } from "./backoff.ts";
+
+export interface JobOptions {
+  /** Your id for the job (not all digits). Adding an id that exists changes nothing. */
+  jobId?: string;
+  /** Run no earlier than this many ms from now. */
+  delayMs?: number;
+  /** Attempts in all before the job becomes a dead letter (default MAX_RETRY_ATTEMPTS). */
+  maxAttempts?: number;
+  /** Wait between attempts (default exponential from RETRY_BACKOFF_BASE_SECONDS, capped). */
+  backoff?: BackoffOptions;
+  /** Who or what produced the job; shown with dead letters. A JSON object. */
+  metadata?: Record<string, unknown>;
+}
+
+export interface AddResult {
+  id: string;
+  /** false when a job with this id already existed: nothing was changed. */
+  added: boolean;
+}
+
+export interface Job<T = unknown> {
+  id: string;
+  queue: string;
+  data: T;
+  metadata: Record<string, unknown>;
+  /** This attempt's number, from 1. */
+  attempt: number;
+  maxAttempts: number;
+  createdAt: number;
+}
+
+/** The parts of the configuration a queue uses, in ms where Config says seconds. */
+export interface QueueSettings {
+  prefix: string;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  maxPayloadBytes: number;
+  leaseMs: number;
+  jobTimeoutMs: number;
+  errorMessageMax: number;
+  dlqRetentionMs: number;
+  dlqMaxEntries: number;
+  completedRetentionMs: number;
+  completedMaxEntries: number;
+}
+
+export function queueSettings(config: Config): QueueSettings {
+  return {
+    prefix: config.REDIS_KEY_PREFIX,
+    maxAttempts: Math.max(1, config.MAX_RETRY_ATTEMPTS),
+    backoffBaseMs: Math.round(config.RETRY_BACKOFF_BASE_SECONDS * 1000),
+    backoffMaxMs: Math.round(config.RETRY_BACKOFF_MAX_SECONDS * 1000),
+    maxPayloadBytes: config.JOB_MAX_PAYLOAD_BYTES,
+    leaseMs: Math.round(config.JOB_LEASE_SECONDS * 1000),
+    jobTimeoutMs: Math.round(config.JOB_TIMEOUT_SECONDS * 1000),
+    errorMessageMax: config.ERROR_MESSAGE_MAX_LENGTH,
+    dlqRetentionMs: Math.round(config.DLQ_RETENTION_DAYS * 86_400_000),
+    dlqMaxEntries: config.DLQ_MAX_ENTRIES,
+    completedRetentionMs: Math.round(config.COMPLETED_RETENTION_SECONDS * 1000),
+    completedMaxEntries: config.COMPLETED_MAX_ENTRIES,
+  };
+}

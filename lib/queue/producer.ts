@@ -1,0 +1,92 @@
+/**
+ * The producer: jobs enter a queue here. Everything is checked before anything is written —
+ * the payload must be JSON-serialisable and under JOB_MAX_PAYLOAD_BYTES — then a batch goes to
+ * Redis as one round trip (add-6.lua, chunks of 500 jobs pipelined together).
+ */
+import { backoffFields } from "./backoff.ts";
+import { addKeys, type QueueContext } from "./context.ts";
+import { QueueError } from "./errors.ts";
+import type { AddResult, JobOptions } from "./job.ts";
+import { pipeScript, scriptPipeline } from "./scripts.ts";
+
+const CHUNK = 500;
+
+function toJson(value: unknown, what: string): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (err) {
+    throw new QueueError("PAYLOAD_NOT_JSON", `${what} is not JSON-serialisable: ${(err as Error).message}`);
+  }
+  if (json === undefined) throw new QueueError("PAYLOAD_NOT_JSON", `${what} is not JSON-serialisable`);
+  return json;
+}
+
+function checkSize(json: string, max: number, what: string): void {
+  const bytes = Buffer.byteLength(json);
+  if (bytes > max)
+    throw new QueueError("PAYLOAD_TOO_LARGE", `${what} is ${bytes} bytes, over the limit of ${max}`);
+}
+
+function checkOptions(opts: JobOptions): void {
+  const bad = (msg: string) => new QueueError("INVALID_OPTION", msg);
+  if (opts.jobId !== undefined) {
+    if (typeof opts.jobId !== "string" || opts.jobId.length === 0 || opts.jobId.length > 256)
+      throw bad("jobId must be a string of 1 to 256 characters");
+    if (/^\d+$/.test(opts.jobId))
+      throw bad(`jobId must not be all digits (got "${opts.jobId}"): those are generated ids`);
+  }
+  if (opts.delayMs !== undefined && !(Number.isFinite(opts.delayMs) && opts.delayMs >= 0))
+    throw bad("delayMs must be a number >= 0");
+  if (opts.maxAttempts !== undefined && !(Number.isInteger(opts.maxAttempts) && opts.maxAttempts >= 1))
+    throw bad("maxAttempts must be an integer >= 1");
+  if (opts.backoff && !(Number.isFinite(opts.backoff.baseMs) && opts.backoff.baseMs >= 0))
+    throw bad("backoff.baseMs must be a number >= 0");
+  if (
+    opts.metadata !== undefined &&
+    (typeof opts.metadata !== "object" || opts.metadata === null || Array.isArray(opts.metadata))
+  )
+    throw bad("metadata must be a plain object");
+}
+
+/** The 7 ARGV entries of one job (see add-6.lua), or a thrown QueueError. */
+export function encodeJob(ctx: QueueContext, data: unknown, opts: JobOptions = {}): (string | number)[] {
+  checkOptions(opts);
+  const s = ctx.settings;
+  const payload = toJson(data, "payload");
+  checkSize(payload, s.maxPayloadBytes, "payload");
+  const meta = opts.metadata && Object.keys(opts.metadata).length ? toJson(opts.metadata, "metadata") : "";
+  checkSize(meta, s.maxPayloadBytes, "metadata");
+  const backoff = backoffFields(opts.backoff ?? { baseMs: s.backoffBaseMs }, s.backoffMaxMs);
+  return [
+    opts.jobId ?? "",
+    payload,
+    meta,
+    opts.maxAttempts ?? s.maxAttempts,
+    backoff.baseMs,
+    backoff.maxMs,
+    Math.round(opts.delayMs ?? 0),
+  ];
+}
+
+/** Adds jobs: validates all first, then one round trip. Results are in input order. */
+export async function addJobs(
+  ctx: QueueContext,
+  items: { data: unknown; opts?: JobOptions }[],
+): Promise<AddResult[]> {
+  const encoded = items.map((it) => encodeJob(ctx, it.data, it.opts));
+  if (encoded.length === 0) return [];
+  const pipeline = scriptPipeline(ctx.client);
+  for (let i = 0; i < encoded.length; i += CHUNK) {
+    pipeScript(pipeline, "add", addKeys(ctx.keys), encoded.slice(i, i + CHUNK).flat());
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  const results: AddResult[] = [];
+  for (const [err, reply] of replies) {
+    if (err)
+      throw new QueueError("SCRIPT_FAILED", `add to queue ${ctx.name}: ${err.message}`, { cause: err });
+    const flat = reply as (string | number)[];
+    for (let i = 0; i < flat.length; i += 2) results.push({ id: String(flat[i]), added: flat[i + 1] === 1 });
+  }
+  return results;
+}

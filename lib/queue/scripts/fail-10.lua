@@ -1,0 +1,51 @@
+--[[
+  fail: handlers that threw. Each attempt's error is appended to the job; with attempts left
+  (and reason "failed") the job waits in the retry set until now + delay, otherwise it becomes
+  a dead letter (indexed by fingerprint; the DLQ is trimmed by age and cap in the same call).
+
+  KEYS[1..10] active, ready, retry, dead, groups, totals, stats, jobPrefix, groupPrefix,
+              groupInfoPrefix (see includes/keys10.lua)
+
+  ARGV[1] consumer id   ARGV[2] DLQ retention ms (0 = keep)   ARGV[3] DLQ cap (0 = none)
+  ARGV[4..] 9 per job: id, attempt, error JSON (redacted, starts with {"attempt":), retry delay ms
+            (-1 = never retry), reason ("failed" | "unrecoverable" | "corrupt"), fingerprint,
+            error name, normalised message, top frame
+
+  Returns an array, one code per job: 1 = retry scheduled, 2 = dead-lettered,
+    -3 = not leased by this consumer for this attempt any more (nothing changed).
+]]
+--@include keys10
+--@include common
+--@include errors
+--@include dead
+
+local consumer = ARGV[1]
+local retentionMs, cap = tonumber(ARGV[2]), tonumber(ARGV[3])
+local now = nowMs()
+local out = {}
+for i = 4, #ARGV, 9 do
+  local id, attempt = ARGV[i], ARGV[i + 1]
+  local jobKey = K.jobPrefix .. id
+  local f = redis.pcall('HMGET', jobKey, 'lease', 'attempts', 'max')
+  if type(f) == 'table' and not f.err and f[1] == consumer and f[2] == attempt
+    and redis.call('ZREM', K.active, id) == 1 then
+    appendError(jobKey, ARGV[i + 2])
+    redis.call('HSETNX', jobKey, 'ff', now)
+    redis.call('HSET', jobKey, 'lf', now)
+    count('failed', 1)
+    local delay, reason = tonumber(ARGV[i + 3]), ARGV[i + 4]
+    if reason == 'failed' and delay >= 0 and tonumber(attempt) < (tonumber(f[3]) or 1) then
+      redis.call('HDEL', jobKey, 'lease')
+      redis.call('ZADD', K.retry, now + delay, id)
+      count('retried', 1)
+      out[#out + 1] = 1
+    else
+      deadLetter(id, now, reason, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], retentionMs, cap)
+      out[#out + 1] = 2
+    end
+  else
+    out[#out + 1] = -3
+  end
+end
+flushStats()
+return out

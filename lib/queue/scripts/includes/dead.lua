@@ -1,0 +1,74 @@
+-- Dead letters: add one (with its group indexes) and trim the DLQ by age and count, bounded
+-- per call. Expects K.dead, K.groups, K.totals, K.jobPrefix, K.groupPrefix, K.groupInfoPrefix.
+
+local function dropDead(id)
+  local jobKey = K.jobPrefix .. id
+  local fp = redis.pcall('HGET', jobKey, 'fp')
+  redis.call('ZREM', K.dead, id)
+  redis.call('DEL', jobKey)
+  if type(fp) == 'string' then
+    local g = K.groupPrefix .. fp
+    redis.call('ZREM', g, id)
+    if redis.call('ZCARD', g) == 0 then
+      redis.call('ZREM', K.groups, fp)
+      redis.call('DEL', K.groupInfoPrefix .. fp)
+    end
+  end
+end
+
+-- Drops dead letters older than retentionMs, then the oldest beyond cap; at most `limit`.
+local function trimDead(now, retentionMs, cap, limit)
+  local byAge, byCap = 0, 0
+  if retentionMs > 0 then
+    local old = redis.call('ZRANGEBYSCORE', K.dead, '-inf', now - retentionMs, 'LIMIT', 0, limit)
+    for _, id in ipairs(old) do dropDead(id) end
+    byAge = #old
+  end
+  if cap > 0 and byAge < limit then
+    local excess = redis.call('ZCARD', K.dead) - cap
+    if excess > 0 then
+      local ids = redis.call('ZRANGE', K.dead, 0, math.min(excess, limit - byAge) - 1)
+      for _, id in ipairs(ids) do dropDead(id) end
+      byCap = #ids
+    end
+  end
+  if byAge > 0 then redis.call('HINCRBY', K.totals, 'droppedAge', byAge) end
+  if byCap > 0 then redis.call('HINCRBY', K.totals, 'droppedCap', byCap) end
+  if byAge + byCap > 0 then redis.call('HINCRBY', K.totals, 'dropped', byAge + byCap) end
+  return byAge + byCap
+end
+
+-- Moves a job (already out of ready/active/retry) into the DLQ and its error group.
+local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, retentionMs, cap)
+  local jobKey = K.jobPrefix .. id
+  redis.call('HSET', jobKey, 'fp', fp, 'reason', reason, 'lf', now, 'dt', now)
+  redis.call('HSETNX', jobKey, 'ff', now)
+  redis.call('HDEL', jobKey, 'lease')
+  redis.call('ZADD', K.dead, now, id)
+  redis.call('ZADD', K.groupPrefix .. fp, now, id)
+  redis.call('ZADD', K.groups, now, fp)
+  local gi = K.groupInfoPrefix .. fp
+  if redis.call('HSETNX', gi, 'first', now) == 1 then
+    redis.call('HSET', gi, 'name', gname, 'message', gmsg, 'frame', gframe, 'last', now)
+  else
+    redis.call('HSET', gi, 'last', now)
+  end
+  count('dead', 1)
+  trimDead(now, retentionMs, cap, 100)
+end
+
+-- A job whose stored data cannot be read: keep what can be kept, dead-letter it as "corrupt".
+local function deadCorrupt(id, now, message, consumer, retentionMs, cap)
+  local jobKey = K.jobPrefix .. id
+  local t = redis.call('TYPE', jobKey)['ok']
+  local raw = ''
+  if t ~= 'hash' and t ~= 'none' then
+    if t == 'string' then raw = redis.call('GET', jobKey) end
+    redis.call('DEL', jobKey)
+  end
+  redis.call('HSETNX', jobKey, 'payload', raw)
+  redis.call('HSETNX', jobKey, 'ct', now)
+  appendError(jobKey, errorJson(0, 'CorruptJob', message, now, consumer))
+  local fp = scriptFingerprint('CorruptJob', message)
+  deadLetter(id, now, 'corrupt', fp, 'CorruptJob', message, '', retentionMs, cap)
+end

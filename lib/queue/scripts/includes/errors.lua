@@ -1,0 +1,29 @@
+-- Appends one attempt's error (a JSON object starting with {"attempt":) to the job's errors
+-- array, keeping the newest __MAX_ERRORS__. String operations only: no decode/encode.
+local function appendError(jobKey, errJson)
+  local cur = redis.call('HGET', jobKey, 'errors')
+  if not cur or string.sub(cur, 1, 1) ~= '[' or cur == '[]' then
+    redis.call('HSET', jobKey, 'errors', '[' .. errJson .. ']')
+    return
+  end
+  local _, n = string.gsub(cur, '{"attempt":', '')
+  cur = string.sub(cur, 1, -2) .. ',' .. errJson .. ']'
+  while n >= __MAX_ERRORS__ do
+    local p = string.find(cur, ',{"attempt":', 2, true)
+    if not p then break end
+    cur = '[' .. string.sub(cur, p + 1)
+    n = n - 1
+  end
+  redis.call('HSET', jobKey, 'errors', cur)
+end
+
+-- An error recorded by a script itself (expired lease, corrupt data), as the consumer writes them.
+local function errorJson(attempt, name, message, now, consumer)
+  return '{"attempt":' .. (tonumber(attempt) or 0) .. ',"name":' .. cjson.encode(name) ..
+    ',"message":' .. cjson.encode(message) .. ',"at":' .. now .. ',"consumer":' .. cjson.encode(consumer or '') .. '}'
+end
+
+-- Same formula as lib/queue/fingerprint.ts for a failure without a stack.
+local function scriptFingerprint(name, message)
+  return string.sub(redis.sha1hex(name .. '\n' .. message .. '\n'), 1, 16)
+end

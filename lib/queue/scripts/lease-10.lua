@@ -1,0 +1,55 @@
+--[[
+  lease: a consumer takes up to `count` jobs from ready; each becomes active with a deadline
+  (the visibility timeout) and its attempt counter goes up by one. Optionally first promotes
+  due retries and delayed jobs (consumers do this so queues move while the worker is down).
+  A job whose data is missing or unreadable is dead-lettered with reason "corrupt" instead.
+
+  KEYS[1..10] active, ready, retry, dead, groups, totals, stats, jobPrefix, groupPrefix,
+              groupInfoPrefix (see includes/keys10.lua)
+
+  ARGV[1] consumer id      ARGV[2] count          ARGV[3] lease ms
+  ARGV[4] promote limit (0 = do not promote)      ARGV[5] DLQ retention ms (0 = keep)
+  ARGV[6] DLQ cap (0 = none)
+
+  Returns a flat array, 8 per leased job:
+    id, payload, meta ("" = none), attempt (this one), maxAttempts, backoff base, backoff cap, createdAt
+]]
+--@include keys10
+--@include common
+--@include errors
+--@include dead
+--@include promote
+
+local consumer = ARGV[1]
+local now = nowMs()
+local retentionMs, cap = tonumber(ARGV[5]), tonumber(ARGV[6])
+if tonumber(ARGV[4]) > 0 then promoteDue(now, tonumber(ARGV[4])) end
+
+local ids = redis.call('RPOP', K.ready, tonumber(ARGV[2]))
+local out = {}
+if not ids then return out end
+local deadline = now + tonumber(ARGV[3])
+for _, id in ipairs(ids) do
+  local jobKey = K.jobPrefix .. id
+  local f = redis.pcall('HMGET', jobKey, 'payload', 'meta', 'attempts', 'max', 'bb', 'bm', 'ct')
+  local ok = type(f) == 'table' and not f.err
+  local attempts = ok and (f[3] == false and 0 or tonumber(f[3]))
+  if not ok or not f[1] or not attempts or not tonumber(f[4]) then
+    deadCorrupt(id, now, 'job data is missing or unreadable', consumer, retentionMs, cap)
+  else
+    attempts = attempts + 1
+    redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer)
+    redis.call('ZADD', K.active, deadline, id)
+    local n = #out
+    out[n + 1] = id
+    out[n + 2] = f[1]
+    out[n + 3] = f[2] or ''
+    out[n + 4] = attempts
+    out[n + 5] = f[4]
+    out[n + 6] = f[5] or '0'
+    out[n + 7] = f[6] or '0'
+    out[n + 8] = f[7] or '0'
+  end
+end
+flushStats()
+return out

@@ -1,0 +1,75 @@
+/**
+ * The demo's job side: a consumer per queue running the seed's processors, and producers that
+ * add DEMO_JOBS_PER_SECOND jobs over the four queues (plus DEMO_BURST at start, so the charts
+ * and the DLQ have data at once). Counts what it did for the status line.
+ */
+import type { RedisClient } from "../../lib/redis/connection.ts";
+import type { Lookups } from "./lookups.ts";
+import { makePayload, type Payload, producerMeta } from "./payloads.ts";
+import { processJob } from "./processors.ts";
+import { pick } from "./rand.ts";
+import { QUEUES, type DemoQueue, type DemoSettings } from "./settings.ts";
+import { openQueue } from "./queue-port.ts";
+
+export interface JobCounts {
+  added: number;
+  completed: number;
+  failedAttempts: number;
+}
+
+export async function startJobs(redis: RedisClient, s: DemoSettings, lookups: Lookups, onError: (err: unknown) => void) {
+  const counts: JobCounts = { added: 0, completed: 0, failedAttempts: 0 };
+  const queues = new Map(QUEUES.map((name) => [name, openQueue(redis, name)]));
+
+  for (const [name, queue] of queues) {
+    queue.process(
+      async (job) => {
+        try {
+          const result = await processJob(name, job.data as Payload, {
+            transientRate: s.DEMO_TRANSIENT_RATE,
+            jobKey: `${name}:${job.id}`,
+            status: (id, status, progress) => lookups.jobStatusChanged(id, status, progress),
+            documentChanged: (id) => lookups.documentChanged(id),
+          });
+          counts.completed++;
+          return result;
+        } catch (err) {
+          counts.failedAttempts++;
+          throw err;
+        }
+      },
+      { concurrency: s.DEMO_CONCURRENCY, onError },
+    );
+  }
+
+  async function addSome(n: number) {
+    const byQueue = new Map<DemoQueue, Payload[]>();
+    for (let i = 0; i < n; i++) {
+      const q = pick(QUEUES);
+      byQueue.set(q, [...(byQueue.get(q) ?? []), makePayload(q, s)]);
+    }
+    await Promise.all(
+      [...byQueue].map(async ([q, payloads]) => {
+        await queues.get(q)!.addBulk(payloads.map((data) => ({ data, metadata: producerMeta(q) })));
+        counts.added += payloads.length;
+      }),
+    );
+  }
+
+  await addSome(s.DEMO_BURST).catch(onError);
+  let owed = 0;
+  const timer = setInterval(() => {
+    owed += s.DEMO_JOBS_PER_SECOND / 4;
+    const n = Math.floor(owed);
+    owed -= n;
+    if (n > 0) addSome(n).catch(onError);
+  }, 250);
+
+  return {
+    counts,
+    async stop() {
+      clearInterval(timer);
+      await Promise.allSettled([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

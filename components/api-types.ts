@@ -2,9 +2,10 @@
  * The JSON shapes /api/v1 answers with, shared by the route handlers (which build them) and the
  * console's API client (which reads them). Library types are re-used where they fit as they are.
  */
-import type { AttemptError, DeadLetter, DeadReason, ErrorGroup } from "../lib/queue/types.ts";
+import type { BulkProgress, DeadLetterSummary, DlqPage } from "../lib/dlq/index.ts";
+import type { AttemptError, DeadLetter, ErrorGroup } from "../lib/queue/types.ts";
 
-export type { DeadLetter, ErrorGroup, AttemptError };
+export type { AttemptError, BulkProgress, DeadLetter, DeadLetterSummary, DlqPage, ErrorGroup };
 
 export interface ApiErrorBody {
   error: { status: number; message: string; details?: unknown };
@@ -56,25 +57,8 @@ export interface QueuesResponse {
   windowMinutes: number;
 }
 
-/** A dead letter as a table row: no payload, the last error only. */
-export interface DeadLetterRow {
-  queue: string;
-  id: string;
-  fingerprint: string;
-  errorName: string;
-  message: string;
-  attempts: number;
-  reason: DeadReason;
-  deadAt: number;
-  firstFailedAt: number;
-}
-
-export interface DeadLetterPage {
-  items: DeadLetterRow[];
-  nextCursor: string | null;
-  /** how many match the filters, when the library can tell cheaply */
-  total: number | null;
-}
+/** GET /dead-letters answers lib/dlq's page as it is: summaries, nextCursor, complete, scanned. */
+export type DeadLetterPage = DlqPage;
 
 export interface GroupsResponse {
   groups: ErrorGroup[];
@@ -84,22 +68,7 @@ export interface CountResponse {
   count: number;
 }
 
-export type BulkState = "running" | "done" | "cancelled" | "failed";
-
-export interface BulkProgress {
-  id: string;
-  action: "requeue" | "delete";
-  state: BulkState;
-  total: number;
-  processed: number;
-  /** requeued or deleted */
-  succeeded: number;
-  /** already gone when reached */
-  missing: number;
-  error?: string;
-}
-
 /** POST /dead-letters/requeue|delete: small scopes run inline, big ones start a bulk op. */
 export type MutationResult =
-  | { mode: "inline"; action: "requeue" | "delete"; succeeded: number; missing: number }
-  | { mode: "bulk"; action: "requeue" | "delete"; bulkId: string; total: number };
+  | { mode: "inline"; action: "requeue" | "delete"; done: number; gone: number }
+  | { mode: "bulk"; action: "requeue" | "delete"; bulkId: string };

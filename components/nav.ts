@@ -22,6 +22,8 @@ export const NAV: readonly NavItem[] = [
 /** The nav entry a path belongs to: the longest href that prefixes it. */
 export function activeNav(pathname: string): NavItem | undefined {
   return [...NAV]
-    .filter((n) => (n.href === "/" ? pathname === "/" : pathname === n.href || pathname.startsWith(`${n.href}/`)))
+    .filter((n) =>
+      n.href === "/" ? pathname === "/" : pathname === n.href || pathname.startsWith(`${n.href}/`),
+    )
     .sort((a, b) => b.href.length - a.href.length)[0];
 }

@@ -5,7 +5,7 @@
  * controls for viewers. The server checks the role again on every action and route.
  */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createContext, type ReactNode, useContext, useState } from "react";
+import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 import { ApiError } from "./api-client.ts";
 import { POLL_MS } from "./query-keys.ts";
 
@@ -41,8 +41,18 @@ function makeClient() {
   });
 }
 
-export function Providers({ principal, children }: { principal: ClientPrincipal | null; children: ReactNode }) {
+export function Providers({
+  principal,
+  children,
+}: {
+  principal: ClientPrincipal | null;
+  children: ReactNode;
+}) {
   const [client] = useState(makeClient);
+  // Tests (and curious admins) can tell when the page is interactive: clicks before this are lost.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <QueryClientProvider client={client}>
       <PrincipalContext.Provider value={principal}>{children}</PrincipalContext.Provider>

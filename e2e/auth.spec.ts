@@ -1,17 +1,187 @@
 /**
- * Access end to end: sign in and out, what a viewer may see and send, failed sign-ins in the
- * audit log, cross-site mutations, API tokens and their revocation.
+ * Access end to end: sign in and out, what a viewer may see and send, failed sign-ins and
+ * mutations in the audit log, the sign-in rate limit, cross-site mutations, API tokens and their
+ * revocation, and a deleted user's session.
  */
-import { expect, test } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+import { expect, request as playwrightRequest, test } from "@playwright/test";
 import { E2E_ADMIN, E2E_BASE_URL } from "./env.ts";
-import { apiAs, bearer, bearerFor, signIn, signOut } from "./helpers/auth.ts";
+import { apiAs, bearer, createE2EUser, signIn, signOut } from "./helpers/auth.ts";
 
-test("an admin signs in and out", async ({ page }) => {
-  await page.goto("/");
-  await expect(page).toHaveURL(/\/login\?callbackUrl=%2F/);
-  await signIn(page, "admin");
-  await expect(page.getByText(E2E_ADMIN.email).or(page.getByText("Administrator")).first()).toBeVisible();
+const unique = (what: string) => `${what}-${randomUUID().slice(0, 8)}@e2e.test`;
+const sameSite = { origin: E2E_BASE_URL };
+
+test("an admin signs in and out; pages need a session", async ({ page }) => {
+  await page.goto("/settings");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsettings/);
+  await signIn(page, "admin", "/settings");
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByTestId("settings")).toContainText(E2E_ADMIN.email);
   await signOut(page);
-  await page.goto("/");
+  await page.goto("/settings");
   await expect(page).toHaveURL(/\/login/);
+});
+
+test("every response carries the security headers", async ({ request }) => {
+  for (const path of ["/login", "/api/health"]) {
+    const h = (await request.get(path)).headers();
+    expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(h["x-content-type-options"]).toBe("nosniff");
+    expect(h["x-frame-options"]).toBe("DENY");
+    expect(h["referrer-policy"]).toBeTruthy();
+  }
+});
+
+test("a viewer sees no mutation controls, and a forged mutation from its session gets 403", async ({
+  page,
+}) => {
+  await signIn(page, "viewer", "/settings");
+  await expect(page.getByTestId("viewer-note")).toBeVisible();
+  for (const id of ["user-add", "user-delete", "user-role", "token-create", "token-revoke"]) {
+    await expect(page.getByTestId(id)).toHaveCount(0);
+  }
+  // The mutation controls other pages build, wherever those pages exist by now.
+  for (const path of ["/", "/queues", "/dead-letters", "/cache", "/alerts"]) {
+    const res = await page.goto(path);
+    if (!res || res.status() >= 400) continue;
+    // Pages poll live data (no network idle): wait for hydration and the first data instead.
+    await page.waitForLoadState("load");
+    await page.waitForTimeout(1500);
+    for (const id of ["requeue", "delete", "flush", "purge", "requeue-all", "bulk-requeue", "bulk-delete"]) {
+      await expect(page.getByTestId(id), `${id} on ${path}`).toHaveCount(0);
+    }
+  }
+  const forged = await page.request.post("/api/v1/tokens", {
+    data: { name: "forged", role: "admin" },
+    headers: sameSite,
+  });
+  expect(forged.status()).toBe(403);
+  expect((await page.request.get("/api/v1/users")).status()).toBe(403);
+  const audit = await page.goto("/audit");
+  expect(audit?.status() === 403 || (await page.getByTestId("forbidden").count()) > 0).toBe(true);
+  await expect(page.getByTestId("forbidden")).toBeVisible();
+});
+
+test("a failed sign-in shows an error and appears in the audit log", async ({ page }) => {
+  const email = unique("intruder");
+  await page.goto("/login");
+  await page.waitForLoadState("networkidle");
+  await page.getByTestId("login-email").fill(email);
+  await page.getByTestId("login-password").fill("not-the-password");
+  await page.getByTestId("login-submit").click();
+  await expect(page.getByTestId("login-error")).toHaveText(/wrong email or password/i);
+  await expect(page).toHaveURL(/\/login/);
+
+  await signIn(page, "admin");
+  await page.goto(`/audit?action=signin.failed&target=${encodeURIComponent(email)}`);
+  const row = page.getByTestId("audit-row").filter({ hasText: email });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("denied");
+});
+
+test("sign-in is refused after too many failures for an account, even with the right password", async ({
+  request,
+}) => {
+  const email = unique("limited");
+  await createE2EUser(email, "right-password-1", "viewer");
+  const attempt = async (password: string) => {
+    const { csrfToken } = await (await request.get("/api/auth/csrf")).json();
+    const res = await request.post("/api/auth/callback/credentials", {
+      form: { csrfToken, email, password, json: "true" },
+      headers: sameSite,
+      maxRedirects: 0,
+    });
+    return (await res.json()).url as string;
+  };
+  for (let i = 0; i < 5; i++) expect(await attempt("wrong-password")).toContain("error=");
+  const refused = await attempt("right-password-1");
+  expect(decodeURIComponent(refused)).toContain("Too many failed sign-ins");
+  const admin = await apiAs(await playwrightRequest.newContext({ baseURL: E2E_BASE_URL }), "admin");
+  const log = await (
+    await admin.get(`/api/v1/audit?action=signin.refused&target=${encodeURIComponent(email)}`)
+  ).json();
+  expect(log.entries).toHaveLength(1);
+  await admin.dispose();
+});
+
+test("a cross-site POST with a session cookie is refused", async ({ request }) => {
+  await apiAs(request, "admin");
+  const name = `cross-site-${randomUUID().slice(0, 6)}`;
+  const evil = await request.post("/api/v1/tokens", {
+    data: { name, role: "admin" },
+    headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+  });
+  expect(evil.status()).toBe(403);
+  const noSite = await request.post("/api/v1/tokens", {
+    data: { name, role: "admin" },
+    headers: { origin: "https://evil.example" },
+  });
+  expect(noSite.status()).toBe(403);
+  const tokens = (await (await request.get("/api/v1/tokens")).json()).tokens as { name: string }[];
+  expect(tokens.map((t) => t.name)).not.toContain(name);
+});
+
+test("an API token made in Settings works until it is revoked, and both are audited", async ({
+  page,
+  request,
+}) => {
+  await signIn(page, "admin", "/settings");
+  const name = `e2e-token-${randomUUID().slice(0, 6)}`;
+  await page.getByLabel("Token name").fill(name);
+  await page.getByLabel("Token role").selectOption("viewer");
+  await page.getByTestId("token-create").click();
+  const token = ((await page.getByTestId("token-value").textContent()) ?? "").trim();
+  expect(token).toMatch(/^rq_/);
+
+  expect((await request.get("/api/v1/alerts", bearer(token))).status()).toBe(200);
+  expect((await request.get("/api/v1/users", bearer(token))).status()).toBe(403);
+  await page.reload();
+  const row = page.locator('tr[data-testid^="token-row-"]').filter({ hasText: name });
+  await expect(row).not.toContainText("never");
+  await expect(page.getByTestId("token-value")).toHaveCount(0);
+
+  page.once("dialog", (d) => d.accept());
+  await row.getByTestId("token-revoke").click();
+  await expect(page.getByTestId("tokens-message")).toContainText(`Revoked "${name}"`);
+  expect((await request.get("/api/v1/alerts", bearer(token))).status()).toBe(401);
+
+  await page.goto(`/audit?action=token&target=${encodeURIComponent(name)}`);
+  await expect(page.getByTestId("audit-row").filter({ hasText: "token.create" })).toHaveCount(1);
+  await expect(page.getByTestId("audit-row").filter({ hasText: "token.revoke" })).toHaveCount(0); // revoke targets the id
+  await page.goto("/audit?action=token.revoke");
+  await expect(page.getByTestId("audit-row").first()).toBeVisible();
+});
+
+test("an admin adds a user in Settings; a role change and a deletion take effect on the next request", async ({
+  page,
+}) => {
+  const email = unique("colleague");
+  await signIn(page, "admin", "/settings");
+  const form = page.getByTestId("user-add-form");
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Role", { exact: true }).selectOption("admin");
+  await form.getByLabel("Password").fill("colleague-password-1");
+  await page.getByTestId("user-add").click();
+  await expect(page.getByTestId(`user-row-${email}`)).toBeVisible();
+
+  const colleague = await apiAs(await playwrightRequest.newContext({ baseURL: E2E_BASE_URL }), {
+    email,
+    password: "colleague-password-1",
+  });
+  expect((await colleague.get("/api/v1/users")).status()).toBe(200);
+
+  await page.getByTestId(`user-row-${email}`).getByTestId("user-role").selectOption("viewer");
+  await expect(page.getByTestId("users-message")).toContainText("is now viewer");
+  expect((await colleague.get("/api/v1/users")).status()).toBe(403);
+
+  page.once("dialog", (d) => d.accept());
+  await page.getByTestId(`user-row-${email}`).getByTestId("user-delete").click();
+  await expect(page.getByTestId(`user-row-${email}`)).toHaveCount(0);
+  expect((await colleague.get("/api/v1/alerts")).status()).toBe(401);
+  await colleague.dispose();
+
+  await page.goto(`/audit?target=${encodeURIComponent(email)}`);
+  for (const action of ["user.create", "user.role", "user.delete"]) {
+    await expect(page.getByTestId("audit-row").filter({ hasText: action })).toHaveCount(1);
+  }
 });

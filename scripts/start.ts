@@ -180,6 +180,8 @@ async function main() {
     ADMIN_PASSWORD: admin.password,
     NEXT_TELEMETRY_DISABLED: "1",
   };
+  // The demo retries within seconds, not the seed's minute, so a newcomer sees retries at once.
+  if (demo) env.RETRY_BACKOFF_BASE_SECONDS ||= "2";
   let config: ReturnType<typeof parseConfig>;
   try {
     config = parseConfig(env);

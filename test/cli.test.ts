@@ -3,13 +3,12 @@
  * Redis unreachable (a clear message and exit 4, quickly), users and API tokens.
  * Each test runs the real `bin/requeue.mjs` as a child process against the suite's redis-server.
  */
-import { inject } from "vitest";
-import { describe, expect, it } from "vitest";
-import { freePort } from "./harness/index.ts";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { json, runCli } from "../bin/cli/testing.ts";
-import { createRedisFromUrl } from "../lib/redis/connection.ts";
-import { getUser, verifyPassword } from "../lib/auth/users.ts";
 import { verifyToken } from "../lib/auth/tokens.ts";
+import { getUser, verifyPassword } from "../lib/auth/users.ts";
+import { createRedisFromUrl } from "../lib/redis/connection.ts";
+import { freePort } from "./harness/index.ts";
 
 const prefix = `cli${Math.random().toString(36).slice(2, 8)}`;
 const env = () => ({ REDIS_URL: inject("redisUrl"), REDIS_KEY_PREFIX: prefix });
@@ -18,7 +17,17 @@ describe("help", () => {
   it("lists every command and the exit codes", async () => {
     const r = await runCli(["--help"]);
     expect(r.code).toBe(0);
-    for (const c of ["enqueue", "dlq list", "dlq show", "dlq requeue", "dlq delete", "stats", "users add", "tokens create", "tokens revoke"]) {
+    for (const c of [
+      "enqueue",
+      "dlq list",
+      "dlq show",
+      "dlq requeue",
+      "dlq delete",
+      "stats",
+      "users add",
+      "tokens create",
+      "tokens revoke",
+    ]) {
       expect(r.stdout).toContain(c);
     }
     expect(r.stdout).toMatch(/4 Redis unreachable/);
@@ -72,11 +81,20 @@ describe("bad arguments: exit 2 and a message that says what is wrong", () => {
     [["enqueue"], /missing arguments/],
     [["enqueue", "documents", "{not json"], /payload \(argument\) is not valid JSON/],
     [["enqueue", "documents", "{}", "--delay", "soon"], /--delay must be a duration/],
-    [["enqueue", "documents", "{}", "--max-attempts", "0"], /--max-attempts must be an integer between 1 and 1000/],
+    [
+      ["enqueue", "documents", "{}", "--max-attempts", "0"],
+      /--max-attempts must be an integer between 1 and 1000/,
+    ],
     [["enqueue", "no spaces allowed", "{}"], /queue must be letters/],
     [["stats", "extra"], /unexpected argument "extra"/],
-    [["users", "add", "not-an-email", "--role", "admin", "--password", "long-enough-1"], /email must be an email address/],
-    [["users", "add", "a@b.test", "--role", "root", "--password", "long-enough-1"], /--role must be admin or viewer, got "root"/],
+    [
+      ["users", "add", "not-an-email", "--role", "admin", "--password", "long-enough-1"],
+      /email must be an email address/,
+    ],
+    [
+      ["users", "add", "a@b.test", "--role", "root", "--password", "long-enough-1"],
+      /--role must be admin or viewer, got "root"/,
+    ],
     [["users", "add", "a@b.test", "--password", "long-enough-1"], /--role is required/],
     [["users", "add", "a@b.test", "--role", "viewer", "--password", "short"], /at least 8 characters/],
     [["tokens", "create", "ci", "--role", "superuser"], /--role must be admin or viewer/],
@@ -91,7 +109,9 @@ describe("bad arguments: exit 2 and a message that says what is wrong", () => {
     const r = await runCli(["dlq", "list", "--limit", "x", "--json"], { env: env() });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(JSON.parse(r.stderr)).toEqual({ error: { code: "bad_arguments", message: expect.stringContaining("--limit") } });
+    expect(JSON.parse(r.stderr)).toEqual({
+      error: { code: "bad_arguments", message: expect.stringContaining("--limit") },
+    });
   });
 
   it("a bad environment variable is a usage error naming it", async () => {
@@ -101,9 +121,13 @@ describe("bad arguments: exit 2 and a message that says what is wrong", () => {
   });
 });
 
-describe("Redis unreachable: a clear message and exit 4, within seconds", async () => {
-  const port = await freePort();
-  const down = { REDIS_URL: `redis://:s3cret-pw@127.0.0.1:${port}`, REDIS_KEY_PREFIX: prefix };
+describe("Redis unreachable: a clear message and exit 4, within seconds", () => {
+  let port = 0;
+  let down: Record<string, string> = {};
+  beforeAll(async () => {
+    port = await freePort(); // nothing listens there
+    down = { REDIS_URL: `redis://:s3cret-pw@127.0.0.1:${port}`, REDIS_KEY_PREFIX: prefix };
+  });
   it.each([
     [["stats"]],
     [["dlq", "list"]],
@@ -125,7 +149,10 @@ describe("Redis unreachable: a clear message and exit 4, within seconds", async 
   it("--redis-url overrides the environment; --json reports the error as JSON", async () => {
     const r = await runCli(["stats", "--json", "--redis-url", `redis://127.0.0.1:${port}`], { env: env() });
     expect(r.code).toBe(4);
-    expect(JSON.parse(r.stderr).error).toEqual({ code: "redis_unreachable", message: expect.stringContaining("connection refused") });
+    expect(JSON.parse(r.stderr).error).toEqual({
+      code: "redis_unreachable",
+      message: expect.stringContaining("connection refused"),
+    });
   });
 });
 
@@ -142,7 +169,9 @@ describe("users add", () => {
     const redis = createRedisFromUrl(inject("redisUrl"));
     try {
       expect((await getUser(redis, "ops@example.test", { prefix }))?.role).toBe("viewer");
-      expect(await verifyPassword(redis, "ops@example.test", "correct-horse-battery", { prefix })).not.toBeNull();
+      expect(
+        await verifyPassword(redis, "ops@example.test", "correct-horse-battery", { prefix }),
+      ).not.toBeNull();
     } finally {
       redis.disconnect();
     }
@@ -155,7 +184,10 @@ describe("users add", () => {
     });
     expect(first.code).toBe(0);
     expect(json(first)).toEqual({ user: { email: "admin2@example.test", role: "admin" } });
-    const again = await runCli(["users", "add", "admin2@example.test", "--role", "admin", "--password", "another-pw-2"], { env: env() });
+    const again = await runCli(
+      ["users", "add", "admin2@example.test", "--role", "admin", "--password", "another-pw-2"],
+      { env: env() },
+    );
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
   });
@@ -163,9 +195,13 @@ describe("users add", () => {
 
 describe("tokens", () => {
   it("create prints the token once and it works; list never shows it; revoke by name; revoke again → exit 3", async () => {
-    const created = await runCli(["tokens", "create", "ci deploys", "--role", "viewer", "--json"], { env: env() });
+    const created = await runCli(["tokens", "create", "ci deploys", "--role", "viewer", "--json"], {
+      env: env(),
+    });
     expect(created.code).toBe(0);
-    const { token, id, role, name } = json<{ token: string; id: string; role: string; name: string }>(created);
+    const { token, id, role, name } = json<{ token: string; id: string; role: string; name: string }>(
+      created,
+    );
     expect({ role, name }).toEqual({ role: "viewer", name: "ci deploys" });
     const redis = createRedisFromUrl(inject("redisUrl"));
     try {

@@ -2,31 +2,41 @@
  * The console's frame: every page under it is signed in (checked here and again by each page),
  * with the side navigation, the top bar (Redis, worker heartbeat, firing alerts, user) and the
  * Redis-down banner. Live data comes from React Query (components/providers.tsx).
+ *
+ * While Redis is unreachable the user record cannot be read: the frame still renders (without
+ * the user) so the banner shows, and the page's own check fails into error.tsx inside it.
  */
 import type { ReactNode } from "react";
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { Providers } from "@/components/providers.tsx";
+import { isRedisDown } from "@/app/_lib/http.ts";
+import { type Principal, requirePrincipal } from "@/app/_lib/principal.ts";
+import { type ClientPrincipal, Providers } from "@/components/providers.tsx";
 import { RedisBanner } from "@/components/shell/redis-banner.tsx";
 import { SideNav } from "@/components/shell/side-nav.tsx";
 import { TopBar } from "@/components/shell/top-bar.tsx";
+import { SignOutButton } from "@/components/sign-out-button.tsx";
 
 export const dynamic = "force-dynamic";
 
+async function signedIn(): Promise<ClientPrincipal | null> {
+  let principal: Principal;
+  try {
+    principal = await requirePrincipal("viewer");
+  } catch (err) {
+    // Redirects to /login and the 403 page are thrown too: only Redis being down is absorbed.
+    if (isRedisDown(err)) return null;
+    throw err;
+  }
+  return { name: principal.name, email: principal.email, role: principal.role };
+}
+
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const principal = await requirePrincipal("viewer");
-  const user = { name: principal.name, email: principal.email, role: principal.role };
+  const user = await signedIn();
   return (
     <Providers principal={user}>
       <div className="shell">
         <SideNav />
         <div className="shell-main">
-          <TopBar
-            signOut={
-              <a className="topbar-item btn btn-quiet" href="/api/auth/signout">
-                Sign out
-              </a>
-            }
-          />
+          <TopBar signOut={<SignOutButton />} />
           <RedisBanner />
           <main className="page">{children}</main>
         </div>

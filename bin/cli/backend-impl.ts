@@ -12,11 +12,12 @@ import { namespaceSummary } from "../../lib/cache/stats.ts";
 import { DlqError } from "../../lib/dlq/errors.ts";
 import { countDeadLetters, listDeadLetters } from "../../lib/dlq/list.ts";
 import { deleteDeadLetters, requeueDeadLetters } from "../../lib/dlq/mutate.ts";
-import { getDeadLetter, listGroups, listQueues } from "../../lib/dlq/read.ts";
+import { getDeadLetter, listGroups } from "../../lib/dlq/read.ts";
+import { createQueue, QueueError } from "../../lib/queue/index.ts";
+import { listQueues, oldestDeadAge, queueSizes } from "../../lib/queue/stats.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
-import { queueKeys } from "../../lib/redis/keys.ts";
-import type { Backend, BulkOutcome, DlqFilter } from "./backend.ts";
-import { runBulk } from "./bulk.ts";
+import type { Backend, DlqFilter } from "./backend.ts";
+import { bulk } from "./bulk.ts";
 import { CliError, EXIT, notFound, usageError } from "./errors.ts";
 
 /** Who the audit log and token records name for CLI actions: "cli:<os user>". */
@@ -40,16 +41,25 @@ function mapError(err: unknown): never {
   throw err;
 }
 
-const missing = (what: string): never => {
-  throw new CliError(`${what} is not available in this build yet`, EXIT.FAILURE);
-};
-
 export async function createBackend(redis: RedisClient): Promise<Backend> {
   const audit = (action: string, target: string, count?: number, outcome: "ok" | "partial" = "ok") =>
     appendAudit(redis, actor(), action, { target, count, outcome }).catch(() => undefined);
 
   return {
-    enqueue: async () => missing("enqueue"),
+    async enqueue({ queue, payload, id, delayMs, maxAttempts, metadata }) {
+      const q = createQueue(queue, { client: redis });
+      try {
+        return await q.add(payload, { jobId: id, delayMs, maxAttempts, metadata });
+      } catch (err) {
+        if (
+          err instanceof QueueError &&
+          ["PAYLOAD_NOT_JSON", "PAYLOAD_TOO_LARGE", "INVALID_OPTION"].includes(err.code)
+        ) {
+          throw usageError(err.message);
+        }
+        throw err;
+      }
+    },
 
     async dlqList(filter, page) {
       const r = await listDeadLetters(redis, filter, page).catch(mapError);
@@ -68,13 +78,14 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
 
     async dlqRequeue(scope, opts) {
       if ("id" in scope) {
-        const r = await requeueDeadLetters(redis, scope.queue, [scope.id], { delayMs: opts.delayMs, by: actor().id });
+        const r = await requeueDeadLetters(redis, scope.queue, [scope.id], {
+          delayMs: opts.delayMs,
+          by: actor().id,
+        });
         if (r.done) await audit("dlq.requeue", `${scope.queue}/${scope.id}`, 1);
         return { matched: 1, done: r.done, missing: r.gone };
       }
-      const r: BulkOutcome = await runBulk(redis, "requeue", scope.filter, opts, (queue, ids) =>
-        requeueDeadLetters(redis, queue, ids, { delayMs: opts.delayMs, by: actor().id }),
-      );
+      const r = await bulk(redis, "requeue", scope.filter, { ...opts, by: actor().id }).catch(mapError);
       await audit("dlq.requeue", describeFilter(scope.filter), r.done, r.cancelled ? "partial" : "ok");
       return r;
     },
@@ -84,31 +95,31 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
         if (r.done) await audit("dlq.delete", `${scope.queue}/${scope.id}`, 1);
         return { matched: 1, done: r.done, missing: r.gone };
       }
-      const r = await runBulk(redis, "delete", scope.filter, opts, (queue, ids) => deleteDeadLetters(redis, queue, ids));
+      const r = await bulk(redis, "delete", scope.filter, { ...opts, by: actor().id }).catch(mapError);
       await audit("dlq.delete", describeFilter(scope.filter), r.done, r.cancelled ? "partial" : "ok");
       return r;
     },
 
     async queueStats() {
-      const queues = await listQueues(redis);
-      const pipeline = redis.pipeline();
-      for (const q of queues) {
-        const k = queueKeys(q);
-        pipeline.llen(k.ready).zcard(k.active).zcard(k.retry).zcard(k.dead);
-        pipeline.zrange(k.dead, "0", "0", "WITHSCORES");
-      }
-      const replies = ((await pipeline.exec()) ?? []).map(([err, v]) => {
-        if (err) throw err;
-        return v;
-      });
-      return queues.map((queue, i) => {
-        const [ready, active, retry, dead, oldest] = replies.slice(i * 5, i * 5 + 5) as [number, number, number, number, string[]];
-        return { queue, ready, active, retry, dead, oldestDeadAt: oldest.length ? Number(oldest[1]) : null };
-      });
+      const now = Date.now();
+      return Promise.all(
+        (await listQueues(redis)).map(async (queue) => {
+          const [sizes, age] = await Promise.all([
+            queueSizes(redis, queue),
+            oldestDeadAge(redis, queue, now),
+          ]);
+          return { queue, ...sizes, oldestDeadAt: age === null ? null : now - age };
+        }),
+      );
     },
     async cacheStats(windowMinutes) {
       const rows = await namespaceSummary(redis, { windowMs: windowMinutes * 60_000 });
-      return rows.map((r) => ({ namespace: r.namespace, hits: r.hits + r.staleHits, misses: r.misses, hitRate: r.hitRate }));
+      return rows.map((r) => ({
+        namespace: r.namespace,
+        hits: r.hits + r.staleHits,
+        misses: r.misses,
+        hitRate: r.hitRate,
+      }));
     },
 
     async addUser({ email, role, password }) {
@@ -127,7 +138,9 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
       const byId = tokens.find((t) => t.id === idOrName);
       const byName = tokens.filter((t) => t.name === idOrName);
       if (!byId && byName.length > 1) {
-        throw usageError(`${byName.length} tokens are named ${JSON.stringify(idOrName)}: revoke one by its id`);
+        throw usageError(
+          `${byName.length} tokens are named ${JSON.stringify(idOrName)}: revoke one by its id`,
+        );
       }
       const target = byId ?? byName[0];
       if (!target) return null;

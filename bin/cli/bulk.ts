@@ -1,53 +1,35 @@
 /**
- * The CLI's bulk requeue and delete: walks the dead letters a filter matches in pages of ids
- * (lib/dlq's list, newest first) and applies the operation per page — each page is one atomic,
- * idempotent batch in lib/dlq — at an optional rate, reporting progress after every page.
- * Entries that vanish meanwhile (requeued elsewhere, expired) are counted as "already gone".
+ * Bulk requeue and delete from the CLI: lib/dlq's runBulk (bounded chunks, optional rate,
+ * progress recorded where the console can see it too), with Ctrl-C asking it to stop after the
+ * current chunk — what was done stays done, and the summary says "cancelled".
  */
-import type { DlqFilter } from "../../lib/dlq/schemas.ts";
-import { listDeadLetters } from "../../lib/dlq/list.ts";
-import type { MutationResult } from "../../lib/dlq/mutate.ts";
+import { randomUUID } from "node:crypto";
+import { cancelBulk, type DlqFilter, runBulk } from "../../lib/dlq/index.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
 import type { BulkOutcome } from "./backend.ts";
 
-const PAGE = 200;
-
-export async function runBulk(
+export async function bulk(
   redis: RedisClient,
-  _action: "requeue" | "delete",
+  action: "requeue" | "delete",
   filter: DlqFilter,
-  opts: { rate?: number; onProgress?: (p: BulkOutcome) => void },
-  apply: (queue: string, ids: string[]) => Promise<MutationResult>,
+  opts: { rate?: number; delayMs?: number; by: string; onProgress?: (p: BulkOutcome) => void },
 ): Promise<BulkOutcome> {
-  const outcome: BulkOutcome = { matched: 0, done: 0, missing: 0 };
-  const started = Date.now();
-  let cursor: string | undefined;
-  let cancelled = false;
-  const cancel = () => {
-    cancelled = true;
-  };
+  const opId = randomUUID();
+  const cancel = () => void cancelBulk(redis, opId).catch(() => undefined);
   process.once("SIGINT", cancel);
   try {
-    do {
-      const limit = opts.rate ? Math.max(1, Math.min(PAGE, Math.ceil(opts.rate))) : PAGE;
-      const page = await listDeadLetters(redis, filter, { limit, cursor });
-      cursor = page.nextCursor ?? undefined;
-      const byQueue = new Map<string, string[]>();
-      for (const item of page.items) byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), item.id]);
-      for (const [queue, ids] of byQueue) {
-        const r = await apply(queue, ids);
-        outcome.matched += ids.length;
-        outcome.done += r.done;
-        outcome.missing += r.gone;
-      }
-      opts.onProgress?.(outcome);
-      if (opts.rate) {
-        const due = started + (outcome.matched / opts.rate) * 1000;
-        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-      }
-    } while (cursor && !cancelled);
+    const extra = action === "requeue" ? { delayMs: opts.delayMs, by: opts.by } : {};
+    const p = await runBulk(
+      redis,
+      { action, scope: { filter }, rate: opts.rate, ...extra },
+      {
+        opId,
+        onProgress: (q) => opts.onProgress?.({ matched: q.total ?? 0, done: q.done, missing: q.gone }),
+      },
+    );
+    const outcome: BulkOutcome = { matched: p.total ?? p.processed, done: p.done, missing: p.gone };
+    return p.state === "cancelled" ? { ...outcome, cancelled: true } : outcome;
   } finally {
     process.off("SIGINT", cancel);
   }
-  return cancelled ? { ...outcome, cancelled } : outcome;
 }

@@ -33,7 +33,12 @@ const COMMANDS: Record<string, Entry> = {
 const isGroup = (e: Entry): e is { summary: string; sub: Record<string, Command> } => "sub" in e;
 
 function topHelp(): string {
-  const lines = ["requeue — operate a Requeue installation from the shell", "", "Usage: requeue <command> [options]", ""];
+  const lines = [
+    "requeue — operate a Requeue installation from the shell",
+    "",
+    "Usage: requeue <command> [options]",
+    "",
+  ];
   lines.push("Commands:");
   for (const [name, entry] of Object.entries(COMMANDS)) {
     if (isGroup(entry)) {
@@ -52,7 +57,12 @@ function topHelp(): string {
 }
 
 function groupHelp(name: string, group: { summary: string; sub: Record<string, Command> }): string {
-  const lines = [`requeue ${name}: ${group.summary}`, "", `Usage: requeue ${name} <subcommand> [options]`, ""];
+  const lines = [
+    `requeue ${name}: ${group.summary}`,
+    "",
+    `Usage: requeue ${name} <subcommand> [options]`,
+    "",
+  ];
   for (const [subName, sub] of Object.entries(group.sub)) lines.push(`  ${subName.padEnd(10)}${sub.summary}`);
   lines.push("", `\`requeue ${name} <subcommand> --help\` for its options.`);
   return `${lines.join("\n")}\n`;
@@ -69,12 +79,17 @@ function resolve(argv: string[]): { cmd: Command; rest: string[] } | null {
   if (!entry) throw usageError(`unknown command ${JSON.stringify(first)}`, "see `requeue --help`");
   if (!isGroup(entry)) return { cmd: entry, rest: argv.slice(1) };
   if (!second || second === "--help" || second === "-h") {
-    if (!second) throw usageError(`\`requeue ${first}\` needs a subcommand`, groupHelp(first, entry).trimEnd());
+    if (!second)
+      throw usageError(`\`requeue ${first}\` needs a subcommand`, groupHelp(first, entry).trimEnd());
     process.stdout.write(groupHelp(first, entry));
     return null;
   }
   const cmd = entry.sub[second];
-  if (!cmd) throw usageError(`unknown subcommand ${JSON.stringify(`${first} ${second}`)}`, `see \`requeue ${first} --help\``);
+  if (!cmd)
+    throw usageError(
+      `unknown subcommand ${JSON.stringify(`${first} ${second}`)}`,
+      `see \`requeue ${first} --help\``,
+    );
   return { cmd, rest: more };
 }
 

@@ -3,7 +3,7 @@
  * one JSON document with --json), errors and progress on stderr. Progress rewrites one line on
  * a terminal and prints a line at most once a second otherwise, so logs stay short.
  */
-import { CliError } from "./errors.ts";
+import type { CliError } from "./errors.ts";
 
 export interface Column<T> {
   title: string;

@@ -22,13 +22,19 @@ export function intOpt(raw: string | undefined, what: string, min: number, max: 
 
 export function numOpt(raw: string | undefined, what: string, min: number): number | undefined {
   if (raw === undefined) return undefined;
-  const schema = z.string().regex(/^\d+(\.\d+)?$/).transform(Number).pipe(z.number().min(min));
+  const schema = z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number)
+    .pipe(z.number().min(min));
   return check(schema, raw, what, `a number >= ${min}`);
 }
 
 export function queueName(raw: string, what = "queue"): string {
   if (!isValidQueueName(raw)) {
-    throw usageError(`${what} must be letters, digits, '_', '.', ':' or '-' (1-64 characters), got ${JSON.stringify(raw)}`);
+    throw usageError(
+      `${what} must be letters, digits, '_', '.', ':' or '-' (1-64 characters), got ${JSON.stringify(raw)}`,
+    );
   }
   return raw;
 }
@@ -39,7 +45,8 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 export function durationMs(raw: string | undefined, what: string): number | undefined {
   if (raw === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw.trim());
-  if (!m) throw usageError(`${what} must be a duration like 30s, 5m, 2h or 1500ms, got ${JSON.stringify(raw)}`);
+  if (!m)
+    throw usageError(`${what} must be a duration like 30s, 5m, 2h or 1500ms, got ${JSON.stringify(raw)}`);
   return Math.round(Number(m[1]) * UNITS[m[2] ?? "s"]);
 }
 
@@ -56,7 +63,9 @@ export function timeOpt(raw: string | undefined, what: string, now = Date.now())
     const t = Date.parse(v);
     if (!Number.isNaN(t)) return t;
   }
-  throw usageError(`${what} must be an ISO time (2026-11-27T08:00:00Z), epoch ms, or an age like 2h, got ${JSON.stringify(raw)}`);
+  throw usageError(
+    `${what} must be an ISO time (2026-11-27T08:00:00Z), epoch ms, or an age like 2h, got ${JSON.stringify(raw)}`,
+  );
 }
 
 export type Role = "admin" | "viewer";
@@ -72,7 +81,10 @@ export function jsonPayload(text: string, where: string): unknown {
     return JSON.parse(text);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw usageError(`the payload (${where}) is not valid JSON: ${why}`, 'e.g. requeue enqueue documents \'{"documentId": 42}\'');
+    throw usageError(
+      `the payload (${where}) is not valid JSON: ${why}`,
+      "e.g. requeue enqueue documents '{\"documentId\": 42}'",
+    );
   }
 }
 

@@ -30,7 +30,8 @@ export function cliConfig(values: Values): Config {
 
 /** The URL as it may be shown: the password replaced by "***". */
 export function displayUrl(config: Config): string {
-  if (config.REDIS_CLUSTER_NODES) return `cluster ${config.REDIS_CLUSTER_NODES.map((n) => `${n.host}:${n.port}`)}`;
+  if (config.REDIS_CLUSTER_NODES)
+    return `cluster ${config.REDIS_CLUSTER_NODES.map((n) => `${n.host}:${n.port}`)}`;
   if (config.REDIS_SENTINELS) return `sentinel ${config.REDIS_SENTINEL_NAME}`;
   try {
     const u = new URL(config.REDIS_URL);
@@ -70,13 +71,19 @@ export async function connect(config: Config): Promise<RedisClient> {
   });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${CLI_CONNECT_TIMEOUT_MS} ms`)), CLI_CONNECT_TIMEOUT_MS + 500);
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${CLI_CONNECT_TIMEOUT_MS} ms`)),
+      CLI_CONNECT_TIMEOUT_MS + 500,
+    );
   });
   try {
-    await Promise.race([(async () => {
-      if (client.status === "wait") await client.connect();
-      await client.ping();
-    })(), deadline]);
+    await Promise.race([
+      (async () => {
+        if (client.status === "wait") await client.connect();
+        await client.ping();
+      })(),
+      deadline,
+    ]);
   } catch (err) {
     const cause = describeConnectError(lastError ?? err);
     throw unreachable(`cannot reach Redis at ${displayUrl(config)}: ${cause}`);

@@ -1,12 +1,12 @@
 "use client";
 /** The history of alert state changes, newest first, with what the webhook answered. */
 import { useQuery } from "@tanstack/react-query";
-import { formatAlertValue, isAlertId, alertDefinition } from "#lib/alerts/definitions";
+import { alertDefinition, formatAlertValue, isAlertId } from "#lib/alerts/definitions";
 import type { AlertHistoryEntry } from "#lib/alerts/types";
 import { RelativeTime } from "../ui/relative-time.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
-import { alertKeys, alertsApi } from "./alerts-api.ts";
 import s from "./alerts.module.css";
+import { alertKeys, alertsApi } from "./alerts-api.ts";
 
 function WebhookOutcome({ w }: { w: AlertHistoryEntry["webhook"] }) {
   if (!w) return <span className={s.muted}>no webhook</span>;
@@ -17,7 +17,8 @@ function WebhookOutcome({ w }: { w: AlertHistoryEntry["webhook"] }) {
 export function AlertHistoryTable() {
   const q = useQuery({ queryKey: alertKeys.history, queryFn: ({ signal }) => alertsApi.history(signal) });
   if (q.isPending) return <Loading what="history" />;
-  if (q.isError && !q.data) return <ErrorState title="Could not load the history" message={q.error.message} />;
+  if (q.isError && !q.data)
+    return <ErrorState title="Could not load the history" message={q.error.message} />;
   const history = q.data?.history ?? [];
   if (history.length === 0)
     return <Empty title="No alert has changed state yet">Every firing and every resolve appears here.</Empty>;

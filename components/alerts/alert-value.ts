@@ -4,7 +4,13 @@
  */
 import type { AlertUnit } from "#lib/alerts/definitions";
 
-export const unitSuffix: Record<AlertUnit, string> = { count: "", ratio: "%", retries: "", hours: "h", ms: "ms" };
+export const unitSuffix: Record<AlertUnit, string> = {
+  count: "",
+  ratio: "%",
+  retries: "",
+  hours: "h",
+  ms: "ms",
+};
 
 export function toInput(unit: AlertUnit, value: number): string {
   return unit === "ratio" ? String(Number((value * 100).toFixed(4))) : String(value);

@@ -5,15 +5,15 @@
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
-import type { ActionResult } from "@/app/_lib/action.ts";
 import { formatAlertValue } from "#lib/alerts/definitions";
 import type { AlertStatus } from "#lib/alerts/types";
+import type { ActionResult } from "@/app/_lib/action.ts";
 import { ApiError } from "../api-client.ts";
 import { ErrorState, Loading, StaleNote } from "../ui/states.tsx";
 import { AlertHistoryTable } from "./alert-history.tsx";
 import { AlertStateLabel } from "./alert-state.tsx";
-import { alertKeys, alertsApi } from "./alerts-api.ts";
 import s from "./alerts.module.css";
+import { alertKeys, alertsApi } from "./alerts-api.ts";
 import { type ResetThreshold, type SetThreshold, ThresholdEditor } from "./threshold-editor.tsx";
 import { WebhookForm, type WebhookFormProps } from "./webhook-form.tsx";
 
@@ -51,7 +51,9 @@ function ThresholdText({ a }: { a: AlertStatus }) {
   return (
     <span>
       {a.comparator} {formatAlertValue(a.unit, a.threshold)}
-      {a.overridden ? <span className={s.muted}> (default {formatAlertValue(a.unit, a.defaultThreshold)})</span> : null}
+      {a.overridden ? (
+        <span className={s.muted}> (default {formatAlertValue(a.unit, a.defaultThreshold)})</span>
+      ) : null}
     </span>
   );
 }
@@ -79,8 +81,8 @@ export function AlertsView({ admin }: AlertsViewProps) {
     <>
       {list.isError ? <StaleNote since={list.dataUpdatedAt} /> : null}
       <p className={s.hint} data-testid="alerts-summary">
-        {firing ? `${firing} of ${alerts.length} alerts firing.` : `All ${alerts.length} alerts OK.`} Values are
-        measured by the worker every few seconds; rates over the last minutes (see each line).
+        {firing ? `${firing} of ${alerts.length} alerts firing.` : `All ${alerts.length} alerts OK.`} Values
+        are measured by the worker every few seconds; rates over the last minutes (see each line).
       </p>
       <table className={s.table} data-testid="alerts-table">
         <thead>

@@ -10,8 +10,8 @@ import { formatAlertValue } from "#lib/alerts/definitions";
 import { api } from "../api-client.ts";
 import { qk } from "../query-keys.ts";
 import { RelativeTime } from "../ui/relative-time.tsx";
-import type { AlertsResponse } from "./alerts-api.ts";
 import s from "./alerts.module.css";
+import type { AlertsResponse } from "./alerts-api.ts";
 
 export function FiringAlertsBanner() {
   const q = useQuery({ queryKey: qk.alertsFiring, queryFn: ({ signal }) => api.firingAlerts(signal) });
@@ -20,11 +20,13 @@ export function FiringAlertsBanner() {
   return (
     <div className={s.banner} role="status" data-testid="firing-alerts-banner">
       <strong>
-        <span aria-hidden="true">▲</span> {alerts.length === 1 ? "1 alert firing" : `${alerts.length} alerts firing`}:
+        <span aria-hidden="true">▲</span>{" "}
+        {alerts.length === 1 ? "1 alert firing" : `${alerts.length} alerts firing`}:
       </strong>
       {alerts.map((a) => (
         <span key={a.id} data-testid={`firing-${a.id}`}>
-          {a.label} {formatAlertValue(a.unit, a.value)} ({a.comparator} {formatAlertValue(a.unit, a.threshold)})
+          {a.label} {formatAlertValue(a.unit, a.value)} ({a.comparator}{" "}
+          {formatAlertValue(a.unit, a.threshold)})
           {a.since ? (
             <>
               {" "}

@@ -4,8 +4,8 @@
  * server action (which validates again), and says what happened. Ratios are typed as percent.
  */
 import { useState } from "react";
-import type { ActionResult } from "@/app/_lib/action.ts";
 import type { AlertStatus } from "#lib/alerts/types";
+import type { ActionResult } from "@/app/_lib/action.ts";
 import { fromInput, toInput, unitSuffix } from "./alert-value.ts";
 import s from "./alerts.module.css";
 
@@ -87,7 +87,12 @@ export function ThresholdEditor({
         </span>
       ) : null}
       {error ? (
-        <span id={`${inputId}-error`} className={s.fieldError} role="status" data-testid={`threshold-error-${alert.id}`}>
+        <span
+          id={`${inputId}-error`}
+          className={s.fieldError}
+          role="status"
+          data-testid={`threshold-error-${alert.id}`}
+        >
           {error}
         </span>
       ) : null}

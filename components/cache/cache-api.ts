@@ -11,5 +11,6 @@ export const cacheKeys = {
 export const cacheApi = {
   stats: (range: CacheRange, namespace: string | undefined, signal?: AbortSignal) =>
     getJson<CacheStatsResponse>("/api/v1/cache/stats", { range, namespace }, signal),
-  namespaces: (signal?: AbortSignal) => getJson<NamespacesResponse>("/api/v1/cache/namespaces", undefined, signal),
+  namespaces: (signal?: AbortSignal) =>
+    getJson<NamespacesResponse>("/api/v1/cache/namespaces", undefined, signal),
 };

@@ -34,7 +34,8 @@ function Card({ title, question, children }: { title: string; question: string; 
   );
 }
 
-const hasData = (rows: ChartRow[], keys: string[]) => rows.some((r) => keys.some((k) => typeof r[k] === "number"));
+const hasData = (rows: ChartRow[], keys: string[]) =>
+  rows.some((r) => keys.some((k) => typeof r[k] === "number"));
 
 function NoData({ what }: { what: string }) {
   return <div className={s.noData}>No {what} in this range yet.</div>;
@@ -65,8 +66,14 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
 
   return (
     <div className={s.grid}>
-      <Card title="Hit rate by namespace" question="Is the hit rate falling? The dashed line is the alert threshold.">
-        {hasData(hitRows, hitSeries.map((x) => x.key)) ? (
+      <Card
+        title="Hit rate by namespace"
+        question="Is the hit rate falling? The dashed line is the alert threshold."
+      >
+        {hasData(
+          hitRows,
+          hitSeries.map((x) => x.key),
+        ) ? (
           <TimeSeriesChart
             testId="chart-hit-rate"
             ariaLabel="Cache hit rate over time by namespace"

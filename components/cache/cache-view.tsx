@@ -8,14 +8,14 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import type { ActionResult } from "@/app/_lib/action.ts";
 import { CACHE_RANGES, type CacheRange, type CacheStatsResponse } from "#lib/metrics/cache-dashboard-types";
+import type { ActionResult } from "@/app/_lib/action.ts";
 import { ApiError } from "../api-client.ts";
 import { formatCount, formatPercent } from "../format.ts";
 import { ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+import s from "./cache.module.css";
 import { cacheApi, cacheKeys } from "./cache-api.ts";
 import { CacheCharts, formatBytes } from "./cache-charts.tsx";
-import s from "./cache.module.css";
 import { InvalidateTagForm } from "./invalidate-tag-form.tsx";
 import { NamespaceTable } from "./namespace-table.tsx";
 
@@ -33,7 +33,9 @@ function Headline({ data }: { data: CacheStatsResponse }) {
     <dl className={s.tiles} data-testid="cache-headline">
       <div className={s.tile}>
         <dt>Hit rate ({data.range})</dt>
-        <dd data-testid="headline-hit-rate">{formatPercent(hits + misses ? hits / (hits + misses) : null)}</dd>
+        <dd data-testid="headline-hit-rate">
+          {formatPercent(hits + misses ? hits / (hits + misses) : null)}
+        </dd>
         <small>alert below {formatPercent(data.hitRateThreshold, 0)}</small>
       </div>
       <div className={s.tile}>
@@ -45,7 +47,9 @@ function Headline({ data }: { data: CacheStatsResponse }) {
       <div className={s.tile}>
         <dt>Redis memory</dt>
         <dd>{formatBytes(r.usedMemory)}</dd>
-        <small>{r.maxMemory ? `of ${formatBytes(r.maxMemory)} (${formatPercent(memShare)})` : "no maxmemory set"}</small>
+        <small>
+          {r.maxMemory ? `of ${formatBytes(r.maxMemory)} (${formatPercent(memShare)})` : "no maxmemory set"}
+        </small>
       </div>
       <div className={s.tile}>
         <dt>Evicted keys (since start)</dt>
@@ -74,7 +78,10 @@ export function CacheView({ admin }: { admin?: CacheAdminActions }) {
     queryKey: cacheKeys.stats(range, namespace),
     queryFn: ({ signal }) => cacheApi.stats(range, namespace, signal),
   });
-  const namespaces = useQuery({ queryKey: cacheKeys.namespaces, queryFn: ({ signal }) => cacheApi.namespaces(signal) });
+  const namespaces = useQuery({
+    queryKey: cacheKeys.namespaces,
+    queryFn: ({ signal }) => cacheApi.namespaces(signal),
+  });
 
   const href = (next: { range?: string; namespace?: string | null }) => {
     const p = new URLSearchParams(params.toString());
@@ -86,12 +93,12 @@ export function CacheView({ admin }: { admin?: CacheAdminActions }) {
     return `${pathname}?${p.toString()}`;
   };
 
-  async function run<T>(fn: () => Promise<ActionResult<T>>, describe: (data: T) => string) {
+  async function run<T>(fn: () => Promise<ActionResult<T>>, done: (data: T) => string) {
     setPending(true);
     setOutcome(null);
     try {
       const r = await fn();
-      setOutcome(r.ok ? { ok: true, text: describe(r.data) } : { ok: false, text: r.error });
+      setOutcome(r.ok ? { ok: true, text: done(r.data) } : { ok: false, text: r.error });
     } catch {
       setOutcome({ ok: false, text: "The console server is unreachable; nothing was changed" });
     } finally {
@@ -133,7 +140,11 @@ export function CacheView({ admin }: { admin?: CacheAdminActions }) {
       </div>
 
       {outcome ? (
-        <div className={`${s.outcome} ${outcome.ok ? "" : s.outcomeError}`} role="status" data-testid="cache-outcome">
+        <div
+          className={`${s.outcome} ${outcome.ok ? "" : s.outcomeError}`}
+          role="status"
+          data-testid="cache-outcome"
+        >
           {outcome.text}
         </div>
       ) : null}
@@ -178,7 +189,8 @@ export function CacheView({ admin }: { admin?: CacheAdminActions }) {
           onInvalidate={(tag) =>
             run(
               () => admin.invalidate({ tag }),
-              (d) => `Invalidated ${d.tag} in ${d.namespaces} namespaces: its entries are misses from now on.`,
+              (d) =>
+                `Invalidated ${d.tag} in ${d.namespaces} namespaces: its entries are misses from now on.`,
             )
           }
         />

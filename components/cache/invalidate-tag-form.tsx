@@ -67,8 +67,8 @@ export function InvalidateTagForm({
         }}
       >
         <p>
-          Every entry tagged <code>{trimmed}</code> in all {namespaceCount} namespaces becomes a miss at once; entries
-          without this tag are not touched.
+          Every entry tagged <code>{trimmed}</code> in all {namespaceCount} namespaces becomes a miss at once;
+          entries without this tag are not touched.
         </p>
       </ConfirmDialog>
     </>

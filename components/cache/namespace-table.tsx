@@ -6,8 +6,8 @@
 import { useState } from "react";
 import type { NamespaceRow } from "#lib/metrics/cache-dashboard-types";
 import { formatCount, formatPercent } from "../format.ts";
-import { formatBytes } from "./cache-charts.tsx";
 import s from "./cache.module.css";
+import { formatBytes } from "./cache-charts.tsx";
 import { ConfirmDialog } from "./confirm-dialog.tsx";
 
 export function NamespaceTable({
@@ -56,7 +56,10 @@ export function NamespaceTable({
             return (
               <tr key={r.name} data-testid={`namespace-row-${r.name}`}>
                 <td className="mono">{r.name}</td>
-                <td className={`${s.num} ${low ? s.low : ""}`} title={low ? "Below the alert threshold" : undefined}>
+                <td
+                  className={`${s.num} ${low ? s.low : ""}`}
+                  title={low ? "Below the alert threshold" : undefined}
+                >
                   {low ? <span aria-hidden="true">▼ </span> : null}
                   {formatPercent(r.hitRate)}
                 </td>
@@ -99,9 +102,9 @@ export function NamespaceTable({
           {target ? (
             <p>
               Every entry of the namespace <code>{target.name}</code>
-              {target.keys !== null ? ` (about ${formatCount(target.keys)} keys)` : ""} becomes a miss at once: the
-              next read of each calls its loader. Other namespaces are not touched. The old keys are not deleted one by
-              one; they expire on their own.
+              {target.keys !== null ? ` (about ${formatCount(target.keys)} keys)` : ""} becomes a miss at
+              once: the next read of each calls its loader. Other namespaces are not touched. The old keys are
+              not deleted one by one; they expire on their own.
             </p>
           ) : null}
         </ConfirmDialog>

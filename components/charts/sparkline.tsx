@@ -34,7 +34,9 @@ export function Sparkline({ data, color, label, format = String, threshold, heig
               return typeof t === "number" ? new Date(t).toISOString().slice(11, 16) : "";
             }}
           />
-          {threshold !== undefined ? <ReferenceLine y={threshold} stroke="var(--dead)" strokeDasharray="3 3" /> : null}
+          {threshold !== undefined ? (
+            <ReferenceLine y={threshold} stroke="var(--dead)" strokeDasharray="3 3" />
+          ) : null}
           <Area
             type="monotone"
             dataKey="v"

@@ -29,7 +29,8 @@ const PALETTE = ["#2457d6", "#1b7a3a", "#a15c00", "#7b3fb5", "#b3261e", "#00838f
 function timeLabel(spanMs: number) {
   return (t: number) => {
     const d = new Date(t);
-    if (spanMs > 36 * 3_600_000) return `${d.getUTCMonth() + 1}/${d.getUTCDate()} ${String(d.getUTCHours()).padStart(2, "0")}h`;
+    if (spanMs > 36 * 3_600_000)
+      return `${d.getUTCMonth() + 1}/${d.getUTCDate()} ${String(d.getUTCHours()).padStart(2, "0")}h`;
     return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
   };
 }

@@ -85,13 +85,20 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
         </a>
       </div>
       {confirming ? (
-        <div className="panel confirm" role="dialog" aria-label={`${verb} all matching`} data-testid="confirm-bulk">
+        <div
+          className="panel confirm"
+          role="dialog"
+          aria-label={`${verb} all matching`}
+          data-testid="confirm-bulk"
+        >
           {confirming.count === null ? (
-            <p>{confirming.error ? `Could not count the matching entries: ${confirming.error}` : "Counting…"}</p>
+            <p>
+              {confirming.error ? `Could not count the matching entries: ${confirming.error}` : "Counting…"}
+            </p>
           ) : (
             <p data-testid="confirm-text">
-              {verb} <strong>{formatCount(confirming.count)}</strong> dead letter{confirming.count === 1 ? "" : "s"}{" "}
-              {describeFilters(f)}?
+              {verb} <strong>{formatCount(confirming.count)}</strong> dead letter
+              {confirming.count === 1 ? "" : "s"} {describeFilters(f)}?
               {confirming.action === "delete" ? " They cannot be recovered." : ""}
             </p>
           )}

@@ -31,9 +31,13 @@ export function BulkProgressView({ id, onClose }: { id: string; onClose: () => v
     <div className="panel bulk-progress" data-testid="bulk-progress" data-state={p?.state ?? "starting"}>
       {p ? (
         <>
-          <progress max={Math.max(p.total, 1)} value={p.processed} aria-label={`${p.action} progress`} />
+          <progress
+            max={Math.max(p.total ?? p.processed, 1)}
+            value={p.processed}
+            aria-label={`${p.action} progress`}
+          />
           <p className="num-line" data-testid="bulk-counts">
-            {formatCount(p.processed)} of {formatCount(p.total)} processed
+            {formatCount(p.processed)} of {p.total === null ? "…" : formatCount(p.total)} processed
             {running ? " …" : ""}
           </p>
           {!running ? (
@@ -63,7 +67,9 @@ export function BulkProgressView({ id, onClose }: { id: string; onClose: () => v
             Close
           </button>
         )}
-        {cancel.result && !cancel.result.ok ? <span className="error-text">{cancel.result.error}</span> : null}
+        {cancel.result && !cancel.result.ok ? (
+          <span className="error-text">{cancel.result.error}</span>
+        ) : null}
       </div>
     </div>
   );

@@ -5,10 +5,10 @@
  * the last page on screen if a refresh fails.
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { deleteAction, requeueAction } from "@/app/(console)/dead-letters/actions.ts";
 import { api } from "../api-client.ts";
-import type { DeadLetterRow, MutationResult } from "../api-types.ts";
+import type { DeadLetterSummary, MutationResult } from "../api-types.ts";
 import { formatCount } from "../format.ts";
 import { useCanMutate } from "../providers.tsx";
 import { qk } from "../query-keys.ts";
@@ -28,7 +28,13 @@ function byQueue(keys: string[]): Map<string, string[]> {
   return m;
 }
 
-export function DeadLetterList({ view, update }: { view: DeadLetterView; update: (p: Partial<DeadLetterView>) => void }) {
+export function DeadLetterList({
+  view,
+  update,
+}: {
+  view: DeadLetterView;
+  update: (p: Partial<DeadLetterView>) => void;
+}) {
   const canMutate = useCanMutate();
   const page = useQuery({
     queryKey: qk.deadLetters.list(view),
@@ -43,32 +49,39 @@ export function DeadLetterList({ view, update }: { view: DeadLetterView; update:
 
   // A selection belongs to one page of one filter.
   const pageKey = JSON.stringify(view);
-  useEffect(() => setSelected(new Set()), [pageKey]);
+  const [selectionOf, setSelectionOf] = useState(pageKey);
+  if (selectionOf !== pageKey) {
+    setSelectionOf(pageKey);
+    setSelected(new Set());
+  }
 
   async function run(action: "requeue" | "delete", keys: string[]) {
     const fn = action === "requeue" ? requeue : remove;
-    let succeeded = 0;
-    let missing = 0;
+    let done = 0;
+    let gone = 0;
     for (const [queue, ids] of byQueue(keys)) {
       const r = await fn.run({ scope: "ids", queue, ids });
       if (!r.ok) return setMessage(r.error);
       const d = r.data as MutationResult;
       if (d.mode === "inline") {
-        succeeded += d.succeeded;
-        missing += d.missing;
+        done += d.done;
+        gone += d.gone;
       }
     }
     setSelected(new Set());
-    setMessage(describeOutcome(action, succeeded, missing));
+    setMessage(describeOutcome(action, done, gone));
   }
 
-  function onRow(action: "requeue" | "delete", row: DeadLetterRow) {
+  function onRow(action: "requeue" | "delete", row: DeadLetterSummary) {
     run(action, [rowKey(row)]);
   }
 
   function onSelection(action: "requeue" | "delete") {
     const keys = [...selected];
-    if (action === "delete" && !window.confirm(`Delete ${formatCount(keys.length)} selected dead letters? They cannot be recovered.`))
+    if (
+      action === "delete" &&
+      !window.confirm(`Delete ${formatCount(keys.length)} selected dead letters? They cannot be recovered.`)
+    )
       return;
     run(action, keys);
   }
@@ -76,12 +89,24 @@ export function DeadLetterList({ view, update }: { view: DeadLetterView; update:
   const rows = page.data?.items ?? [];
   return (
     <>
-      {canMutate ? <BulkPanel filters={filtersOf(view)} disabled={busy || !rows.length} /> : (
+      {canMutate ? (
+        <BulkPanel filters={filtersOf(view)} disabled={busy || !rows.length} />
+      ) : (
         <div className="actions">
-          <a className="btn btn-quiet" data-testid="export-json" href={api.exportUrl(filtersOf(view), "json")} download>
+          <a
+            className="btn btn-quiet"
+            data-testid="export-json"
+            href={api.exportUrl(filtersOf(view), "json")}
+            download
+          >
             Export JSON
           </a>
-          <a className="btn btn-quiet" data-testid="export-csv" href={api.exportUrl(filtersOf(view), "csv")} download>
+          <a
+            className="btn btn-quiet"
+            data-testid="export-csv"
+            href={api.exportUrl(filtersOf(view), "csv")}
+            download
+          >
             Export CSV
           </a>
         </div>
@@ -94,10 +119,22 @@ export function DeadLetterList({ view, update }: { view: DeadLetterView; update:
       {canMutate && selected.size > 0 ? (
         <div className="selection-bar" data-testid="selection-bar">
           <span>{formatCount(selected.size)} selected</span>
-          <button type="button" className="btn" data-testid="requeue" disabled={busy} onClick={() => onSelection("requeue")}>
+          <button
+            type="button"
+            className="btn"
+            data-testid="requeue"
+            disabled={busy}
+            onClick={() => onSelection("requeue")}
+          >
             Requeue selected
           </button>
-          <button type="button" className="btn btn-danger" data-testid="delete" disabled={busy} onClick={() => onSelection("delete")}>
+          <button
+            type="button"
+            className="btn btn-danger"
+            data-testid="delete"
+            disabled={busy}
+            onClick={() => onSelection("delete")}
+          >
             Delete selected
           </button>
           <button type="button" className="btn btn-quiet" onClick={() => setSelected(new Set())}>
@@ -108,7 +145,11 @@ export function DeadLetterList({ view, update }: { view: DeadLetterView; update:
       {page.isPending ? (
         <Loading what="dead letters" />
       ) : page.isError && !page.data ? (
-        <ErrorState title="Dead letters could not be loaded" message={page.error.message} retry={() => page.refetch()} />
+        <ErrorState
+          title="Dead letters could not be loaded"
+          message={page.error.message}
+          retry={() => page.refetch()}
+        />
       ) : rows.length === 0 ? (
         <Empty title={view.cursor ? "No more dead letters" : "No dead letters"}>
           {Object.keys(filtersOf(view)).length
@@ -118,9 +159,12 @@ export function DeadLetterList({ view, update }: { view: DeadLetterView; update:
       ) : (
         <>
           {page.isRefetchError ? <StaleNote since={page.dataUpdatedAt} /> : null}
-          <p className="muted" data-testid="list-total">
-            {page.data?.total != null ? `${formatCount(page.data.total)} matching` : ""}
-          </p>
+          {page.data && !page.data.complete ? (
+            <p className="muted" data-testid="list-incomplete">
+              The search stopped after reading {formatCount(page.data.scanned)} entries; the next page goes on
+              from there.
+            </p>
+          ) : null}
           <DeadLetterTable
             rows={rows}
             selected={selected}
@@ -140,7 +184,12 @@ export function DeadLetterList({ view, update }: { view: DeadLetterView; update:
         </>
       )}
       <div className="pager">
-        <button type="button" className="btn btn-quiet" disabled={!view.cursor} onClick={() => update({ cursor: undefined })}>
+        <button
+          type="button"
+          className="btn btn-quiet"
+          disabled={!view.cursor}
+          onClick={() => update({ cursor: undefined })}
+        >
           ⏮ First page
         </button>
         <button

@@ -5,7 +5,7 @@
  * per-row Requeue / Delete for admins only.
  */
 import Link from "next/link";
-import type { DeadLetterRow } from "../api-types.ts";
+import type { DeadLetterSummary } from "../api-types.ts";
 import { formatCount } from "../format.ts";
 import { MonoId } from "../ui/copy-button.tsx";
 import { RelativeTime } from "../ui/relative-time.tsx";
@@ -18,13 +18,13 @@ export function detailHref(r: { queue: string; id: string }) {
 }
 
 interface Props {
-  rows: DeadLetterRow[];
+  rows: DeadLetterSummary[];
   selected: Set<string>;
   onToggle: (key: string) => void;
   onToggleAll: (checked: boolean) => void;
   canMutate: boolean;
   busy: boolean;
-  onRow: (action: "requeue" | "delete", row: DeadLetterRow) => void;
+  onRow: (action: "requeue" | "delete", row: DeadLetterSummary) => void;
 }
 
 export function DeadLetterTable({ rows, selected, onToggle, onToggleAll, canMutate, busy, onRow }: Props) {
@@ -76,10 +76,19 @@ export function DeadLetterTable({ rows, selected, onToggle, onToggleAll, canMuta
                 </td>
                 <td className="col-wide">
                   <Link href={detailHref(r)} className="error-text" data-testid="dead-letter-link">
-                    <strong>{r.errorName}</strong>: {r.message}
+                    {r.lastError ? (
+                      <>
+                        <strong>{r.lastError.name}</strong>: {r.lastError.message}
+                      </>
+                    ) : (
+                      <em>no error recorded</em>
+                    )}
                   </Link>
                 </td>
-                <td className="num">{formatCount(r.attempts)}</td>
+                <td className="num">
+                  {formatCount(r.attempts)}
+                  <span className="muted">/{formatCount(r.maxAttempts)}</span>
+                </td>
                 <td>
                   <StateBadge tone="dead">{r.reason === "failed" ? "dead" : r.reason}</StateBadge>
                 </td>

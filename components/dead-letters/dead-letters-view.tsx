@@ -11,7 +11,11 @@ export function DeadLettersView() {
   return (
     <>
       <FilterBar view={view} update={update} />
-      {view.tab === "groups" ? <GroupsTable filters={filtersOf(view)} /> : <DeadLetterList view={view} update={update} />}
+      {view.tab === "groups" ? (
+        <GroupsTable filters={filtersOf(view)} />
+      ) : (
+        <DeadLetterList view={view} update={update} />
+      )}
     </>
   );
 }

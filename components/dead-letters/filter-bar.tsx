@@ -77,7 +77,7 @@ export function FilterBar({ view, update }: Props) {
       </label>
       <form
         className="search"
-        role="search"
+        aria-label="Search error text"
         onSubmit={(e) => {
           e.preventDefault();
           update({ q: text.trim() || undefined });
@@ -95,7 +95,11 @@ export function FilterBar({ view, update }: Props) {
       {view.group ? (
         <span className="chip" data-testid="filter-group">
           group <code>{view.group.slice(0, 12)}</code>
-          <button type="button" aria-label="Clear error group filter" onClick={() => update({ group: undefined })}>
+          <button
+            type="button"
+            aria-label="Clear error group filter"
+            onClick={() => update({ group: undefined })}
+          >
             ×
           </button>
         </span>

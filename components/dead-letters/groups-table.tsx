@@ -34,7 +34,11 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
 
   async function act(action: "requeue" | "delete", g: ErrorGroup) {
     const verb = action === "requeue" ? "Requeue" : "Delete";
-    if (!window.confirm(`${verb} ${formatCount(g.count)} dead letters of \`${g.queue}\` in error group "${g.name}: ${g.sampleMessage.slice(0, 80)}"?`))
+    if (
+      !window.confirm(
+        `${verb} ${formatCount(g.count)} dead letters of \`${g.queue}\` in error group "${g.name}: ${g.sampleMessage.slice(0, 80)}"?`,
+      )
+    )
       return;
     const r = await (action === "requeue" ? requeue : remove).run({
       scope: "group",
@@ -48,7 +52,13 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
 
   if (groups.isPending) return <Loading what="error groups" />;
   if (groups.isError && !groups.data)
-    return <ErrorState title="Error groups could not be loaded" message={groups.error.message} retry={() => groups.refetch()} />;
+    return (
+      <ErrorState
+        title="Error groups could not be loaded"
+        message={groups.error.message}
+        retry={() => groups.refetch()}
+      />
+    );
   const list = groups.data?.groups ?? [];
   return (
     <>
@@ -60,7 +70,9 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
         </p>
       ) : null}
       {list.length === 0 ? (
-        <Empty title="No error groups">No dead letter matches these filters, so there is nothing to group.</Empty>
+        <Empty title="No error groups">
+          No dead letter matches these filters, so there is nothing to group.
+        </Empty>
       ) : (
         <div className="table-wrap">
           <table className="data-table" data-testid="groups-table">
@@ -77,7 +89,11 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
             </thead>
             <tbody>
               {list.map((g) => (
-                <tr key={`${g.queue}:${g.fingerprint}`} data-testid="group-row" data-fingerprint={g.fingerprint}>
+                <tr
+                  key={`${g.queue}:${g.fingerprint}`}
+                  data-testid="group-row"
+                  data-fingerprint={g.fingerprint}
+                >
                   <td>
                     <MonoId value={g.fingerprint} short={10} />
                   </td>
@@ -85,7 +101,10 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                     <code>{g.queue}</code>
                   </td>
                   <td className="col-wide">
-                    <Link href={`/dead-letters${viewSearch({ ...filters, queue: g.queue, group: g.fingerprint })}`} className="error-text">
+                    <Link
+                      href={`/dead-letters${viewSearch({ ...filters, queue: g.queue, group: g.fingerprint })}`}
+                      className="error-text"
+                    >
                       <strong>{g.name}</strong>: {g.sampleMessage}
                     </Link>
                     {g.topFrame ? <div className="muted mono small">{g.topFrame}</div> : null}
@@ -99,10 +118,22 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                   </td>
                   {canMutate ? (
                     <td className="col-actions">
-                      <button type="button" className="btn btn-small" data-testid="requeue" disabled={busy || !!bulkId} onClick={() => act("requeue", g)}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        data-testid="requeue"
+                        disabled={busy || !!bulkId}
+                        onClick={() => act("requeue", g)}
+                      >
                         Requeue group
                       </button>
-                      <button type="button" className="btn btn-small btn-danger" data-testid="delete" disabled={busy || !!bulkId} onClick={() => act("delete", g)}>
+                      <button
+                        type="button"
+                        className="btn btn-small btn-danger"
+                        data-testid="delete"
+                        disabled={busy || !!bulkId}
+                        onClick={() => act("delete", g)}
+                      >
                         Delete group
                       </button>
                     </td>

@@ -25,7 +25,11 @@ const rateLimit = rateSchema.optional();
 export const IDS_MAX = 1000;
 
 export const mutationSchema = z.discriminatedUnion("scope", [
-  z.object({ scope: z.literal("ids"), queue: queueNameSchema, ids: z.array(jobIdSchema).min(1).max(IDS_MAX) }),
+  z.object({
+    scope: z.literal("ids"),
+    queue: queueNameSchema,
+    ids: z.array(jobIdSchema).min(1).max(IDS_MAX),
+  }),
   z.object({ scope: z.literal("group"), queue: queueNameSchema, fingerprint: fingerprintSchema, rateLimit }),
   z.object({ scope: z.literal("filter"), filters: filtersSchema, rateLimit }),
   z.object({ scope: z.literal("all"), queue: queueNameSchema.optional(), rateLimit }),

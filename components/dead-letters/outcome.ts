@@ -4,21 +4,23 @@ import { formatCount } from "../format.ts";
 
 const PAST = { requeue: "requeued", delete: "deleted" } as const;
 
-export function describeOutcome(action: "requeue" | "delete", succeeded: number, missing: number): string {
-  const parts = [`${formatCount(succeeded)} ${PAST[action]}`];
-  if (missing) parts.push(`${formatCount(missing)} already gone`);
+export function describeOutcome(action: "requeue" | "delete", done: number, gone: number): string {
+  const parts = [`${formatCount(done)} ${PAST[action]}`];
+  if (gone) parts.push(`${formatCount(gone)} already gone`);
   return parts.join(", ");
 }
 
 export function describeResult(r: MutationResult): string {
   return r.mode === "inline"
-    ? describeOutcome(r.action, r.succeeded, r.missing)
-    : `Started: ${formatCount(r.total)} to ${r.action}`;
+    ? describeOutcome(r.action, r.done, r.gone)
+    : `Started: ${r.action} in the background`;
 }
 
 export function describeBulk(p: BulkProgress): string {
-  const done = describeOutcome(p.action, p.succeeded, p.missing);
-  if (p.state === "cancelled") return `Cancelled after ${formatCount(p.processed)} of ${formatCount(p.total)}: ${done}`;
-  if (p.state === "failed") return `Stopped with an error after ${formatCount(p.processed)}: ${done}${p.error ? ` (${p.error})` : ""}`;
+  const done = describeOutcome(p.action, p.done, p.gone);
+  const of = p.total === null ? "" : ` of ${formatCount(p.total)}`;
+  if (p.state === "cancelled") return `Cancelled after ${formatCount(p.processed)}${of}: ${done}`;
+  if (p.state === "failed")
+    return `Stopped with an error after ${formatCount(p.processed)}${of}: ${done}${p.error ? ` (${p.error})` : ""}`;
   return done;
 }

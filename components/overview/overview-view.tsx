@@ -20,7 +20,10 @@ function AlertsPanel() {
   return (
     <section className="panel" data-testid="overview-alerts">
       <h2>
-        Alerts firing <Link href="/alerts" className="small">all alerts →</Link>
+        Alerts firing{" "}
+        <Link href="/alerts" className="small">
+          all alerts →
+        </Link>
       </h2>
       {alerts === null ? (
         <p className="muted">{q.isError ? "Alerts are unavailable right now." : "Loading…"}</p>

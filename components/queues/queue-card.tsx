@@ -7,7 +7,10 @@ import { formatDuration, formatPercent, formatRate } from "../format.ts";
 import { QueueSizesRow } from "./queue-sizes.tsx";
 
 export function failureSeries(q: QueueSummary) {
-  return q.series.map((p) => ({ t: p.t, v: p.completed + p.failed ? p.failed / (p.completed + p.failed) : 0 }));
+  return q.series.map((p) => ({
+    t: p.t,
+    v: p.completed + p.failed ? p.failed / (p.completed + p.failed) : 0,
+  }));
 }
 
 export function QueueCard({ q }: { q: QueueSummary }) {

@@ -16,8 +16,12 @@ export function QueueDetail({ name }: { name: string }) {
   if (q.isPending) return <Loading what={`queue ${name}`} />;
   if (q.isError && !q.data) {
     if (q.error instanceof ApiError && q.error.status === 404)
-      return <Empty title={`No queue named ${name}`}>Queues appear once a producer adds a job to them.</Empty>;
-    return <ErrorState title="The queue could not be loaded" message={q.error.message} retry={() => q.refetch()} />;
+      return (
+        <Empty title={`No queue named ${name}`}>Queues appear once a producer adds a job to them.</Empty>
+      );
+    return (
+      <ErrorState title="The queue could not be loaded" message={q.error.message} retry={() => q.refetch()} />
+    );
   }
   const d = q.data;
   return (
@@ -45,8 +49,20 @@ export function QueueDetail({ name }: { name: string }) {
               <Legend />
               <Line dataKey="added" stroke="var(--accent)" dot={false} isAnimationActive={false} />
               <Line dataKey="completed" stroke="var(--ok)" dot={false} isAnimationActive={false} />
-              <Line dataKey="failed" stroke="var(--retry)" strokeDasharray="4 2" dot={false} isAnimationActive={false} />
-              <Line dataKey="dead" stroke="var(--dead)" strokeDasharray="1 2" dot={false} isAnimationActive={false} />
+              <Line
+                dataKey="failed"
+                stroke="var(--retry)"
+                strokeDasharray="4 2"
+                dot={false}
+                isAnimationActive={false}
+              />
+              <Line
+                dataKey="dead"
+                stroke="var(--dead)"
+                strokeDasharray="1 2"
+                dot={false}
+                isAnimationActive={false}
+              />
             </LineChart>
           </ResponsiveContainer>
         )}

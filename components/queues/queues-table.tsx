@@ -32,9 +32,13 @@ export function QueuesTable() {
 
   if (q.isPending) return <Loading what="queues" />;
   if (q.isError && !q.data)
-    return <ErrorState title="Queues could not be loaded" message={q.error.message} retry={() => q.refetch()} />;
+    return (
+      <ErrorState title="Queues could not be loaded" message={q.error.message} retry={() => q.refetch()} />
+    );
   if (!q.data.queues.length)
-    return <Empty title="No queues yet">A queue appears here as soon as a producer adds its first job.</Empty>;
+    return (
+      <Empty title="No queues yet">A queue appears here as soon as a producer adds its first job.</Empty>
+    );
 
   const get = COLUMNS[sort].get;
   const rows = [...q.data.queues].sort((a, b) => {
@@ -54,7 +58,11 @@ export function QueuesTable() {
           <thead>
             <tr>
               {(Object.keys(COLUMNS) as SortKey[]).map((k) => (
-                <th key={k} className={k === "name" ? "" : "num"} aria-sort={k === sort ? (desc ? "descending" : "ascending") : "none"}>
+                <th
+                  key={k}
+                  className={k === "name" ? "" : "num"}
+                  aria-sort={k === sort ? (desc ? "descending" : "ascending") : "none"}
+                >
                   <button type="button" className="btn-quiet btn btn-small" onClick={() => setSort(k)}>
                     {COLUMNS[k].label}
                     {k === sort ? (desc ? " ▼" : " ▲") : ""}
@@ -75,7 +83,13 @@ export function QueuesTable() {
                 <td className="num">{formatCount(x.sizes.active)}</td>
                 <td className={`num ${x.sizes.retry ? "count-retry" : ""}`}>{formatCount(x.sizes.retry)}</td>
                 <td className={`num ${x.sizes.dead ? "count-dead" : ""}`}>
-                  {x.sizes.dead ? <Link href={`/dead-letters?queue=${encodeURIComponent(x.name)}`}>{formatCount(x.sizes.dead)}</Link> : "0"}
+                  {x.sizes.dead ? (
+                    <Link href={`/dead-letters?queue=${encodeURIComponent(x.name)}`}>
+                      {formatCount(x.sizes.dead)}
+                    </Link>
+                  ) : (
+                    "0"
+                  )}
                 </td>
                 <td className="num">{formatRate(x.throughput)}</td>
                 <td className="num">{formatPercent(x.failureRate)}</td>

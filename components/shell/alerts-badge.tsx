@@ -16,7 +16,12 @@ export interface FiringAlert {
 export function AlertsBadge({ alerts }: { alerts: FiringAlert[] | null }) {
   if (alerts === null)
     return (
-      <Link href="/alerts" className="topbar-item muted" data-testid="alerts-badge" title="Alerts unavailable">
+      <Link
+        href="/alerts"
+        className="topbar-item muted"
+        data-testid="alerts-badge"
+        title="Alerts unavailable"
+      >
         Alerts —
       </Link>
     );

@@ -15,7 +15,11 @@ function useAnyQueryRedisDown(): boolean {
   const cache = client.getQueryCache();
   const snapshot = () =>
     cache.getAll().some((q) => q.state.status === "error" && (q.state.error as ApiError)?.status === 503);
-  return useSyncExternalStore((cb) => cache.subscribe(cb), snapshot, () => false);
+  return useSyncExternalStore(
+    (cb) => cache.subscribe(cb),
+    snapshot,
+    () => false,
+  );
 }
 
 export function useRedisStatus(): { status: RedisStatus; checkedAt?: number } {

@@ -21,7 +21,15 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
   );
 }
 
-export function ErrorState({ title, message, retry }: { title: string; message?: string; retry?: () => void }) {
+export function ErrorState({
+  title,
+  message,
+  retry,
+}: {
+  title: string;
+  message?: string;
+  retry?: () => void;
+}) {
   return (
     <div className="state state-error" data-testid="error-state">
       <strong>{title}</strong>
@@ -39,7 +47,8 @@ export function ErrorState({ title, message, retry }: { title: string; message?:
 export function StaleNote({ since }: { since?: number }) {
   return (
     <p className="stale-note" role="status">
-      Showing the last known data{since ? ` from ${new Date(since).toLocaleTimeString()}` : ""}; refresh failed.
+      Showing the last known data{since ? ` from ${new Date(since).toLocaleTimeString()}` : ""}; refresh
+      failed.
     </p>
   );
 }

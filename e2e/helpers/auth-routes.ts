@@ -39,6 +39,8 @@ export const PARAMS: Record<string, Record<string, string>> = {
   "/api/v1/cache/[namespace]": { namespace: "matrix-none" },
   "/api/v1/cache/[namespace]/flush": { namespace: "matrix-none" },
   "/api/v1/bulk/[opId]": { opId: "matrix-none" },
+  "/api/v1/bulk/[id]": { id: "matrix-none" },
+  "/api/v1/bulk/[id]/cancel": { id: "matrix-none" },
 };
 
 export interface PageEntry {

@@ -4,12 +4,12 @@
  * a redis-server of their own with a small maxmemory, so the suite's shared server is untouched.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { startRedisServer, testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
+import type { RedisServer } from "../../test/harness/redis-server.ts";
 import { createCache } from "../cache/index.ts";
 import { sampleRedis } from "../cache/redis-sampler.ts";
 import type { Config } from "../config.ts";
 import { createRedisFromUrl, type RedisClient } from "../redis/connection.ts";
-import { startRedisServer, testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
-import type { RedisServer } from "../../test/harness/redis-server.ts";
 import { evaluateAlerts, listAlerts } from "./evaluate.ts";
 import { setThreshold } from "./settings.ts";
 
@@ -32,7 +32,8 @@ describe("cache hit rate alert", () => {
       await evaluateAlerts(shared, { config });
       expect(await alert(shared, config, "cache_hit_rate")).toMatchObject({ state: "firing", value: 0 });
 
-      for (let round = 0; round < 4; round++) for (let i = 0; i < 10; i++) await ns.getOrSet(`doc:${i}`, () => ({ i }));
+      for (let round = 0; round < 4; round++)
+        for (let i = 0; i < 10; i++) await ns.getOrSet(`doc:${i}`, () => ({ i }));
       await cache.flushStats();
       await evaluateAlerts(shared, { config });
       // 40 hits of 50 lookups

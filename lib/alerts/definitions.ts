@@ -58,8 +58,7 @@ export const ALERTS: readonly AlertDefinition[] = [
     group: "queue",
     comparator: "<",
     unit: "ratio",
-    measures:
-      "Of the jobs that needed a retry and finished in the window, the share that succeeded (the rest were dead-lettered).",
+    measures: "Retries that succeeded divided by the retries scheduled in the window.",
     configKey: "ALERT_RETRY_SUCCESS_RATE",
     min: 0,
     max: 1,
@@ -147,14 +146,12 @@ export function thresholdSchema(def: AlertDefinition) {
   const range = `between ${def.min} and ${def.max}`;
   let n = z.number({ error: `${def.label}: the threshold must be a number ${range}` }).finite();
   if (def.integer) n = n.int({ error: `${def.label}: the threshold must be a whole number` });
-  return n
-    .min(def.min, { error: `${def.label}: the threshold must be ${range}` })
-    .max(def.max, {
-      error:
-        def.unit === "ratio"
-          ? `${def.label}: the threshold is a ratio ${range} (0.9 = 90 %)`
-          : `${def.label}: the threshold must be ${range}`,
-    });
+  return n.min(def.min, { error: `${def.label}: the threshold must be ${range}` }).max(def.max, {
+    error:
+      def.unit === "ratio"
+        ? `${def.label}: the threshold is a ratio ${range} (0.9 = 90 %)`
+        : `${def.label}: the threshold must be ${range}`,
+  });
 }
 
 /** Whether a value breaches a threshold. No value (no data in the window) never fires. */

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
 import { evaluateAlerts, listAlerts } from "./evaluate.ts";
-import { alertHistory, HISTORY_MAX, setThreshold, setWebhook } from "./index.ts";
+import { alertHistory, evaluateIfDue, HISTORY_MAX, setThreshold, setWebhook } from "./index.ts";
 import type { AlertValues } from "./types.ts";
 
 const client = testRedis();
@@ -102,7 +102,11 @@ describe("alert evaluation", () => {
     expect((await stateOf(config, "dlq_size")).state).toBe("ok");
     await setThreshold(client, "dlq_size", 0, config);
     await run(2_000);
-    expect(await stateOf(config, "dlq_size")).toMatchObject({ state: "firing", threshold: 0, overridden: true });
+    expect(await stateOf(config, "dlq_size")).toMatchObject({
+      state: "firing",
+      threshold: 0,
+      overridden: true,
+    });
   });
 
   it("announces a change once when two evaluators see it together", async () => {
@@ -111,6 +115,14 @@ describe("alert evaluation", () => {
     const [a, b] = await Promise.all([run(2_000, { avg_retries: 3 }), run(2_000)]);
     expect(a.transitions.length + b.transitions.length).toBe(1);
     expect(await alertHistory(client, {}, config)).toHaveLength(1);
+  });
+
+  it("evaluates at most once per interval across processes when asked 'if due'", async () => {
+    const config = testConfig({ REDIS_KEY_PREFIX: uniqueName("al"), ALERT_EVALUATE_INTERVAL_MS: "60000" });
+    const first = await evaluateIfDue(client, config);
+    expect(first?.values).toHaveProperty("dlq_size");
+    expect(await evaluateIfDue(client, config)).toBeNull();
+    expect((await listAlerts(client, config))[0].evaluatedAt).toBe(first?.at);
   });
 
   it("keeps the history bounded", async () => {

@@ -30,7 +30,10 @@ export interface EvaluationResult {
   transitions: AlertHistoryEntry[];
 }
 
-export async function evaluateAlerts(client: RedisClient, opts: EvaluateOptions = {}): Promise<EvaluationResult> {
+export async function evaluateAlerts(
+  client: RedisClient,
+  opts: EvaluateOptions = {},
+): Promise<EvaluationResult> {
   const config = opts.config ?? getConfig();
   const now = opts.now ?? Date.now();
   const keys = globalKeys(config.REDIS_KEY_PREFIX);
@@ -80,7 +83,10 @@ export async function evaluateAlerts(client: RedisClient, opts: EvaluateOptions 
 /** The eight alerts with their thresholds and the state of the last evaluation. */
 export async function listAlerts(client: RedisClient, config: Config = getConfig()): Promise<AlertStatus[]> {
   const keys = globalKeys(config.REDIS_KEY_PREFIX);
-  const [thresholds, states] = await Promise.all([getThresholds(client, config), readStates(client, keys.alertState)]);
+  const [thresholds, states] = await Promise.all([
+    getThresholds(client, config),
+    readStates(client, keys.alertState),
+  ]);
   return ALERTS.map((def) => {
     const s = states[def.id];
     return {

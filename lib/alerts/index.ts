@@ -1,7 +1,8 @@
 /**
  * Alerts: the seed's eight thresholds, their evaluation, state, history and webhook.
  *
- *   await evaluateAlerts(client)          // the worker, every ALERT_EVALUATE_INTERVAL_MS
+ *   await evaluateIfDue(client)           // the worker (and the console's reads), once per interval
+ *   await evaluateAlerts(client)          // now, e.g. right after a threshold change
  *   await listAlerts(client)              // id, label, threshold, comparator, value, state, since
  *   await setThreshold(client, "dlq_size", 10)
  *   await alertHistory(client, { limit: 50 })
@@ -26,6 +27,7 @@ export {
   isAlertId,
   thresholdSchema,
 } from "./definitions.ts";
+export { evaluateIfDue } from "./due.ts";
 export { type EvaluateOptions, type EvaluationResult, evaluateAlerts, listAlerts } from "./evaluate.ts";
 export {
   AlertError,

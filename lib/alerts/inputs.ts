@@ -19,7 +19,6 @@ const SAMPLE_FRESH_MS = 3 * 60_000;
 
 export async function readCacheTotals(
   client: RedisClient,
-  now: number,
   windowMs: number,
   prefix: string,
 ): Promise<CacheTotals> {
@@ -59,12 +58,16 @@ export async function readRedisTotals(
   return { usedMemory: info.usedMemory, maxMemory: info.maxMemory, evicted };
 }
 
-export async function readAlertInputs(client: RedisClient, now: number, config: Config): Promise<AlertValues> {
+export async function readAlertInputs(
+  client: RedisClient,
+  now: number,
+  config: Config,
+): Promise<AlertValues> {
   const windowMs = config.ALERT_WINDOW_MINUTES * 60_000;
   const prefix = config.REDIS_KEY_PREFIX;
   const [queue, cache, redis] = await Promise.all([
     readQueueTotals(client, now, windowMs, prefix),
-    readCacheTotals(client, now, windowMs, prefix),
+    readCacheTotals(client, windowMs, prefix),
     readRedisTotals(client, now, windowMs, prefix),
   ]);
   return measure(queue, cache, redis);

@@ -14,8 +14,6 @@ export interface QueueTotals {
   retrySucceeded: number;
   completed: number;
   deadLettered: number;
-  /** Dead letters whose job had been retried at least once, when the stats tell them apart. */
-  deadAfterRetry?: number;
 }
 
 export interface CacheTotals {
@@ -37,12 +35,11 @@ export interface RedisTotals {
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
 
 export function measure(q: QueueTotals, c: CacheTotals, r: RedisTotals): AlertValues {
-  // A job that needed a retry ends either completed (a retry succeeded) or dead. Without a
-  // separate count of "dead after a retry", every dead letter in the window counts against it.
-  const deadAfterRetry = q.deadAfterRetry ?? q.deadLettered;
   return {
     dlq_size: q.largestDlq,
-    retry_success_rate: ratio(q.retrySucceeded, q.retrySucceeded + deadAfterRetry),
+    // Each scheduled retry runs once and then succeeds (retrySucceeded), is retried again, or
+    // dies; jobs that were never retried (e.g. maxAttempts 1) do not count.
+    retry_success_rate: ratio(q.retrySucceeded, q.retried),
     avg_retries: ratio(q.retried, q.completed + q.deadLettered),
     dlq_oldest_age: q.oldestDeadAgeMs === null ? null : q.oldestDeadAgeMs / 3_600_000,
     cache_hit_rate: ratio(c.hits, c.hits + c.misses),

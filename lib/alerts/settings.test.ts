@@ -26,7 +26,10 @@ describe("alert thresholds", () => {
   });
 
   it("follow the environment when it changes a default", async () => {
-    const { values } = await getThresholds(client, fresh({ ALERT_DLQ_SIZE: "7", ALERT_CACHE_HIT_RATE: "0.5" }));
+    const { values } = await getThresholds(
+      client,
+      fresh({ ALERT_DLQ_SIZE: "7", ALERT_CACHE_HIT_RATE: "0.5" }),
+    );
     expect(values.dlq_size).toBe(7);
     expect(values.cache_hit_rate).toBe(0.5);
   });
@@ -78,7 +81,10 @@ describe("alert webhook URL", () => {
   it("is none by default and falls back to ALERT_WEBHOOK_URL", async () => {
     expect(await getWebhook(client, fresh())).toEqual({ url: null, source: "none" });
     const env = fresh({ ALERT_WEBHOOK_URL: "https://hooks.example.com/env" });
-    expect(await getWebhook(client, env)).toEqual({ url: "https://hooks.example.com/env", source: "environment" });
+    expect(await getWebhook(client, env)).toEqual({
+      url: "https://hooks.example.com/env",
+      source: "environment",
+    });
   });
 
   it("stores an http or https URL, and clearing it restores the fallback", async () => {

@@ -76,7 +76,8 @@ export async function setThreshold(
   value: unknown,
   config: Config = getConfig(),
 ): Promise<{ id: AlertId; value: number; previous: number }> {
-  if (!isAlertId(id)) throw new AlertError("NOT_FOUND", `No alert "${id}"; known: ${ALERTS.map((a) => a.id).join(", ")}`);
+  if (!isAlertId(id))
+    throw new AlertError("NOT_FOUND", `No alert "${id}"; known: ${ALERTS.map((a) => a.id).join(", ")}`);
   const parsed = thresholdSchema(alertDefinition(id)).safeParse(value);
   if (!parsed.success) throw new AlertError("INVALID_INPUT", parsed.error.issues[0].message);
   const previous = (await getThresholds(client, config)).values[id];

@@ -49,11 +49,15 @@ export async function recordState(
   now: number,
 ): Promise<RecordedState> {
   const json = value === null || !Number.isFinite(value) ? "null" : JSON.stringify(value);
-  const [changed, since, previous] = (await client.eval(RECORD_SCRIPT, 1, key, id, state, json, String(now))) as [
-    number,
-    string,
-    string,
-  ];
+  const [changed, since, previous] = (await client.eval(
+    RECORD_SCRIPT,
+    1,
+    key,
+    id,
+    state,
+    json,
+    String(now),
+  )) as [number, string, string];
   return { changed: changed === 1, since: Number(since), previous: previous === "firing" ? "firing" : "ok" };
 }
 
@@ -64,7 +68,10 @@ export interface StoredState {
   at: number | null;
 }
 
-export async function readStates(client: RedisClient, key: string): Promise<Partial<Record<AlertId, StoredState>>> {
+export async function readStates(
+  client: RedisClient,
+  key: string,
+): Promise<Partial<Record<AlertId, StoredState>>> {
   const raw = await client.hgetall(key);
   const out: Partial<Record<AlertId, StoredState>> = {};
   for (const [id, json] of Object.entries(raw)) {
@@ -83,7 +90,11 @@ export async function readStates(client: RedisClient, key: string): Promise<Part
   return out;
 }
 
-export async function pushHistory(client: RedisClient, key: string, entries: AlertHistoryEntry[]): Promise<void> {
+export async function pushHistory(
+  client: RedisClient,
+  key: string,
+  entries: AlertHistoryEntry[],
+): Promise<void> {
   if (entries.length === 0) return;
   await client
     .multi()

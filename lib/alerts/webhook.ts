@@ -27,7 +27,11 @@ export function webhookBody(t: AlertTransition) {
   };
 }
 
-export async function postWebhook(url: string, t: AlertTransition, timeoutMs: number): Promise<WebhookOutcome> {
+export async function postWebhook(
+  url: string,
+  t: AlertTransition,
+  timeoutMs: number,
+): Promise<WebhookOutcome> {
   try {
     const res = await fetch(url, {
       method: "POST",
@@ -38,7 +42,9 @@ export async function postWebhook(url: string, t: AlertTransition, timeoutMs: nu
     });
     // Drain the body so the connection is released; its content does not matter.
     await res.arrayBuffer().catch(() => undefined);
-    return res.ok ? { ok: true, status: res.status } : { ok: false, status: res.status, error: `HTTP ${res.status}` };
+    return res.ok
+      ? { ok: true, status: res.status }
+      : { ok: false, status: res.status, error: `HTTP ${res.status}` };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
     const reason =

@@ -80,10 +80,21 @@ export class CircuitBreaker {
 
 /** Resolves with the promise's value, or rejects with CACHE_TIMEOUT after `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CacheError("CACHE_TIMEOUT", `cache call took over ${ms} ms`)), ms);
+  // Hand-rolled rather than Promise.race + finally: this runs on every cache hit.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new CacheError("CACHE_TIMEOUT", `cache call took over ${ms} ms`)),
+      ms,
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  promise.catch(() => {}); // a late rejection after the deadline is not unhandled
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -81,6 +81,7 @@ export class Cache {
       instanceId,
       inflight: new Map(),
       refreshing: new Set(),
+      corked: false,
       registered: new Set(),
     };
     for (const [name, s] of Object.entries({ ...builtinNamespaces(config), ...options.namespaces })) {

@@ -4,20 +4,23 @@
  *   <format><freshUntilMs>|<generation>|<tag>=<version>,<tag>=<version>\n<payload>
  *
  * format is `j` (JSON text) or `z` (gzip of the JSON text, for values over the compression
- * threshold), so compressed and plain entries both read back. The generation and tag versions
- * are filled in by the write script (lib/cache/scripts.ts) and checked by the read script, so a
- * flushed namespace or an invalidated tag costs no extra round trip on a hit.
+ * threshold), so compressed and plain entries both read back. The write script fills in the
+ * generation and tag versions current at write time; a read fetches the current ones in the
+ * same MGET as the entry and compares, so a flush or a tag invalidation costs a hit nothing.
  */
 import { gunzipSync, gzipSync } from "node:zlib";
 import { CacheError } from "./errors.ts";
 
 const NEWLINE = 0x0a;
 
-export interface Decoded<T> {
-  value: T;
+export interface Header {
+  format: "j" | "z";
   /** ms since the epoch after which the entry is stale (served only within a grace period) */
   freshUntil: number;
-  compressed: boolean;
+  generation: string;
+  /** [encoded tag, version] as recorded at write time */
+  tags: [string, string][];
+  bodyOffset: number;
 }
 
 /** The payload and the head of the header for the write script (which appends gen and tags). */
@@ -39,20 +42,20 @@ export function encode(value: unknown, freshUntil: number, compressThreshold: nu
   return { head: `j${freshUntil}`, payload: json, compressed: false, bytes };
 }
 
-/** Decodes a stored entry (as returned by the read script, header included). */
-export function decode<T>(raw: Buffer): Decoded<T> {
+export function parseHeader(raw: Buffer): Header {
   const nl = raw.indexOf(NEWLINE);
-  const format = raw[0];
-  const bar = raw.indexOf(0x7c); // "|"
-  if (nl < 0 || bar < 0 || bar > nl) throw corrupt();
-  const freshUntil = Number(raw.toString("latin1", 1, bar));
-  const body = raw.subarray(nl + 1);
-  if (format === 0x6a /* j */)
-    return { value: JSON.parse(body.toString("utf8")), freshUntil, compressed: false };
-  if (format === 0x7a /* z */) {
-    return { value: JSON.parse(gunzipSync(body).toString("utf8")), freshUntil, compressed: true };
-  }
-  throw corrupt();
+  if (nl < 0) throw corrupt();
+  const [head, generation, tagText] = raw.toString("latin1", 0, nl).split("|");
+  const format = head[0];
+  if ((format !== "j" && format !== "z") || tagText === undefined) throw corrupt();
+  const tags = tagText ? tagText.split(",").map((pair) => pair.split("=") as [string, string]) : [];
+  return { format, freshUntil: Number(head.slice(1)), generation, tags, bodyOffset: nl + 1 };
+}
+
+/** The value of an entry whose header was parsed. */
+export function decodeBody<T>(raw: Buffer, h: Header): T {
+  const body = raw.subarray(h.bodyOffset);
+  return JSON.parse((h.format === "z" ? gunzipSync(body) : body).toString("utf8")) as T;
 }
 
 function corrupt() {

@@ -1,40 +1,57 @@
 /**
- * Reading and writing one entry: the argument layout of the read and write scripts, kept in
- * one place. Both are single round trips on the namespace's slot.
+ * Reading and writing one entry. A read is one MGET of the entry, the namespace's generation
+ * and the versions of the caller's tags (all on the namespace's slot); the header check is
+ * done here. Only an entry carrying a tag the caller did not name needs a second MGET.
  */
+import type { RedisClient } from "../redis/connection.ts";
 import type { CacheKeys } from "../redis/keys.ts";
-import { type Encoded, encodeTag } from "./codec.ts";
+import { type Encoded, encodeTag, type Header, parseHeader } from "./codec.ts";
 import type { CacheScripts } from "./scripts.ts";
 
 export type ReadReply =
-  | { hit: true; raw: Buffer }
-  | { hit: false; generation: string; versions: string[]; locked: boolean };
+  | { hit: true; raw: Buffer; header: Header }
+  | { hit: false; generation: string; versions: string[] };
 
-export interface ReadArgs {
-  entry: string;
-  /** encoded tags whose current versions a miss should report (captured before loading) */
-  tags: readonly string[];
-  /** lock lifetime in ms; 0 = no lock */
-  lockMs: number;
-  token: string;
+const str = (b: Buffer | null) => (b === null ? "0" : b.toString("latin1"));
+
+/** `tags` are encoded; a miss reports their current versions (captured before loading). */
+export async function readEntry(
+  client: RedisClient,
+  keys: CacheKeys,
+  entry: string,
+  tags: readonly string[],
+): Promise<ReadReply> {
+  const reply = await (tags.length === 0
+    ? client.mgetBuffer(entry, keys.generation)
+    : client.mgetBuffer(entry, keys.generation, ...tags.map((t) => keys.tag(t))));
+  const generation = str(reply[1]);
+  const raw = reply[0];
+  if (raw !== null) {
+    const header = parseHeader(raw);
+    if (header.generation === generation && (await tagsCurrent(client, keys, header, tags, reply))) {
+      return { hit: true, raw, header };
+    }
+  }
+  return { hit: false, generation, versions: tags.map((_, i) => str(reply[2 + i])) };
 }
 
-export async function readEntry(scripts: CacheScripts, keys: CacheKeys, a: ReadArgs): Promise<ReadReply> {
-  const tagKeys = a.tags.map((t) => keys.tag(t));
-  const lock = a.lockMs > 0 ? keys.lock(a.entry) : keys.meta;
-  const reply = (await scripts.rqCacheReadBuffer(
-    3 + tagKeys.length,
-    a.entry,
-    keys.meta,
-    lock,
-    ...tagKeys,
-    keys.tagPrefix,
-    a.lockMs,
-    a.token,
-  )) as [number, Buffer, ...(Buffer | number)[]];
-  if (reply[0] === 1) return { hit: true, raw: reply[1] };
-  const versions = reply.slice(2, 2 + tagKeys.length).map(String);
-  return { hit: false, generation: String(reply[1]), versions, locked: reply[reply.length - 1] === 1 };
+async function tagsCurrent(
+  client: RedisClient,
+  keys: CacheKeys,
+  header: Header,
+  tags: readonly string[],
+  reply: (Buffer | null)[],
+): Promise<boolean> {
+  if (header.tags.length === 0) return true;
+  const unknown: [string, string][] = [];
+  for (const [tag, version] of header.tags) {
+    const i = tags.indexOf(tag);
+    if (i < 0) unknown.push([tag, version]);
+    else if (str(reply[2 + i]) !== version) return false;
+  }
+  if (unknown.length === 0) return true;
+  const current = await client.mgetBuffer(...unknown.map(([t]) => keys.tag(t)));
+  return unknown.every(([, version], i) => str(current[i]) === version);
 }
 
 export interface WriteArgs {
@@ -54,8 +71,9 @@ export async function writeEntry(scripts: CacheScripts, keys: CacheKeys, a: Writ
   const tagKeys = a.tags.map((t) => keys.tag(t));
   const expectedVersions = a.expected ? a.expected.versions : a.tags.map(() => "");
   const written = await scripts.rqCacheWrite(
-    3 + tagKeys.length,
+    4 + tagKeys.length,
     a.entry,
+    keys.generation,
     keys.meta,
     keys.lock(a.entry),
     ...tagKeys,
@@ -70,5 +88,8 @@ export async function writeEntry(scripts: CacheScripts, keys: CacheKeys, a: Writ
   return written === 1;
 }
 
+const NO_TAGS: string[] = [];
+
 /** Tags as stored: encoded, deduplicated. */
-export const normalizeTags = (tags: readonly string[] = []): string[] => [...new Set(tags.map(encodeTag))];
+export const normalizeTags = (tags: readonly string[] = NO_TAGS): string[] =>
+  tags.length === 0 ? NO_TAGS : [...new Set(tags.map(encodeTag))];

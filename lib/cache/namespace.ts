@@ -2,7 +2,7 @@
  * One cache namespace: get, set, delete, getOrSet and flush, with its TTL and options.
  *
  * getOrSet, the path most callers take:
- *   read (one EVALSHA) ─ fresh hit ──────────────▶ value
+ *   read (one MGET) ─ fresh hit ──────────────▶ value
  *        ├─ stale hit (within grace) ─▶ value, and one caller refreshes it in the background
  *        ├─ miss ─▶ a load of this key already running in this process? join it (single-flight)
  *        │        └─ else (with `lock`) another process loading? wait briefly for its value
@@ -11,7 +11,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { type CacheKeys, cacheKeys, globalKeys } from "../redis/keys.ts";
-import { decode, encode, findSecretFields } from "./codec.ts";
+import { decodeBody, encode, findSecretFields, type Header } from "./codec.ts";
 import { normalizeTags, type ReadReply, readEntry, writeEntry } from "./entry-io.ts";
 import { CacheError } from "./errors.ts";
 import { guarded, type NamespaceSettings, type Runtime, unavailable } from "./runtime.ts";
@@ -38,6 +38,7 @@ export interface GetOrSetOptions extends WriteOptions {
 }
 
 let tokens = 0;
+const NO_TAGS: string[] = [];
 
 export class CacheNamespace {
   readonly keys: CacheKeys;
@@ -53,16 +54,11 @@ export class CacheNamespace {
   /** The value, or undefined on a miss, a stale entry, an error or when the cache is disabled. */
   async get<T>(key: string, opts: CallOptions = {}): Promise<T | undefined> {
     if (!this.rt.enabled) return this.bypass();
-    const entry = this.entryKey(key, opts.user);
-    const reply = await this.read(entry, [], 0, "");
-    if (!reply?.hit) {
-      if (reply) this.rt.recorder.add(this.name, "misses");
-      return undefined;
-    }
-    const decoded = decode<T>(reply.raw);
-    const fresh = decoded.freshUntil >= Date.now();
+    const reply = await this.read(this.entryKey(key, opts.user), NO_TAGS);
+    if (reply === null) return undefined;
+    const fresh = reply.hit && reply.header.freshUntil >= Date.now();
     this.rt.recorder.add(this.name, fresh ? "hits" : "misses");
-    return fresh ? decoded.value : undefined;
+    return fresh && reply.hit ? decodeBody<T>(reply.raw, reply.header) : undefined;
   }
 
   /** Stores a value. Resolves false if Redis failed; throws CACHE_SECRET_REFUSED for secrets. */
@@ -82,7 +78,7 @@ export class CacheNamespace {
 
   /** Every entry of the namespace becomes a miss at once (O(1): a new generation). */
   async flush(): Promise<void> {
-    const r = await guarded(this.rt, this.name, () => this.rt.client.hincrby(this.keys.meta, "gen", 1));
+    const r = await guarded(this.rt, this.name, () => this.rt.client.incr(this.keys.generation));
     if (!r.ok) throw unavailable(r);
   }
 
@@ -95,22 +91,23 @@ export class CacheNamespace {
     const joined = this.rt.inflight.get(entry) as Promise<T> | undefined;
     if (joined) return this.join(joined);
     const tags = this.tagsOf(opts);
-    const lockMs = (opts.lock ?? this.settings.lock) ? this.rt.config.CACHE_LOCK_MS : 0;
-    const token = lockMs ? `${this.rt.instanceId}:${++tokens}` : "";
-    const reply = await this.read(entry, tags, lockMs, token);
+    const reply = await this.read(entry, tags);
     if (reply === null) return this.load(loader);
     if (reply.hit) {
-      const served = this.serve<T>(reply.raw, entry, loader, opts, tags);
+      const served = this.serve<T>(reply, entry, loader, opts, tags);
       if (served) return served.value;
     } else this.rt.recorder.add(this.name, "misses");
     const again = this.rt.inflight.get(entry) as Promise<T> | undefined;
     if (again) return this.join(again);
+    const expected = reply.hit ? undefined : { generation: reply.generation, versions: reply.versions };
+    const locked = (opts.lock ?? this.settings.lock) && !reply.hit;
     return this.singleFlight(entry, async () => {
-      if (reply.hit || !lockMs || reply.locked)
-        return this.loadAndWrite(entry, loader, opts, tags, reply, token);
-      const theirs = await this.waitForOtherLoader<T>(entry);
+      if (!locked) return this.loadAndWrite(entry, loader, opts, tags, expected, "");
+      const token = await this.tryLock(entry);
+      if (token !== null) return this.loadAndWrite(entry, loader, opts, tags, expected, token);
+      const theirs = await this.waitForOtherLoader<T>(entry, tags);
       if (theirs) return theirs.value;
-      return this.loadAndWrite(entry, loader, opts, tags, reply, "");
+      return this.loadAndWrite(entry, loader, opts, tags, expected, "");
     });
   }
 
@@ -130,52 +127,59 @@ export class CacheNamespace {
 
   /** A fresh hit, or a stale one inside its grace period (then refreshed in the background). */
   private serve<T>(
-    raw: Buffer,
+    reply: { raw: Buffer; header: Header },
     entry: string,
     loader: () => Promise<T> | T,
     opts: GetOrSetOptions,
     tags: string[],
-  ) {
-    let decoded: ReturnType<typeof decode<T>>;
+  ): { value: T } | null {
+    let value: T;
     try {
-      decoded = decode<T>(raw);
+      value = decodeBody<T>(reply.raw, reply.header);
     } catch {
       this.rt.recorder.add(this.name, "errors");
       return null;
     }
-    const now = Date.now();
-    if (decoded.freshUntil >= now) {
+    if (reply.header.freshUntil >= Date.now()) {
       this.rt.recorder.add(this.name, "hits");
-      return { value: decoded.value };
+      return { value };
     }
+    if ((opts.grace ?? this.settings.grace) <= 0) return null; // past its TTL: a miss
     this.rt.recorder.add(this.name, "staleHits");
     if (!this.rt.refreshing.has(entry)) void this.refresh(entry, loader, opts, tags).catch(() => {});
-    return { value: decoded.value };
+    return { value };
   }
 
   /** One process-wide refresh of a stale entry, behind the cross-process lock. */
   private async refresh<T>(entry: string, loader: () => Promise<T> | T, opts: WriteOptions, tags: string[]) {
     this.rt.refreshing.add(entry);
     try {
-      const token = `${this.rt.instanceId}:${++tokens}`;
-      const lock = this.keys.lock(entry);
-      const got = await guarded(this.rt, this.name, () =>
-        this.rt.client.set(lock, token, "PX", this.rt.config.CACHE_LOCK_MS, "NX"),
-      );
-      if (got.ok && got.value === "OK") await this.loadAndWrite(entry, loader, opts, tags, null, token);
+      const token = await this.tryLock(entry);
+      if (token !== null) await this.loadAndWrite(entry, loader, opts, tags, undefined, token);
     } finally {
       this.rt.refreshing.delete(entry);
     }
   }
 
-  private async waitForOtherLoader<T>(entry: string): Promise<{ value: T } | null> {
+  /** The short cross-process lock of an entry: its token, or null if another process holds it. */
+  private async tryLock(entry: string): Promise<string | null> {
+    const token = `${this.rt.instanceId}:${++tokens}`;
+    const lock = this.keys.lock(entry);
+    const ms = this.rt.config.CACHE_LOCK_MS;
+    const got = await guarded(this.rt, this.name, () => this.rt.client.set(lock, token, "PX", ms, "NX"));
+    // Redis unreachable: no lock to be had, load without one
+    if (!got.ok) return "";
+    return got.value === "OK" ? token : null;
+  }
+
+  private async waitForOtherLoader<T>(entry: string, tags: string[]): Promise<{ value: T } | null> {
     const deadline = Date.now() + this.rt.config.CACHE_LOCK_WAIT_MS;
     const step = Math.max(5, Math.min(50, this.rt.config.CACHE_LOCK_WAIT_MS / 8));
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, step));
-      const reply = await this.read(entry, [], 0, "");
-      if (reply?.hit) return { value: decode<T>(reply.raw).value };
+      const reply = await this.read(entry, tags);
       if (reply === null) return null;
+      if (reply.hit) return { value: decodeBody<T>(reply.raw, reply.header) };
     }
     return null;
   }
@@ -185,12 +189,10 @@ export class CacheNamespace {
     loader: () => Promise<T> | T,
     opts: WriteOptions,
     tags: string[],
-    reply: ReadReply | null,
+    expected: { generation: string; versions: string[] } | undefined,
     token: string,
   ): Promise<T> {
     const value = await this.load(loader);
-    const expected =
-      reply && !reply.hit ? { generation: reply.generation, versions: reply.versions } : undefined;
     await this.write(entry, value, opts, tags, expected, token);
     return value;
   }
@@ -237,16 +239,9 @@ export class CacheNamespace {
     if (r.ok) this.rt.registered.add(this.name);
   }
 
-  private async read(
-    entry: string,
-    tags: string[],
-    lockMs: number,
-    token: string,
-  ): Promise<ReadReply | null> {
+  private async read(entry: string, tags: string[]): Promise<ReadReply | null> {
     const started = performance.now();
-    const r = await guarded(this.rt, this.name, () =>
-      readEntry(this.rt.scripts, this.keys, { entry, tags, lockMs, token }),
-    );
+    const r = await guarded(this.rt, this.name, () => readEntry(this.rt.client, this.keys, entry, tags));
     if (!r.ok) return null;
     this.rt.recorder.latency(this.name, performance.now() - started);
     return r.value;

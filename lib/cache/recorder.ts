@@ -77,14 +77,22 @@ export class StatsRecorder {
     await this.flush();
   }
 
+  private last: Bucket | undefined;
+  private lastEnds = 0;
+
   private bucket(namespace: string): Bucket {
-    const minute = minuteOf(Date.now());
+    const now = Date.now();
+    // the common case, a run of calls of one namespace within one minute, skips the map lookup
+    if (this.last?.namespace === namespace && now < this.lastEnds) return this.last;
+    const minute = minuteOf(now);
     const id = `${namespace}\t${minute}`;
     let b = this.buckets.get(id);
     if (!b) {
       b = { namespace, minute, counts: new Map() };
       this.buckets.set(id, b);
     }
+    this.last = b;
+    this.lastEnds = (minute + 1) * 60_000;
     return b;
   }
 
@@ -92,6 +100,7 @@ export class StatsRecorder {
     if (this.buckets.size === 0 || !this.canFlush()) return;
     const pending = this.buckets;
     this.buckets = new Map();
+    this.last = undefined;
     const byNamespace = new Map<string, Bucket[]>();
     for (const b of pending.values())
       byNamespace.set(b.namespace, [...(byNamespace.get(b.namespace) ?? []), b]);

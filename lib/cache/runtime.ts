@@ -36,6 +36,8 @@ export interface Runtime {
   inflight: Map<string, Promise<unknown>>;
   /** stale entries being refreshed in the background by this process */
   refreshing: Set<string>;
+  /** the client's socket is corked until the next tick (see corkWrites) */
+  corked: boolean;
   /** namespaces this process has added to the registry */
   registered: Set<string>;
 }
@@ -46,25 +48,48 @@ export type Guarded<T> = { ok: true; value: T } | { ok: false; reason: "bypass" 
  * Runs one Redis call under the breaker and the deadline. Never throws: an open breaker is a
  * bypass, an error or timeout is counted (and reported to the breaker) and returned as such.
  */
-export async function guarded<T>(
-  rt: Runtime,
-  namespace: string,
-  call: () => Promise<T>,
-): Promise<Guarded<T>> {
+export function guarded<T>(rt: Runtime, namespace: string, call: () => Promise<T>): Promise<Guarded<T>> {
   if (!rt.breaker.allow()) {
     rt.recorder.add(namespace, "bypasses");
-    return { ok: false, reason: "bypass" };
+    return Promise.resolve({ ok: false, reason: "bypass" });
   }
+  corkWrites(rt);
+  let pending: Promise<T>;
   try {
-    const value = await withTimeout(call(), rt.timeoutMs);
-    rt.breaker.success();
-    return { ok: true, value };
+    pending = call();
   } catch (error) {
-    rt.breaker.failure();
-    rt.recorder.add(namespace, "errors");
-    if (isCacheError(error, "CACHE_TIMEOUT")) rt.recorder.add(namespace, "timeouts");
-    return { ok: false, reason: "error", error };
+    pending = Promise.reject(error);
   }
+  return withTimeout(pending, rt.timeoutMs).then(
+    (value): Guarded<T> => {
+      rt.breaker.success();
+      return { ok: true, value };
+    },
+    (error): Guarded<T> => {
+      rt.breaker.failure();
+      rt.recorder.add(namespace, "errors");
+      if (isCacheError(error, "CACHE_TIMEOUT")) rt.recorder.add(namespace, "timeouts");
+      return { ok: false, reason: "error", error };
+    },
+  );
+}
+
+/**
+ * Coalesces the socket writes of one tick into one writev (as node-redis does): the socket is
+ * corked before the first cache command of a tick and uncorked on the next tick. Fifty
+ * concurrent hits then cost one write instead of fifty; a lone hit waits one nextTick.
+ */
+function corkWrites(rt: Runtime): void {
+  if (rt.corked || rt.client.isCluster) return;
+  const stream = (rt.client as { stream?: { cork?: () => void; uncork: () => void; writable?: boolean } })
+    .stream;
+  if (!stream?.cork || !stream.writable) return;
+  rt.corked = true;
+  stream.cork();
+  process.nextTick(() => {
+    rt.corked = false;
+    stream.uncork();
+  });
 }
 
 /** The error a plain call (set, delete, invalidate with `throwOnError`) reports. */

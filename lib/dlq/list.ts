@@ -13,12 +13,12 @@ import { queueKeys } from "../redis/keys.ts";
 import { boundsFor, comparePositions, decodeCursor, encodeCursor, type Position } from "./cursor.ts";
 import { type DeadLetterSummary, listQueues, summaryFromRow } from "./read.ts";
 import { type DlqFilter, filterSchema, type PageRequest, pageSchema, parseInput } from "./schemas.ts";
-import { scanIndex } from "./scripts.ts";
+import { readRows, scanIndex } from "./scripts.ts";
 
-/** Ids one page-script call reads at most when searching text (each call stays ~1-3 ms). */
-export const SCAN_CHUNK = 2000;
-/** Ids one page reads at most when searching text, over all its calls. */
-export const PAGE_SCAN_MAX = 20_000;
+/** Ids one round of a text search reads, shared by the queues searched (~2-5 µs each). */
+export const SCAN_CHUNK = 500;
+/** Ids one page reads at most when searching text, over all its rounds. */
+export const PAGE_SCAN_MAX = 2000;
 
 export interface DlqPage {
   items: DeadLetterSummary[];
@@ -53,29 +53,45 @@ interface Match {
   row: string[];
 }
 
-/** Reads the next page from `after`: the merge of every source, safe up to the least-advanced one. */
+interface Found {
+  matches: Match[];
+  next: Position | null;
+  complete: boolean;
+  scanned: number;
+}
+
+/**
+ * Reads the next page from `after`: the merge of every source, kept up to the least-advanced
+ * source's last read position (the frontier), so nothing between is skipped. Without text only
+ * positions are read, and the fields of the rows kept are fetched afterwards.
+ */
 async function readPage(
   client: RedisClient,
   filter: DlqFilter,
   after: Position | null,
   limit: number,
   lim: ScanLimits,
-): Promise<{ matches: Match[]; next: Position | null; complete: boolean; scanned: number }> {
+): Promise<Found> {
   const needle = filter.search ?? "";
-  const budget = needle ? Math.max(limit, lim.chunk ?? SCAN_CHUNK) : limit;
   const maxScanned = lim.pageScanMax ?? PAGE_SCAN_MAX;
   let active = await sourcesOf(client, filter);
   const out: Match[] = [];
   let cur = after;
   let scanned = 0;
   for (;;) {
+    // Without text every source is asked for the whole rest of the page (positions are cheap).
+    // With text a round reads about `chunk` ids shared by the sources, each asked for its share
+    // of the matches still wanted: the frontier keeps the merge exact whatever the shares.
+    const rest = limit - out.length;
+    const want = needle ? Math.ceil(rest / active.length) : rest;
+    const budget = needle ? Math.max(want, Math.ceil((lim.chunk ?? SCAN_CHUNK) / active.length)) : want;
     const round = await Promise.all(
       active.map(async (s) => {
         const b = boundsFor(s.queue, cur, filter.from, filter.to);
-        if (!b) return { s, r: null };
+        const mode = needle ? ("rows" as const) : ("pos" as const);
         return {
           s,
-          r: await scanIndex(client, s.queue, s.index, b, { want: limit - out.length, budget, needle }),
+          r: b ? await scanIndex(client, s.queue, s.index, b, { want, budget, needle, mode }) : null,
         };
       }),
     );
@@ -103,6 +119,31 @@ async function readPage(
   }
 }
 
+/** Fills in the fields of position-only matches (one pipelined read per queue). */
+async function withRows(client: RedisClient, matches: Match[]): Promise<Match[]> {
+  const byQueue = new Map<string, Position[]>();
+  for (const m of matches)
+    if (m.row.length === 2) byQueue.set(m.pos.queue, [...(byQueue.get(m.pos.queue) ?? []), m.pos]);
+  if (byQueue.size === 0) return matches;
+  const rows = new Map<string, string[]>();
+  await Promise.all(
+    [...byQueue].map(async ([queue, ps]) => {
+      for (const row of await readRows(
+        client,
+        queue,
+        ps.map((p) => p.id),
+      ))
+        rows.set(`${queue}\u0000${row[0]}`, row);
+    }),
+  );
+  // an entry removed between the two reads is left out of the page
+  return matches.flatMap((m) => {
+    if (m.row.length !== 2) return [m];
+    const row = rows.get(`${m.pos.queue}\u0000${m.pos.id}`);
+    return row ? [{ pos: m.pos, row }] : [];
+  });
+}
+
 /** A page of dead letters, newest first. The cursor comes from the previous page's nextCursor. */
 export async function listDeadLetters(
   client: RedisClient,
@@ -114,8 +155,9 @@ export async function listDeadLetters(
   const p = parseInput(pageSchema, page, "page");
   const after = p.cursor ? decodeCursor(p.cursor) : null;
   const r = await readPage(client, f, after, p.limit, limits);
+  const matches = await withRows(client, r.matches);
   return {
-    items: r.matches.map((m) => summaryFromRow(m.pos.queue, m.row)),
+    items: matches.map((m) => summaryFromRow(m.pos.queue, m.row)),
     nextCursor: r.next ? encodeCursor(r.next) : null,
     complete: r.complete,
     scanned: r.scanned,
@@ -152,7 +194,7 @@ async function countSource(
       want: chunk,
       budget: chunk,
       needle: filter.search,
-      countOnly: true,
+      mode: "count",
     });
     total += r.found;
     if (!r.more || !r.last) return total;

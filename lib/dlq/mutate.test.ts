@@ -5,6 +5,7 @@ import { resetConfig } from "../config.ts";
 import { GROUP_INFO_FIELDS, JOB_FIELDS } from "../queue/types.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { minuteOf, queueKeys } from "../redis/keys.ts";
+import { listDeadLetters } from "./list.ts";
 import { deleteDeadLetter, deleteDeadLetters, requeueDeadLetter, requeueDeadLetters } from "./mutate.ts";
 import { getDeadLetter, listGroups } from "./read.ts";
 import { seedDeadLetters } from "./testing.ts";
@@ -18,8 +19,12 @@ beforeAll(() => {
 });
 afterAll(() => redis.quit());
 
+/** A counter of this minute and the one before (a test may straddle a minute boundary). */
 async function statsNow(queue: string, field: string) {
-  return Number((await redis.hget(queueKeys(queue).stats(minuteOf(Date.now())), field)) ?? 0);
+  const m = minuteOf(Date.now());
+  const k = queueKeys(queue);
+  const [a, b] = await Promise.all([redis.hget(k.stats(m), field), redis.hget(k.stats(m - 1), field)]);
+  return Number(a ?? 0) + Number(b ?? 0);
 }
 
 describe("requeue", () => {
@@ -125,6 +130,23 @@ describe("requeue", () => {
     await expect(requeueDeadLetter(redis, "q", "")).rejects.toMatchObject({ code: "INVALID_INPUT" });
     await expect(requeueDeadLetters(redis, "q", [])).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
+});
+
+it("skips an index entry whose job hash is gone: not listed, requeue says gone", async () => {
+  const q = uniqueName("q");
+  const k = queueKeys(q);
+  await seedDeadLetters(redis, q, [
+    { id: "a", deadAt: 20 },
+    { id: "orphan", deadAt: 10 },
+  ]);
+  await redis.del(k.job("orphan"));
+  expect((await listDeadLetters(redis, { queue: q })).items.map((d) => d.id)).toEqual(["a"]);
+  expect((await listDeadLetters(redis, { queue: q, search: "failed" })).items.map((d) => d.id)).toEqual([
+    "a",
+  ]);
+  expect(await requeueDeadLetters(redis, q, ["orphan"])).toEqual({ done: 0, gone: 1 });
+  expect(await redis.zscore(k.dead, "orphan")).toBeNull(); // the dangling index entry is cleaned up
+  expect(await redis.llen(k.ready)).toBe(0);
 });
 
 describe("delete", () => {

@@ -36,7 +36,8 @@ export interface ScanRequest {
   budget: number;
   /** text to find in an attempt's error message, "" = none */
   needle: string;
-  countOnly?: boolean;
+  /** rows: the list's fields; pos: id and score only (no text); count: the number found only */
+  mode?: "rows" | "pos" | "count";
 }
 
 /** Columns of a row: id, score, then these job fields, then the payload's length in bytes. */
@@ -73,10 +74,12 @@ export async function scanIndex(
   // ASCII case folding only, as Lua's string.lower does on the server.
   const lower = r.needle.replace(/[A-Z]/g, (c) => c.toLowerCase());
   const args = [`${k.base}:job:`, b.hi, b.lo, b.ties, b.afterId, r.want, lower, r.budget, jsonForm(lower)];
-  args.push(r.countOnly ? "count" : "");
+  const mode = r.mode ?? "rows";
+  args.push(mode === "rows" ? "" : mode);
   const reply = (await run(client, "page", queue, [index], args)) as (string | number)[];
   const rows: string[][] = [];
-  for (let i = 5; i < reply.length; i += ROW_WIDTH) rows.push(reply.slice(i, i + ROW_WIDTH).map(String));
+  const width = mode === "pos" ? 2 : ROW_WIDTH;
+  for (let i = 5; i < reply.length; i += width) rows.push(reply.slice(i, i + width).map(String));
   return {
     more: reply[0] === 1,
     last: reply[2] ? { score: Number(reply[1]), id: String(reply[2]) } : null,
@@ -97,6 +100,19 @@ function targetArgs(k: QueueKeys, t: BatchTarget): { index: string; args: (strin
 export interface BatchResult {
   done: number;
   gone: number;
+}
+
+/** The list's fields of some ids of a queue, as page-script rows; ids no longer dead are left out. */
+export async function readRows(client: RedisClient, queue: string, ids: string[]): Promise<string[][]> {
+  if (ids.length === 0) return [];
+  const k = queueKeys(queue);
+  const reply = (await run(client, "rows", queue, [k.dead], [`${k.base}:job:`, ...ids])) as (
+    | string
+    | number
+  )[];
+  const rows: string[][] = [];
+  for (let i = 0; i < reply.length; i += ROW_WIDTH) rows.push(reply.slice(i, i + ROW_WIDTH).map(String));
+  return rows;
 }
 
 export async function requeueBatch(

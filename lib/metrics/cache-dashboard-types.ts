@@ -47,7 +47,12 @@ export interface CacheStatsResponse {
   total: CachePoint[];
   redis: RedisPoint[];
   /** the latest Redis figures, read now */
-  redisNow: { usedMemory: number | null; maxMemory: number | null; evictedKeys: number | null; opsPerSec: number | null };
+  redisNow: {
+    usedMemory: number | null;
+    maxMemory: number | null;
+    evictedKeys: number | null;
+    opsPerSec: number | null;
+  };
 }
 
 export interface NamespaceRow {

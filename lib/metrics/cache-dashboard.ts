@@ -5,9 +5,10 @@
  * chart has at most ~100 points. Percentiles do not add up across minutes: a step's p99 is its
  * worst minute's p99, and its p50 the lookup-weighted mean of the minutes' p50.
  */
-import { redisSeries, type RedisSeriesRow } from "../cache/redis-sampler.ts";
-import { type CacheSeriesRow, cacheSeries, listNamespaces, namespaceSummary } from "../cache/stats.ts";
+
 import { getThresholds } from "../alerts/settings.ts";
+import { type RedisSeriesRow, redisSeries } from "../cache/redis-sampler.ts";
+import { type CacheSeriesRow, cacheSeries, listNamespaces, namespaceSummary } from "../cache/stats.ts";
 import { type Config, getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import {
@@ -117,7 +118,10 @@ export async function cacheDashboard(
 }
 
 /** One row per namespace over the last hour, with the worker's latest size estimate. */
-export async function namespaceRows(client: RedisClient, config: Config = getConfig()): Promise<NamespacesResponse> {
+export async function namespaceRows(
+  client: RedisClient,
+  config: Config = getConfig(),
+): Promise<NamespacesResponse> {
   const summary = await namespaceSummary(client, { windowMs: 3_600_000, prefix: config.REDIS_KEY_PREFIX });
   return {
     namespaces: summary.map((n) => ({

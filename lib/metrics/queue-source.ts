@@ -1,5 +1,12 @@
 /** The queue side of the metrics snapshot, from lib/queue/stats: sizes, DLQ figures, recent events. */
-import { dlqTotals, listQueues, oldestDeadAge, queueSeries, queueSizes, STAT_FIELDS } from "../queue/stats.ts";
+import {
+  dlqTotals,
+  listQueues,
+  oldestDeadAge,
+  queueSeries,
+  queueSizes,
+  STAT_FIELDS,
+} from "../queue/stats.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import type { QueueSnapshot } from "./snapshot.ts";
 

@@ -14,7 +14,8 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
-const num = (v: string | undefined) => (v === undefined || v === "" || Number.isNaN(Number(v)) ? null : Number(v));
+const num = (v: string | undefined) =>
+  v === undefined || v === "" || Number.isNaN(Number(v)) ? null : Number(v);
 
 /** On a Cluster, INFO goes to one node; the console reports that node (memory is per node). */
 export async function readRedisInfo(client: RedisClient): Promise<RedisSnapshot> {

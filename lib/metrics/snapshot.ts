@@ -7,9 +7,9 @@
  */
 import { listAlerts } from "../alerts/evaluate.ts";
 import type { AlertStatus } from "../alerts/types.ts";
+import { breakerStates, namespaceSummary } from "../cache/stats.ts";
 import { type Config, getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
-import { breakerStates, namespaceSummary } from "../cache/stats.ts";
 import { readQueueSnapshots } from "./queue-source.ts";
 import { readRedisInfo } from "./redis-info.ts";
 

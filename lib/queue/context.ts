@@ -2,9 +2,10 @@
  * A queue's context: its name, client, key names and settings, plus the key lists each script
  * takes, built in one place so KEYS order matches the script headers.
  */
+import type { Config } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
-import { minuteOf, type QueueKeys } from "../redis/keys.ts";
-import type { QueueSettings } from "./job.ts";
+import { minuteOf, type QueueKeys, queueKeys } from "../redis/keys.ts";
+import { type QueueSettings, queueSettings } from "./job.ts";
 
 export interface QueueContext {
   name: string;
@@ -36,3 +37,8 @@ export const completeKeys = (k: QueueKeys) => [k.active, k.completed, statsNow(k
 export const extendKeys = (k: QueueKeys) => [k.active, k.job("")];
 export const releaseKeys = (k: QueueKeys) => [k.active, k.ready, k.job("")];
 export const promoteKeys = (k: QueueKeys) => [k.retry, k.ready];
+
+/** The context of a queue by name, for services that handle many queues (the worker). */
+export function queueContext(name: string, client: RedisClient, config: Config): QueueContext {
+  return { name, client, keys: queueKeys(name, config.REDIS_KEY_PREFIX), settings: queueSettings(config) };
+}

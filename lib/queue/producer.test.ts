@@ -1,7 +1,7 @@
 /** The producer against a real Redis: add, duplicate ids, delay, batches, refused payloads. */
 import { afterAll, describe, expect, it } from "vitest";
 import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
-import { globalKeys } from "../redis/keys.ts";
+import { globalKeys, minuteOf } from "../redis/keys.ts";
 import { createQueue, QueueError } from "./index.ts";
 import { listQueues, queueSizes } from "./stats.ts";
 
@@ -25,10 +25,12 @@ describe("producer", () => {
     expect(await client.lrange(q.ctx.keys.ready, 0, -1)).toEqual([id]);
     expect(await listQueues(client)).toContain(q.name);
     expect(await client.sismember(globalKeys().queues, q.name)).toBe(1);
-    const minuteKeys = await client.keys(`${q.ctx.keys.base}:stats:*`);
-    expect(minuteKeys).toHaveLength(1);
-    expect(await client.hget(minuteKeys[0], "added")).toBe("1");
-    expect(await client.ttl(minuteKeys[0])).toBeGreaterThan(7 * 24 * 3600);
+    const minute = minuteOf(Date.now());
+    const statsKey = (await client.exists(q.ctx.keys.stats(minute)))
+      ? q.ctx.keys.stats(minute)
+      : q.ctx.keys.stats(minute - 1);
+    expect(await client.hget(statsKey, "added")).toBe("1");
+    expect(await client.ttl(statsKey)).toBeGreaterThan(7 * 24 * 3600);
   });
 
   it("adding an existing id changes nothing and says so", async () => {
@@ -56,9 +58,8 @@ describe("producer", () => {
     expect(await client.llen(q.ctx.keys.ready)).toBe(0);
   });
 
-  it("a batch is one round trip and keeps input order", async () => {
+  it("adds a batch (chunked in one pipeline) and keeps input order", async () => {
     const q = newQueue();
-    const before = await client.info("stats");
     const jobs = Array.from({ length: 1200 }, (_, i) => ({ data: { i } }));
     jobs[5] = { data: { i: 5 }, opts: { jobId: "custom-5" } } as (typeof jobs)[number];
     const results = await q.addBatch(jobs);
@@ -66,18 +67,21 @@ describe("producer", () => {
     expect(results[5].id).toBe("custom-5");
     expect(new Set(results.map((r) => r.id)).size).toBe(1200);
     expect((await queueSizes(client, q.name)).ready).toBe(1200);
-    expect(before).toBeTruthy();
   });
 
   it.each([
     ["a BigInt", { big: 1n }, "PAYLOAD_NOT_JSON"],
     ["undefined", undefined, "PAYLOAD_NOT_JSON"],
     ["a function", () => 1, "PAYLOAD_NOT_JSON"],
-    ["a cycle", (() => {
-      const o: Record<string, unknown> = {};
-      o.self = o;
-      return o;
-    })(), "PAYLOAD_NOT_JSON"],
+    [
+      "a cycle",
+      (() => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return o;
+      })(),
+      "PAYLOAD_NOT_JSON",
+    ],
   ])("refuses %s before writing anything", async (_what, data, code) => {
     const q = newQueue();
     const err = await q.addBatch([{ data: { ok: 1 } }, { data }]).catch((e) => e);

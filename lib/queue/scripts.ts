@@ -101,7 +101,12 @@ export function scriptPipeline(client: RedisClient): ChainableCommander {
 }
 
 /** Queues a script on a pipeline from scriptPipeline() (sent with the pipeline's other commands). */
-export function pipeScript(pipeline: ChainableCommander, name: ScriptName, keys: string[], args: (string | number)[]): void {
+export function pipeScript(
+  pipeline: ChainableCommander,
+  name: ScriptName,
+  keys: string[],
+  args: (string | number)[],
+): void {
   checkKeys(name, keys);
   (pipeline as unknown as Callable)[`rq_${name}`](...keys, ...args);
 }

@@ -27,7 +27,7 @@ export const JOB_FIELDS = {
 /** Fields of the hash `queueKeys(q).groupInfo(fp)`: one error group (fingerprint) of a DLQ. */
 export const GROUP_INFO_FIELDS = {
   name: "name", // error name of the group's first failure
-  message: "msg", // a sample message (redacted, bounded)
+  message: "message", // a sample message (redacted, bounded)
   topFrame: "frame", // top stack frame, may be absent
   firstSeen: "first", // ms
   lastSeen: "last", // ms

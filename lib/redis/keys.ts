@@ -92,8 +92,8 @@ export function globalKeys(prefix = getConfig().REDIS_KEY_PREFIX) {
 }
 
 /**
- * Keys of one cache namespace. They share the hash tag `{c:namespace}`, so each Lua script of
- * a namespace (read with generation and tag checks, write, invalidate) runs on one Cluster slot.
+ * Keys of one cache namespace. They share the hash tag `{c:namespace}`, so a read (one MGET of
+ * entry, generation and tag versions) and each Lua script of a namespace run on one Cluster slot.
  */
 export function cacheKeys(namespace: string, prefix = getConfig().REDIS_KEY_PREFIX) {
   const base = `${prefix}:cache:{c:${namespace}}`;
@@ -103,7 +103,9 @@ export function cacheKeys(namespace: string, prefix = getConfig().REDIS_KEY_PREF
     entry: (key: string) => `${base}:k:${key}`,
     /** entries scoped to one user or tenant */
     userEntry: (user: string, key: string) => `${base}:u:${user}:${key}`,
-    /** hash: gen (flush generation), maxttl (longest entry lifetime, ms) */
+    /** string: the flush generation (missing = 0); a flush increments it */
+    generation: `${base}:gen`,
+    /** hash: maxttl (longest entry lifetime written, ms) */
     meta: `${base}:meta`,
     /** string: the version of a tag in this namespace */
     tag: (tag: string) => `${base}:t:${tag}`,

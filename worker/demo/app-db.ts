@@ -33,8 +33,25 @@ export interface AppJob {
   updatedAt: number;
 }
 
-const TOPICS = ["quarterly report", "board minutes", "support call", "onboarding video", "contract", "lecture"];
-const WORDS = ["revenue", "churn", "latency", "roadmap", "hiring", "pricing", "security", "migration", "audit"];
+const TOPICS = [
+  "quarterly report",
+  "board minutes",
+  "support call",
+  "onboarding video",
+  "contract",
+  "lecture",
+];
+const WORDS = [
+  "revenue",
+  "churn",
+  "latency",
+  "roadmap",
+  "hiring",
+  "pricing",
+  "security",
+  "migration",
+  "audit",
+];
 
 export class AppDb {
   readonly users = new Map<number, AppUser>();
@@ -55,8 +72,22 @@ export class AppDb {
         tenant: `t${1 + (i % 7)}`,
       });
       const title = `${pick(TOPICS)} #${i}`;
-      this.documents.set(i, { id: i, ownerId: 1 + (i % size), title, version: 1, summary: summarise(title, 1), transcription: "" });
-      this.jobs.set(i, { id: i, documentId: i, kind: "documents", status: "completed", progress: 100, updatedAt: Date.now() });
+      this.documents.set(i, {
+        id: i,
+        ownerId: 1 + (i % size),
+        title,
+        version: 1,
+        summary: summarise(title, 1),
+        transcription: "",
+      });
+      this.jobs.set(i, {
+        id: i,
+        documentId: i,
+        kind: "documents",
+        status: "completed",
+        progress: 100,
+        updatedAt: Date.now(),
+      });
     }
   }
 
@@ -95,13 +126,20 @@ export class AppDb {
     await this.query();
     await this.query();
     const docs = [...this.documents.values()].filter((d) => d.ownerId === userId).slice(0, 3);
-    return { question, sources: docs.map((d) => d.id), answer: `Found ${docs.length} documents about ${question}.` };
+    return {
+      question,
+      sources: docs.map((d) => d.id),
+      answer: `Found ${docs.length} documents about ${question}.`,
+    };
   }
 
   async jobGraph(jobId: number) {
     await this.query();
     const n = 3 + (jobId % 9);
-    const nodes = Array.from({ length: n }, (_, i) => ({ id: `n${i}`, label: WORDS[(jobId + i) % WORDS.length] }));
+    const nodes = Array.from({ length: n }, (_, i) => ({
+      id: `n${i}`,
+      label: WORDS[(jobId + i) % WORDS.length],
+    }));
     const edges = nodes.slice(1).map((node, i) => ({ from: nodes[i].id, to: node.id }));
     return { jobId, nodes, edges };
   }
@@ -116,7 +154,14 @@ export class AppDb {
   }
 
   setJobStatus(id: number, status: JobStatus, progress: number): AppJob {
-    const j = this.jobs.get(id) ?? { id, documentId: id, kind: "documents" as const, status, progress, updatedAt: 0 };
+    const j = this.jobs.get(id) ?? {
+      id,
+      documentId: id,
+      kind: "documents" as const,
+      status,
+      progress,
+      updatedAt: 0,
+    };
     Object.assign(j, { status, progress, updatedAt: Date.now() });
     this.jobs.set(id, j);
     return j;

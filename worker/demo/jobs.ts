@@ -3,13 +3,13 @@
  * add DEMO_JOBS_PER_SECOND jobs over the four queues (plus DEMO_BURST at start, so the charts
  * and the DLQ have data at once). Counts what it did for the status line.
  */
+import { createQueue } from "../../lib/queue/index.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
 import type { Lookups } from "./lookups.ts";
 import { makePayload, type Payload, producerMeta } from "./payloads.ts";
 import { processJob } from "./processors.ts";
 import { pick } from "./rand.ts";
-import { QUEUES, type DemoQueue, type DemoSettings } from "./settings.ts";
-import { openQueue } from "./queue-port.ts";
+import { type DemoQueue, type DemoSettings, QUEUES } from "./settings.ts";
 
 export interface JobCounts {
   added: number;
@@ -17,9 +17,14 @@ export interface JobCounts {
   failedAttempts: number;
 }
 
-export async function startJobs(redis: RedisClient, s: DemoSettings, lookups: Lookups, onError: (err: unknown) => void) {
+export async function startJobs(
+  redis: RedisClient,
+  s: DemoSettings,
+  lookups: Lookups,
+  onError: (err: unknown) => void,
+) {
   const counts: JobCounts = { added: 0, completed: 0, failedAttempts: 0 };
-  const queues = new Map(QUEUES.map((name) => [name, openQueue(redis, name)]));
+  const queues = new Map(QUEUES.map((name) => [name, createQueue(name, { client: redis })]));
 
   for (const [name, queue] of queues) {
     queue.process(
@@ -28,7 +33,8 @@ export async function startJobs(redis: RedisClient, s: DemoSettings, lookups: Lo
           const result = await processJob(name, job.data as Payload, {
             transientRate: s.DEMO_TRANSIENT_RATE,
             jobKey: `${name}:${job.id}`,
-            status: (id, status, progress) => lookups.jobStatusChanged(id, status, progress),
+            status: (id, status, progress) =>
+              lookups.jobStatusChanged(id, status, progress, name === "graph"),
             documentChanged: (id) => lookups.documentChanged(id),
           });
           counts.completed++;
@@ -38,7 +44,7 @@ export async function startJobs(redis: RedisClient, s: DemoSettings, lookups: Lo
           throw err;
         }
       },
-      { concurrency: s.DEMO_CONCURRENCY, onError },
+      { concurrency: s.DEMO_CONCURRENCY, onError, timeoutMs: 30_000 },
     );
   }
 
@@ -50,7 +56,9 @@ export async function startJobs(redis: RedisClient, s: DemoSettings, lookups: Lo
     }
     await Promise.all(
       [...byQueue].map(async ([q, payloads]) => {
-        await queues.get(q)!.addBulk(payloads.map((data) => ({ data, metadata: producerMeta(q) })));
+        await queues
+          .get(q)!
+          .addBatch(payloads.map((data) => ({ data, opts: { metadata: producerMeta(q) } })));
         counts.added += payloads.length;
       }),
     );

@@ -58,6 +58,7 @@ async function main() {
   const cache = createCache();
   const db = new AppDb(settings.DEMO_ENTITIES, settings.DEMO_DB_LATENCY_MS);
   const lookups = new Lookups(cache, db);
+  await lookups.warm(50).catch((err) => warn("warming the cache", err));
   const jobs = await startJobs(redis, settings, lookups, (err) => warn("jobs", err));
   const traffic = startTraffic(lookups, settings, (err) => warn("lookups", err));
   const status = startStatus(redis, jobs.counts, traffic.counts, log);
@@ -79,7 +80,8 @@ async function main() {
   };
   process.on("SIGTERM", () => void stop());
   process.on("SIGINT", () => void stop());
-  if (settings.DEMO_DURATION_SECONDS > 0) setTimeout(() => void stop(), settings.DEMO_DURATION_SECONDS * 1000);
+  if (settings.DEMO_DURATION_SECONDS > 0)
+    setTimeout(() => void stop(), settings.DEMO_DURATION_SECONDS * 1000);
 }
 
 await main();

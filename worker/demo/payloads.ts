@@ -76,7 +76,10 @@ export function makePayload(queue: DemoQueue, s: DemoSettings): Payload {
         videoId: between(1, 1_000_000),
         documentId,
         durationSeconds: kind === "invalid" ? between(14_401, 90_000) : between(30, 7200),
-        manifest: kind === "poison" ? `{"codec":"h264","tracks":[{"id":${between(1, 9)},` : `{"codec":"h264","tracks":[]}`,
+        manifest:
+          kind === "poison"
+            ? `{"codec":"h264","tracks":[{"id":${between(1, 9)},`
+            : `{"codec":"h264","tracks":[]}`,
       };
     case "graph": {
       const n = between(3, 12);
@@ -88,4 +91,8 @@ export function makePayload(queue: DemoQueue, s: DemoSettings): Payload {
 }
 
 /** Who produced it, as the seed's API would record it. */
-export const producerMeta = (queue: DemoQueue) => ({ source: "demo-api", route: `/api/${queue}/process`, request: hex(6) });
+export const producerMeta = (queue: DemoQueue) => ({
+  source: "demo-api",
+  route: `/api/${queue}/process`,
+  request: hex(6),
+});

@@ -40,7 +40,8 @@ function readLayout(p: DocumentPayload): number {
 }
 
 async function audio(p: AudioPayload, ctx: ProcessorContext) {
-  if (p.sampleRate <= 0) throw new UnrecoverableError(`invalid audio ${p.audioId}: sample rate ${p.sampleRate} Hz`);
+  if (p.sampleRate <= 0)
+    throw new UnrecoverableError(`invalid audio ${p.audioId}: sample rate ${p.sampleRate} Hz`);
   await ctx.status(p.jobId, "processing", 10);
   const packets = decodePackets(p);
   await call(SERVICES.transcription, ctx.jobKey, ctx.transientRate);
@@ -55,7 +56,9 @@ function decodePackets(p: AudioPayload): number {
 
 async function video(p: VideoPayload, ctx: ProcessorContext) {
   if (p.durationSeconds > 4 * 3600) {
-    throw new UnrecoverableError(`invalid video ${p.videoId}: duration ${p.durationSeconds}s exceeds the 4 h limit`);
+    throw new UnrecoverableError(
+      `invalid video ${p.videoId}: duration ${p.durationSeconds}s exceeds the 4 h limit`,
+    );
   }
   await ctx.status(p.jobId, "processing", 10);
   const manifest = JSON.parse(p.manifest) as { tracks: unknown[] };
@@ -67,7 +70,8 @@ async function video(p: VideoPayload, ctx: ProcessorContext) {
 async function graph(p: GraphPayload, ctx: ProcessorContext) {
   const seen = new Set<number>();
   for (const [from, to] of p.edges) {
-    if (to <= from) throw new UnrecoverableError(`invalid graph for job ${p.jobId}: cycle from n${from} back to n${to}`);
+    if (to <= from)
+      throw new UnrecoverableError(`invalid graph for job ${p.jobId}: cycle from n${from} back to n${to}`);
     seen.add(from).add(to);
   }
   await ctx.status(p.jobId, "processing", 10);

@@ -17,15 +17,37 @@ export function weighted<K extends string>(weights: Record<K, number>): K {
   return entries[entries.length - 1][0];
 }
 
+const zipfTables = new Map<string, Float64Array>();
+
 /**
- * An id in 1..n where low ids are much more popular (a few hot documents and users, a long
- * tail): what makes a real cache's hit rate high but not 100 %.
+ * An id in 1..n with Zipf popularity (exponent s): a few hot documents and users, a long tail.
+ * That is what makes a real cache's hit rate high but not 100 %.
  */
-export function popular(n: number, skew = 1.6): number {
-  return Math.min(n, 1 + Math.floor(n * Math.random() ** skew * Math.random()));
+export function popular(n: number, s = 1.2): number {
+  const key = `${n}:${s}`;
+  let cdf = zipfTables.get(key);
+  if (!cdf) {
+    cdf = new Float64Array(n);
+    let acc = 0;
+    for (let i = 0; i < n; i++) cdf[i] = acc += 1 / (i + 1) ** s;
+    zipfTables.set(key, cdf);
+  }
+  const r = Math.random() * cdf[n - 1];
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cdf[mid] < r) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
 }
 
 export const hex = (bytes: number) =>
-  Array.from({ length: bytes }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, "0")).join("");
+  Array.from({ length: bytes }, () =>
+    Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, "0"),
+  ).join("");
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -41,11 +41,14 @@ function flaky(jobKey: string, rate: number): boolean {
 /** Calls a simulated service for a job; throws a transient error now and then. */
 export async function call(service: Service, jobKey: string, transientRate: number): Promise<void> {
   await sleep(between(...service.latency));
-  if (!flaky(jobKey, transientRate) || !chance(0.55)) return;
+  // A flaky job has one flaky dependency, which fails half its calls.
+  if (!flaky(`${jobKey}:${service.host}`, transientRate / 2) || !chance(0.5)) return;
   const ip = `10.0.${between(0, 9)}.${between(2, 250)}`;
   if (chance(0.5)) {
     const ms = pick([5000, 10000, 30000]);
-    throw new NetworkTimeoutError(`timeout after ${ms}ms calling ${service.name} at ${ip} (request ${randomUUID()})`);
+    throw new NetworkTimeoutError(
+      `timeout after ${ms}ms calling ${service.name} at ${ip} (request ${randomUUID()})`,
+    );
   }
   throw new ServiceUnavailableError(
     `${service.name} answered 503 Service Unavailable after ${between(3, 900)}ms (upstream ${ip}, trace ${randomUUID()})`,

@@ -22,17 +22,17 @@ const schema = z.object({
   /** cached lookups per second (current user, job status, summaries, …) */
   DEMO_CACHE_RPS: num(25, 0, 10_000),
   /** share of lookups that are updates, which invalidate cache entries */
-  DEMO_UPDATE_RATIO: num(0.04, 0, 1),
+  DEMO_UPDATE_RATIO: num(0.01, 0, 1),
   /** share of jobs whose dependency is flaky (timeouts, 503s; most succeed on a retry) */
-  DEMO_TRANSIENT_RATE: num(0.15, 0, 1),
+  DEMO_TRANSIENT_RATE: num(0.2, 0, 1),
   /** share of jobs with invalid input (unrecoverable: straight to the DLQ) */
-  DEMO_INVALID_RATE: num(0.04, 0, 1),
+  DEMO_INVALID_RATE: num(0.05, 0, 1),
   /** share of jobs that are poison messages (fail on every attempt) */
-  DEMO_POISON_RATE: num(0.015, 0, 1),
+  DEMO_POISON_RATE: num(0.02, 0, 1),
   /** simulated database latency in ms (a lookup that misses the cache pays it) */
   DEMO_DB_LATENCY_MS: num(60, 0, 10_000),
   /** how many users, documents and jobs the simulated application has */
-  DEMO_ENTITIES: num(200, 10, 1_000_000),
+  DEMO_ENTITIES: num(150, 10, 1_000_000),
   /** consumer concurrency per queue */
   DEMO_CONCURRENCY: num(4, 1, 1000),
   /** stop after this many seconds (0: run until stopped) */
@@ -47,7 +47,9 @@ export function demoSettings(env: Record<string, string | undefined> = process.e
   const clean = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("DEMO_") && v !== ""));
   const r = schema.safeParse(clean);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}, got ${JSON.stringify(clean[String(i.path[0])])}`);
+  const problems = r.error.issues.map(
+    (i) => `${i.path.join(".")}: ${i.message}, got ${JSON.stringify(clean[String(i.path[0])])}`,
+  );
   throw new Error(`invalid demo settings:\n  ${problems.join("\n  ")}`);
 }
 

@@ -8,7 +8,11 @@ import type { RedisClient } from "../../lib/redis/connection.ts";
 import type { JobCounts } from "./jobs.ts";
 import type { TrafficCounts } from "./traffic.ts";
 
-export async function statusLine(redis: RedisClient, jobs: JobCounts, traffic: TrafficCounts): Promise<string> {
+export async function statusLine(
+  redis: RedisClient,
+  jobs: JobCounts,
+  traffic: TrafficCounts,
+): Promise<string> {
   const [cache, groups] = await Promise.all([
     namespaceSummary(redis, { windowMs: 60_000 }),
     listGroups(redis).catch(() => []),
@@ -25,7 +29,12 @@ export async function statusLine(redis: RedisClient, jobs: JobCounts, traffic: T
   );
 }
 
-export function startStatus(redis: RedisClient, jobs: JobCounts, traffic: TrafficCounts, log: (l: string) => void) {
+export function startStatus(
+  redis: RedisClient,
+  jobs: JobCounts,
+  traffic: TrafficCounts,
+  log: (l: string) => void,
+) {
   const timer = setInterval(() => {
     statusLine(redis, jobs, traffic).then(log, () => undefined);
   }, 30_000);

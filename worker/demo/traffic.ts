@@ -1,13 +1,13 @@
 /**
  * The demo's users: DEMO_CACHE_RPS requests a second against the cached lookups, mostly reads
  * of a few popular users, documents and jobs (a long tail misses), and DEMO_UPDATE_RATIO of
- * writes that invalidate entries. Keeps counts so the demo can log its own hit estimate.
+ * writes that invalidate entries. It starts by warming the hottest entries, as a deploy would. Keeps counts so the demo can log its own hit estimate.
  */
 import type { Lookups } from "./lookups.ts";
-import { pick, popular, weighted } from "./rand.ts";
+import { between, pick, popular, weighted } from "./rand.ts";
 import type { DemoSettings } from "./settings.ts";
 
-const QUESTIONS = ["pricing", "churn last quarter", "security review", "the migration plan", "hiring", "latency"];
+const QUESTIONS = ["pricing", "churn last quarter", "the security review", "the migration plan"];
 
 export interface TrafficCounts {
   requests: number;
@@ -24,13 +24,14 @@ export function startTraffic(lookups: Lookups, s: DemoSettings, onError: (err: u
     jobStatus: () => lookups.jobStatus(popular(n)),
     documentSummary: () => lookups.documentSummary(popular(n)),
     transcription: () => lookups.transcription(popular(n)),
-    chat: () => lookups.chat(popular(n, 2.2), pick(QUESTIONS)),
+    chat: () => lookups.chat(popular(n), pick(QUESTIONS)),
     jobGraph: () => lookups.jobGraph(popular(n)),
   };
   const writes = {
-    document: () => lookups.documentChanged(popular(n)),
-    jobStatus: () => lookups.jobStatusChanged(popular(n), "processing", 50),
-    role: () => lookups.roleChanged(popular(n)),
+    // Any record may change, not only the popular ones.
+    document: () => lookups.documentChanged(between(1, n)),
+    jobStatus: () => lookups.jobStatusChanged(between(1, n), "processing", 50),
+    role: () => lookups.roleChanged(between(1, n)),
   };
 
   async function one() {
@@ -41,7 +42,14 @@ export function startTraffic(lookups: Lookups, s: DemoSettings, onError: (err: u
         await writes[weighted({ document: 6, jobStatus: 3, role: 1 })]();
       } else {
         await reads[
-          weighted({ currentUser: 35, jobStatus: 20, documentSummary: 20, transcription: 8, chat: 7, jobGraph: 10 })
+          weighted({
+            currentUser: 45,
+            jobStatus: 10,
+            documentSummary: 22,
+            transcription: 8,
+            chat: 5,
+            jobGraph: 10,
+          })
         ]();
       }
     } catch (err) {

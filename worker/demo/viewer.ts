@@ -41,7 +41,8 @@ export async function ensureViewer(redis: RedisClient, s: DemoSettings): Promise
   try {
     await createUser(redis, { email, password, role: "viewer", name: "Demo viewer" });
   } catch (err) {
-    if ((err as { code?: string }).code === "CONFLICT") return { email, password: undefined, status: "exists" };
+    if ((err as { code?: string }).code === "CONFLICT")
+      return { email, password: undefined, status: "exists" };
     throw err;
   }
   return { email, password: fromEnv ? undefined : password, status: "created", where };

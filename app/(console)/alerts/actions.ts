@@ -5,10 +5,10 @@
  * an evaluation so the page shows the effect at once.
  */
 import { z } from "zod";
-import { action } from "@/app/_lib/action.ts";
 import { evaluateAlerts, resetThreshold, setThreshold, setWebhook } from "#lib/alerts/index";
 import { audit } from "#lib/auth/audit";
 import { getRedis } from "#lib/redis/connection";
+import { action } from "@/app/_lib/action.ts";
 
 const redis = () => getRedis("console", { failFast: true });
 
@@ -27,12 +27,16 @@ export const setThresholdAction = action(
   },
 );
 
-export const resetThresholdAction = action("admin", z.object({ id: z.string().min(1).max(64) }), async ({ id }, p) => {
-  await resetThreshold(redis(), id);
-  await audit(p, "alerts.threshold.reset", { target: id, outcome: "ok" });
-  await evaluateAlerts(redis());
-  return { id };
-});
+export const resetThresholdAction = action(
+  "admin",
+  z.object({ id: z.string().min(1).max(64) }),
+  async ({ id }, p) => {
+    await resetThreshold(redis(), id);
+    await audit(p, "alerts.threshold.reset", { target: id, outcome: "ok" });
+    await evaluateAlerts(redis());
+    return { id };
+  },
+);
 
 export const setWebhookAction = action(
   "admin",

@@ -2,10 +2,11 @@
  * Alerts: the seed's eight thresholds with their current value, state and history. Admins edit
  * thresholds and the webhook here (server actions, checked again on the server); viewers read.
  */
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { AlertsView } from "@/components/alerts/alerts-view.tsx";
+
 import { getWebhook, type WebhookSetting } from "#lib/alerts/index";
 import { getRedis } from "#lib/redis/connection";
+import { requirePrincipal } from "@/app/_lib/principal.ts";
+import { AlertsView } from "@/components/alerts/alerts-view.tsx";
 import { resetThresholdAction, setThresholdAction, setWebhookAction } from "./actions.ts";
 
 export const metadata = { title: "Alerts · Requeue" };

@@ -3,14 +3,17 @@
  * Redis and alert states. Needs the viewer role (a session or `Authorization: Bearer <token>`,
  * which is what a Prometheus scrape config sends); 503 while Redis is unreachable.
  */
-import { route } from "@/app/_lib/http.ts";
+
 import { renderPrometheus } from "#lib/metrics/prometheus";
 import { collectSnapshot } from "#lib/metrics/snapshot";
 import { getRedis } from "#lib/redis/connection";
+import { route } from "@/app/_lib/http.ts";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route({ role: "viewer" }, async () => {
-  const { contentType, body } = await renderPrometheus(await collectSnapshot(getRedis("console", { failFast: true })));
+  const { contentType, body } = await renderPrometheus(
+    await collectSnapshot(getRedis("console", { failFast: true })),
+  );
   return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
 });

@@ -24,7 +24,13 @@ export const FILTER_HELP: [string, string][] = [
   ["--search <text>", "text in the error message"],
 ];
 
-const FLAG: Record<string, string> = { queue: "--queue", group: "--group", from: "--from", to: "--to", search: "--search" };
+const FLAG: Record<string, string> = {
+  queue: "--queue",
+  group: "--group",
+  from: "--from",
+  to: "--to",
+  search: "--search",
+};
 
 /** The filter options, validated; a problem names the option, e.g. `--queue: letters, digits…`. */
 export function parseFilter(values: Values): DlqFilter {

@@ -32,7 +32,7 @@ function parseScope(values: Values, positionals: string[], verb: string): Scope 
   return { filter };
 }
 
-function describe(filter: DlqFilter): string {
+function scopeText(filter: DlqFilter): string {
   const parts: string[] = [];
   if (filter.queue) parts.push(`of ${filter.queue}`);
   if (filter.group) parts.push(`in group ${filter.group}`);
@@ -46,7 +46,9 @@ function progress(out: Output, verb: string, total: number) {
   return (p: BulkOutcome) => {
     const seen = p.done + p.missing;
     const pct = total ? ` (${Math.min(100, Math.floor((seen / total) * 100))}%)` : "";
-    out.progress(`${verb} ${num(p.done)} / ${num(total)}${pct}${p.missing ? `, ${num(p.missing)} already gone` : ""}`);
+    out.progress(
+      `${verb} ${num(p.done)} / ${num(total)}${pct}${p.missing ? `, ${num(p.missing)} already gone` : ""}`,
+    );
   };
 }
 
@@ -64,10 +66,20 @@ const SCOPE_HELP: [string, string][] = [
 export const dlqRequeue: Command = {
   name: "dlq requeue",
   summary: "put dead letters back on their queue (a fresh attempt budget)",
-  usage: "requeue dlq requeue (<queue> <id> | --group <fp> | --all) [filters] [--rate <n>] [--delay <duration>]",
+  usage:
+    "requeue dlq requeue (<queue> <id> | --group <fp> | --all) [filters] [--rate <n>] [--delay <duration>]",
   help: [...SCOPE_HELP, ["--delay <duration>", "run them later: 30s, 5m, 2h"]],
-  notes: ["Examples:", "  requeue dlq requeue documents doc-42", "  requeue dlq requeue --all --queue audio --search timeout --rate 100"],
-  options: { ...FILTER_OPTIONS, all: { type: "boolean" }, rate: { type: "string" }, delay: { type: "string" } },
+  notes: [
+    "Examples:",
+    "  requeue dlq requeue documents doc-42",
+    "  requeue dlq requeue --all --queue audio --search timeout --rate 100",
+  ],
+  options: {
+    ...FILTER_OPTIONS,
+    all: { type: "boolean" },
+    rate: { type: "string" },
+    delay: { type: "string" },
+  },
   positionals: { min: 0, max: 2 },
   async run(values, positionals, { out }) {
     const scope = parseScope(values, positionals, "requeue");
@@ -82,9 +94,15 @@ export const dlqRequeue: Command = {
     }
     const total = await backend.dlqCount(scope.filter);
     if (total === 0 && scope.filter.group) throw notFound(`no dead letters in group ${scope.filter.group}`);
-    const r = await backend.dlqRequeue(scope, { rate, delayMs, onProgress: progress(out, "requeued", total) });
+    const r = await backend.dlqRequeue(scope, {
+      rate,
+      delayMs,
+      onProgress: progress(out, "requeued", total),
+    });
     out.progressDone();
-    out.result({ scope, ...r }, () => (total === 0 ? "no dead letters match: nothing requeued" : summary("requeued", r)));
+    out.result({ scope, ...r }, () =>
+      total === 0 ? "no dead letters match: nothing requeued" : summary("requeued", r),
+    );
   },
 };
 
@@ -92,8 +110,16 @@ export const dlqDelete: Command = {
   name: "dlq delete",
   summary: "delete dead letters for good",
   usage: "requeue dlq delete (<queue> <id> | --group <fp> | --all) [filters] [--rate <n>] [--yes]",
-  help: [...SCOPE_HELP, ["-y, --yes", "do not ask before a bulk delete (needed when stdin is not a terminal)"]],
-  options: { ...FILTER_OPTIONS, all: { type: "boolean" }, rate: { type: "string" }, yes: { type: "boolean", short: "y" } },
+  help: [
+    ...SCOPE_HELP,
+    ["-y, --yes", "do not ask before a bulk delete (needed when stdin is not a terminal)"],
+  ],
+  options: {
+    ...FILTER_OPTIONS,
+    all: { type: "boolean" },
+    rate: { type: "string" },
+    yes: { type: "boolean", short: "y" },
+  },
   positionals: { min: 0, max: 2 },
   async run(values, positionals, { out, stdin }) {
     const scope = parseScope(values, positionals, "delete");
@@ -111,7 +137,7 @@ export const dlqDelete: Command = {
       out.result({ scope, matched: 0, done: 0, missing: 0 }, () => "no dead letters match: nothing deleted");
       return;
     }
-    const what = `${num(total)} dead letter${total === 1 ? "" : "s"}${describe(scope.filter) ? ` ${describe(scope.filter)}` : ""}`;
+    const what = `${num(total)} dead letter${total === 1 ? "" : "s"}${scopeText(scope.filter) ? ` ${scopeText(scope.filter)}` : ""}`;
     if (values.yes !== true) {
       if (!stdin.isTTY || out.json) throw usageError(`this deletes ${what}: add --yes to confirm`);
       if (!(await confirm(`Delete ${what}?`, stdin))) throw new CliError("not confirmed: nothing deleted");

@@ -6,17 +6,22 @@ import type { DeadLetterSummary } from "../../../lib/dlq/read.ts";
 import { PAGE_SIZE_MAX } from "../../../lib/dlq/schemas.ts";
 import type { DeadLetter, ErrorGroup } from "../../../lib/queue/types.ts";
 import { type Command, str } from "../command.ts";
-import { FILTER_HELP, FILTER_OPTIONS, parseFilter } from "./dlq-filter.ts";
 import { notFound } from "../errors.ts";
 import { ago, cut, iso, num, table } from "../output.ts";
 import { intOpt, jobId, queueName } from "../parse.ts";
 import { openSession } from "../session.ts";
+import { FILTER_HELP, FILTER_OPTIONS, parseFilter } from "./dlq-filter.ts";
 
 export const dlqList: Command = {
   name: "dlq list",
   summary: "list dead letters, newest first",
-  usage: "requeue dlq list [--queue <name>] [--group <fp>] [--from <time>] [--to <time>] [--search <text>] [--limit <n>] [--cursor <c>]",
-  help: [...FILTER_HELP, ["--limit <n>", `page size, 1-${PAGE_SIZE_MAX} (default 20)`], ["--cursor <c>", "the next page (printed under the list)"]],
+  usage:
+    "requeue dlq list [--queue <name>] [--group <fp>] [--from <time>] [--to <time>] [--search <text>] [--limit <n>] [--cursor <c>]",
+  help: [
+    ...FILTER_HELP,
+    ["--limit <n>", `page size, 1-${PAGE_SIZE_MAX} (default 20)`],
+    ["--cursor <c>", "the next page (printed under the list)"],
+  ],
   options: { ...FILTER_OPTIONS, limit: { type: "string" }, cursor: { type: "string" } },
   positionals: { min: 0, max: 0 },
   async run(values, _p, { out }) {
@@ -37,7 +42,8 @@ export const dlqList: Command = {
           { title: "ERROR", value: (d) => cut(errorLine(d), 70) },
         ]),
       ];
-      if (!page.complete) lines.push("", "(the search stopped at its read budget: there may be more on the next page)");
+      if (!page.complete)
+        lines.push("", "(the search stopped at its read budget: there may be more on the next page)");
       if (page.nextCursor) lines.push("", `next page: requeue dlq list … --cursor ${page.nextCursor}`);
       return lines.join("\n");
     });

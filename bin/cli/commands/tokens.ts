@@ -11,7 +11,9 @@ import { openSession } from "../session.ts";
 function tokenName(raw: string): string {
   const name = raw.trim();
   if (!/^[\w .:@-]{1,64}$/.test(name)) {
-    throw usageError(`the token name must be 1-64 letters, digits, spaces or _ . : @ -, got ${JSON.stringify(raw)}`);
+    throw usageError(
+      `the token name must be 1-64 letters, digits, spaces or _ . : @ -, got ${JSON.stringify(raw)}`,
+    );
   }
   return name;
 }

@@ -7,7 +7,8 @@ import { RelativeTime } from "../../ui/relative-time.tsx";
 import { StateBadge } from "../../ui/state-badge.tsx";
 
 export function AttemptsTimeline({ errors, maxAttempts }: { errors: AttemptError[]; maxAttempts: number }) {
-  if (!errors.length) return <p className="muted">No attempt recorded an error (the entry may be corrupt).</p>;
+  if (!errors.length)
+    return <p className="muted">No attempt recorded an error (the entry may be corrupt).</p>;
   const newestFirst = [...errors].sort((a, b) => b.at - a.at);
   return (
     <ol className="timeline" data-testid="attempts-timeline">
@@ -40,8 +41,8 @@ export function HistoryList({ history }: { history: HistoryEntry[] }) {
     <ol className="timeline" data-testid="history">
       {[...history]
         .sort((a, b) => b.at - a.at)
-        .map((h, i) => (
-          <li key={`${h.at}-${i}`} className="timeline-item">
+        .map((h) => (
+          <li key={`${h.at}-${h.action}-${h.by ?? ""}`} className="timeline-item">
             <div className="timeline-head">
               <StateBadge tone={h.action === "requeued" ? "retry" : "neutral"}>{h.action}</StateBadge>{" "}
               <RelativeTime ms={h.at} />

@@ -26,13 +26,23 @@ function Facts({ d }: { d: DeadLetter }) {
   const rows: [string, React.ReactNode][] = [
     ["Queue", <code key="q">{d.queue}</code>],
     ["Id", <MonoId key="id" value={d.id} />],
-    ["Reason", <StateBadge key="r" tone="dead">{d.reason}</StateBadge>],
+    [
+      "Reason",
+      <StateBadge key="r" tone="dead">
+        {d.reason}
+      </StateBadge>,
+    ],
     ["Attempts", `${formatCount(d.attempts)} of ${formatCount(d.maxAttempts)}`],
     ["Error group", <MonoId key="fp" value={d.fingerprint} short={16} />],
     ["Created", <RelativeTime key="c" ms={d.createdAt} />],
     ["First failed", <RelativeTime key="ff" ms={d.firstFailedAt} />],
     ["Last failed", <RelativeTime key="lf" ms={d.lastFailedAt} />],
-    ["Dead since", <span key="dt" title={formatAbsolute(d.deadAt)}><RelativeTime ms={d.deadAt} /></span>],
+    [
+      "Dead since",
+      <span key="dt" title={formatAbsolute(d.deadAt)}>
+        <RelativeTime ms={d.deadAt} />
+      </span>,
+    ],
   ];
   return (
     <dl className="facts">
@@ -46,7 +56,15 @@ function Facts({ d }: { d: DeadLetter }) {
   );
 }
 
-export function DeadLetterDetail({ queue, id, initial }: { queue: string; id: string; initial?: DeadLetter }) {
+export function DeadLetterDetail({
+  queue,
+  id,
+  initial,
+}: {
+  queue: string;
+  id: string;
+  initial?: DeadLetter;
+}) {
   const canMutate = useCanMutate();
   const [done, setDone] = useState<string | null>(null);
   const entry = useQuery({
@@ -60,12 +78,18 @@ export function DeadLetterDetail({ queue, id, initial }: { queue: string; id: st
   const busy = requeue.pending || remove.pending;
 
   async function act(action: "requeue" | "delete") {
-    if (action === "delete" && !window.confirm(`Delete dead letter ${id} of \`${queue}\`? It cannot be recovered.`)) return;
+    if (
+      action === "delete" &&
+      !window.confirm(`Delete dead letter ${id} of \`${queue}\`? It cannot be recovered.`)
+    )
+      return;
     const r = await (action === "requeue" ? requeue : remove).run({ scope: "ids", queue, ids: [id] });
     if (r.ok) setDone(describeResult(r.data));
   }
 
-  const back = <Link href={`/dead-letters?queue=${encodeURIComponent(queue)}`}>← Dead letters of {queue}</Link>;
+  const back = (
+    <Link href={`/dead-letters?queue=${encodeURIComponent(queue)}`}>← Dead letters of {queue}</Link>
+  );
   if (done)
     return (
       <>
@@ -81,13 +105,26 @@ export function DeadLetterDetail({ queue, id, initial }: { queue: string; id: st
       return (
         <>
           {back}
-          <Empty title="This dead letter is not here">It was requeued, deleted or expired — or the link is wrong.</Empty>
+          <Empty title="This dead letter is not here">
+            It was requeued, deleted or expired — or the link is wrong.
+          </Empty>
         </>
       );
-    return <ErrorState title="The dead letter could not be loaded" message={entry.error.message} retry={() => entry.refetch()} />;
+    return (
+      <ErrorState
+        title="The dead letter could not be loaded"
+        message={entry.error.message}
+        retry={() => entry.refetch()}
+      />
+    );
   }
   const d = entry.data as DeadLetter;
-  const failure = requeue.result?.ok === false ? requeue.result.error : remove.result?.ok === false ? remove.result.error : null;
+  const failure =
+    requeue.result?.ok === false
+      ? requeue.result.error
+      : remove.result?.ok === false
+        ? remove.result.error
+        : null;
   return (
     <article className="detail" data-testid="dead-letter-detail">
       {back}
@@ -97,10 +134,22 @@ export function DeadLetterDetail({ queue, id, initial }: { queue: string; id: st
       {entry.isRefetchError ? <StaleNote since={entry.dataUpdatedAt} /> : null}
       {canMutate ? (
         <div className="actions">
-          <button type="button" className="btn btn-primary" data-testid="requeue" disabled={busy} onClick={() => act("requeue")}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="requeue"
+            disabled={busy}
+            onClick={() => act("requeue")}
+          >
             Requeue
           </button>
-          <button type="button" className="btn btn-danger" data-testid="delete" disabled={busy} onClick={() => act("delete")}>
+          <button
+            type="button"
+            className="btn btn-danger"
+            data-testid="delete"
+            disabled={busy}
+            onClick={() => act("delete")}
+          >
             Delete
           </button>
           <PayloadEditor queue={d.queue} id={d.id} payload={d.payload} onDone={setDone} />
@@ -112,11 +161,17 @@ export function DeadLetterDetail({ queue, id, initial }: { queue: string; id: st
           <h2>Facts</h2>
           <Facts d={d} />
           <h2>Metadata</h2>
-          <pre className="json" data-testid="metadata">{JSON.stringify(d.metadata, null, 2)}</pre>
+          <pre className="json" data-testid="metadata">
+            {JSON.stringify(d.metadata, null, 2)}
+          </pre>
         </section>
         <section className="panel">
           <h2>Payload</h2>
-          <pre className="json" data-testid="payload">{typeof d.payload === "string" && d.reason === "corrupt" ? d.payload : JSON.stringify(d.payload, null, 2)}</pre>
+          <pre className="json" data-testid="payload">
+            {typeof d.payload === "string" && d.reason === "corrupt"
+              ? d.payload
+              : JSON.stringify(d.payload, null, 2)}
+          </pre>
         </section>
       </div>
       <section className="panel">

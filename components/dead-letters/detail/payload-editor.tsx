@@ -72,7 +72,14 @@ export function PayloadEditor({
         >
           Requeue with this payload
         </button>
-        <button type="button" className="btn btn-quiet" onClick={() => { setText(initial); setOpen(false); }}>
+        <button
+          type="button"
+          className="btn btn-quiet"
+          onClick={() => {
+            setText(initial);
+            setOpen(false);
+          }}
+        >
           Cancel
         </button>
         {edit.result && !edit.result.ok ? <span className="error-text">{edit.result.error}</span> : null}

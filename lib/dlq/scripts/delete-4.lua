@@ -26,14 +26,13 @@ else
   ids = { unpack(ARGV, 4) }
 end
 
+-- Groups touched by this batch: emptied ones leave the groups zset (and lose their info) at the end.
+local touched = {}
 local function leaveGroup(id, fp)
   if not fp or fp == '' then return end
   local group = base .. 'group:' .. fp
-  redis.call('ZREM', group, id)
-  if redis.call('ZCARD', group) == 0 then
-    redis.call('ZREM', groups, fp)
-    redis.call('DEL', base .. 'groupinfo:' .. fp)
-  end
+  if group ~= index then redis.call('ZREM', group, id) end
+  touched[group] = fp
 end
 
 local deleted, gone = 0, 0
@@ -46,6 +45,12 @@ for _, id in ipairs(ids) do
     leaveGroup(id, redis.call('HGET', key, 'fp'))
     redis.call('DEL', key)
     deleted = deleted + 1
+  end
+end
+for group, fp in pairs(touched) do
+  if redis.call('ZCARD', group) == 0 then
+    redis.call('ZREM', groups, fp)
+    redis.call('DEL', base .. 'groupinfo:' .. fp)
   end
 end
 if deleted > 0 then

@@ -15,10 +15,11 @@
   ARGV[7]  lowercase text to find in an attempt's error message ("" = no text filter)
   ARGV[8]  ids to read at most (>= ARGV[6])
   ARGV[9]  the text as it appears inside JSON, lowercase ("" = skip the raw pre-check)
-  ARGV[10] "count" to count matches without returning them ("" = return them)
+  ARGV[10] "count" to count matches without returning them, "pos" to return only id and score
+           of each (no text filter; the caller reads the fields of the rows it keeps), "" = rows
 
   Returns { more, lastScore, lastId, scanned, found, [id, score, attempts, max, fp, reason, ff, lf, dt,
-            ct, errors, payloadBytes] * matches }
+            ct, errors, payloadBytes] * matches }   (with "pos": [id, score] * matches)
   more = 1 when ids may remain below (lastScore, lastId), 0 when the index is exhausted.
   Job field names are those of JOB_FIELDS (lib/queue/types.ts).
 ]]
@@ -26,7 +27,7 @@ local index, prefix = KEYS[1], ARGV[1]
 local hi, lo, ties, afterId = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local want, needle, budget, rawNeedle = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), ARGV[9]
 local loNum = tonumber(lo) or -math.huge
-local countOnly = ARGV[10] == 'count'
+local countOnly, posOnly = ARGV[10] == 'count', ARGV[10] == 'pos'
 
 -- Byte-wise comparison, as Redis orders members of equal score (Lua's < follows the locale).
 local function bytesLess(a, b)
@@ -84,10 +85,17 @@ while scanned < budget and found < want do
     scanned = scanned + 1
     out[2], out[3] = score, id
     local key = prefix .. id
-    local f = redis.call('HMGET', key, 'attempts', 'max', 'fp', 'reason', 'ff', 'lf', 'dt', 'ct', 'errors')
-    if (f[8] or f[1]) and matches(f[9]) then
-      found = found + 1
-      if not countOnly then
+    if posOnly then
+      if redis.call('EXISTS', key) == 1 then
+        found = found + 1
+        out[#out + 1], out[#out + 2] = id, score
+      end
+    elseif countOnly then
+      if matches(redis.call('HGET', key, 'errors')) then found = found + 1 end
+    elseif needle == '' or matches(redis.call('HGET', key, 'errors')) then
+      local f = redis.call('HMGET', key, 'attempts', 'max', 'fp', 'reason', 'ff', 'lf', 'dt', 'ct', 'errors')
+      if f[8] or f[1] then
+        found = found + 1
         local row = { id, score, f[1] or '', f[2] or '', f[3] or '', f[4] or '', f[5] or '', f[6] or '',
           f[7] or '', f[8] or '', f[9] or '', redis.call('HSTRLEN', key, 'payload') }
         for _, v in ipairs(row) do out[#out + 1] = v end

@@ -35,20 +35,27 @@ else
   ids = { unpack(ARGV, 8) }
 end
 
+-- Groups touched by this batch: emptied ones leave the groups zset (and lose their info) at the end.
+local touched = {}
 local function leaveGroup(id, fp)
   if not fp or fp == '' then return end
   local group = base .. 'group:' .. fp
-  redis.call('ZREM', group, id)
-  if redis.call('ZCARD', group) == 0 then
-    redis.call('ZREM', groups, fp)
-    redis.call('DEL', base .. 'groupinfo:' .. fp)
+  if group ~= index then redis.call('ZREM', group, id) end
+  touched[group] = fp
+end
+
+local function dropEmptyGroups()
+  for group, fp in pairs(touched) do
+    if redis.call('ZCARD', group) == 0 then
+      redis.call('ZREM', groups, fp)
+      redis.call('DEL', base .. 'groupinfo:' .. fp)
+    end
   end
 end
 
 -- Appends entries (JSON objects, comma-separated) to the history array without decoding it,
 -- unless it is unreadable or too long: then it keeps the newest HISTORY_KEEP entries.
-local function appendHistory(key, entries)
-  local h = redis.call('HGET', key, 'hist')
+local function appendHistory(h, entries)
   if not h or h == '' or h == '[]' then return '[' .. entries .. ']' end
   if #h < HISTORY_MAX_BYTES and string.sub(h, 1, 1) == '[' and string.sub(h, -1) == ']' then
     return string.sub(h, 1, -2) .. ',' .. entries .. ']'
@@ -68,30 +75,32 @@ local function entry(action, original)
   return cjson.encode(e)
 end
 
+local requeuedEntry = entry('requeued')
 local requeued, gone, toReady = 0, 0, {}
 for _, id in ipairs(ids) do
   if index ~= dead then redis.call('ZREM', index, id) end
-  local key = base .. 'job:' .. id
-  local f = redis.call('HMGET', key, 'fp', 'ct', 'attempts')
-  if not redis.call('ZSCORE', dead, id) then
-    gone = gone + 1
-  elseif not (f[2] or f[3]) then
-    redis.call('ZREM', dead, id) -- an index entry without its job hash: nothing to requeue
+  if redis.call('ZREM', dead, id) == 0 then
     gone = gone + 1
   else
-    redis.call('ZREM', dead, id)
+    local key = base .. 'job:' .. id
+    local f = redis.call('HMGET', key, 'fp', 'ct', 'attempts', 'hist')
     leaveGroup(id, f[1])
-    local hist = entry('requeued')
-    if payload ~= '' then
-      hist = entry('payload-edited', redis.call('HGET', key, 'payload') or '') .. ',' .. hist
-      redis.call('HSET', key, 'payload', payload)
+    if not (f[2] or f[3]) then
+      gone = gone + 1 -- an index entry without its job hash: nothing to requeue
+    else
+      local hist = requeuedEntry
+      if payload ~= '' then
+        hist = entry('payload-edited', redis.call('HGET', key, 'payload') or '') .. ',' .. hist
+        redis.call('HSET', key, 'payload', payload)
+      end
+      redis.call('HSET', key, 'attempts', 0, 'hist', appendHistory(f[4], hist))
+      redis.call('HDEL', key, 'reason', 'dt')
+      if due > 0 then redis.call('ZADD', retry, due, id) else toReady[#toReady + 1] = id end
+      requeued = requeued + 1
     end
-    redis.call('HSET', key, 'attempts', 0, 'hist', appendHistory(key, hist))
-    redis.call('HDEL', key, 'reason', 'dt', 'lease')
-    if due > 0 then redis.call('ZADD', retry, due, id) else toReady[#toReady + 1] = id end
-    requeued = requeued + 1
   end
 end
+dropEmptyGroups()
 if #toReady > 0 then redis.call('LPUSH', ready, unpack(toReady)) end
 if requeued > 0 then
   redis.call('HINCRBY', stats, 'requeued', requeued)

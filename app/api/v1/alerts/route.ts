@@ -1,8 +1,12 @@
-/** GET /api/v1/alerts?state=firing|all — the eight alerts with threshold, value and state. */
+/**
+ * GET /api/v1/alerts?state=firing|all — the eight alerts with threshold, value and state.
+ * Evaluates first when no process has in the last interval (the worker may be down); a failed
+ * evaluation still answers with the last known state.
+ */
 import { z } from "zod";
-import { route } from "@/app/_lib/http.ts";
-import { listAlerts } from "#lib/alerts/index";
+import { evaluateIfDue, listAlerts } from "#lib/alerts/index";
 import { getRedis } from "#lib/redis/connection";
+import { route } from "@/app/_lib/http.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +15,11 @@ const query = z.object({
 });
 
 export const GET = route({ role: "viewer", query }, async ({ query }) => {
-  const all = await listAlerts(getRedis("console", { failFast: true }));
+  const client = getRedis("console", { failFast: true });
+  await evaluateIfDue(client).catch((err) => {
+    console.error("[alerts] evaluation failed:", err instanceof Error ? err.message : String(err));
+  });
+  const all = await listAlerts(client);
   const alerts = query.state === "firing" ? all.filter((a) => a.state === "firing") : all;
   const evaluated = all.map((a) => a.evaluatedAt ?? 0);
   return { alerts, evaluatedAt: Math.max(0, ...evaluated) || null };

@@ -3,11 +3,12 @@
  * actions: flush one namespace, invalidate one tag. Each checks its input against what exists
  * (unknown namespace → 404), reports Redis trouble as 503, and is audited by the caller.
  */
-import { badRequest, HttpError, notFound } from "@/app/_lib/http.ts";
+
 import { type Cache, createCache, isCacheError } from "#lib/cache/index";
 import { listNamespaces } from "#lib/cache/stats";
 import { getConfig } from "#lib/config";
 import { getRedis } from "#lib/redis/connection";
+import { badRequest, HttpError, notFound } from "@/app/_lib/http.ts";
 
 export const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const TAG_PATTERN = /^\S{1,200}$/;
@@ -28,7 +29,8 @@ function cacheFailure(err: unknown): unknown {
   return err;
 }
 
-const unavailable = () => new HttpError(503, "Redis is unreachable; nothing was changed, try again when it is back");
+const unavailable = () =>
+  new HttpError(503, "Redis is unreachable; nothing was changed, try again when it is back");
 
 export async function flushNamespace(namespace: string): Promise<{ namespace: string }> {
   const known = await listNamespaces(getRedis("console", { failFast: true }), getConfig().REDIS_KEY_PREFIX);

@@ -13,7 +13,8 @@ const epochMs = z.coerce
   .min(0, "an epoch time in milliseconds");
 
 const windowed = filtersSchema.extend({ from: epochMs.optional(), to: epochMs.optional() });
-const fromBeforeTo = (f: { from?: number; to?: number }) => f.from === undefined || f.to === undefined || f.from <= f.to;
+const fromBeforeTo = (f: { from?: number; to?: number }) =>
+  f.from === undefined || f.to === undefined || f.from <= f.to;
 const fromBeforeToError = { message: "from must not be after to", path: ["from"] };
 
 export const filterQuery = windowed.strict().refine(fromBeforeTo, fromBeforeToError);

@@ -1,8 +1,8 @@
 /** GET /api/v1/alerts/history?limit=&id= — state changes, newest first, with webhook outcomes. */
 import { z } from "zod";
-import { route } from "@/app/_lib/http.ts";
 import { ALERT_IDS, alertHistory, HISTORY_MAX } from "#lib/alerts/index";
 import { getRedis } from "#lib/redis/connection";
+import { route } from "@/app/_lib/http.ts";
 
 export const dynamic = "force-dynamic";
 

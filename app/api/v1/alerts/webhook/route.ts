@@ -4,10 +4,10 @@
  * ALERT_WEBHOOK_URL, if set). Audited without the URL itself.
  */
 import { z } from "zod";
-import { route } from "@/app/_lib/http.ts";
 import { getWebhook, setWebhook } from "#lib/alerts/index";
 import { audit } from "#lib/auth/audit";
 import { getRedis } from "#lib/redis/connection";
+import { route } from "@/app/_lib/http.ts";
 
 export const dynamic = "force-dynamic";
 

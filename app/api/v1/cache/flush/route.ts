@@ -1,7 +1,7 @@
 /** POST /api/v1/cache/flush {namespace} — every entry of one namespace becomes a miss (admin). */
 import { z } from "zod";
-import { route } from "@/app/_lib/http.ts";
 import { audit } from "#lib/auth/audit";
+import { route } from "@/app/_lib/http.ts";
 import { flushNamespace, NAMESPACE_PATTERN } from "../_ops.ts";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +18,11 @@ export const POST = route({ role: "admin", body }, async ({ body, principal }) =
     await audit(principal, "cache.flush", { target: body.namespace, outcome: "ok" });
     return res;
   } catch (err) {
-    await audit(principal, "cache.flush", { target: body.namespace, outcome: "error", detail: (err as Error).message });
+    await audit(principal, "cache.flush", {
+      target: body.namespace,
+      outcome: "error",
+      detail: (err as Error).message,
+    });
     throw err;
   }
 });

@@ -1,7 +1,7 @@
 /** POST /api/v1/cache/invalidate {tag} — every entry with the tag, in every namespace, becomes a miss (admin). */
 import { z } from "zod";
-import { route } from "@/app/_lib/http.ts";
 import { audit } from "#lib/auth/audit";
+import { route } from "@/app/_lib/http.ts";
 import { invalidateTag, TAG_PATTERN } from "../_ops.ts";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +19,11 @@ export const POST = route({ role: "admin", body }, async ({ body, principal }) =
     await audit(principal, "cache.invalidate", { target: body.tag, count: res.namespaces, outcome: "ok" });
     return res;
   } catch (err) {
-    await audit(principal, "cache.invalidate", { target: body.tag, outcome: "error", detail: (err as Error).message });
+    await audit(principal, "cache.invalidate", {
+      target: body.tag,
+      outcome: "error",
+      detail: (err as Error).message,
+    });
     throw err;
   }
 });

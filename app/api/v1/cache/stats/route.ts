@@ -1,9 +1,9 @@
 /** GET /api/v1/cache/stats?range=1h|24h|7d&namespace= — the cache dashboard's series. */
 import { z } from "zod";
-import { notFound, route } from "@/app/_lib/http.ts";
-import { CACHE_RANGES, type CacheRange } from "#lib/metrics/cache-dashboard-types";
 import { cacheDashboard, UnknownNamespaceError } from "#lib/metrics/cache-dashboard";
+import { CACHE_RANGES, type CacheRange } from "#lib/metrics/cache-dashboard-types";
 import { getRedis } from "#lib/redis/connection";
+import { notFound, route } from "@/app/_lib/http.ts";
 import { NAMESPACE_PATTERN } from "../_ops.ts";
 
 export const dynamic = "force-dynamic";

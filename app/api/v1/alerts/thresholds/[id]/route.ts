@@ -3,10 +3,10 @@
  * change shows at once. DELETE — back to the environment's default. Both are audited.
  */
 import { z } from "zod";
-import { route } from "@/app/_lib/http.ts";
 import { evaluateAlerts, listAlerts, resetThreshold, setThreshold } from "#lib/alerts/index";
 import { audit } from "#lib/auth/audit";
 import { getRedis } from "#lib/redis/connection";
+import { route } from "@/app/_lib/http.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,32 @@
+/**
+ * One dead letter. The server reads it once for the first paint (payload masked for viewers);
+ * the client keeps it fresh and carries the actions. A missing entry or Redis down still renders:
+ * the client view says which.
+ */
+import { requirePrincipal } from "@/app/_lib/principal.ts";
+import { consoleRedis } from "@/app/api/v1/dead-letters/_ops.ts";
+import type { DeadLetter } from "@/components/api-types.ts";
+import { DeadLetterDetail } from "@/components/dead-letters/detail/detail-view.tsx";
+import { maskForRole } from "@/lib/auth/mask.ts";
+import { getDeadLetter } from "@/lib/dlq/index.ts";
+
+export const metadata = { title: "Dead letter · Requeue" };
+
+async function initialEntry(queue: string, id: string, role: string): Promise<DeadLetter | undefined> {
+  try {
+    const d = await getDeadLetter(consoleRedis(), queue, id);
+    return { ...d, payload: maskForRole(d.payload, role), metadata: maskForRole(d.metadata, role) };
+  } catch {
+    // Not found, invalid or Redis down: the client view asks the API and shows the right state.
+    return undefined;
+  }
+}
+
+export default async function DeadLetterPage({ params }: { params: Promise<{ queue: string; id: string }> }) {
+  const principal = await requirePrincipal("viewer");
+  const p = await params;
+  const queue = decodeURIComponent(p.queue);
+  const id = decodeURIComponent(p.id);
+  const initial = await initialEntry(queue, id, principal.role);
+  return <DeadLetterDetail queue={queue} id={id} initial={initial} />;
+}

@@ -1,0 +1,13 @@
+/** GET /api/v1/bulk/{id} — progress of a bulk requeue or delete (kept a day after it ends). */
+import { notFound, route } from "@/app/_lib/http.ts";
+import { bulkProgress } from "@/lib/dlq/index.ts";
+import { consoleRedis } from "../../dead-letters/_ops.ts";
+import { bulkParams } from "../_schemas.ts";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route({ role: "viewer", params: bulkParams }, async ({ params }) => {
+  const p = await bulkProgress(consoleRedis(), params.id);
+  if (!p) throw notFound(`No bulk operation ${params.id} (unknown, or ended more than a day ago)`);
+  return p;
+});

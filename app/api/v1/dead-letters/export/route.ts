@@ -1,0 +1,54 @@
+/**
+ * GET /api/v1/dead-letters/export?format=json|csv — everything matching the filters, streamed
+ * page by page as a download. Audited when it starts; a Redis failure mid-stream ends the body.
+ */
+import { route } from "@/app/_lib/http.ts";
+import { audit } from "@/lib/auth/audit.ts";
+import { countDeadLetters, exportDeadLetters } from "@/lib/dlq/index.ts";
+import { assertQueue, consoleRedis, toDlqFilter } from "../_ops.ts";
+import { exportQuery } from "../_schemas.ts";
+
+export const dynamic = "force-dynamic";
+
+const TYPES = { json: "application/json; charset=utf-8", csv: "text/csv; charset=utf-8" };
+
+export const GET = route(
+  { role: "viewer", query: exportQuery },
+  async ({ query: { format, ...f }, principal }) => {
+    await assertQueue(f.queue);
+    const client = consoleRedis();
+    const filter = toDlqFilter(f);
+    // Counting first fails fast (503) while Redis is down, before a 200 and a half body.
+    const count = await countDeadLetters(client, filter);
+    await audit(principal, "dlq.export", {
+      target: `${format} ${JSON.stringify(filter)}`,
+      count,
+      outcome: "ok",
+    });
+    const chunks = exportDeadLetters(client, filter, format);
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const next = await chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        } catch (err) {
+          controller.error(err);
+        }
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
+    });
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+    return new Response(body, {
+      headers: {
+        "content-type": TYPES[format],
+        "content-disposition": `attachment; filename="dead-letters-${f.queue ?? "all"}-${stamp}.${format}"`,
+        "cache-control": "no-store",
+        "x-total-count": String(count),
+      },
+    });
+  },
+);

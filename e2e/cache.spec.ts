@@ -1,0 +1,96 @@
+/**
+ * The cache page end to end: traffic driven through lib/cache against the e2e Redis shows on the
+ * charts and in the namespace table; an admin flushes a namespace and invalidates a tag through
+ * confirmations that name what they touch, and the entries are gone; a viewer gets no controls.
+ */
+import { randomUUID } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { type Cache, createCache } from "../lib/cache/index.ts";
+import { parseConfig } from "../lib/config.ts";
+import { createRedisFromUrl, type RedisClient } from "../lib/redis/connection.ts";
+import { e2eState } from "./env.ts";
+import { signIn } from "./helpers/auth.ts";
+
+let client: RedisClient;
+let cache: Cache;
+const suffix = randomUUID().slice(0, 6);
+const flushNs = `e2e_flush_${suffix}`;
+const tagNs = `e2e_tags_${suffix}`;
+
+test.beforeAll(async () => {
+  const { redisUrl } = e2eState();
+  client = createRedisFromUrl(redisUrl);
+  cache = createCache({ client, config: parseConfig({ REDIS_URL: redisUrl }) });
+  // document: 5 misses then 15 hits (75 %); the flush and tag namespaces: a few entries each.
+  for (let round = 0; round < 4; round++) {
+    for (let i = 0; i < 5; i++) await cache.namespace("document").getOrSet(`summary:${i}`, () => `text ${i}`);
+  }
+  for (let i = 0; i < 3; i++) await cache.namespace(flushNs).getOrSet(`k${i}`, () => i);
+  await cache.namespace(tagNs).getOrSet("tagged", () => "v", { tags: [`doc:${suffix}`] });
+  await cache.namespace(tagNs).getOrSet("untagged", () => "v");
+  await cache.flushStats();
+});
+
+test.afterAll(async () => {
+  await cache.close();
+  await client.quit();
+});
+
+test("cache charts and the namespace table show the traffic", async ({ page }) => {
+  await signIn(page, "admin", "/cache");
+  await expect(page.getByRole("heading", { name: "Cache" })).toBeVisible();
+  const hitRate = page.getByTestId("chart-hit-rate");
+  await expect(hitRate).toBeVisible();
+  await expect(hitRate).not.toHaveAttribute("data-points", "0");
+  await expect(hitRate.locator(".recharts-line-dot, .recharts-line-curve").first()).toBeVisible();
+  await expect(page.getByTestId("chart-hits-misses")).toBeVisible();
+  await expect(page.getByTestId("chart-latency")).toBeVisible();
+  await expect(page.getByTestId("namespace-row-document")).toContainText("%");
+  await expect(page.getByTestId(`namespace-row-${flushNs}`)).toBeVisible();
+
+  // The range lives in the URL.
+  await page.getByRole("link", { name: "24h" }).click();
+  await expect(page).toHaveURL(/range=24h/);
+  await expect(page.getByTestId("chart-hit-rate")).toBeVisible();
+  await page.getByRole("link", { name: "1h" }).click();
+  await expect(page).toHaveURL(/range=1h/);
+  await page.screenshot({ path: "test-results/screenshots/cache.png", fullPage: true });
+});
+
+test("an admin flushes one namespace after a confirmation that names it", async ({ page }) => {
+  expect(await cache.namespace(flushNs).get("k0")).toBe(0);
+  await signIn(page, "admin", "/cache");
+  await page.waitForLoadState("networkidle");
+  await page.getByTestId(`namespace-row-${flushNs}`).getByTestId("flush").click();
+  const dialog = page.getByTestId("confirm-dialog");
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId("confirm-text")).toContainText(`Every entry of the namespace ${flushNs}`);
+  await expect(page.getByTestId("confirm-text")).toContainText("Other namespaces are not touched");
+  await page.getByTestId("confirm").click();
+  await expect(page.getByTestId("cache-outcome")).toContainText(`Flushed ${flushNs}`);
+  await expect(dialog).toBeHidden();
+  // Gone: every entry of the namespace is a miss now; other namespaces keep theirs.
+  for (let i = 0; i < 3; i++) expect(await cache.namespace(flushNs).get(`k${i}`)).toBeUndefined();
+  expect(await cache.namespace("document").get("summary:0")).toBe("text 0");
+});
+
+test("an admin invalidates a tag: tagged entries become misses, others stay", async ({ page }) => {
+  expect(await cache.namespace(tagNs).get("tagged")).toBe("v");
+  await signIn(page, "admin", "/cache");
+  await page.waitForLoadState("networkidle");
+  await page.getByTestId("invalidate-tag-input").fill(`doc:${suffix}`);
+  await page.getByTestId("invalidate-tag").click();
+  await expect(page.getByTestId("confirm-text")).toContainText(`Every entry tagged doc:${suffix}`);
+  await page.getByTestId("confirm").click();
+  await expect(page.getByTestId("cache-outcome")).toContainText(`Invalidated doc:${suffix}`);
+  expect(await cache.namespace(tagNs).get("tagged")).toBeUndefined();
+  expect(await cache.namespace(tagNs).get("untagged")).toBe("v");
+});
+
+test("a viewer sees the charts but no flush or invalidate control", async ({ page }) => {
+  await signIn(page, "viewer", "/cache");
+  await expect(page.getByTestId("namespace-table")).toBeVisible();
+  await expect(page.getByTestId("chart-hit-rate")).toBeVisible();
+  await expect(page.getByTestId("flush")).toHaveCount(0);
+  await expect(page.getByTestId("invalidate-tag")).toHaveCount(0);
+});

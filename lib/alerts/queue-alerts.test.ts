@@ -1,0 +1,132 @@
+/**
+ * The four queue alerts, measured from real jobs: lib/queue producers and consumers whose
+ * handlers fail on purpose, and lib/dlq to clear what they dead-lettered. Each test has a key
+ * prefix of its own (lib/dlq reads it from the environment), so no other test's queues count.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
+import { type Config, resetConfig } from "../config.ts";
+import { deleteDeadLetters } from "../dlq/mutate.ts";
+import { createQueue, type Queue } from "../queue/index.ts";
+import { queueSizes } from "../queue/stats.ts";
+import { queueKeys } from "../redis/keys.ts";
+import { evaluateAlerts, listAlerts } from "./evaluate.ts";
+import { alertHistory } from "./index.ts";
+import { setThreshold } from "./settings.ts";
+
+const client = testRedis();
+let config: Config;
+let queues: Queue[] = [];
+
+beforeEach(() => {
+  const env = { REDIS_KEY_PREFIX: uniqueName("aq"), RETRY_BACKOFF_BASE_SECONDS: "0" };
+  config = testConfig(env);
+  Object.assign(process.env, env, { REDIS_URL: config.REDIS_URL });
+  resetConfig();
+});
+afterEach(async () => {
+  await Promise.all(queues.map((q) => q.close()));
+  queues = [];
+});
+
+/** Runs jobs to their end: each fails its first `fail` attempts, then succeeds (if attempts remain). */
+async function run(jobs: { fail: number; maxAttempts: number }[], name = uniqueName("q")) {
+  const q = createQueue(name, { client, config });
+  queues.push(q);
+  const before = await queueSizes(client, name, { prefix: config.REDIS_KEY_PREFIX });
+  await q.addBatch(jobs.map((j) => ({ data: { fail: j.fail }, opts: { maxAttempts: j.maxAttempts } })));
+  const consumer = q.process<{ fail: number }>(
+    async (job) => {
+      if (job.attempt <= job.data.fail) throw new Error(`planned failure ${job.attempt}`);
+    },
+    { concurrency: 4, pollMs: 10, promoteIntervalMs: 10, onError: () => {} },
+  );
+  const expected = before.completed + before.dead + jobs.length;
+  for (;;) {
+    const s = await queueSizes(client, name, { prefix: config.REDIS_KEY_PREFIX });
+    if (s.ready + s.active + s.retry === 0 && s.completed + s.dead >= expected) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await consumer.close();
+  return name;
+}
+
+const times = <T>(n: number, v: T): T[] => Array.from({ length: n }, () => v);
+
+async function alert(id: string) {
+  return (await listAlerts(client, config)).find((a) => a.id === id)!;
+}
+
+describe("queue alerts from real jobs", () => {
+  it("DLQ size fires above the threshold and resolves when dead letters are deleted", async () => {
+    await setThreshold(client, "dlq_size", 2, config);
+    const queue = await run(times(3, { fail: 9, maxAttempts: 1 }));
+    await evaluateAlerts(client, { config });
+    expect(await alert("dlq_size")).toMatchObject({ state: "firing", value: 3 });
+
+    const ids = await client.zrange(queueKeys(queue, config.REDIS_KEY_PREFIX).dead, "0", "-1");
+    await deleteDeadLetters(client, queue, ids.slice(0, 2));
+    await evaluateAlerts(client, { config });
+    expect(await alert("dlq_size")).toMatchObject({ state: "ok", value: 1 });
+    expect((await alertHistory(client, {}, config)).map((h) => [h.id, h.to])).toEqual([
+      ["dlq_size", "ok"],
+      ["dlq_size", "firing"],
+    ]);
+  });
+
+  it("the oldest dead letter fires past 24 h and resolves when it is gone", async () => {
+    const queue = await run([{ fail: 9, maxAttempts: 1 }]);
+    await evaluateAlerts(client, { config });
+    const young = await alert("dlq_oldest_age");
+    expect(young.state).toBe("ok");
+    expect(young.value).toBeLessThan(1);
+
+    const dayLater = Date.now() + 25 * 3_600_000;
+    await evaluateAlerts(client, { config, now: dayLater });
+    const old = await alert("dlq_oldest_age");
+    expect(old.state).toBe("firing");
+    expect(old.value).toBeGreaterThan(24);
+
+    const ids = await client.zrange(queueKeys(queue, config.REDIS_KEY_PREFIX).dead, "0", "-1");
+    await deleteDeadLetters(client, queue, ids);
+    await evaluateAlerts(client, { config, now: dayLater + 1 });
+    expect(await alert("dlq_oldest_age")).toMatchObject({ state: "ok", value: null });
+  });
+
+  it("retry success rate fires when retried jobs die and resolves when retries succeed", async () => {
+    // 1 job recovers on its retry, 2 die after theirs: 1 / 3 of retried jobs succeeded.
+    const queue = await run([{ fail: 1, maxAttempts: 2 }, ...times(2, { fail: 9, maxAttempts: 2 })]);
+    await evaluateAlerts(client, { config });
+    const fired = await alert("retry_success_rate");
+    expect(fired.state).toBe("firing");
+    expect(fired.value).toBeCloseTo(1 / 3);
+
+    // 20 more recover on their retry: 21 / 23 > 90 %.
+    await run(times(20, { fail: 1, maxAttempts: 2 }), queue);
+    await evaluateAlerts(client, { config });
+    const resolved = await alert("retry_success_rate");
+    expect(resolved.state).toBe("ok");
+    expect(resolved.value).toBeCloseTo(21 / 23);
+  });
+
+  it("average retries per message fires above 2 and resolves as first-time successes dilute it", async () => {
+    // 2 jobs fail all 4 attempts: 3 retries each, 2 jobs finished → 3 retries per message.
+    const queue = await run(times(2, { fail: 9, maxAttempts: 4 }));
+    await evaluateAlerts(client, { config });
+    expect(await alert("avg_retries")).toMatchObject({ state: "firing", value: 3 });
+
+    // 2 more jobs that succeed at once: 6 retries / 4 jobs = 1.5.
+    await run(times(2, { fail: 0, maxAttempts: 4 }), queue);
+    await evaluateAlerts(client, { config });
+    expect(await alert("avg_retries")).toMatchObject({ state: "ok", value: 1.5 });
+  });
+
+  it("without traffic, the rates have no value and nothing fires", async () => {
+    await evaluateAlerts(client, { config });
+    const all = await listAlerts(client, config);
+    expect(all.filter((a) => a.state === "firing")).toEqual([]);
+    expect(all.find((a) => a.id === "retry_success_rate")?.value).toBeNull();
+    expect(all.find((a) => a.id === "avg_retries")?.value).toBeNull();
+    expect(all.find((a) => a.id === "dlq_size")?.value).toBe(0);
+  });
+});

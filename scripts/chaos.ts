@@ -1,0 +1,227 @@
+/**
+ * `npm run chaos`: the fault-injection run behind DESIGN.md's "Nothing lost".
+ *
+ * Starts its own redis-server (append-only, appendfsync always), a worker service and several
+ * consumer processes (`tsx scripts/chaos.ts --consumer`) whose handlers fail at random (some
+ * jobs always). While CHAOS_JOBS jobs (default 50,000) are added and processed it SIGKILLs
+ * consumers at random moments, kills and restarts the worker, and kill -9s redis-server and
+ * restarts it on its append-only file (twice at least). When every job has settled it checks
+ * that each id is in exactly one state and prints the totals as a JSON last line:
+ * {"enqueued","completed","dead","lost","duplicates"} (+ "multiState"). A duplicate is a
+ * successful handler run of a job beyond its first (each run is recorded in Redis).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { Redis } from "ioredis";
+import { parseConfig } from "../lib/config.ts";
+import { createQueue } from "../lib/queue/index.ts";
+import { queueKeys } from "../lib/redis/keys.ts";
+import { startRedisServer } from "../test/harness/redis-server.ts";
+
+const QUEUE = "chaos";
+const PREFIX = "chaos";
+const RUNS_KEY = `${PREFIX}:ok-runs`;
+const JOBS = Number(process.env.CHAOS_JOBS ?? 50_000);
+const CONSUMERS = Number(process.env.CHAOS_CONSUMERS ?? 4);
+const TIMEOUT_MS = Number(process.env.CHAOS_TIMEOUT_MS ?? 15 * 60_000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (line: string) => process.stderr.write(`[chaos] ${line}\n`);
+
+function env(redisUrl: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: PREFIX,
+    JOB_LEASE_SECONDS: "1",
+    WORKER_INTERVAL_MS: "200",
+    COMPLETED_MAX_ENTRIES: "0",
+    COMPLETED_RETENTION_SECONDS: "0",
+    DLQ_RETENTION_DAYS: "0",
+    DLQ_MAX_ENTRIES: "0",
+  };
+}
+
+/* ---------- consumer process ---------- */
+
+async function consumerMain(): Promise<void> {
+  const config = parseConfig(process.env);
+  const q = createQueue(QUEUE, { config });
+  const client = q.ctx.client;
+  client.on("error", () => {});
+  q.process<{ kind: string }>(
+    async (job) => {
+      await sleep(Math.random() * 2);
+      if (job.data.kind === "always") throw new Error(`always fails (job ${job.id})`);
+      if (job.data.kind === "flaky" && Math.random() < 0.5) throw new Error("flaky failure");
+      await client.hincrby(RUNS_KEY, job.id, 1);
+    },
+    { concurrency: 20, onError: () => {} },
+  );
+  process.on("SIGTERM", () => void q.close(2000).then(() => process.exit(0)));
+}
+
+/* ---------- orchestrator ---------- */
+
+const tsx = "node_modules/.bin/tsx";
+
+function spawnChild(args: string[], redisUrl: string): ChildProcess {
+  const child = spawn(tsx, args, { env: env(redisUrl), stdio: ["ignore", "ignore", "inherit"] });
+  child.on("error", () => {});
+  return child;
+}
+
+async function enqueue(url: string, ids: string[]): Promise<void> {
+  const q = createQueue(QUEUE, { config: parseConfig(env(url)) });
+  q.ctx.client.on("error", () => {});
+  for (let i = 0; i < JOBS; i += 500) {
+    const batch = [];
+    for (let j = i; j < Math.min(JOBS, i + 500); j++) {
+      const r = Math.random();
+      const kind = r < 0.05 ? "always" : r < 0.2 ? "flaky" : "ok";
+      batch.push({ data: { kind }, opts: { jobId: `c-${j}`, maxAttempts: 3, backoff: { baseMs: 20 } } });
+    }
+    // A retried batch is idempotent (custom ids): an id counts as enqueued once its add returned.
+    for (;;) {
+      try {
+        const results = await q.addBatch(batch);
+        for (const r of results) ids.push(r.id);
+        break;
+      } catch {
+        await sleep(100);
+      }
+    }
+  }
+  await q.close();
+}
+
+interface Settled {
+  ready: string[];
+  active: string[];
+  retry: string[];
+  dead: string[];
+  completed: string[];
+}
+
+async function states(client: Redis): Promise<Settled> {
+  const k = queueKeys(QUEUE, PREFIX);
+  const [ready, active, retry, dead, completed] = await Promise.all([
+    client.lrange(k.ready, 0, -1),
+    client.zrange(k.active, 0, -1),
+    client.zrange(k.retry, 0, -1),
+    client.zrange(k.dead, 0, -1),
+    client.zrange(k.completed, 0, -1),
+  ]);
+  return { ready, active, retry, dead, completed };
+}
+
+async function main(): Promise<void> {
+  const redis = await startRedisServer({ appendonly: true });
+  log(`redis-server on ${redis.url} (appendonly, appendfsync always); ${JOBS} jobs, ${CONSUMERS} consumers`);
+  const client = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
+  client.on("error", () => {});
+  const consumers: ChildProcess[] = [];
+  for (let i = 0; i < CONSUMERS; i++)
+    consumers.push(spawnChild(["scripts/chaos.ts", "--consumer"], redis.url));
+  let worker = spawnChild(["worker/main.ts"], redis.url);
+  const ids: string[] = [];
+  const adding = enqueue(redis.url, ids);
+  const faults = { consumerKills: 0, workerKills: 0, redisKills: 0 };
+  const started = Date.now();
+  let adderDone = false;
+  void adding.then(() => {
+    adderDone = true;
+  });
+
+  const killConsumer = () => {
+    const i = Math.floor(Math.random() * consumers.length);
+    consumers[i].kill("SIGKILL");
+    consumers[i] = spawnChild(["scripts/chaos.ts", "--consumer"], redis.url);
+    faults.consumerKills++;
+  };
+  const killWorker = async () => {
+    worker.kill("SIGKILL");
+    faults.workerKills++;
+    await sleep(300);
+    worker = spawnChild(["worker/main.ts"], redis.url);
+  };
+  const killRedis = async () => {
+    await redis.kill9();
+    faults.redisKills++;
+    await sleep(300);
+    await redis.restart();
+    log(`redis-server killed (-9) and restarted on its AOF (${faults.redisKills})`);
+  };
+  // Faults at progress milestones (so small runs get every kind), plus random consumer kills.
+  const milestones: [number, () => unknown][] = [
+    [0.05, killConsumer],
+    [0.15, killWorker],
+    [0.25, killRedis],
+    [0.4, killConsumer],
+    [0.5, killWorker],
+    [0.6, killRedis],
+    [0.75, killConsumer],
+    [0.85, killRedis],
+  ];
+  let nextRandomKill = Date.now() + 500 + Math.random() * 1500;
+
+  for (;;) {
+    await sleep(50);
+    if (Date.now() - started > TIMEOUT_MS) throw new Error("chaos run timed out before every job settled");
+    const k = queueKeys(QUEUE, PREFIX);
+    let done = 0;
+    let pending = 1;
+    try {
+      const [completed, dead, ready, active, retry] = await Promise.all([
+        client.zcard(k.completed),
+        client.zcard(k.dead),
+        client.llen(k.ready),
+        client.zcard(k.active),
+        client.zcard(k.retry),
+      ]);
+      done = completed + dead;
+      pending = ready + active + retry;
+    } catch {
+      continue;
+    }
+    while (milestones.length && done >= milestones[0][0] * JOBS) await milestones.shift()![1]();
+    if (Date.now() > nextRandomKill && done < JOBS) {
+      killConsumer();
+      nextRandomKill = Date.now() + 500 + Math.random() * 1500;
+    }
+    if (adderDone && pending === 0 && milestones.length === 0) break;
+  }
+
+  for (const c of consumers) c.kill("SIGKILL");
+  worker.kill("SIGKILL");
+  const s = await states(client);
+  const seen = new Map<string, number>();
+  for (const list of Object.values(s)) for (const id of list) seen.set(id, (seen.get(id) ?? 0) + 1);
+  const lost = ids.filter((id) => !seen.has(id)).length;
+  const multiState = ids.filter((id) => (seen.get(id) ?? 0) > 1).length;
+  const runs = await client.hgetall(RUNS_KEY);
+  const duplicates = Object.values(runs).reduce((sum, n) => sum + Math.max(0, Number(n) - 1), 0);
+  const completedIds = new Set(s.completed);
+  const completedWithoutRun = s.completed.filter((id) => !runs[id]).length;
+  log(
+    `faults: ${JSON.stringify(faults)}; ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+      `completed without a recorded run: ${completedWithoutRun}; completed ids: ${completedIds.size}`,
+  );
+  client.disconnect();
+  await redis.stop();
+  const result = {
+    enqueued: ids.length,
+    completed: s.completed.length,
+    dead: s.dead.length,
+    lost,
+    duplicates,
+    multiState,
+  };
+  console.log(JSON.stringify(result));
+  process.exit(lost === 0 && multiState === 0 ? 0 : 1);
+}
+
+if (process.argv.includes("--consumer")) void consumerMain();
+else
+  main().catch((err) => {
+    console.error(err);
+    process.exit(2);
+  });

@@ -1,0 +1,42 @@
+/**
+ * The queue housekeeping the worker service does for every registered queue: promote due
+ * retries, reclaim expired leases, trim the DLQ by retention and cap, trim completed ids.
+ * Each sweep is a single-runner task, so several worker replicas share the work safely (and
+ * the Lua scripts are atomic, so a sweep run twice is harmless anyway).
+ */
+import type { Config } from "../lib/config.ts";
+import { queueContext } from "../lib/queue/context.ts";
+import {
+  promoteDue,
+  reclaimExpired,
+  type SweepResult,
+  trimCompleted,
+  trimDead,
+} from "../lib/queue/maintenance.ts";
+import { listQueues } from "../lib/queue/stats.ts";
+import type { RedisClient } from "../lib/redis/connection.ts";
+import { registerTask, type TaskContext } from "./tasks.ts";
+
+type Sweep = (ctx: ReturnType<typeof queueContext>) => Promise<SweepResult>;
+
+/** Runs a sweep over every queue; sums the results. */
+export async function sweepAll(client: RedisClient, config: Config, sweep: Sweep, signal?: AbortSignal) {
+  const total: Record<string, number> = {};
+  for (const name of await listQueues(client, { prefix: config.REDIS_KEY_PREFIX })) {
+    if (signal?.aborted) break;
+    const result = await sweep(queueContext(name, client, config));
+    for (const [k, v] of Object.entries(result)) total[k] = (total[k] ?? 0) + (v ?? 0);
+  }
+  return total;
+}
+
+const every = (c: Config) => c.WORKER_INTERVAL_MS;
+const slow = (c: Config) => c.WORKER_INTERVAL_MS * 10;
+const run = (sweep: Sweep) => (t: TaskContext) => sweepAll(t.client, t.config, sweep, t.signal);
+
+export function registerHousekeeping(): void {
+  registerTask("promote-retries", every, run(promoteDue));
+  registerTask("reclaim-leases", every, run(reclaimExpired));
+  registerTask("trim-dead", slow, run(trimDead));
+  registerTask("trim-completed", slow, run(trimCompleted));
+}

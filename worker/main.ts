@@ -1,0 +1,34 @@
+/**
+ * `npm run worker`: the retry worker service. Registers the queue housekeeping (and any other
+ * periodic tasks: import a module that calls registerTask here), runs them, and on SIGTERM or
+ * SIGINT drains within WORKER_SHUTDOWN_MS (default 10 s) and exits.
+ */
+import { getConfig } from "../lib/config.ts";
+import { createRedis } from "../lib/redis/connection.ts";
+import { registerHousekeeping } from "./housekeeping.ts";
+import { startWorker } from "./runner.ts";
+
+const config = getConfig();
+const client = createRedis(config, { name: "requeue-worker" });
+client.on("error", () => {
+  // reconnects by itself; task failures are logged by the runner
+});
+
+registerHousekeeping();
+const worker = startWorker({ client, config });
+console.log(`[worker] ${worker.id} started (interval ${config.WORKER_INTERVAL_MS} ms)`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  const bound = Number(process.env.WORKER_SHUTDOWN_MS ?? 10_000);
+  const hardStop = setTimeout(() => process.exit(1), bound + 2000);
+  hardStop.unref();
+  const drained = await worker.stop(bound);
+  await client.quit().catch(() => client.disconnect());
+  console.log(`[worker] ${signal}: stopped${drained ? "" : " (tasks still running at the bound)"}`);
+  process.exit(drained ? 0 : 1);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -44,10 +44,15 @@ export interface QueueSummary {
   series: QueuePoint[];
 }
 
+/** A worker replica's last heartbeat (worker/heartbeat.ts). */
 export interface WorkerBeat {
   id: string;
+  host: string;
+  pid: number;
   lastBeatAt: number;
-  [k: string]: unknown;
+  intervalMs: number;
+  /** beat within three intervals */
+  alive: boolean;
 }
 
 export interface QueuesResponse {

@@ -77,6 +77,12 @@ test("a failed sign-in shows an error and appears in the audit log", async ({ pa
   const row = page.getByTestId("audit-row").filter({ hasText: email });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText("denied");
+  const api = await page.request.get(
+    `/api/v1/audit?action=signin.failed&target=${encodeURIComponent(email)}`,
+  );
+  const [entry] = (await api.json()).entries;
+  expect(entry).toMatchObject({ actor: email, action: "signin.failed", outcome: "denied" });
+  expect(entry.ip).toMatch(/\d|:/);
 });
 
 test("sign-in is refused after too many failures for an account, even with the right password", async ({

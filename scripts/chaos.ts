@@ -22,6 +22,8 @@ const PREFIX = "chaos";
 const RUNS_KEY = `${PREFIX}:ok-runs`;
 const JOBS = Number(process.env.CHAOS_JOBS ?? 50_000);
 const CONSUMERS = Number(process.env.CHAOS_CONSUMERS ?? 4);
+/** Mean time between random consumer SIGKILLs (0 = only the milestone kills). */
+const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 1500);
 const TIMEOUT_MS = Number(process.env.CHAOS_TIMEOUT_MS ?? 15 * 60_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stderr.write(`[chaos] ${line}\n`);
@@ -31,7 +33,7 @@ function env(redisUrl: string): NodeJS.ProcessEnv {
     ...process.env,
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: PREFIX,
-    JOB_LEASE_SECONDS: "1",
+    JOB_LEASE_SECONDS: "2",
     WORKER_INTERVAL_MS: "200",
     COMPLETED_MAX_ENTRIES: "0",
     COMPLETED_RETENTION_SECONDS: "0",
@@ -61,10 +63,12 @@ async function consumerMain(): Promise<void> {
 
 /* ---------- orchestrator ---------- */
 
-const tsx = "node_modules/.bin/tsx";
-
+/** node itself with tsx as a loader: SIGKILL must hit the process that runs the code, not a wrapper. */
 function spawnChild(args: string[], redisUrl: string): ChildProcess {
-  const child = spawn(tsx, args, { env: env(redisUrl), stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    env: env(redisUrl),
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   child.on("error", () => {});
   return child;
 }
@@ -104,11 +108,11 @@ interface Settled {
 async function states(client: Redis): Promise<Settled> {
   const k = queueKeys(QUEUE, PREFIX);
   const [ready, active, retry, dead, completed] = await Promise.all([
-    client.lrange(k.ready, 0, -1),
-    client.zrange(k.active, 0, -1),
-    client.zrange(k.retry, 0, -1),
-    client.zrange(k.dead, 0, -1),
-    client.zrange(k.completed, 0, -1),
+    client.lrange(k.ready, "0", "-1"),
+    client.zrange(k.active, "0", "-1"),
+    client.zrange(k.retry, "0", "-1"),
+    client.zrange(k.dead, "0", "-1"),
+    client.zrange(k.completed, "0", "-1"),
   ]);
   return { ready, active, retry, dead, completed };
 }
@@ -161,7 +165,8 @@ async function main(): Promise<void> {
     [0.75, killConsumer],
     [0.85, killRedis],
   ];
-  let nextRandomKill = Date.now() + 500 + Math.random() * 1500;
+  let lastLog = 0;
+  let nextRandomKill = Date.now() + KILL_EVERY_MS * (0.3 + Math.random() * 1.4);
 
   for (;;) {
     await sleep(50);
@@ -182,10 +187,14 @@ async function main(): Promise<void> {
     } catch {
       continue;
     }
+    if (Date.now() - lastLog > 2000) {
+      lastLog = Date.now();
+      log(`settled ${done}/${ids.length} enqueued, pending ${pending}, faults ${JSON.stringify(faults)}`);
+    }
     while (milestones.length && done >= milestones[0][0] * JOBS) await milestones.shift()![1]();
-    if (Date.now() > nextRandomKill && done < JOBS) {
+    if (KILL_EVERY_MS > 0 && Date.now() > nextRandomKill && done < JOBS) {
       killConsumer();
-      nextRandomKill = Date.now() + 500 + Math.random() * 1500;
+      nextRandomKill = Date.now() + KILL_EVERY_MS * (0.3 + Math.random() * 1.4);
     }
     if (adderDone && pending === 0 && milestones.length === 0) break;
   }

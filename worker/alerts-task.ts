@@ -1,38 +1,44 @@
 /**
- * The worker's periodic alert evaluation: every ALERT_EVALUATE_INTERVAL_MS, measure the eight
- * values, record state changes, call the webhook (lib/alerts). With several worker replicas (and
- * consoles, which evaluate on read when it is due) one process evaluates per interval; even if
- * two overlap, a change is announced once (lib/alerts compares-and-sets each state). Errors are
- * reported, never thrown: the next interval tries again.
+ * The worker's periodic alert evaluation, registered in the task registry (worker/tasks.ts):
+ * every ALERT_EVALUATE_INTERVAL_MS one replica measures the eight values, records state changes
+ * and calls the webhook (lib/alerts). The registry's single-runner guard is the key
+ * `sweepLock("alerts")` — the same one the console takes when it evaluates on a read because the
+ * worker is late (lib/alerts/due.ts) — so worker and console together evaluate once per interval.
+ * Even if two overlap, a change is announced once (lib/alerts compares-and-sets each state).
+ *
+ * worker/main.ts: `import { registerAlertsTask } from "./alerts-task.ts"; registerAlertsTask();`
  */
-import { type EvaluationResult, evaluateIfDue } from "../lib/alerts/index.ts";
-import { type Config, getConfig } from "../lib/config.ts";
-import type { RedisClient } from "../lib/redis/connection.ts";
+import { type EvaluationResult, evaluateAlerts } from "../lib/alerts/index.ts";
+import { registerTask, type TaskContext } from "./tasks.ts";
 
 export const ALERTS_TASK = "alerts";
 
-/** One run: evaluates unless another process did within this interval. Null when skipped. */
+/** One evaluation, with a log line per state change. */
 export async function runAlertsTask(
-  client: RedisClient,
-  config: Config = getConfig(),
-): Promise<EvaluationResult | null> {
-  const result = await evaluateIfDue(client, config);
-  for (const t of result?.transitions ?? []) {
+  ctx: Pick<TaskContext, "client" | "config">,
+  log: (line: string) => void = console.log,
+): Promise<EvaluationResult> {
+  const result = await evaluateAlerts(ctx.client, { config: ctx.config });
+  for (const t of result.transitions) {
     const hook = t.webhook
       ? t.webhook.ok
         ? "webhook ok"
         : `webhook failed: ${t.webhook.error}`
       : "no webhook";
-    console.log(
+    log(
       `[alerts] ${t.label}: ${t.from} -> ${t.to} (${t.valueText}, threshold ${t.comparator} ${t.thresholdText}; ${hook})`,
     );
   }
   return result;
 }
 
-/** The task as the worker's registry takes it: a name, an interval and a run function. */
-export const alertsTask = {
-  name: ALERTS_TASK,
-  intervalMs: (config: Config = getConfig()) => config.ALERT_EVALUATE_INTERVAL_MS,
-  run: (client: RedisClient, config?: Config) => runAlertsTask(client, config),
-};
+export function registerAlertsTask(): void {
+  registerTask(
+    ALERTS_TASK,
+    (config) => config.ALERT_EVALUATE_INTERVAL_MS,
+    async (ctx) => {
+      const { transitions } = await runAlertsTask(ctx);
+      return { changes: transitions.length };
+    },
+  );
+}

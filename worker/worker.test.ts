@@ -101,7 +101,7 @@ describe("worker service", () => {
       WORKER_SHUTDOWN_MS: "3000",
     };
     await q.add({}, { delayMs: 10 });
-    const proc = spawn("node_modules/.bin/tsx", ["worker/main.ts"], { env, stdio: "pipe" });
+    const proc = spawn(process.execPath, ["--import", "tsx", "worker/main.ts"], { env, stdio: "pipe" });
     let output = "";
     proc.stdout.on("data", (d) => (output += d));
     proc.stderr.on("data", (d) => (output += d));

@@ -50,7 +50,9 @@ export function describeConnectError(err: unknown): string {
   if (e?.code === "ENOTFOUND" || /ENOTFOUND|EAI_AGAIN/.test(msg)) return "host not found";
   if (e?.code === "ETIMEDOUT" || /ETIMEDOUT|timed out/i.test(msg)) return "timed out";
   if (/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(msg)) return "authentication failed";
-  if (e?.code === "EHOSTUNREACH") return "host unreachable";
+  if (e?.code === "EHOSTUNREACH" || /EHOSTUNREACH|ENETUNREACH/.test(msg)) return "host unreachable";
+  if (/Unknown RESP type|Protocol error/i.test(msg))
+    return "what answers there does not speak the Redis protocol";
   return msg.replace(/redis:\/\/[^@\s]*@/g, "redis://***@");
 }
 

@@ -9,6 +9,9 @@ import { getJson } from "../api-client.ts";
 export interface AlertsResponse {
   alerts: AlertStatus[];
   evaluatedAt: number | null;
+  /** the window rates are measured over, and how often the values are refreshed */
+  windowMinutes: number;
+  intervalMs: number;
 }
 
 export const alertKeys = {

@@ -9,6 +9,7 @@ import { formatAlertValue } from "#lib/alerts/definitions";
 import type { AlertStatus } from "#lib/alerts/types";
 import type { ActionResult } from "@/app/_lib/action.ts";
 import { ApiError } from "../api-client.ts";
+import { RelativeTime } from "../ui/relative-time.tsx";
 import { ErrorState, Loading, StaleNote } from "../ui/states.tsx";
 import { AlertHistoryTable } from "./alert-history.tsx";
 import { AlertStateLabel } from "./alert-state.tsx";
@@ -82,7 +83,10 @@ export function AlertsView({ admin }: AlertsViewProps) {
       {list.isError ? <StaleNote since={list.dataUpdatedAt} /> : null}
       <p className={s.hint} data-testid="alerts-summary">
         {firing ? `${firing} of ${alerts.length} alerts firing.` : `All ${alerts.length} alerts OK.`} Values
-        are measured by the worker every few seconds; rates over the last minutes (see each line).
+        are refreshed every {Math.round((list.data?.intervalMs ?? 15_000) / 1000)} s (last:{" "}
+        <RelativeTime ms={list.data?.evaluatedAt} />
+        ); rates cover the last {list.data?.windowMinutes ?? 15} minutes. A rate without traffic has no data
+        and never fires.
       </p>
       <table className={s.table} data-testid="alerts-table">
         <thead>

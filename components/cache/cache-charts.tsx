@@ -55,13 +55,26 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
     p50: p.p50Ms,
     p99: p.p99Ms,
   }));
-  const redis: ChartRow[] = data.redis.map((p) => ({
-    t: p.t,
-    used: p.usedMemory,
-    max: p.maxMemory || null,
-    evicted: p.evicted,
-    ops: p.opsPerSec,
-  }));
+  // Without the worker's samples, the figures read now are one point (evictions need two samples).
+  const sampled = data.redis.length > 0;
+  const redis: ChartRow[] = sampled
+    ? data.redis.map((p) => ({
+        t: p.t,
+        used: p.usedMemory,
+        max: p.maxMemory || null,
+        evicted: p.evicted,
+        ops: p.opsPerSec,
+      }))
+    : [
+        {
+          t: data.to - data.stepMs,
+          used: data.redisNow.usedMemory,
+          max: data.redisNow.maxMemory || null,
+          evicted: null,
+          ops: data.redisNow.opsPerSec,
+        },
+      ];
+  const nowOnly = sampled ? "" : " Only the current figures: the worker's samples chart the history.";
   const threshold = data.hitRateThreshold;
 
   return (
@@ -98,6 +111,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
               { key: "misses", label: "misses", color: "#a15c00" },
             ]}
             yFormat={(v) => formatCount(v)}
+            yDomain={[0, "auto"]}
           />
         ) : (
           <NoData what="cache lookups" />
@@ -114,12 +128,13 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
               { key: "p99", label: "p99", color: "#7b3fb5" },
             ]}
             yFormat={ms}
+            yDomain={[0, "auto"]}
           />
         ) : (
           <NoData what="cache calls" />
         )}
       </Card>
-      <Card title="Redis memory" question="How close is Redis to maxmemory?">
+      <Card title="Redis memory" question={`How close is Redis to maxmemory?${nowOnly}`}>
         {hasData(redis, ["used"]) ? (
           <TimeSeriesChart
             testId="chart-memory"
@@ -130,12 +145,16 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
               { key: "max", label: "maxmemory", color: "#b3261e" },
             ]}
             yFormat={(v) => formatBytes(v)}
+            yDomain={[0, "auto"]}
           />
         ) : (
           <NoData what="Redis samples (the worker writes them)" />
         )}
       </Card>
-      <Card title="Evictions and operations" question="Is Redis evicting keys, and how busy is it?">
+      <Card
+        title="Evictions and operations"
+        question={`Is Redis evicting keys, and how busy is it?${nowOnly}`}
+      >
         {hasData(redis, ["evicted", "ops"]) ? (
           <TimeSeriesChart
             testId="chart-evictions"
@@ -146,6 +165,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
               { key: "ops", label: "ops/s", color: "#00838f" },
             ]}
             yFormat={(v) => formatCount(Math.round(v))}
+            yDomain={[0, "auto"]}
           />
         ) : (
           <NoData what="Redis samples (the worker writes them)" />

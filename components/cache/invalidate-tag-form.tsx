@@ -54,23 +54,25 @@ export function InvalidateTagForm({
         </button>
         {error ? <span className={s.fieldError}>{error}</span> : null}
       </form>
-      <ConfirmDialog
-        open={confirming}
-        title={`Invalidate tag ${trimmed}?`}
-        confirmLabel="Invalidate"
-        pending={pending}
-        onCancel={() => setConfirming(false)}
-        onConfirm={async () => {
-          await onInvalidate(trimmed);
-          setConfirming(false);
-          setTag("");
-        }}
-      >
-        <p>
-          Every entry tagged <code>{trimmed}</code> in all {namespaceCount} namespaces becomes a miss at once;
-          entries without this tag are not touched.
-        </p>
-      </ConfirmDialog>
+      {confirming ? (
+        <ConfirmDialog
+          open
+          title={`Invalidate tag ${trimmed}?`}
+          confirmLabel="Invalidate"
+          pending={pending}
+          onCancel={() => setConfirming(false)}
+          onConfirm={async () => {
+            await onInvalidate(trimmed);
+            setConfirming(false);
+            setTag("");
+          }}
+        >
+          <p>
+            Every entry tagged <code>{trimmed}</code> in all {namespaceCount} namespaces becomes a miss at
+            once; entries without this tag are not touched.
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </>
   );
 }

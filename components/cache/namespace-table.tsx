@@ -87,15 +87,15 @@ export function NamespaceTable({
           })}
         </tbody>
       </table>
-      {onFlush ? (
+      {onFlush && target ? (
         <ConfirmDialog
-          open={target !== null}
-          title={`Flush namespace ${target?.name ?? ""}?`}
-          confirmLabel={`Flush ${target?.name ?? ""}`}
+          open
+          title={`Flush namespace ${target.name}?`}
+          confirmLabel={`Flush ${target.name}`}
           pending={pending}
           onCancel={() => setTarget(null)}
           onConfirm={async () => {
-            if (target) await onFlush(target.name);
+            await onFlush(target.name);
             setTarget(null);
           }}
         >

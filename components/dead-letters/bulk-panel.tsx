@@ -28,7 +28,7 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
   const [message, setMessage] = useState<string | null>(null);
   const requeue = useMutationAction(requeueAction);
   const remove = useMutationAction(deleteAction);
-  const pending = requeue.pending || remove.pending;
+  const pending = requeue.pending || remove.pending || requeue.blocked;
   const f = filtersOf(filters);
 
   async function open(action: Action) {

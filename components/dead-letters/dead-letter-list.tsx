@@ -45,7 +45,7 @@ export function DeadLetterList({
   const [message, setMessage] = useState<string | null>(null);
   const requeue = useMutationAction(requeueAction);
   const remove = useMutationAction(deleteAction);
-  const busy = requeue.pending || remove.pending;
+  const busy = requeue.pending || remove.pending || requeue.blocked;
 
   // A selection belongs to one page of one filter.
   const pageKey = JSON.stringify(view);
@@ -190,7 +190,7 @@ export function DeadLetterList({
           disabled={!view.cursor}
           onClick={() => update({ cursor: undefined })}
         >
-          ⏮ First page
+          « First page
         </button>
         <button
           type="button"
@@ -199,7 +199,7 @@ export function DeadLetterList({
           disabled={!page.data?.nextCursor}
           onClick={() => update({ cursor: page.data?.nextCursor ?? undefined })}
         >
-          Next page ▶
+          Next page »
         </button>
         <label>
           Per page{" "}

@@ -30,7 +30,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
   const remove = useMutationAction(deleteAction);
   const [bulkId, setBulkId] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const busy = requeue.pending || remove.pending;
+  const busy = requeue.pending || remove.pending || requeue.blocked;
 
   async function act(action: "requeue" | "delete", g: ErrorGroup) {
     const verb = action === "requeue" ? "Requeue" : "Delete";
@@ -69,6 +69,12 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
           {message}
         </p>
       ) : null}
+      {filters.q || filters.range ? (
+        <p className="muted small" data-testid="groups-note">
+          Groups count every dead letter of {filters.queue ? "the queue" : "each queue"}: the time range and
+          search apply to the list only.
+        </p>
+      ) : null}
       {list.length === 0 ? (
         <Empty title="No error groups">
           No dead letter matches these filters, so there is nothing to group.
@@ -102,7 +108,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                   </td>
                   <td className="col-wide">
                     <Link
-                      href={`/dead-letters${viewSearch({ ...filters, queue: g.queue, group: g.fingerprint })}`}
+                      href={`/dead-letters${viewSearch({ queue: g.queue, group: g.fingerprint })}`}
                       className="error-text"
                     >
                       <strong>{g.name}</strong>: {g.sampleMessage}

@@ -1,17 +1,22 @@
 "use client";
 /**
  * Runs a dead-letter server action, then invalidates what it changed (dead letters, queues,
- * bulk progress). Returns the action's result so the caller can say what happened.
+ * bulk progress). Returns the action's result so the caller can say what happened, and
+ * `blocked` while Redis is down so the caller can disable its controls.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState, useTransition } from "react";
 import type { ActionResult } from "@/app/_lib/action.ts";
 import { qk } from "../query-keys.ts";
+import { useRedisStatus } from "../shell/use-health.ts";
 
 export function useMutationAction<I, T>(fn: (input: I) => Promise<ActionResult<T>>) {
   const client = useQueryClient();
   const [pending, start] = useTransition();
   const [result, setResult] = useState<ActionResult<T> | null>(null);
+  // While Redis (or the console server) is unreachable, mutation controls are disabled.
+  const status = useRedisStatus().status;
+  const blocked = status === "down" || status === "console-down";
   const run = useCallback(
     (input: I) =>
       new Promise<ActionResult<T>>((resolve) => {
@@ -32,5 +37,5 @@ export function useMutationAction<I, T>(fn: (input: I) => Promise<ActionResult<T
       }),
     [fn, client],
   );
-  return { run, pending, result, clear: () => setResult(null) };
+  return { run, pending, blocked, result, clear: () => setResult(null) };
 }

@@ -7,17 +7,18 @@ import { formatAbsolute, formatDuration } from "../format.ts";
 import { qk } from "../query-keys.ts";
 import { StateBadge, type Tone } from "../ui/state-badge.tsx";
 
-/** Beats older than this mean the worker is late; twice as old, that it is gone. */
-export const HEARTBEAT_LATE_MS = 15_000;
-
+/**
+ * ok: a worker beat within three of its intervals; retrying colour: the freshest beat is late
+ * but under a minute old; dead: no worker, or silent for a minute or more.
+ */
 export function heartbeatTone(workers: WorkerBeat[] | undefined, now: number): { tone: Tone; text: string } {
   if (!workers) return { tone: "neutral", text: "worker —" };
-  const last = Math.max(0, ...workers.map((w) => w.lastBeatAt));
-  if (!last) return { tone: "dead", text: "no worker" };
-  const age = now - last;
-  const text = `worker ${age < 1000 ? "just now" : `${formatDuration(age)} ago`}`;
-  if (age < HEARTBEAT_LATE_MS) return { tone: "ok", text };
-  return { tone: age < HEARTBEAT_LATE_MS * 4 ? "retry" : "dead", text };
+  if (!workers.length) return { tone: "dead", text: "no worker" };
+  const last = Math.max(...workers.map((w) => w.lastBeatAt));
+  const age = Math.max(0, now - last);
+  const text = `worker ${age < 1000 ? "beat just now" : `beat ${formatDuration(age)} ago`}`;
+  if (workers.some((w) => w.alive)) return { tone: "ok", text };
+  return { tone: age < 60_000 ? "retry" : "dead", text };
 }
 
 export function WorkerHeartbeat() {

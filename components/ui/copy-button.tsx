@@ -22,7 +22,23 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
       aria-label={`${label} ${value}`}
       title={copied ? "Copied" : `${label} to clipboard`}
     >
-      {copied ? "✓" : "⧉"}
+      {copied ? (
+        "✓"
+      ) : (
+        <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+          <rect
+            x="5"
+            y="5"
+            width="9"
+            height="9"
+            rx="1.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.5"
+          />
+          <path d="M3 11V3a1 1 0 0 1 1-1h7" fill="none" stroke="currentColor" strokeWidth="1.5" />
+        </svg>
+      )}
     </button>
   );
 }

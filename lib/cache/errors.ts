@@ -13,7 +13,7 @@ export type CacheErrorCode =
   | "CACHE_UNAVAILABLE"
   | "CACHE_CIRCUIT_OPEN"
   | "CACHE_CORRUPT_VALUE"
-  | "CACHE_QUEUE_MISSING";
+  | "CACHE_WRITE_BEHIND_FAILED";
 
 export class CacheError extends Error {
   readonly code: CacheErrorCode;

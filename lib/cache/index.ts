@@ -12,4 +12,27 @@ export {
 } from "./cache.ts";
 export { CacheError, type CacheErrorCode, isCacheError } from "./errors.ts";
 export { CacheNamespace, type CallOptions, type GetOrSetOptions, type WriteOptions } from "./namespace.ts";
+export {
+  latestRedisSample,
+  type RedisSample,
+  type RedisSeriesRow,
+  redisSeries,
+  sampleRedis,
+} from "./redis-sampler.ts";
 export type { NamespaceSettings } from "./runtime.ts";
+export { type SeedCalls, type SeedSources, seedCalls } from "./seed-calls.ts";
+export {
+  breakerStates,
+  type CacheSeriesRow,
+  cacheSeries,
+  listNamespaces,
+  type NamespaceSummary,
+  namespaceSummary,
+} from "./stats.ts";
+export {
+  type JobQueue,
+  type WriteBehindJob,
+  writeBehind,
+  writeBehindHandler,
+  writeThrough,
+} from "./strategies.ts";

@@ -1,7 +1,7 @@
 /**
  * The dead letter queue's admin API: list, get, groups, requeue, delete, purge, bulk operations
  * and export. It is kept apart from the consumer's hot path (lib/queue): nothing here runs per
- * job, and every call is bounded (chunks of at most 500 entries, text searches in read budgets),
+ * job, and every call is bounded (chunks of at most 250 entries, text searches in read budgets),
  * so an admin browsing a million dead letters never blocks the workers' Redis.
  * Every function takes a RedisClient first and validates its input (schemas.ts); failures are
  * DlqErrors with a stable code (NOT_FOUND, INVALID_INPUT, SCRIPT_FAILED). See docs/dlq.md.

@@ -11,7 +11,7 @@ import { hasNoControlChars } from "./schemas.ts";
 const scripts = loadScripts(new URL("./scripts/", import.meta.url));
 
 /** The ids one batch call handles at most: keeps each call around a few ms. */
-export const BATCH_MAX = 500;
+export const BATCH_MAX = 250;
 
 /** Where a scan resumes in one index: ids scored `hi`, with how ties at `hi` are treated. */
 export interface ScanBounds {

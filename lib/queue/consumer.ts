@@ -51,14 +51,16 @@ export interface Running {
 
 export interface ConsumerCounters {
   completed: number;
+  /** failed attempts (each retry scheduled or dead letter written) */
   failed: number;
+  deadLettered: number;
   /** outcomes refused because the lease had been lost (the job runs again elsewhere) */
   leaseLost: number;
 }
 
 export class Consumer {
   readonly id: string;
-  readonly counters: ConsumerCounters = { completed: 0, failed: 0, leaseLost: 0 };
+  readonly counters: ConsumerCounters = { completed: 0, failed: 0, deadLettered: 0, leaseLost: 0 };
   readonly state: PumpState;
   private readonly done: Promise<void>;
   private extendTimer?: NodeJS.Timeout;

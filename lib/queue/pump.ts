@@ -85,6 +85,7 @@ function applyFailures(s: PumpState, sent: (string | number)[][], codes: number[
       return;
     }
     s.consumer.counters.failed++;
+    if (rc === RC.DEAD) s.consumer.counters.deadLettered++;
     if (rc === RC.RETRY) s.nextDueAt = Math.min(s.nextDueAt, now + Number(sent[i][3]));
   });
 }

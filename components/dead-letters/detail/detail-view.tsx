@@ -75,7 +75,7 @@ export function DeadLetterDetail({
   });
   const requeue = useMutationAction(requeueAction);
   const remove = useMutationAction(deleteAction);
-  const busy = requeue.pending || remove.pending;
+  const busy = requeue.pending || remove.pending || requeue.blocked;
 
   async function act(action: "requeue" | "delete") {
     if (
@@ -129,7 +129,7 @@ export function DeadLetterDetail({
     <article className="detail" data-testid="dead-letter-detail">
       {back}
       <h1 className="mono-title">
-        <code>{d.id}</code>
+        Dead letter <code>{d.id}</code> of <code>{d.queue}</code>
       </h1>
       {entry.isRefetchError ? <StaleNote since={entry.dataUpdatedAt} /> : null}
       {canMutate ? (

@@ -67,7 +67,7 @@ export function PayloadEditor({
           type="button"
           className="btn btn-primary"
           data-testid="edit-requeue-submit"
-          disabled={!!problem || edit.pending}
+          disabled={!!problem || edit.pending || edit.blocked}
           onClick={submit}
         >
           Requeue with this payload

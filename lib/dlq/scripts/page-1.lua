@@ -88,7 +88,8 @@ while scanned < budget and found < want do
     if posOnly then
       if redis.call('EXISTS', key) == 1 then
         found = found + 1
-        out[#out + 1], out[#out + 2] = id, score
+        out[#out + 1] = id
+        out[#out + 1] = score
       end
     elseif countOnly then
       if matches(redis.call('HGET', key, 'errors')) then found = found + 1 end

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { evaluateIfDue, listAlerts } from "#lib/alerts/index";
+import { getConfig } from "#lib/config";
 import { getRedis } from "#lib/redis/connection";
 import { route } from "@/app/_lib/http.ts";
 
@@ -22,5 +23,11 @@ export const GET = route({ role: "viewer", query }, async ({ query }) => {
   const all = await listAlerts(client);
   const alerts = query.state === "firing" ? all.filter((a) => a.state === "firing") : all;
   const evaluated = all.map((a) => a.evaluatedAt ?? 0);
-  return { alerts, evaluatedAt: Math.max(0, ...evaluated) || null };
+  const config = getConfig();
+  return {
+    alerts,
+    evaluatedAt: Math.max(0, ...evaluated) || null,
+    windowMinutes: config.ALERT_WINDOW_MINUTES,
+    intervalMs: config.ALERT_EVALUATE_INTERVAL_MS,
+  };
 });

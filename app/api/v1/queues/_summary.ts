@@ -1,12 +1,12 @@
 /**
  * What the console shows of a queue: its sizes, the last WINDOW_MINUTES of per-minute counters,
  * throughput and failure rate over that window, and the oldest dead letter's age — all read with
- * lib/queue/stats. Plus the worker heartbeats the top bar shows.
+ * lib/queue/stats. Plus the worker heartbeats the top bar shows (worker/heartbeat.ts).
  */
 import type { QueueSummary, WorkerBeat } from "@/components/api-types.ts";
 import { listQueues, oldestDeadAge, queueSeries, queueSizes } from "@/lib/queue/stats.ts";
 import type { RedisClient } from "@/lib/redis/connection.ts";
-import { globalKeys } from "@/lib/redis/keys.ts";
+import { readHeartbeats } from "@/worker/heartbeat.ts";
 
 export const WINDOW_MINUTES = 30;
 
@@ -44,31 +44,14 @@ export async function summarizeAll(client: RedisClient): Promise<QueueSummary[]>
   return Promise.all((await listQueues(client)).map((q) => summarize(client, q, now)));
 }
 
-/**
- * The workers' last beats. PROVISIONAL until lib/queue exports readHeartbeats: reads the
- * heartbeats key as documented in lib/redis/keys.ts (a zset id → ms, or a hash id → JSON).
- */
+/** The worker replicas' last beats, newest first (worker/heartbeat.ts writes and reads them). */
 export async function readWorkerBeats(client: RedisClient): Promise<WorkerBeat[]> {
-  const key = globalKeys().heartbeats;
-  const type = await client.type(key);
-  if (type === "zset") {
-    const flat = await client.zrange(key, "0", "-1", "WITHSCORES");
-    const out: WorkerBeat[] = [];
-    for (let i = 0; i < flat.length; i += 2) out.push({ id: flat[i], lastBeatAt: Number(flat[i + 1]) });
-    return out;
-  }
-  if (type === "hash") {
-    const h = await client.hgetall(key);
-    return Object.entries(h).map(([id, json]) => {
-      let v: Record<string, unknown> = {};
-      try {
-        v = JSON.parse(json);
-      } catch {
-        // a beat we cannot read still names a worker
-      }
-      const at = Number(v.lastBeatAt ?? v.at ?? v.ts ?? v.time ?? 0);
-      return { ...v, id, lastBeatAt: Number.isFinite(at) ? at : 0 };
-    });
-  }
-  return [];
+  return (await readHeartbeats(client)).map((h) => ({
+    id: h.id,
+    host: h.host,
+    pid: h.pid,
+    lastBeatAt: h.beatAt,
+    intervalMs: h.intervalMs,
+    alive: h.alive,
+  }));
 }

@@ -6,8 +6,8 @@
  */
 import { Queue as BullQueue, Worker as BullWorker } from "bullmq";
 import { parseConfig } from "../lib/config.ts";
-import type { RedisClient } from "../lib/redis/connection.ts";
 import { createQueue } from "../lib/queue/index.ts";
+import type { RedisClient } from "../lib/redis/connection.ts";
 
 export interface Target {
   host: string;
@@ -52,7 +52,8 @@ export const requeue: Runner = {
   name: "requeue",
   async noop(t, name, n, concurrency) {
     const q = ourQueue(t, name);
-    for (let i = 0; i < n; i += 5000) await q.addBatch(Array.from({ length: Math.min(5000, n - i) }, () => ({ data: {} })));
+    for (let i = 0; i < n; i += 5000)
+      await q.addBatch(Array.from({ length: Math.min(5000, n - i) }, () => ({ data: {} })));
     const t0 = performance.now();
     const c = q.process(async () => {}, { concurrency, pollMs: 20 });
     await waitFor(() => c.counters.completed >= n);
@@ -120,7 +121,9 @@ export const bullmq: Runner = {
     const q = new BullQueue(name, { connection: conn(t) });
     const opts = { attempts: 3, backoff: { type: "fixed", delay: 1 } };
     for (let i = 0; i < n; i += 2000)
-      await q.addBulk(Array.from({ length: Math.min(2000, n - i) }, () => ({ name: "j", data: payload, opts })));
+      await q.addBulk(
+        Array.from({ length: Math.min(2000, n - i) }, () => ({ name: "j", data: payload, opts })),
+      );
     let dead = 0;
     const t0 = performance.now();
     const w = new BullWorker(

@@ -24,6 +24,7 @@ test.beforeAll(async () => {
   const { redisUrl } = e2eState();
   const client = createRedisFromUrl(redisUrl);
   const cache = createCache({ client, config: parseConfig({ REDIS_URL: redisUrl }) });
+  expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
   await cache.namespace(ns).getOrSet("k", () => 1);
   await settle(cache);
   await cache.close();

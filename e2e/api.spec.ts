@@ -209,6 +209,8 @@ test("roles: anonymous gets 401, a viewer reads but gets 403 on every mutation",
   ] as const) {
     expect((await post(viewer, path, body)).status(), path).toBe(403);
   }
+  // Exports carry unmasked payloads: admins only.
+  expect((await viewer.get(`/api/v1/dead-letters/export?queue=${queue}`)).status()).toBe(403);
   // Nothing changed.
   expect(await (await viewer.get(`/api/v1/dead-letters/count?queue=${queue}`)).json()).toEqual({ count: 4 });
   await ctx.dispose();

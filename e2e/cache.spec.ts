@@ -10,6 +10,7 @@ import { parseConfig } from "../lib/config.ts";
 import { createRedisFromUrl, type RedisClient } from "../lib/redis/connection.ts";
 import { e2eState } from "./env.ts";
 import { signIn } from "./helpers/auth.ts";
+import { pauseRedis } from "./helpers/redis.ts";
 
 /** Writes every count so far: a timer flush already under way may not hold the latest ones. */
 const settle = async (c: { flushStats(): Promise<void> }) => {
@@ -27,6 +28,7 @@ test.beforeAll(async () => {
   const { redisUrl } = e2eState();
   client = createRedisFromUrl(redisUrl);
   cache = createCache({ client, config: parseConfig({ REDIS_URL: redisUrl }) });
+  expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
   // document: 5 misses then 15 hits (75 %); the flush and tag namespaces: a few entries each.
   for (let round = 0; round < 4; round++) {
     for (let i = 0; i < 5; i++) await cache.namespace("document").getOrSet(`summary:${i}`, () => `text ${i}`);
@@ -101,4 +103,32 @@ test("a viewer sees the charts but no flush or invalidate control", async ({ pag
   await expect(page.getByTestId("chart-hit-rate")).toBeVisible();
   await expect(page.getByTestId("flush")).toHaveCount(0);
   await expect(page.getByTestId("invalidate-tag")).toHaveCount(0);
+});
+
+test("with Redis unreachable the page keeps its last data and the API answers 503, then recovers", async ({
+  page,
+}) => {
+  await signIn(page, "admin", "/cache");
+  await expect(page.getByTestId("chart-hit-rate")).toBeVisible();
+  const resume = await pauseRedis();
+  try {
+    for (const path of [
+      "/api/v1/cache/stats",
+      "/api/v1/cache/namespaces",
+      "/api/v1/alerts",
+      "/api/metrics",
+    ]) {
+      const res = await page.request.get(path, { timeout: 20_000 });
+      expect(res.status(), path).toBe(503);
+    }
+    // The charts stay, marked stale, instead of a spinner or an error page.
+    await expect(page.getByText("Showing the last known data").first()).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId("chart-hit-rate")).toBeVisible();
+  } finally {
+    resume();
+  }
+  await expect
+    .poll(async () => (await page.request.get("/api/v1/cache/stats")).status(), { timeout: 30_000 })
+    .toBe(200);
+  await expect(page.getByText("Showing the last known data")).toHaveCount(0, { timeout: 30_000 });
 });

@@ -213,7 +213,7 @@ test("a viewer sees dead letters but no mutation controls", async ({ browser }) 
   await signIn(page, "viewer");
   await open(page, `/dead-letters?queue=${queue}`);
   await expect(rows(page)).toHaveCount(1);
-  for (const testId of ["requeue", "delete", "requeue-all", "delete-all"])
+  for (const testId of ["requeue", "delete", "requeue-all", "delete-all", "export-csv"])
     await expect(page.getByTestId(testId)).toHaveCount(0);
   await open(page, `/dead-letters/${queue}/${id}`);
   await expect(page.getByTestId("dead-letter-detail")).toBeVisible();

@@ -5,8 +5,24 @@
  * public on purpose; every dynamic route has sample parameters for the live matrix
  * (e2e/access-matrix.spec.ts), which checks the statuses against the running app.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { discoverActions, discoverPages, discoverRoutes, urlFor } from "../e2e/helpers/auth-routes.ts";
+
+/** True when the file, or a module it imports from app/ (one level), records an audit entry. */
+function audits(file: string): boolean {
+  const src = readFileSync(file, "utf8");
+  if (/\baudit\(/.test(src)) return true;
+  for (const [, spec] of src.matchAll(/from\s+["']((?:\.{1,2}\/|@\/app\/)[^"']+)["']/g)) {
+    const base = spec.startsWith("@/") ? join(process.cwd(), spec.slice(2)) : resolve(dirname(file), spec);
+    const target = [base, `${base}.ts`, `${base}.tsx`, join(base, "index.ts")].find(
+      (f) => /\.tsx?$/.test(f) && existsSync(f),
+    );
+    if (target && /\baudit\(/.test(readFileSync(target, "utf8"))) return true;
+  }
+  return false;
+}
 
 describe("access matrix (static)", () => {
   it("finds the routes it guards", () => {
@@ -38,6 +54,16 @@ describe("access matrix (static)", () => {
     const patterns = [...discoverPages(), ...discoverRoutes()].map((r) => r.pattern);
     const missing = [...new Set(patterns)].filter((p) => urlFor(p) === null);
     expect(missing.map((p) => `${p}: add sample values to PARAMS in e2e/helpers/auth-routes.ts`)).toEqual([]);
+  });
+
+  it("every mutating route handler and every server action file records an audit entry", () => {
+    const files = new Set([
+      ...discoverRoutes()
+        .filter((r) => r.method !== "GET" && r.access !== "public")
+        .map((r) => r.file),
+      ...discoverActions().map((a) => a.file),
+    ]);
+    expect([...files].filter((f) => !audits(f)).map((f) => `${f}: no audit(…) call`)).toEqual([]);
   });
 
   it("admin-only API routes include users, tokens and the audit log", () => {

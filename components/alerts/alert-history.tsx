@@ -10,8 +10,12 @@ import { alertKeys, alertsApi } from "./alerts-api.ts";
 
 function WebhookOutcome({ w }: { w: AlertHistoryEntry["webhook"] }) {
   if (!w) return <span className={s.muted}>no webhook</span>;
-  if (w.ok) return <span>delivered ({w.status})</span>;
-  return <span className={s.stateFiring}>failed: {w.error ?? `HTTP ${w.status}`}</span>;
+  if (w.ok) return <span title={w.host}>delivered ({w.status})</span>;
+  return (
+    <span className={s.stateFiring} title={w.host}>
+      failed: {w.error ?? `HTTP ${w.status}`}
+    </span>
+  );
 }
 
 export function AlertHistoryTable() {

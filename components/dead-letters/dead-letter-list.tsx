@@ -89,28 +89,7 @@ export function DeadLetterList({
   const rows = page.data?.items ?? [];
   return (
     <>
-      {canMutate ? (
-        <BulkPanel filters={filtersOf(view)} disabled={busy || !rows.length} />
-      ) : (
-        <div className="actions">
-          <a
-            className="btn btn-quiet"
-            data-testid="export-json"
-            href={api.exportUrl(filtersOf(view), "json")}
-            download
-          >
-            Export JSON
-          </a>
-          <a
-            className="btn btn-quiet"
-            data-testid="export-csv"
-            href={api.exportUrl(filtersOf(view), "csv")}
-            download
-          >
-            Export CSV
-          </a>
-        </div>
-      )}
+      {canMutate ? <BulkPanel filters={filtersOf(view)} disabled={busy || !rows.length} /> : null}
       {message ? (
         <p className="outcome" role="status" data-testid="action-outcome">
           {message}

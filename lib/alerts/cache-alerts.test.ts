@@ -34,6 +34,7 @@ describe("cache hit rate alert", () => {
   it("fires on a cold cache (all misses) and resolves when hits bring the rate above 70 %", async () => {
     const config = testConfig({ REDIS_KEY_PREFIX: uniqueName("al"), ...SLOW_OK });
     const cache = createCache({ client: shared, config, stats: true });
+    expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
     const ns = cache.namespace("document");
     try {
       // Plain get/set, so each lookup counts exactly once, as a hit or a miss.
@@ -67,6 +68,7 @@ describe("cache latency alert", () => {
   it("measures the p99 of real calls and compares it with the threshold", async () => {
     const config = testConfig({ REDIS_KEY_PREFIX: uniqueName("al"), ...SLOW_OK });
     const cache = createCache({ client: shared, config });
+    expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
     try {
       for (let i = 0; i < 20; i++) await cache.namespace("graph").getOrSet(`g:${i % 5}`, () => i);
       await settle(cache);
@@ -131,6 +133,7 @@ describe("Redis memory and eviction alerts", () => {
     const config = testConfig({ REDIS_URL: server.url, REDIS_KEY_PREFIX: uniqueName("al"), ...SLOW_OK });
     const prefix = config.REDIS_KEY_PREFIX;
     const cache = createCache({ client, config });
+    expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
     try {
       const misses = async (n: number, tag: string) => {
         for (let i = 0; i < n; i++) await cache.namespace("document").getOrSet(`${tag}:${i}`, () => i);

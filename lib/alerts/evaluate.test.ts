@@ -157,10 +157,12 @@ describe("alert webhook", () => {
     });
     expect(mine[1]).toMatchObject({ event: "alert.resolved", alert: "redis_memory", state: "ok" });
     const history = await alertHistory(client, {}, config);
+    const host = new URL(base).host;
     expect(history.map((h) => h.webhook)).toEqual([
-      { url: `${base}${path}`, ok: true, status: 204 },
-      { url: `${base}${path}`, ok: true, status: 204 },
+      { host, ok: true, status: 204 },
+      { host, ok: true, status: 204 },
     ]);
+    expect(JSON.stringify(history)).not.toContain(path);
   });
 
   it("records an error answer, a refused connection and a timeout without failing the evaluation", async () => {
@@ -176,7 +178,7 @@ describe("alert webhook", () => {
       expect(res.transitions).toHaveLength(1);
       expect(await stateOf(config, "eviction_rate")).toMatchObject({ state: "firing" });
       const [entry] = await alertHistory(client, {}, config);
-      expect(entry.webhook).toEqual({ url: c.url, ...c.expected });
+      expect(entry.webhook).toEqual({ host: new URL(c.url).host, ...c.expected });
     }
   });
 });

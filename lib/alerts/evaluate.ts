@@ -70,7 +70,11 @@ export async function evaluateAlerts(
       entries = await Promise.all(
         transitions.map(async (t) => ({
           ...t,
-          webhook: { url, ...(await postWebhook(url, t, config.ALERT_WEBHOOK_TIMEOUT_MS)) },
+          // Only the host is kept: viewers read the history, and a hook's path is often its secret.
+          webhook: {
+            host: new URL(url).host,
+            ...(await postWebhook(url, t, config.ALERT_WEBHOOK_TIMEOUT_MS)),
+          },
         })),
       );
     }

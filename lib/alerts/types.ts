@@ -44,6 +44,6 @@ export interface AlertTransition {
 }
 
 export interface AlertHistoryEntry extends AlertTransition {
-  /** The webhook call this transition made, if a webhook was set. */
-  webhook?: { url: string; ok: boolean; status?: number; error?: string };
+  /** The webhook call this transition made, if a webhook was set (its host only: paths hold secrets). */
+  webhook?: { host: string; ok: boolean; status?: number; error?: string };
 }

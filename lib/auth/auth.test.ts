@@ -217,5 +217,10 @@ describe("masking", () => {
     expect(maskForRole(payload, "admin", ["email"])).toBe(payload);
     expect(maskForRole(payload, "viewer", ["email"]).Email).toBe(MASK);
     expect(maskFields("plain", ["email"])).toBe("plain");
+    expect(maskFields({ raw: '{"email":"a@x.io","n":1}' }, ["email"])).toEqual({
+      raw: `{"email":"${MASK}","n":1}`,
+    });
+    expect(maskFields('{"n":1}', ["email"])).toBe('{"n":1}');
+    expect(maskFields("{not json", ["email"])).toBe("{not json");
   });
 });

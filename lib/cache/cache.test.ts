@@ -4,8 +4,12 @@ import { CacheError } from "./errors.ts";
 import { countingLoader, type TestCache, testCache } from "./test/helpers.ts";
 
 let t: TestCache;
-beforeAll(() => {
-  t = testCache({ CACHE_USER_TTL: "900", CACHE_GRAPH_TTL: "600", CACHE_COMPRESS_THRESHOLD_BYTES: "256" });
+beforeAll(async () => {
+  t = await testCache({
+    CACHE_USER_TTL: "900",
+    CACHE_GRAPH_TTL: "600",
+    CACHE_COMPRESS_THRESHOLD_BYTES: "256",
+  });
 });
 afterAll(() => t.close());
 
@@ -63,7 +67,7 @@ describe("get, set, delete, getOrSet", () => {
 
 describe("CACHE_ENABLED=false", () => {
   it("makes every call a pass-through without changing callers", async () => {
-    const off = testCache({ CACHE_ENABLED: "false" });
+    const off = await testCache({ CACHE_ENABLED: "false" });
     try {
       const loader = countingLoader("fresh");
       expect(await off.cache.getOrSet("k", loader)).toBe("fresh");
@@ -112,7 +116,7 @@ describe("access control", () => {
   });
 
   it("takes the list of secret fields from CACHE_SECRET_FIELDS", async () => {
-    const custom = testCache({ CACHE_SECRET_FIELDS: "pin" });
+    const custom = await testCache({ CACHE_SECRET_FIELDS: "pin" });
     try {
       await expect(custom.cache.set("a", { pin: "1234" })).rejects.toMatchObject({
         code: "CACHE_SECRET_REFUSED",

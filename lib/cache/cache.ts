@@ -82,11 +82,17 @@ export class Cache {
       inflight: new Map(),
       refreshing: new Set(),
       corked: false,
+      pending: 0,
+      connected: client.status === "ready",
       registered: new Set(),
     };
     for (const [name, s] of Object.entries({ ...builtinNamespaces(config), ...options.namespaces })) {
       this.defineNamespace(name, s);
     }
+    client.once("ready", () => {
+      this.rt.connected = true;
+    });
+    if (client.status === "wait") client.connect().catch(() => {}); // a lazy client: connect now
     if (options.stats !== false) recorder.start();
   }
 
@@ -216,6 +222,7 @@ export class Cache {
   async ready(timeoutMs = 5000): Promise<boolean> {
     const client = this.rt.client;
     if (client.status === "ready") return true;
+    if (client.status === "wait") client.connect().catch(() => {});
     return new Promise((resolve) => {
       const done = (ok: boolean) => {
         clearTimeout(timer);
@@ -252,7 +259,6 @@ export class Cache {
 function ownClient(config: Config): RedisClient {
   const client = createRedis(config, { failFast: true, name: "requeue-cache" });
   client.on("error", () => {}); // reconnects by itself; calls fall back to loaders meanwhile
-  client.connect().catch(() => {});
   return client;
 }
 

@@ -6,8 +6,8 @@ import { countingLoader, type TestCache, testCache } from "./test/helpers.ts";
 
 const run = promisify(execFile);
 let t: TestCache;
-beforeAll(() => {
-  t = testCache();
+beforeAll(async () => {
+  t = await testCache();
 });
 afterAll(() => t.close());
 

@@ -9,7 +9,7 @@
 import type { RedisClient } from "../redis/connection.ts";
 import { globalKeys, minuteOf, STATS_TTL_SECONDS } from "../redis/keys.ts";
 import { withTimeout } from "./breaker.ts";
-import { bucketOf } from "./histogram.ts";
+import { BUCKETS, bucketOf } from "./histogram.ts";
 
 export type Counter =
   | "hits"
@@ -23,6 +23,8 @@ export type Counter =
   | "sets"
   | "skippedWrites"
   | "timeouts";
+
+const HIST_FIELDS = Array.from({ length: BUCKETS }, (_, i) => `h${i}`);
 
 interface Bucket {
   namespace: string;
@@ -58,7 +60,7 @@ export class StatsRecorder {
 
   /** One call's latency against Redis, in ms. */
   latency(namespace: string, ms: number): void {
-    const field = `h${bucketOf(ms * 1000)}`;
+    const field = HIST_FIELDS[bucketOf(ms * 1000)];
     const counts = this.bucket(namespace).counts;
     counts.set(field, (counts.get(field) ?? 0) + 1);
   }
@@ -114,7 +116,8 @@ export class StatsRecorder {
     if (breaker) global.push(["hset", ...breaker]);
     try {
       if (this.client.isCluster) {
-        await Promise.all([...groups, global].filter((g) => g.length).map((g) => this.exec(g)));
+        // one pipeline per namespace (one slot each); the global keys live in other slots
+        await Promise.all([...groups, ...global.map((c) => [c])].map((g) => this.exec(g)));
       } else {
         await this.exec([...groups.flat(), ...global]);
       }

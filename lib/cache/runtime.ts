@@ -36,6 +36,10 @@ export interface Runtime {
   inflight: Map<string, Promise<unknown>>;
   /** stale entries being refreshed in the background by this process */
   refreshing: Set<string>;
+  /** the client has been connected at least once (before that, calls bypass Redis) */
+  connected: boolean;
+  /** cache calls to Redis in flight */
+  pending: number;
   /** the client's socket is corked until the next tick (see corkWrites) */
   corked: boolean;
   /** namespaces this process has added to the registry */
@@ -49,11 +53,14 @@ export type Guarded<T> = { ok: true; value: T } | { ok: false; reason: "bypass" 
  * bypass, an error or timeout is counted (and reported to the breaker) and returned as such.
  */
 export function guarded<T>(rt: Runtime, namespace: string, call: () => Promise<T>): Promise<Guarded<T>> {
-  if (!rt.breaker.allow()) {
+  // Until the first connection, skip Redis without blaming it: start-up is not an outage.
+  if (!rt.connected || !rt.breaker.allow()) {
     rt.recorder.add(namespace, "bypasses");
     return Promise.resolve({ ok: false, reason: "bypass" });
   }
-  corkWrites(rt);
+  // A lone call is written at once; only calls issued while others are in flight are coalesced.
+  if (rt.pending > 0) corkWrites(rt);
+  rt.pending++;
   let pending: Promise<T>;
   try {
     pending = call();
@@ -62,10 +69,12 @@ export function guarded<T>(rt: Runtime, namespace: string, call: () => Promise<T
   }
   return withTimeout(pending, rt.timeoutMs).then(
     (value): Guarded<T> => {
+      rt.pending--;
       rt.breaker.success();
       return { ok: true, value };
     },
     (error): Guarded<T> => {
+      rt.pending--;
       rt.breaker.failure();
       rt.recorder.add(namespace, "errors");
       if (isCacheError(error, "CACHE_TIMEOUT")) rt.recorder.add(namespace, "timeouts");
@@ -75,9 +84,9 @@ export function guarded<T>(rt: Runtime, namespace: string, call: () => Promise<T
 }
 
 /**
- * Coalesces the socket writes of one tick into one writev (as node-redis does): the socket is
- * corked before the first cache command of a tick and uncorked on the next tick. Fifty
- * concurrent hits then cost one write instead of fifty; a lone hit waits one nextTick.
+ * Coalesces the socket writes of one tick into one writev (as node-redis does): while other
+ * calls are in flight, the socket is corked before a command and uncorked on the next tick.
+ * Fifty concurrent hits then cost a few writes instead of fifty.
  */
 function corkWrites(rt: Runtime): void {
   if (rt.corked || rt.client.isCluster) return;

@@ -4,8 +4,8 @@ import { type SeedSources, seedCalls } from "./seed-calls.ts";
 import { type TestCache, testCache } from "./test/helpers.ts";
 
 let t: TestCache;
-beforeAll(() => {
-  t = testCache();
+beforeAll(async () => {
+  t = await testCache();
 });
 afterAll(() => t.close());
 

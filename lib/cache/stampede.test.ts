@@ -5,8 +5,8 @@ import { Cache } from "./cache.ts";
 import { countingLoader, type TestCache, testCache } from "./test/helpers.ts";
 
 let t: TestCache;
-beforeAll(() => {
-  t = testCache({ CACHE_LOCK_WAIT_MS: "5000" });
+beforeAll(async () => {
+  t = await testCache({ CACHE_LOCK_WAIT_MS: "5000" });
 });
 afterAll(() => t.close());
 
@@ -39,6 +39,7 @@ describe("stampede protection", () => {
     // Two cache instances with their own connections stand for two processes.
     const otherClient = testRedis();
     const other = new Cache({ client: otherClient, config: t.config, stats: false });
+    await other.ready(20_000);
     try {
       const a = t.cache.namespace("document");
       const b = other.namespace("document");
@@ -61,6 +62,7 @@ describe("stampede protection", () => {
   it("without the lock, two processes each load (the lock is what prevents it)", async () => {
     const otherClient = testRedis();
     const other = new Cache({ client: otherClient, config: t.config, stats: false });
+    await other.ready(20_000);
     try {
       const loaderA = countingLoader("A", 50);
       const loaderB = countingLoader("B", 50);

@@ -1,7 +1,7 @@
 /** Statistics: recorded in memory, flushed in one pipeline, read back as per-minute series and summaries. */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uniqueName } from "../../test/harness/index.ts";
+import { isCluster, uniqueName } from "../../test/harness/index.ts";
 import { type RedisServer, startRedisServer } from "../../test/harness/redis-server.ts";
 import { parseConfig } from "../config.ts";
 import { Cache } from "./cache.ts";
@@ -11,8 +11,8 @@ import { countingLoader, type TestCache, testCache } from "./test/helpers.ts";
 
 describe("statistics", () => {
   let t: TestCache;
-  beforeAll(() => {
-    t = testCache({}, { stats: true });
+  beforeAll(async () => {
+    t = await testCache({}, { stats: true });
   });
   afterAll(() => t.close());
 
@@ -54,8 +54,19 @@ describe("statistics", () => {
     expect(states).toEqual([expect.objectContaining({ state: "closed", opens: 0 })]);
   });
 
+  it("the sampler works on the suite's Redis too (a 3-master Cluster with TEST_REDIS_CLUSTER=1)", async () => {
+    const sampled = t.cache.namespace("sampled");
+    for (let i = 0; i < 10; i++) await sampled.set(`s${i}`, { i });
+    const s = await sampleRedis(t.client, { prefix: t.config.REDIS_KEY_PREFIX, sampleKeys: 3 });
+    expect(s.nodes).toBe(isCluster() ? 3 : 1);
+    expect(s.usedMemory).toBeGreaterThan(0);
+    expect(s.namespaces.sampled.sampled).toBeLessThanOrEqual(3);
+    // on a Cluster a namespace is one slot: counted exactly, whatever else the server holds
+    if (isCluster()) expect(s.namespaces.sampled).toMatchObject({ exact: true, keys: 11 }); // 10 + meta
+  });
+
   it("counts bypasses when the cache is disabled", async () => {
-    const off = testCache({ CACHE_ENABLED: "false" });
+    const off = await testCache({ CACHE_ENABLED: "false" });
     try {
       await off.cache.namespace("user").getOrSet("me", async () => 1, { user: "u" });
       await off.cache.flushStats();
@@ -101,6 +112,7 @@ describe("statistics cost no round trip per call (own redis-server, INFO command
     });
     const cacheClient = new Redis(server.url);
     const cache = new Cache({ client: cacheClient, config });
+    await cache.ready();
     try {
       await cache.set("hot", { v: 1 });
       await cache.getOrSet("hot", async () => 0); // loads the script

@@ -8,8 +8,8 @@ import { writeBehind, writeBehindHandler, writeThrough } from "./strategies.ts";
 import { type TestCache, testCache } from "./test/helpers.ts";
 
 let t: TestCache;
-beforeAll(() => {
-  t = testCache();
+beforeAll(async () => {
+  t = await testCache();
 });
 afterAll(() => t.close());
 

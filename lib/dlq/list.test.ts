@@ -118,6 +118,53 @@ describe("listDeadLetters", () => {
     expect(await ids('"QUOTED" path a/b\\c')).toEqual(["quote"]);
   });
 
+  it("merges a text search across uneven queues exactly, whatever the read budgets", async () => {
+    const qs = [uniqueName("u"), uniqueName("u"), uniqueName("u")];
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const expected: { key: string; at: number }[] = [];
+    for (const [n, q] of qs.entries()) {
+      // queue 0 has no match in its newest half; queue 2 matches often
+      const entries = Array.from({ length: 80 }, (_, i) => {
+        const at = 50_000 - Math.floor(rand() * 400);
+        const hit = n === 0 ? i >= 40 && rand() < 0.3 : rand() < (n === 2 ? 0.6 : 0.15);
+        return { id: `e${String(i).padStart(2, "0")}`, deadAt: at, message: hit ? "Needle found" : "hay" };
+      });
+      await seedDeadLetters(redis, q, entries);
+      for (const e of entries) if (e.message !== "hay") expected.push({ key: `${q}/${e.id}`, at: e.deadAt });
+    }
+    const mine = (xs: string[]) => xs.filter((x) => qs.some((q) => x.startsWith(`${q}/`)));
+    const all = mine(await allPages({}, 200)); // the list order, without text
+    const want = all.filter((x) => expected.some((e) => e.key === x));
+    expect(want).toHaveLength(expected.length);
+    for (const [limit, chunk, pageScanMax] of [
+      [7, 10, 40],
+      [3, 25, 30],
+      [50, 6, 1000],
+      [200, 500, 2000],
+    ]) {
+      expect(mine(await allPages({ search: "needle" }, limit, { chunk, pageScanMax }))).toEqual(want);
+    }
+  });
+
+  it("searches the messages only, not names, stacks or JSON keys", async () => {
+    const q = uniqueName("m");
+    await seedDeadLetters(redis, q, [
+      { id: "msg", errorName: "Error", message: 'upstream said "quota" is gone', topFrame: "at x (a.ts:1)" },
+      { id: "name", errorName: "QuotaError", message: "nothing here", topFrame: "at quotaCheck (q.ts:9)" },
+    ]);
+    const ids = async (search: string) =>
+      (await listDeadLetters(redis, { queue: q, search })).items.map((d) => d.id);
+    expect(await ids("quota")).toEqual(["msg"]);
+    expect(await ids('"quota" is')).toEqual(["msg"]); // escaped in the JSON: decoded path
+    expect(await ids("quotacheck")).toEqual([]);
+    expect(await ids("consumer")).toEqual([]);
+    expect(await ids("message")).toEqual([]);
+  });
+
   it("bounds a text search: a partial page with a cursor that finds the rest", async () => {
     const q = uniqueName("s");
     const entries = Array.from({ length: 60 }, (_, i) => ({

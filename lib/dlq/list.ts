@@ -13,7 +13,7 @@ import { queueKeys } from "../redis/keys.ts";
 import { boundsFor, comparePositions, decodeCursor, encodeCursor, type Position } from "./cursor.ts";
 import { type DeadLetterSummary, listQueues, summaryFromRow } from "./read.ts";
 import { type DlqFilter, filterSchema, type PageRequest, pageSchema, parseInput } from "./schemas.ts";
-import { readRows, scanIndex } from "./scripts.ts";
+import { readRows, type ScanRequest, scanIndex } from "./scripts.ts";
 
 /** Ids one round of a text search reads, shared by the queues searched (~2-5 µs each). */
 export const SCAN_CHUNK = 500;
@@ -60,10 +60,46 @@ interface Found {
   scanned: number;
 }
 
+/** One source's progress within a page: where it has read to, and its matches not yet merged. */
+interface SourceCursor {
+  source: Source;
+  last: Position | null;
+  more: boolean;
+  buf: Match[];
+}
+
+/** The least advanced of some positions (null = nothing read yet, before everything). */
+function leastAdvanced(ps: (Position | null)[]): Position | null | undefined {
+  let f: Position | null | undefined;
+  for (const p of ps) if (f === undefined || p === null || (f !== null && comparePositions(p, f) < 0)) f = p;
+  return f;
+}
+
+async function advance(
+  client: RedisClient,
+  filter: DlqFilter,
+  c: SourceCursor,
+  start: Position | null,
+  req: ScanRequest,
+) {
+  const b = boundsFor(c.source.queue, start, filter.from, filter.to);
+  if (!b) {
+    c.more = false;
+    return 0;
+  }
+  const r = await scanIndex(client, c.source.queue, c.source.index, b, req);
+  for (const row of r.rows)
+    c.buf.push({ pos: { score: Number(row[1]), queue: c.source.queue, id: row[0] }, row });
+  if (r.last) c.last = { score: r.last.score, queue: c.source.queue, id: r.last.id };
+  c.more = r.more;
+  return r.scanned;
+}
+
 /**
- * Reads the next page from `after`: the merge of every source, kept up to the least-advanced
- * source's last read position (the frontier), so nothing between is skipped. Without text only
- * positions are read, and the fields of the rows kept are fetched afterwards.
+ * Reads the next page from `after`, merging every source (queue) newest first. Each source reads
+ * from where it stopped; what it found is kept up to the least-advanced source's position (the
+ * frontier), so nothing before it is missed, and after the first round only the sources at the
+ * frontier read on. Without text only positions are read (the rows kept are fetched afterwards).
  */
 async function readPage(
   client: RedisClient,
@@ -73,49 +109,44 @@ async function readPage(
   lim: ScanLimits,
 ): Promise<Found> {
   const needle = filter.search ?? "";
-  const maxScanned = lim.pageScanMax ?? PAGE_SCAN_MAX;
-  let active = await sourcesOf(client, filter);
+  const mode = needle ? ("rows" as const) : ("pos" as const);
+  const cursors: SourceCursor[] = (await sourcesOf(client, filter)).map((source) => ({
+    source,
+    last: null,
+    more: true,
+    buf: [],
+  }));
   const out: Match[] = [];
-  let cur = after;
   let scanned = 0;
+  let lagging = cursors;
   for (;;) {
-    // Without text every source is asked for the whole rest of the page (positions are cheap).
-    // With text a round reads about `chunk` ids shared by the sources, each asked for its share
-    // of the matches still wanted: the frontier keeps the merge exact whatever the shares.
-    const rest = limit - out.length;
-    const want = needle ? Math.ceil(rest / active.length) : rest;
-    const budget = needle ? Math.max(want, Math.ceil((lim.chunk ?? SCAN_CHUNK) / active.length)) : want;
-    const round = await Promise.all(
-      active.map(async (s) => {
-        const b = boundsFor(s.queue, cur, filter.from, filter.to);
-        const mode = needle ? ("rows" as const) : ("pos" as const);
-        return {
-          s,
-          r: b ? await scanIndex(client, s.queue, s.index, b, { want, budget, needle, mode }) : null,
-        };
-      }),
+    // Without text each source is asked for the whole rest of the page (positions are cheap);
+    // with text a round reads about `chunk` ids, shared by the sources that read.
+    const n = Math.max(1, lagging.length);
+    const want = needle ? Math.ceil((limit - out.length) / n) : limit - out.length;
+    const budget = needle ? Math.max(want, Math.ceil((lim.chunk ?? SCAN_CHUNK) / n)) : want;
+    const counts = await Promise.all(
+      lagging.map((c) => advance(client, filter, c, c.last ?? after, { want, budget, needle, mode })),
     );
-    let frontier: Position | null = null;
-    const candidates: Match[] = [];
-    for (const { s, r } of round) {
-      if (!r) continue;
-      scanned += r.scanned;
-      for (const row of r.rows)
-        candidates.push({ pos: { score: Number(row[1]), queue: s.queue, id: row[0] }, row });
-      if (r.more && r.last) {
-        const p = { score: r.last.score, queue: s.queue, id: r.last.id };
-        if (!frontier || comparePositions(p, frontier) < 0) frontier = p;
-      }
+    scanned += counts.reduce((a, b) => a + b, 0);
+    const open = cursors.filter((c) => c.more);
+    const frontier = open.length ? (leastAdvanced(open.map((c) => c.last ?? after)) ?? null) : null;
+    // safe: at or before the frontier; everything once no source has more to read
+    const isSafe = (m: Match) =>
+      !open.length || (frontier !== null && comparePositions(m.pos, frontier) <= 0);
+    const safe: Match[] = [];
+    for (const c of cursors) {
+      safe.push(...c.buf.filter(isSafe));
+      c.buf = c.buf.filter((m) => !isSafe(m));
     }
-    const safe = candidates.filter((m) => !frontier || comparePositions(m.pos, frontier) <= 0);
     out.push(...safe.sort((a, b) => comparePositions(a.pos, b.pos)));
-    if (out.length >= limit)
+    if (out.length >= limit) {
       return { matches: out.slice(0, limit), next: out[limit - 1].pos, complete: true, scanned };
-    if (!frontier) return { matches: out, next: null, complete: true, scanned };
-    if (scanned >= maxScanned) return { matches: out, next: frontier, complete: false, scanned };
-    cur = frontier;
-    const more = new Set(round.filter((x) => x.r?.more).map((x) => x.s.queue));
-    active = active.filter((s) => more.has(s.queue));
+    }
+    if (!open.length) return { matches: out, next: null, complete: true, scanned };
+    if (scanned >= (lim.pageScanMax ?? PAGE_SCAN_MAX))
+      return { matches: out, next: frontier, complete: false, scanned };
+    lagging = open.filter((c) => (c.last ?? after) === frontier);
   }
 }
 

@@ -2,13 +2,17 @@
  * The DLQ's Lua scripts (lib/dlq/scripts/<name>-<numkeys>.lua) behind typed calls. Each call
  * touches one queue's keys only (one hash tag, one Cluster slot); failures become DlqErrors here.
  */
+
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { RedisClient } from "../redis/connection.ts";
 import { minuteOf, type QueueKeys, queueKeys, STATS_TTL_SECONDS } from "../redis/keys.ts";
 import { loadScripts, runScript } from "../redis/scripts.ts";
 import { scriptError } from "./errors.ts";
 import { hasNoControlChars } from "./schemas.ts";
 
-const scripts = loadScripts(new URL("./scripts/", import.meta.url));
+// Not `new URL("./scripts/", import.meta.url)`: Turbopack (next build) tries to bundle that folder and fails.
+const scripts = loadScripts(join(dirname(fileURLToPath(import.meta.url)), "scripts"));
 
 /** The ids one batch call handles at most: keeps each call around a few ms. */
 export const BATCH_MAX = 250;

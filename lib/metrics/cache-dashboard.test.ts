@@ -27,6 +27,7 @@ const sum = (points: CachePoint[]) => ({
 async function seeded() {
   const config = testConfig({ REDIS_KEY_PREFIX: uniqueName("cd"), ...SLOW_OK });
   const cache = createCache({ client, config });
+  expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
   // document: 2 misses + 6 hits; graph: 1 miss. Plain get/set, so each count is exact.
   const doc = cache.namespace("document");
   for (const k of ["a", "b"]) expect(await doc.get(k)).toBeUndefined();

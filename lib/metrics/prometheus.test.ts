@@ -72,6 +72,7 @@ describe("Prometheus metrics", () => {
     await consumer.close();
 
     const cache = createCache({ client, config });
+    expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
     await cache.namespace("user").getOrSet("profile", () => ({ name: "x" }), { user: "secret-user-42" });
     await cache.namespace("user").getOrSet("profile", () => ({ name: "x" }), { user: "secret-user-42" });
     await cache.namespace("document").getOrSet("summary:private-doc-7", () => "text");

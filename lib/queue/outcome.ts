@@ -6,7 +6,7 @@
  */
 import { retryDelay } from "./backoff.ts";
 import { UnrecoverableError } from "./errors.ts";
-import { fingerprintOf, fingerprintParts } from "./fingerprint.ts";
+import { type FingerprintParts, fingerprintOf, fingerprintParts } from "./fingerprint.ts";
 import { redact } from "./redact.ts";
 import type { DeadReason } from "./types.ts";
 
@@ -35,18 +35,46 @@ function describeError(err: unknown): { name: string; message: string; stack?: s
   return { name: "NonError", message: typeof err === "string" ? err : (JSON.stringify(err) ?? String(err)) };
 }
 
-/** Frames only ("at …" lines): the message is stored on its own. */
+/**
+ * Redaction is the costly part of recording a failure (many regular expressions over a stack),
+ * and failures repeat: the same text is redacted once, then remembered (bounded).
+ */
+const redacted = new Map<string, string>();
+function redactCached(text: string): string {
+  let out = redacted.get(text);
+  if (out === undefined) {
+    if (redacted.size >= 1000) redacted.clear();
+    out = redact(text);
+    redacted.set(text, out);
+  }
+  return out;
+}
+
+const fingerprints = new Map<string, { parts: FingerprintParts; fp: string }>();
+/** Fingerprint of a failure (remembered like redaction); the top frame comes from the kept frames. */
+function fingerprinted(name: string, message: string, stack: string | undefined) {
+  const key = `${name}\n${message}\n${stack ?? ""}`;
+  let hit = fingerprints.get(key);
+  if (!hit) {
+    if (fingerprints.size >= 1000) fingerprints.clear();
+    const parts = fingerprintParts(name, message, stack && `\n    ${stack}`);
+    hit = { parts, fp: fingerprintOf(parts) };
+    fingerprints.set(key, hit);
+  }
+  return hit;
+}
+
+/** Frames only ("at …" lines, redacted, bounded): the message is stored on its own. */
 function frames(stack: string | undefined): string | undefined {
   if (!stack) return undefined;
   const lines = stack.split("\n").filter((l) => /^\s+at\s/.test(l));
-  return lines.length
-    ? redact(
-        lines
-          .slice(0, MAX_STACK_FRAMES)
-          .map((l) => l.trim())
-          .join("\n"),
-      )
-    : undefined;
+  if (lines.length === 0) return undefined;
+  return redactCached(
+    lines
+      .slice(0, MAX_STACK_FRAMES)
+      .map((l) => l.trim())
+      .join("\n"),
+  );
 }
 
 export function reasonOf(err: unknown): DeadReason {
@@ -65,9 +93,9 @@ export function failureArgs(
   random: () => number = Math.random,
 ): (string | number)[] {
   const d = describeError(err);
-  const message = redact(d.message);
+  const message = redactCached(d.message);
   const stack = frames(d.stack);
-  const parts = fingerprintParts(d.name, message, d.stack ? redact(d.stack) : undefined);
+  const { parts, fp } = fingerprinted(d.name, message, stack);
   const reason = reasonOf(err);
   const delay =
     reason === "failed" ? retryDelay(job.attempt, job.backoffBaseMs, job.backoffMaxMs, 0.2, random) : -1;

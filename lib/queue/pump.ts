@@ -91,12 +91,15 @@ function applyFailures(s: PumpState, sent: (string | number)[][], codes: number[
 }
 
 function startLeased(s: PumpState, flat: (string | number)[]): number {
-  for (let i = 0; i < flat.length; i += 8) {
+  // first element: when the earliest retry left falls due (a wake-up hint), or -1
+  const nextDue = Number(flat[0]);
+  if (nextDue >= 0) s.nextDueAt = Math.min(s.nextDueAt, nextDue);
+  for (let i = 1; i < flat.length; i += 8) {
     const { run, error } = toJob(s.consumer, flat, i);
     if (error === undefined) s.consumer.start(run);
     else s.consumer.startCorrupt(run, error);
   }
-  return flat.length / 8;
+  return (flat.length - 1) / 8;
 }
 
 /** One turn: returns how many jobs it leased, or -1 when Redis could not be reached. */

@@ -5,7 +5,9 @@
  * read on first use (not at import) and registered on each client with defineCommand, so
  * ioredis sends EVALSHA and falls back to EVAL after a Redis restart emptied its script cache.
  */
+
 import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ChainableCommander } from "ioredis";
 import type { RedisClient } from "../redis/connection.ts";
@@ -35,7 +37,8 @@ interface Script {
   lua: string;
 }
 
-const dir = fileURLToPath(new URL("./scripts/", import.meta.url));
+// Not `new URL("./scripts/", import.meta.url)`: Turbopack (next build) tries to bundle that folder and fails.
+const dir = `${join(dirname(fileURLToPath(import.meta.url)), "scripts")}/`;
 let loaded: Map<string, Script> | undefined;
 
 function expand(source: string, seen: Set<string>): string {

@@ -14,7 +14,7 @@ export const JOB_FIELDS = {
   backoffBase: "bb", // backoff base in ms for this job
   backoffMax: "bm", // backoff cap in ms
   createdAt: "ct", // ms
-  errors: "errors", // JSON array of AttemptError, newest last (bounded)
+  errors: "errors", // JSON array of AttemptError, newest last, at most 25; each object's first key is "attempt"
   fingerprint: "fp", // error fingerprint of the last failure (dead letters)
   reason: "reason", // why it is dead: "failed" | "unrecoverable" | "corrupt"
   firstFailedAt: "ff", // ms
@@ -22,6 +22,13 @@ export const JOB_FIELDS = {
   deadAt: "dt", // ms
   history: "hist", // JSON array of HistoryEntry (requeues, payload edits)
   lease: "lease", // consumer id holding the lease (while active)
+} as const;
+
+/** Fields of the hash `queueKeys(q).totals`: lifetime counters of a queue's DLQ. */
+export const TOTALS_FIELDS = {
+  dropped: "dropped", // dead letters dropped by retention, in all
+  droppedAge: "droppedAge", // … because older than DLQ_RETENTION_DAYS
+  droppedCap: "droppedCap", // … because the DLQ was over DLQ_MAX_ENTRIES
 } as const;
 
 /** Fields of the hash `queueKeys(q).groupInfo(fp)`: one error group (fingerprint) of a DLQ. */

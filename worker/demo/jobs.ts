@@ -8,8 +8,11 @@ import type { RedisClient } from "../../lib/redis/connection.ts";
 import type { Lookups } from "./lookups.ts";
 import { makePayload, type Payload, producerMeta } from "./payloads.ts";
 import { processJob } from "./processors.ts";
-import { pick } from "./rand.ts";
+import { weighted } from "./rand.ts";
 import { type DemoQueue, type DemoSettings, QUEUES } from "./settings.ts";
+
+/** Documents are the application's main workload: 40 % of the jobs. */
+const SHARE: Record<DemoQueue, number> = { documents: 4, audio: 2, video: 2, graph: 2 };
 
 export interface JobCounts {
   added: number;
@@ -51,7 +54,7 @@ export async function startJobs(
   async function addSome(n: number) {
     const byQueue = new Map<DemoQueue, Payload[]>();
     for (let i = 0; i < n; i++) {
-      const q = pick(QUEUES);
+      const q = weighted(SHARE);
       byQueue.set(q, [...(byQueue.get(q) ?? []), makePayload(q, s)]);
     }
     await Promise.all(

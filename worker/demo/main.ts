@@ -22,9 +22,12 @@ import { ensureViewer, type ViewerCredentials } from "./viewer.ts";
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Errors of the workload are logged, at most one line per kind every 10 s: the demo never dies of them. */
+let stopping = false;
+
 function throttledWarn() {
   const last = new Map<string, number>();
   return (what: string, err: unknown) => {
+    if (stopping) return; // Redis may be going away with us (Ctrl-C reaches the whole process group)
     const msg = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     const key = `${what}:${msg.slice(0, 60)}`;
     if (Date.now() - (last.get(key) ?? 0) < 10_000) return;
@@ -66,7 +69,6 @@ async function main() {
   const consoleUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${config.PORT}`;
   log(tourText(settings, viewer, consoleUrl));
 
-  let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;

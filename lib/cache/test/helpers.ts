@@ -12,11 +12,15 @@ export interface TestCache {
   close(): Promise<void>;
 }
 
-/** A cache with its own prefix (so tests never share keys); extra env settings as strings. */
-export function testCache(env: Record<string, string> = {}, options: CacheOptions = {}): TestCache {
+/** A connected cache with its own prefix (so tests never share keys); extra env settings as strings. */
+export async function testCache(
+  env: Record<string, string> = {},
+  options: CacheOptions = {},
+): Promise<TestCache> {
   const config = testConfig({ REDIS_KEY_PREFIX: uniqueName("c"), ...env });
   const client = testRedis();
   const cache = new Cache({ client, config, ...options });
+  await cache.ready(20_000);
   return {
     cache,
     client,

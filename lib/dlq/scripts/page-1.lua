@@ -60,10 +60,36 @@ local function startRank()
   end
 end
 
+-- Whether the lowercase JSON text has rawNeedle inside the value of a "message" key. JSON.stringify
+-- and cjson write no spaces and escape every quote inside a value, so '"message":"' is a key.
+local function inMessages(low)
+  local pos = 1
+  while true do
+    local _, e = string.find(low, '"message":"', pos, true)
+    if not e then return false end
+    local j, close = e + 1, nil
+    while not close do
+      local q = string.find(low, '"', j, true)
+      if not q then return false end
+      local k = q - 1
+      while string.byte(low, k) == 92 do k = k - 1 end
+      if (q - 1 - k) % 2 == 0 then close = q else j = q + 1 end
+    end
+    local f = string.find(low, rawNeedle, e + 1, true)
+    if f and f + #rawNeedle - 1 < close then return true end
+    pos = close + 1
+  end
+end
+
+-- Whether an attempt's error message contains the text: on the raw JSON when the text needs no
+-- escaping there, else by decoding it.
 local function matches(errors)
   if needle == '' then return true end
   if not errors then return false end
-  if rawNeedle ~= '' and not string.find(string.lower(errors), rawNeedle, 1, true) then return false end
+  if rawNeedle ~= '' then
+    local low = string.lower(errors)
+    return string.find(low, rawNeedle, 1, true) ~= nil and inMessages(low)
+  end
   local ok, list = pcall(cjson.decode, errors)
   if not ok or type(list) ~= 'table' then return false end
   for _, e in ipairs(list) do

@@ -11,7 +11,8 @@
   ARGV[4] promote limit (0 = do not promote)      ARGV[5] DLQ retention ms (0 = keep)
   ARGV[6] DLQ cap (0 = none)
 
-  Returns a flat array, 8 per leased job:
+  Returns a flat array: first the due time (ms) of the earliest job left in the retry set when
+  this call promoted (-1 when it did not, or none is left), then 8 per leased job:
     id, payload, meta ("" = none), attempt (this one), maxAttempts, backoff base, backoff cap, createdAt
 ]]
 --@include keys10
@@ -23,10 +24,15 @@
 local consumer = ARGV[1]
 local now = nowMs()
 local retentionMs, cap = tonumber(ARGV[5]), tonumber(ARGV[6])
-if tonumber(ARGV[4]) > 0 then promoteDue(now, tonumber(ARGV[4])) end
+local nextDue = -1
+if tonumber(ARGV[4]) > 0 then
+  promoteDue(now, tonumber(ARGV[4]))
+  local first = redis.call('ZRANGE', K.retry, 0, 0, 'WITHSCORES')
+  if #first == 2 then nextDue = tonumber(first[2]) end
+end
 
 local ids = redis.call('RPOP', K.ready, tonumber(ARGV[2]))
-local out = {}
+local out = { nextDue }
 if not ids then return out end
 local deadline = now + tonumber(ARGV[3])
 for _, id in ipairs(ids) do

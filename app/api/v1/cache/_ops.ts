@@ -14,9 +14,13 @@ export const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const TAG_PATTERN = /^\S{1,200}$/;
 
 let cache: Cache | undefined;
-/** One cache instance for the console process, on its fail-fast client, without statistics. */
-function consoleCache(): Cache {
+/**
+ * One cache instance for the console process, on its fail-fast client, without statistics.
+ * Waits for the first connection: before it, cache calls skip Redis (start-up is not an outage).
+ */
+async function consoleCache(): Promise<Cache> {
   cache ??= createCache({ client: getRedis("console", { failFast: true }), stats: false });
+  await cache.ready(2000);
   return cache;
 }
 
@@ -38,7 +42,7 @@ export async function flushNamespace(namespace: string): Promise<{ namespace: st
     throw notFound(`No cache namespace "${namespace}"; known: ${known.join(", ") || "none yet"}`);
   }
   try {
-    await consoleCache().flushNamespace(namespace);
+    await (await consoleCache()).flushNamespace(namespace);
   } catch (err) {
     throw cacheFailure(err);
   }
@@ -48,7 +52,7 @@ export async function flushNamespace(namespace: string): Promise<{ namespace: st
 export async function invalidateTag(tag: string): Promise<{ tag: string; namespaces: number }> {
   let res: { ok: boolean; namespaces: number };
   try {
-    res = await consoleCache().invalidateTag(tag);
+    res = await (await consoleCache()).invalidateTag(tag);
   } catch (err) {
     throw cacheFailure(err);
   }

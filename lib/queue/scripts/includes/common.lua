@@ -11,13 +11,14 @@ local counts = {}
 local function count(field, n)
   counts[field] = (counts[field] or 0) + n
 end
+-- EXPIRE only when a counter was just created (its new value is the increment): a few times
+-- a minute instead of on every call.
 local function flushStats()
-  local touched = false
+  local fresh = false
   for field, n in pairs(counts) do
-    redis.call('HINCRBY', K.stats, field, n)
-    touched = true
+    if redis.call('HINCRBY', K.stats, field, n) == n then fresh = true end
   end
-  if touched then
+  if fresh then
     redis.call('EXPIRE', K.stats, __STATS_TTL__)
   end
 end

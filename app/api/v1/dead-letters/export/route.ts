@@ -1,6 +1,7 @@
 /**
  * GET /api/v1/dead-letters/export?format=json|csv — everything matching the filters, streamed
  * page by page as a download. Audited when it starts; a Redis failure mid-stream ends the body.
+ * Admins only: an export carries whole payloads, which viewers only ever see masked.
  */
 import { route } from "@/app/_lib/http.ts";
 import { audit } from "@/lib/auth/audit.ts";
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
 const TYPES = { json: "application/json; charset=utf-8", csv: "text/csv; charset=utf-8" };
 
 export const GET = route(
-  { role: "viewer", query: exportQuery },
+  { role: "admin", query: exportQuery },
   async ({ query: { format, ...f }, principal }) => {
     await assertQueue(f.queue);
     const client = consoleRedis();

@@ -1,0 +1,188 @@
+/**
+ * Process plumbing shared by the reliability scripts (scripts/outage.ts, scripts/soak.ts,
+ * bench/load.ts): child processes (tsx scripts, the worker, the built console), an API token for
+ * the console, memory of a process tree, percentiles and small waits.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createToken } from "../../lib/auth/index.ts";
+import { createRedisFromUrl } from "../../lib/redis/connection.ts";
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const TSX = "node_modules/.bin/tsx";
+const NEXT = "node_modules/.bin/next";
+
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  /** true once it exited (by itself or killed) */
+  exited: boolean;
+}
+
+/** Starts `tsx <args>` with `env`; stderr is passed through with a prefix, stdout kept if asked. */
+export function spawnTsx(name: string, args: string[], env: NodeJS.ProcessEnv, keepStdout = false): Child {
+  return track(name, spawn(TSX, args, { env, stdio: ["ignore", keepStdout ? "pipe" : "ignore", "pipe"] }));
+}
+
+function track(name: string, proc: ChildProcess): Child {
+  const child: Child = { name, proc, exited: false };
+  proc.on("error", () => {});
+  proc.on("exit", () => {
+    child.exited = true;
+  });
+  proc.stderr?.on("data", (d: Buffer) => {
+    const text = d.toString().trimEnd();
+    if (text && process.env.RELIABILITY_VERBOSE === "1") process.stderr.write(`[${name}] ${text}\n`);
+  });
+  return child;
+}
+
+/** Kills a child (SIGTERM, then SIGKILL after `graceMs`) and its process group's leftovers. */
+export async function stopChild(c: Child, graceMs = 3000): Promise<void> {
+  if (c.exited) return;
+  c.proc.kill("SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (!c.exited && Date.now() < deadline) await sleep(50);
+  for (const pid of descendants(c.proc.pid ?? -1)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+  }
+  if (!c.exited) c.proc.kill("SIGKILL");
+}
+
+export const consoleBuilt = () => existsSync(".next/BUILD_ID");
+
+export const CONSOLE_SECRET = "reliability-nextauth-secret-0123456789abcdef";
+
+/** The built console (`next start`) on 127.0.0.1:`port` against `redisUrl`. Needs `next build` first. */
+export function startConsole(
+  redisUrl: string,
+  port: number,
+  extraEnv: Record<string, string | undefined> = {},
+): Child {
+  if (!consoleBuilt()) throw new Error("no .next/BUILD_ID: run `npx next build` first");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...extraEnv,
+    REDIS_URL: redisUrl,
+    REDIS_EMBEDDED: "false",
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    NEXTAUTH_SECRET: CONSOLE_SECRET,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+  };
+  return track(
+    "console",
+    spawn(NEXT, ["start", "-H", "127.0.0.1", "-p", String(port)], {
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    }),
+  );
+}
+
+/** Waits until `url` answers with `status` (default 200). */
+export async function waitForHttp(url: string, timeoutMs = 60_000, status = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === status) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+/** An admin API token written straight into `redisUrl`'s Redis (lib/auth createToken). */
+export async function adminToken(redisUrl: string, name = "reliability"): Promise<string> {
+  const redis = createRedisFromUrl(redisUrl);
+  try {
+    return (await createToken(redis, { name, role: "admin", createdBy: "reliability" })).token;
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** Pids of every process below `pid` (children, grandchildren…), from /proc. */
+export function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parent.set(Number(entry), Number(fields[1]));
+    } catch {}
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.shift()!;
+    for (const [child, pp] of parent) {
+      if (pp === p) {
+        out.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return out;
+}
+
+/** Resident memory (bytes) of a process and all its descendants (tsx and next start fork). */
+export function treeRss(pid: number | undefined): number {
+  if (!pid) return 0;
+  let total = 0;
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+      if (m) total += Number(m[1]) * 1024;
+    } catch {}
+  }
+  return total;
+}
+
+/** The q-th percentile (0..100) of `values` (nearest rank); NaN when empty. */
+export function percentile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((q / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
+
+export function summary(values: number[]) {
+  return {
+    n: values.length,
+    p50: round(percentile(values, 50), 2),
+    p99: round(percentile(values, 99), 2),
+    max: round(
+      values.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY),
+      2,
+    ),
+  };
+}
+
+/**
+ * On a fatal error or Ctrl-C, SIGKILLs every process this one started (children, their
+ * children, redis-servers), so a failed run leaves nothing behind. Call once from main().
+ */
+export function killDescendantsOnExit(): void {
+  const killAll = () => {
+    for (const pid of descendants(process.pid).reverse()) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+    }
+  };
+  process.on("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+}

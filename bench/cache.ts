@@ -176,6 +176,11 @@ async function main() {
     `redis-server ${server.url}; ${pinned ? "pinned: redis on core 1, node on core 0" : "not pinned (no taskset)"}`,
   );
   console.log(
+    `load average at start: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")} (2 cores, shared)`,
+  );
+  console.log(
     `${ROUNDS} interleaved rounds; ${SEQ_HITS} sequential hits and ${CONC_OPS} concurrent hits per round`,
   );
   const { contestants, close } = await setup(server.url);

@@ -92,16 +92,23 @@ async function bullEventsBytes(t: Target, queue: string): Promise<number> {
   return Number((await t.client.call("MEMORY", "USAGE", `bull:${queue}:events`)) ?? 0);
 }
 
-type Sample = { rate: number; cmds: number; cpuUs: number; memPerDead?: number };
+type Sample = { rate: number; cmds: number; cpuUs: number; nodeUs: number; memPerDead?: number };
 const results: Record<string, Record<string, Sample[]>> = { requeue: {}, bullmq: {} };
 
 async function measure(r: Runner, s: Scenario, t: Target, round: number): Promise<void> {
   await t.client.flushall();
   const queue = `bench-${s.key}-${round}`;
   const [c0, cpu0, m0] = [await commandCount(t), await redisCpu(t), await usedMemory(t)];
+  const node0 = process.cpuUsage();
   const rate = await s.run(r, t, queue);
+  const node = process.cpuUsage(node0);
   const [c1, cpu1] = [await commandCount(t), await redisCpu(t)];
-  const sample: Sample = { rate, cmds: (c1 - c0) / s.jobs, cpuUs: ((cpu1 - cpu0) * 1e6) / s.jobs };
+  const sample: Sample = {
+    rate,
+    cmds: (c1 - c0) / s.jobs,
+    cpuUs: ((cpu1 - cpu0) * 1e6) / s.jobs,
+    nodeUs: (node.user + node.system) / s.jobs,
+  };
   if (s.key === "failing") {
     const extra = r.name === "bullmq" ? await bullEventsBytes(t, queue) : 0;
     sample.memPerDead = ((await usedMemory(t)) - m0 - extra) / s.jobs;
@@ -144,6 +151,8 @@ async function main(): Promise<void> {
       "cmds/job bullmq",
       "redis µs/job ours",
       "redis µs/job bullmq",
+      "node µs/job ours",
+      "node µs/job bullmq",
     ],
   ];
   for (const s of scenarios) {
@@ -159,6 +168,8 @@ async function main(): Promise<void> {
       fmt(median(theirs.map((x) => x.cmds))),
       fmt(median(ours.map((x) => x.cpuUs))),
       fmt(median(theirs.map((x) => x.cpuUs))),
+      fmt(median(ours.map((x) => x.nodeUs))),
+      fmt(median(theirs.map((x) => x.nodeUs))),
     ]);
   }
   const memOurs = median(results.requeue.failing.map((x) => x.memPerDead!));
@@ -169,6 +180,8 @@ async function main(): Promise<void> {
     fmt(memOurs),
     fmt(memTheirs),
     `${ratios.memory_per_dead.toFixed(2)}×`,
+    "",
+    "",
     "",
     "",
     "",

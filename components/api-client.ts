@@ -70,6 +70,9 @@ export const api = {
     }
   },
   queues: (signal?: AbortSignal) => getJson<QueuesResponse>("/api/v1/queues", undefined, signal),
+  /** Sizes and heartbeats without the per-minute series: what the top bar and filters need. */
+  queuesLight: (signal?: AbortSignal) =>
+    getJson<QueuesResponse>("/api/v1/queues", { series: "false" }, signal),
   queue: (name: string, signal?: AbortSignal) =>
     getJson<QueueSummary>(`/api/v1/queues/${encodeURIComponent(name)}`, undefined, signal),
   deadLetters: (v: DeadLetterView, signal?: AbortSignal) =>

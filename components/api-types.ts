@@ -36,8 +36,8 @@ export interface QueuePoint {
 export interface QueueSummary {
   name: string;
   sizes: QueueSizes;
-  /** per minute, averaged over the series window */
-  throughput: number;
+  /** completed per minute, averaged over the series window; null without the series */
+  throughput: number | null;
   /** failed attempts ÷ (completed + failed attempts) over the window, null without traffic */
   failureRate: number | null;
   oldestDeadAgeMs: number | null;

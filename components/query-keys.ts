@@ -9,6 +9,7 @@ export const qk = {
   alertsFiring: ["alerts", "firing"] as const,
   queues: {
     all: ["queues"] as const,
+    light: ["queues", { series: false }] as const,
     one: (queue: string) => ["queues", queue] as const,
   },
   deadLetters: {

@@ -7,11 +7,13 @@ import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, test } from "@playwright/test";
 import { E2E_BASE_URL } from "./env.ts";
 import { apiAs } from "./helpers/auth.ts";
-import { seedDeadLetters, uniqueQueue } from "./helpers/seed.ts";
+import { purgeSeeded, seedDeadLetters, uniqueQueue } from "./helpers/seed.ts";
 
 const sameSite = { origin: E2E_BASE_URL };
 let queue: string;
 let ids: string[];
+
+test.afterAll(purgeSeeded);
 
 test.beforeAll(async () => {
   queue = uniqueQueue("api");
@@ -42,6 +44,9 @@ test("queues: list, one, unknown, invalid", async ({ request }) => {
   expect(Array.isArray(all.workers)).toBe(true);
   const one = await (await expectStatus(api, `/api/v1/queues/${queue}`, 200)).json();
   expect(one).toMatchObject({ name: queue, sizes: { dead: 4 } });
+  const light = await (await expectStatus(api, "/api/v1/queues?series=false", 200)).json();
+  expect(light.queues.find((q: { name: string }) => q.name === queue).series).toEqual([]);
+  await expectStatus(api, "/api/v1/queues?series=maybe", 400, /series/);
   await expectStatus(api, "/api/v1/queues/no-such-queue", 404, /no-such-queue/);
   await expectStatus(api, `/api/v1/queues/${encodeURIComponent("bad name!")}`, 400, /queue/);
 });

@@ -6,7 +6,13 @@
 import { readFile } from "node:fs/promises";
 import { expect, type Page, test } from "@playwright/test";
 import { signIn } from "./helpers/auth.ts";
-import { seedDeadLetters, sizesOf, startSucceedingConsumer, uniqueQueue } from "./helpers/seed.ts";
+import {
+  purgeSeeded,
+  seedDeadLetters,
+  sizesOf,
+  startSucceedingConsumer,
+  uniqueQueue,
+} from "./helpers/seed.ts";
 
 const TIMEOUT = "Timeout talking to converter after 3000 ms";
 const BAD_FORMAT = "Invalid document format: missing header";
@@ -19,6 +25,8 @@ async function open(page: Page, path: string) {
 const rows = (page: Page) => page.getByTestId("dead-letter-row");
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+
+test.afterAll(purgeSeeded);
 
 test.beforeEach(async ({ page }) => {
   await signIn(page, "admin");
@@ -102,6 +110,14 @@ test("requeue all matching: exact count, rate limit, live progress, what happene
   );
   await open(page, `/dead-letters?queue=${queue}`);
   await expect(rows(page)).toHaveCount(50);
+  // Server-side pages: the cursor goes into the URL, Back returns to the first page.
+  const firstId = await rows(page).first().getAttribute("data-id");
+  await page.getByTestId("next-page").click();
+  await expect(page).toHaveURL(/cursor=/);
+  await expect(rows(page).first()).not.toHaveAttribute("data-id", firstId as string);
+  await expect(rows(page)).toHaveCount(50);
+  await page.goBack();
+  await expect(rows(page).first()).toHaveAttribute("data-id", firstId as string);
   await page.getByTestId("requeue-all").click();
   await expect(page.getByTestId("confirm-text")).toHaveText(`Requeue 700 dead letters of \`${queue}\`?`);
   await page.getByTestId("bulk-rate").fill("250");

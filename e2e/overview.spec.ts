@@ -8,7 +8,7 @@ import { createRedisFromUrl } from "../lib/redis/connection.ts";
 import { e2eState } from "./env.ts";
 import { signIn } from "./helpers/auth.ts";
 import { pauseRedis } from "./helpers/redis.ts";
-import { seedDeadLetters, startSucceedingConsumer, uniqueQueue } from "./helpers/seed.ts";
+import { purgeSeeded, seedDeadLetters, startSucceedingConsumer, uniqueQueue } from "./helpers/seed.ts";
 
 async function open(page: Page, path: string) {
   await page.goto(path);
@@ -32,6 +32,8 @@ async function completeJobs(queue: string, n: number) {
   await expect.poll(() => consumer.seen.size, { timeout: 15_000 }).toBe(n);
   await consumer.stop();
 }
+
+test.afterAll(purgeSeeded);
 
 test("overview shows each queue's counts, sparklines, the worker and alerts", async ({ page }) => {
   const queue = uniqueQueue("overview");

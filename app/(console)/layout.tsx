@@ -1,7 +1,7 @@
 /**
  * The console's frame: every page under it is signed in (checked here and again by each page),
- * with the side navigation, the top bar (Redis, worker heartbeat, firing alerts, user) and the
- * Redis-down banner. Live data comes from React Query (components/providers.tsx).
+ * with the side navigation, the top bar (Redis, worker heartbeat, firing alerts, user), the
+ * Redis-down banner and the firing-alerts strip (part B's components/alerts/firing-banner.tsx). Live data comes from React Query (components/providers.tsx).
  *
  * While Redis is unreachable the user record cannot be read: the frame still renders (without
  * the user) so the banner shows, and the page's own check fails into error.tsx inside it.
@@ -9,6 +9,7 @@
 import type { ReactNode } from "react";
 import { isRedisDown } from "@/app/_lib/http.ts";
 import { type Principal, requirePrincipal } from "@/app/_lib/principal.ts";
+import { FiringAlertsBanner } from "@/components/alerts/firing-banner.tsx";
 import { type ClientPrincipal, Providers } from "@/components/providers.tsx";
 import { RedisBanner } from "@/components/shell/redis-banner.tsx";
 import { SideNav } from "@/components/shell/side-nav.tsx";
@@ -38,6 +39,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <div className="shell-main">
           <TopBar signOut={<SignOutButton />} />
           <RedisBanner />
+          <FiringAlertsBanner />
           <main className="page">{children}</main>
         </div>
       </div>

@@ -31,6 +31,10 @@ export function BulkProgressView({ id, onClose }: { id: string; onClose: () => v
     <div className="panel bulk-progress" data-testid="bulk-progress" data-state={p?.state ?? "starting"}>
       {p ? (
         <>
+          <h2>
+            Bulk {p.action}
+            {running ? " — in progress" : p.state === "done" ? " — done" : ` — ${p.state}`}
+          </h2>
           <progress
             max={Math.max(p.total ?? p.processed, 1)}
             value={p.processed}

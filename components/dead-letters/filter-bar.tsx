@@ -15,7 +15,7 @@ interface Props {
 }
 
 export function FilterBar({ view, update }: Props) {
-  const queues = useQuery({ queryKey: qk.queues.all, queryFn: ({ signal }) => api.queues(signal) });
+  const queues = useQuery({ queryKey: qk.queues.light, queryFn: ({ signal }) => api.queuesLight(signal) });
   const [text, setText] = useState(view.q ?? "");
   useEffect(() => setText(view.q ?? ""), [view.q]);
   useEffect(() => {

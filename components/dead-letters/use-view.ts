@@ -14,7 +14,10 @@ export function useDeadLetterView(): [DeadLetterView, (patch: Partial<DeadLetter
       // Any change of filter starts again from the first page.
       const next = { ...view, ...patch };
       if (!("cursor" in patch)) next.cursor = undefined;
-      router.replace(`${pathname}${viewSearch(next)}`, { scroll: false });
+      // Paging and tabs go into history (Back returns to the previous page); filters replace.
+      const url = `${pathname}${viewSearch(next)}`;
+      if ("cursor" in patch || "tab" in patch) router.push(url, { scroll: false });
+      else router.replace(url, { scroll: false });
     },
     [view, router, pathname],
   );

@@ -15,7 +15,7 @@ const COLUMNS = {
   active: { label: "Active", get: (q: QueueSummary) => q.sizes.active },
   retry: { label: "↻ Retry", get: (q: QueueSummary) => q.sizes.retry },
   dead: { label: "✕ Dead", get: (q: QueueSummary) => q.sizes.dead },
-  throughput: { label: "Completed", get: (q: QueueSummary) => q.throughput },
+  throughput: { label: "Completed", get: (q: QueueSummary) => q.throughput ?? -1 },
   failure: { label: "Failure rate", get: (q: QueueSummary) => q.failureRate ?? -1 },
   oldest: { label: "Oldest dead", get: (q: QueueSummary) => q.oldestDeadAgeMs ?? -1 },
 } as const;

@@ -39,7 +39,7 @@ export function AlertsBadge({ alerts }: { alerts: FiringAlert[] | null }) {
   );
 }
 
-/** Accepts `[...]`, `{ alerts: [...] }` or `{ items: [...] }` with `name`/`id`/`metric` per alert. */
+/** Accepts `[...]`, `{ alerts: [...] }` or `{ items: [...] }` with `label`/`name`/`id` per alert. */
 export function toFiringAlerts(data: unknown): FiringAlert[] {
   const list = Array.isArray(data)
     ? data
@@ -48,7 +48,7 @@ export function toFiringAlerts(data: unknown): FiringAlert[] {
       []);
   return list.map((a) => {
     const o = (a ?? {}) as Record<string, unknown>;
-    const name = String(o.name ?? o.label ?? o.id ?? o.metric ?? "alert");
+    const name = String(o.label ?? o.name ?? o.id ?? o.metric ?? "alert");
     const since = typeof o.since === "number" ? o.since : undefined;
     return { name, since };
   });

@@ -22,7 +22,7 @@ export function heartbeatTone(workers: WorkerBeat[] | undefined, now: number): {
 }
 
 export function WorkerHeartbeat() {
-  const q = useQuery({ queryKey: qk.queues.all, queryFn: ({ signal }) => api.queues(signal) });
+  const q = useQuery({ queryKey: qk.queues.light, queryFn: ({ signal }) => api.queuesLight(signal) });
   const { tone, text } = heartbeatTone(q.data?.workers, q.dataUpdatedAt || Date.now());
   const last = Math.max(0, ...(q.data?.workers ?? []).map((w) => w.lastBeatAt));
   const title = q.data

@@ -8,6 +8,7 @@
  *   await expect.poll(() => seen.has(ids[0])).toBe(true);
  */
 import { randomBytes } from "node:crypto";
+import { purgeQueue } from "../../lib/dlq/index.ts";
 import { createQueue, type Queue } from "../../lib/queue/index.ts";
 import { queueSizes } from "../../lib/queue/stats.ts";
 import { createRedisFromUrl, type RedisClient } from "../../lib/redis/connection.ts";
@@ -22,8 +23,25 @@ export interface FailingJob {
   data?: Record<string, unknown>;
 }
 
-/** A queue name no other test uses. */
-export const uniqueQueue = (label: string) => `e2e-${label}-${randomBytes(3).toString("hex")}`;
+const seeded = new Set<string>();
+
+/** A queue name no other test uses (remembered, so `purgeSeeded` can clean up after a spec). */
+export function uniqueQueue(label: string): string {
+  const name = `e2e-${label}-${randomBytes(3).toString("hex")}`;
+  seeded.add(name);
+  return name;
+}
+
+/** Deletes the dead letters of every queue this process seeded, so later specs see no DLQ alerts from them. */
+export async function purgeSeeded(): Promise<void> {
+  const client = createRedisFromUrl(e2eState().redisUrl);
+  try {
+    for (const queue of seeded) await purgeQueue(client, queue);
+    seeded.clear();
+  } finally {
+    await client.quit();
+  }
+}
 
 function open(queue: string): { client: RedisClient; q: Queue } {
   const client = createRedisFromUrl(e2eState().redisUrl);

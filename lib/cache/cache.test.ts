@@ -51,6 +51,16 @@ describe("get, set, delete, getOrSet", () => {
     expect(loader.calls).toBe(1);
   });
 
+  it("many concurrent calls (their writes coalesced into few socket writes) all land", async () => {
+    const ns = t.cache.namespace("job_status");
+    const keys = Array.from({ length: 200 }, (_, i) => `job-${i}`);
+    await Promise.all(keys.map((k) => ns.getOrSet(k, async () => ({ k }))));
+    const loader = countingLoader("not called");
+    const again = await Promise.all(keys.map((k) => ns.getOrSet(k, loader)));
+    expect(again).toEqual(keys.map((k) => ({ k })));
+    expect(loader.calls).toBe(0);
+  });
+
   it("wrap turns a function into a cached one keyed by its arguments", async () => {
     let calls = 0;
     const summary = async (id: number, opts: { lang: string; short: boolean }) => {

@@ -164,7 +164,10 @@ export async function runBulk(
     options.onProgress?.({ ...p });
     return cancel;
   };
-  await client.zadd(globalKeys().bulkIndex, startedAt, p.opId);
+  const index = globalKeys().bulkIndex;
+  // the index keeps the operations whose progress records have not expired yet
+  await client.zremrangebyscore(index, "-inf", Date.now() - PROGRESS_TTL_SECONDS * 1000);
+  await client.zadd(index, Date.now(), p.opId);
   await report();
   try {
     // Only what is dead when the operation starts: later dead letters are left alone.

@@ -146,7 +146,15 @@ describe("listDeadLetters", () => {
       [50, 6, 1000],
       [200, 500, 2000],
     ]) {
-      expect(mine(await allPages({ search: "needle" }, limit, { chunk, pageScanMax }))).toEqual(want);
+      expect(
+        mine(
+          await allPages({ search: "needle" }, limit, {
+            chunk,
+            pageScanMax,
+            pageTimeMs: Number.POSITIVE_INFINITY,
+          }),
+        ),
+      ).toEqual(want);
     }
   });
 
@@ -177,12 +185,16 @@ describe("listDeadLetters", () => {
       redis,
       { queue: q, search: "needle" },
       { limit: 10 },
-      { chunk: 10, pageScanMax: 25 },
+      { chunk: 10, pageScanMax: 25, pageTimeMs: Number.POSITIVE_INFINITY },
     );
     expect(first.complete).toBe(false);
     expect(first.scanned).toBeLessThanOrEqual(30);
     expect(first.items.map((d) => d.id)).toEqual(["j40"]);
-    const rest = await allPages({ queue: q, search: "needle" }, 10, { chunk: 10, pageScanMax: 25 });
+    const rest = await allPages({ queue: q, search: "needle" }, 10, {
+      chunk: 10,
+      pageScanMax: 25,
+      pageTimeMs: Number.POSITIVE_INFINITY,
+    });
     expect(rest).toEqual(["j40", "j20", "j00"].map((id) => `${q}/${id}`));
   });
 

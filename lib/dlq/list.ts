@@ -4,10 +4,12 @@
  * Each queue's index (its dead zset, or one error group's zset when filtering by group) is read
  * by the page script from the cursor's position; several queues are read in parallel and merged.
  * Without text, a page costs one script call per queue (O(log n + page)). With text, the script
- * reads at most SCAN_CHUNK ids per call, and a page stops after PAGE_SCAN_MAX ids: it returns the
+ * reads at most SCAN_CHUNK ids per call, and a page stops after PAGE_SCAN_MAX ids or PAGE_TIME_MS
+ * of reading (whichever comes first; the first round always runs): it returns the
  * matches found so far, `complete: false` and a cursor to go on from — a rare text never turns a
  * page into one long Redis call. Counting with text reads the whole index, chunk by chunk.
  */
+import { performance } from "node:perf_hooks";
 import type { RedisClient } from "../redis/connection.ts";
 import { queueKeys } from "../redis/keys.ts";
 import { boundsFor, comparePositions, decodeCursor, encodeCursor, type Position } from "./cursor.ts";
@@ -19,6 +21,8 @@ import { readRows, type ScanRequest, scanIndex } from "./scripts.ts";
 export const SCAN_CHUNK = 500;
 /** Ids one page reads at most when searching text, over all its rounds. */
 export const PAGE_SCAN_MAX = 2000;
+/** A page starts no new round of reads after this many ms (a busy server reads less per page). */
+export const PAGE_TIME_MS = 10;
 
 export interface DlqPage {
   items: DeadLetterSummary[];
@@ -33,6 +37,7 @@ export interface DlqPage {
 export interface ScanLimits {
   chunk?: number;
   pageScanMax?: number;
+  pageTimeMs?: number;
 }
 
 interface Source {
@@ -119,6 +124,7 @@ async function readPage(
   const out: Match[] = [];
   let scanned = 0;
   let lagging = cursors;
+  const deadline = performance.now() + (lim.pageTimeMs ?? PAGE_TIME_MS);
   for (;;) {
     // Without text each source is asked for the whole rest of the page (positions are cheap);
     // with text a round reads about `chunk` ids, shared by the sources that read.
@@ -144,7 +150,7 @@ async function readPage(
       return { matches: out.slice(0, limit), next: out[limit - 1].pos, complete: true, scanned };
     }
     if (!open.length) return { matches: out, next: null, complete: true, scanned };
-    if (scanned >= (lim.pageScanMax ?? PAGE_SCAN_MAX))
+    if (scanned >= (lim.pageScanMax ?? PAGE_SCAN_MAX) || performance.now() >= deadline)
       return { matches: out, next: frontier, complete: false, scanned };
     lagging = open.filter((c) => (c.last ?? after) === frontier);
   }

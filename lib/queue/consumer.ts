@@ -44,7 +44,8 @@ export interface Running {
   job: Job;
   backoffBaseMs: number;
   backoffMaxMs: number;
-  abort: AbortController;
+  /** made on first use of the handler's `signal` (most handlers never read it) */
+  abort?: AbortController;
   settled: boolean;
   timer?: NodeJS.Timeout;
 }
@@ -103,7 +104,12 @@ export class Consumer {
       run.timer = setTimeout(() => this.settle(run, new JobTimeoutError(s.timeoutMs)), s.timeoutMs);
     let result: unknown;
     try {
-      result = this.handler(job, { signal: run.abort.signal });
+      result = this.handler(job, {
+        get signal() {
+          run.abort ??= new AbortController();
+          return run.abort.signal;
+        },
+      });
     } catch (err) {
       this.settle(run, err);
       return;
@@ -128,7 +134,7 @@ export class Consumer {
     this.state.inHand.delete(run.job.id);
     if (ok) this.state.completions.push([run.job.id, run.job.attempt]);
     else {
-      run.abort.abort(err);
+      run.abort?.abort(err);
       const leased = { id: run.job.id, attempt: run.job.attempt, ...run };
       this.state.failures.push(failureArgs(leased, err, this.id, this.ctx.settings.errorMessageMax));
     }
@@ -159,7 +165,7 @@ export class Consumer {
     this.state.inHand.delete(id);
     run.settled = true;
     clearTimeout(run.timer);
-    run.abort.abort(new QueueError("LEASE_LOST", `lease of job ${id} was lost`));
+    run.abort?.abort(new QueueError("LEASE_LOST", `lease of job ${id} was lost`));
     this.counters.leaseLost++;
   }
 
@@ -195,7 +201,13 @@ export class Consumer {
     for (const run of left) this.dropLost(run.job.id);
     this.counters.leaseLost -= left.length;
     s.wake();
-    await this.done;
+    // While Redis is unreachable the last flush cannot finish: do not wait past the bound for it.
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((r) => {
+      timer = setTimeout(r, Math.max(1000, deadline - Date.now() + 1000));
+    });
+    await Promise.race([this.done, bound]);
+    clearTimeout(timer);
     if (left.length) {
       const args = left.flatMap((r) => [r.job.id, r.job.attempt]);
       await runScript(this.ctx.client, "release", releaseKeys(this.ctx.keys), [this.id, ...args]).catch(

@@ -107,15 +107,5 @@ export function failureArgs(
     at: Date.now(),
     consumer,
   });
-  return [
-    job.id,
-    job.attempt,
-    record,
-    delay,
-    reason,
-    fingerprintOf(parts),
-    d.name,
-    parts.message,
-    parts.topFrame,
-  ];
+  return [job.id, job.attempt, record, delay, reason, fp, d.name, parts.message, parts.topFrame];
 }

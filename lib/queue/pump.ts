@@ -58,7 +58,6 @@ function toJob(c: Consumer, f: (string | number)[], i: number): { run: Running; 
     } as Job,
     backoffBaseMs: Number(f[i + 5]),
     backoffMaxMs: Number(f[i + 6]),
-    abort: new AbortController(),
     settled: false,
   };
   try {

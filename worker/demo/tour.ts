@@ -23,7 +23,8 @@ export function tourText(s: DemoSettings, viewer: ViewerCredentials | null, cons
     "     poison message that fails every time. Open one to see each attempt's error and stack.",
     "  3. Requeue the ServiceUnavailableError group: most of those jobs now succeed.",
     "  4. Cache: hit rate per namespace (job_status is lower: a 5 s TTL and frequent updates).",
-    "  5. Alerts: 'DLQ size > 50' fires after about three minutes; lower a threshold to see it sooner.",
+    "  5. Alerts: 'retry success rate < 90 %' fires within minutes (poison messages never succeed),",
+    "     'DLQ size > 50' (the largest DLQ, documents) after about three; edit a threshold to see it move.",
     "  6. From a shell: npx requeue stats · npx requeue dlq groups · npx requeue dlq list --queue audio",
     "  7. Sign in as the viewer in a private window: no Requeue, Delete or Flush buttons.",
   ].join("\n");

@@ -7,12 +7,11 @@
  * text search) run to the end within the request; anything else starts a bulk operation in this
  * server process and answers its id, to be polled at /api/v1/bulk/{id}.
  */
-import { notFound } from "@/app/_lib/http.ts";
-import type { Principal } from "@/app/_lib/principal.ts";
-import type { MutationResult } from "@/components/api-types.ts";
-import { type DeadLetterFilters, rangeWindow } from "@/components/dead-letters/filters.ts";
-import type { EditRequeueInput, MutationInput } from "@/components/dead-letters/mutation.ts";
-import { audit } from "@/lib/auth/audit.ts";
+
+import type { MutationResult } from "../../../../components/api-types.ts";
+import { type DeadLetterFilters, rangeWindow } from "../../../../components/dead-letters/filters.ts";
+import type { EditRequeueInput, MutationInput } from "../../../../components/dead-letters/mutation.ts";
+import { audit } from "../../../../lib/auth/audit.ts";
 import {
   type BulkProgress,
   countDeadLetters,
@@ -23,8 +22,10 @@ import {
   requeueDeadLetters,
   runBulk,
   startBulk,
-} from "@/lib/dlq/index.ts";
-import { getRedis } from "@/lib/redis/connection.ts";
+} from "../../../../lib/dlq/index.ts";
+import { getRedis } from "../../../../lib/redis/connection.ts";
+import { notFound } from "../../../_lib/http.ts";
+import type { Principal } from "../../../_lib/principal.ts";
 
 /** The console's Redis connection: fails fast so a request while Redis is down answers 503. */
 export const consoleRedis = () => getRedis("console", { failFast: true });

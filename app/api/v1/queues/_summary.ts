@@ -14,10 +14,15 @@ export async function queueExists(client: RedisClient, queue: string): Promise<b
   return (await listQueues(client)).includes(queue);
 }
 
-export async function summarize(client: RedisClient, queue: string, now = Date.now()): Promise<QueueSummary> {
+export async function summarize(
+  client: RedisClient,
+  queue: string,
+  now = Date.now(),
+  withSeries = true,
+): Promise<QueueSummary> {
   const [sizes, rows, oldest] = await Promise.all([
     queueSizes(client, queue),
-    queueSeries(client, queue, now - (WINDOW_MINUTES - 1) * 60_000, now),
+    withSeries ? queueSeries(client, queue, now - (WINDOW_MINUTES - 1) * 60_000, now) : [],
     oldestDeadAge(client, queue, now),
   ]);
   const series = rows.map((r) => ({
@@ -32,16 +37,17 @@ export async function summarize(client: RedisClient, queue: string, now = Date.n
   return {
     name: queue,
     sizes: { ready: sizes.ready, active: sizes.active, retry: sizes.retry, dead: sizes.dead },
-    throughput: completed / WINDOW_MINUTES,
+    throughput: withSeries ? completed / WINDOW_MINUTES : null,
     failureRate: completed + failed ? failed / (completed + failed) : null,
     oldestDeadAgeMs: oldest,
     series,
   };
 }
 
-export async function summarizeAll(client: RedisClient): Promise<QueueSummary[]> {
+/** Every queue; without series (sizes only) it costs a handful of commands per queue. */
+export async function summarizeAll(client: RedisClient, withSeries = true): Promise<QueueSummary[]> {
   const now = Date.now();
-  return Promise.all((await listQueues(client)).map((q) => summarize(client, q, now)));
+  return Promise.all((await listQueues(client)).map((q) => summarize(client, q, now, withSeries)));
 }
 
 /** The worker replicas' last beats, newest first (worker/heartbeat.ts writes and reads them). */

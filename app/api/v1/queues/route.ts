@@ -1,4 +1,8 @@
-/** GET /api/v1/queues — every queue's sizes, recent rates and series, and the worker heartbeats. */
+/**
+ * GET /api/v1/queues — every queue's sizes, recent rates and series, and the worker heartbeats.
+ * `?series=false` leaves the per-minute series out (the top bar polls that on every page).
+ */
+import { z } from "zod";
 import { route } from "@/app/_lib/http.ts";
 import type { QueuesResponse } from "@/components/api-types.ts";
 import { consoleRedis } from "../dead-letters/_ops.ts";
@@ -6,8 +10,17 @@ import { readWorkerBeats, summarizeAll, WINDOW_MINUTES } from "./_summary.ts";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer" }, async (): Promise<QueuesResponse> => {
+const query = z
+  .object({
+    series: z.enum(["true", "false"], { error: 'series must be "true" or "false"' }).default("true"),
+  })
+  .strict();
+
+export const GET = route({ role: "viewer", query }, async ({ query }): Promise<QueuesResponse> => {
   const client = consoleRedis();
-  const [queues, workers] = await Promise.all([summarizeAll(client), readWorkerBeats(client)]);
+  const [queues, workers] = await Promise.all([
+    summarizeAll(client, query.series === "true"),
+    readWorkerBeats(client),
+  ]);
   return { queues, workers, windowMinutes: WINDOW_MINUTES };
 });

@@ -1,0 +1,103 @@
+/**
+ * The demo workload, run for real for a short while against the suite's redis-server: its jobs
+ * fail the ways the seed describes and land in distinct error groups (ids and numbers normalised
+ * away), its lookups give the cache hits and misses, it creates the viewer it prints, and it stops
+ * cleanly when its time is up.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "../../lib/auth/users.ts";
+import { namespaceSummary } from "../../lib/cache/stats.ts";
+import { resetConfig } from "../../lib/config.ts";
+import { listGroups } from "../../lib/dlq/read.ts";
+import type { ErrorGroup } from "../../lib/queue/types.ts";
+import { createRedis, type RedisClient } from "../../lib/redis/connection.ts";
+import { testConfig } from "../../test/harness/index.ts";
+
+const prefix = `demo${Math.random().toString(36).slice(2, 8)}`;
+const dataDir = mkdtempSync(join(tmpdir(), "requeue-demo-"));
+let client: RedisClient;
+let output = "";
+let exitCode: number | null = null;
+let groups: ErrorGroup[] = [];
+
+beforeAll(async () => {
+  const config = testConfig({ REDIS_KEY_PREFIX: prefix });
+  process.env.REDIS_KEY_PREFIX = prefix; // lib/dlq's reads take the prefix from the configuration
+  resetConfig();
+  client = createRedis(config);
+  const child = spawn(process.execPath, ["--import", "tsx", "worker/demo/main.ts"], {
+    env: {
+      ...process.env,
+      REDIS_URL: config.REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      REQUEUE_DATA_DIR: dataDir,
+      RETRY_BACKOFF_BASE_SECONDS: "0.2",
+      DEMO_DURATION_SECONDS: "15",
+      DEMO_JOBS_PER_SECOND: "12",
+      DEMO_BURST: "80",
+      DEMO_CACHE_RPS: "40",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  exitCode = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  groups = await listGroups(client);
+}, 90_000);
+
+afterAll(async () => {
+  await client?.quit();
+  rmSync(dataDir, { recursive: true, force: true });
+  delete process.env.REDIS_KEY_PREFIX;
+  resetConfig();
+});
+
+describe("the demo workload", () => {
+  it("prints the tour and stops cleanly when its time is up", () => {
+    expect(output).toContain("A short tour");
+    expect(output).toContain("stopping the demo workload");
+    expect(exitCode, output).toBe(0);
+  });
+
+  it("fills the DLQ with the seed's failures, grouped whatever their ids and numbers", () => {
+    const names = new Set(groups.map((g) => g.name));
+    expect(names).toContain("UnrecoverableError");
+    expect([...names].some((n) => n === "NetworkTimeoutError" || n === "ServiceUnavailableError")).toBe(true);
+    expect([...names].some((n) => ["TypeError", "RangeError", "SyntaxError"].includes(n))).toBe(true);
+    // Invalid documents vary in id but are one group: normalisation works on the demo's messages.
+    const invalidDocs = groups.filter((g) => g.queue === "documents" && g.name === "UnrecoverableError");
+    expect(invalidDocs).toHaveLength(1);
+    expect(invalidDocs[0].count).toBeGreaterThan(1);
+    expect(new Set(groups.map((g) => g.queue)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it("serves every seed namespace, with hits and misses at a realistic rate", async () => {
+    const rows = await namespaceSummary(client, { windowMs: 10 * 60_000, prefix });
+    const by = new Map(rows.map((r) => [r.namespace, r]));
+    for (const ns of ["user", "job_status", "document", "vector_search", "graph"]) {
+      const r = by.get(ns);
+      expect((r?.hits ?? 0) + (r?.misses ?? 0), ns).toBeGreaterThan(0);
+    }
+    // The warmed, long-lived namespaces hit; the long tail misses.
+    for (const ns of ["user", "document", "graph"]) {
+      expect(by.get(ns)?.hits, ns).toBeGreaterThan(0);
+      expect(by.get(ns)?.misses, ns).toBeGreaterThan(0);
+    }
+    const hits = rows.reduce((n, r) => n + r.hits + r.staleHits, 0);
+    const misses = rows.reduce((n, r) => n + r.misses, 0);
+    const rate = hits / (hits + misses);
+    expect(rate).toBeGreaterThan(0.5);
+    expect(rate).toBeLessThan(0.98);
+  });
+
+  it("creates the viewer it prints, with the printed password", async () => {
+    const m = output.match(/viewer: sign in as (\S+) with password (\S+)/);
+    expect(m, output).not.toBeNull();
+    const user = await verifyPassword(client, m![1], m![2], { prefix });
+    expect(user?.role).toBe("viewer");
+  });
+});

@@ -142,8 +142,18 @@ async function sequential(contestants: Record<string, Hit>, n: number) {
   );
 }
 
-async function concurrent(hit: Hit, total: number) {
+/** Redis commands processed and CPU used so far (INFO stats / cpu), read on a side connection. */
+async function redisCounters(admin: Redis) {
+  const info = await admin.info();
+  const n = (f: string) => Number(new RegExp(`${f}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return { commands: n("total_commands_processed"), cpuUs: (n("used_cpu_user") + n("used_cpu_sys")) * 1e6 };
+}
+
+/** Throughput of 50 callers, with the node CPU, Redis CPU and Redis commands each hit cost. */
+async function concurrent(hit: Hit, total: number, admin: Redis) {
   let next = 0;
+  const before = await redisCounters(admin);
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -151,7 +161,15 @@ async function concurrent(hit: Hit, total: number) {
     }),
   );
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return total / seconds;
+  const cpu = process.cpuUsage(cpu0);
+  const after = await redisCounters(admin);
+  return {
+    opsPerSec: total / seconds,
+    nodeUs: (cpu.user + cpu.system) / total,
+    redisUs: (after.cpuUs - before.cpuUs) / total,
+    // minus the INFO call itself
+    commands: (after.commands - before.commands - 1) / total,
+  };
 }
 
 const median = (xs: number[]) => {
@@ -161,10 +179,32 @@ const median = (xs: number[]) => {
 const summary = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 type Summary = ReturnType<typeof summary>;
 
-function table(results: Record<string, { p50: Summary; p99: Summary; opsPerSec: Summary }>) {
+type Result = Record<"p50" | "p99" | "opsPerSec" | "nodeUs" | "redisUs" | "commands", Summary>;
+
+function table(results: Record<string, Result>) {
   const f = (s: Summary, d = 1) => `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})`;
-  const rows = [["contestant", "hit p50 µs", "hit p99 µs", `ops/s at ${CONCURRENCY} callers`]];
-  for (const [name, r] of Object.entries(results)) rows.push([name, f(r.p50), f(r.p99), f(r.opsPerSec, 0)]);
+  const rows = [
+    [
+      "contestant",
+      "hit p50 µs",
+      "hit p99 µs",
+      `ops/s at ${CONCURRENCY} callers`,
+      "node µs/hit",
+      "redis µs/hit",
+      "cmds/hit",
+    ],
+  ];
+  for (const [name, r] of Object.entries(results)) {
+    rows.push([
+      name,
+      f(r.p50),
+      f(r.p99),
+      f(r.opsPerSec, 0),
+      f(r.nodeUs),
+      f(r.redisUs),
+      r.commands.median.toFixed(2),
+    ]);
+  }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join("  "));
 }
@@ -184,13 +224,20 @@ async function main() {
     `${ROUNDS} interleaved rounds; ${SEQ_HITS} sequential hits and ${CONC_OPS} concurrent hits per round`,
   );
   const { contestants, close } = await setup(server.url);
+  const admin = new Redis(server.url);
   const names = Object.keys(contestants);
   const samples = Object.fromEntries(
-    names.map((n) => [n, { p50: [] as number[], p99: [] as number[], ops: [] as number[] }]),
+    names.map((n) => [
+      n,
+      { p50: [], p99: [], opsPerSec: [], nodeUs: [], redisUs: [], commands: [] } as Record<
+        keyof Result,
+        number[]
+      >,
+    ]),
   );
   try {
     for (const n of names) {
-      await concurrent(contestants[n], 2000); // warm-up: JIT, connections open
+      await concurrent(contestants[n], 2000, admin); // warm-up: JIT, connections open
     }
     await sequential(contestants, 1000);
     for (let round = 0; round < ROUNDS; round++) {
@@ -198,17 +245,19 @@ async function main() {
       for (const n of round % 2 ? [...names].reverse() : names) {
         samples[n].p50.push(seq[n].p50);
         samples[n].p99.push(seq[n].p99);
-        samples[n].ops.push(await concurrent(contestants[n], CONC_OPS));
+        const c = await concurrent(contestants[n], CONC_OPS, admin);
+        for (const k of ["opsPerSec", "nodeUs", "redisUs", "commands"] as const) samples[n][k].push(c[k]);
       }
     }
   } finally {
     await close();
+    admin.disconnect();
     await server.stop();
   }
   const results = Object.fromEntries(
     names.map((n) => [
       n,
-      { p50: summary(samples[n].p50), p99: summary(samples[n].p99), opsPerSec: summary(samples[n].ops) },
+      Object.fromEntries(Object.entries(samples[n]).map(([k, xs]) => [k, summary(xs)])) as Result,
     ]),
   );
   table(results);

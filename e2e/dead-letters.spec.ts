@@ -223,7 +223,9 @@ test("export the filtered set as CSV and JSON", async ({ page }) => {
 
 test("a viewer sees dead letters but no mutation controls", async ({ browser }) => {
   const queue = uniqueQueue("viewer");
-  const [id] = await seedDeadLetters(queue, [{ error: "viewer sees this" }]);
+  const [id] = await seedDeadLetters(queue, [
+    { error: "viewer sees this", data: { email: "jane@example.com", doc: 7 } },
+  ]);
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, "viewer");
@@ -233,6 +235,10 @@ test("a viewer sees dead letters but no mutation controls", async ({ browser }) 
     await expect(page.getByTestId(testId)).toHaveCount(0);
   await open(page, `/dead-letters/${queue}/${id}`);
   await expect(page.getByTestId("dead-letter-detail")).toBeVisible();
+  // Payload fields named in MASK_FIELDS are masked for viewers, on the server.
+  await expect(page.getByTestId("payload")).toContainText('"email": "•••"');
+  await expect(page.getByTestId("payload")).not.toContainText("jane@example.com");
+  await expect(page.getByTestId("payload")).toContainText('"doc": 7');
   for (const testId of ["requeue", "delete", "edit-requeue"])
     await expect(page.getByTestId(testId)).toHaveCount(0);
   await context.close();

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { startRedisServer } from "../test/harness/redis-server.ts";
-import { E2E_ADMIN, E2E_PORT, E2E_SECRET, E2E_STATE_FILE, E2E_BASE_URL } from "./env.ts";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_PORT, E2E_SECRET, E2E_STATE_FILE } from "./env.ts";
 
 const redis = await startRedisServer({ appendonly: true });
 const env = {

@@ -42,6 +42,7 @@ describe("help", () => {
     ["dlq", "groups"],
     ["stats"],
     ["users", "add"],
+    ["users", "list"],
     ["tokens", "create"],
     ["tokens", "revoke"],
     ["tokens", "list"],
@@ -181,7 +182,7 @@ describe("users add", () => {
     }
   });
 
-  it("reads the password from a pipe without an option; --json; a second add of the same email fails (exit 1)", async () => {
+  it("reads the password from a pipe without an option; --json; a second add of the same email fails (exit 1); users list shows it", async () => {
     const first = await runCli(["users", "add", "admin2@example.test", "--role", "admin", "--json"], {
       env: env(),
       input: "piped-password-1\n",
@@ -194,6 +195,12 @@ describe("users add", () => {
     );
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
+
+    const list = await runCli(["users", "list", "--json"], { env: env() });
+    expect(list.code).toBe(0);
+    expect(json<{ email: string; role: string }[]>(list)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ email: "admin2@example.test", role: "admin" })]),
+    );
   });
 });
 

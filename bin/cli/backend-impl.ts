@@ -7,7 +7,7 @@ import { userInfo } from "node:os";
 import { type AuditActor, appendAudit } from "../../lib/auth/audit.ts";
 import { createToken, listTokens, revokeToken } from "../../lib/auth/tokens.ts";
 import { AuthError } from "../../lib/auth/types.ts";
-import { createUser } from "../../lib/auth/users.ts";
+import { createUser, listUsers } from "../../lib/auth/users.ts";
 import { namespaceSummary } from "../../lib/cache/stats.ts";
 import { DlqError } from "../../lib/dlq/errors.ts";
 import { countDeadLetters, listDeadLetters } from "../../lib/dlq/list.ts";
@@ -126,6 +126,9 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
       const user = await createUser(redis, { email, role, password }).catch(mapError);
       await audit("user.create", user.email);
       return { email: user.email, role: user.role };
+    },
+    async listUsers() {
+      return (await listUsers(redis)).map((u) => ({ email: u.email, role: u.role, createdAt: u.createdAt }));
     },
     async createToken({ name, role }) {
       const created = await createToken(redis, { name, role, createdBy: actor().id }).catch(mapError);

@@ -83,6 +83,7 @@ export interface Backend {
   queueStats(): Promise<QueueStats[]>;
   cacheStats(windowMinutes: number): Promise<CacheNamespaceStats[]>;
   addUser(input: { email: string; role: Role; password: string }): Promise<{ email: string; role: Role }>;
+  listUsers(): Promise<{ email: string; role: Role; createdAt: number }[]>;
   createToken(input: { name: string; role: Role }): Promise<{ token: string; info: TokenInfo }>;
   listTokens(): Promise<TokenInfo[]>;
   /** False when no token has that id or name. */

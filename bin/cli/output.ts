@@ -56,8 +56,9 @@ export class Output {
     else this.stderr.write(`${line}\n`);
   }
 
+  /** Ends the progress display; on a terminal the line is cleared (the summary follows). */
   progressDone() {
-    if (this.progressShown && this.stderr.isTTY) this.stderr.write("\n");
+    if (this.progressShown && this.stderr.isTTY) this.stderr.write("\r\x1b[2K");
     this.progressShown = false;
   }
 }

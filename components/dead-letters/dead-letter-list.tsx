@@ -148,6 +148,7 @@ export function DeadLetterList({
             rows={rows}
             selected={selected}
             canMutate={canMutate}
+            showQueue={!view.queue}
             busy={busy}
             onRow={onRow}
             onToggle={(k) =>

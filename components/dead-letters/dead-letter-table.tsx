@@ -25,9 +25,20 @@ interface Props {
   canMutate: boolean;
   busy: boolean;
   onRow: (action: "requeue" | "delete", row: DeadLetterSummary) => void;
+  /** Left out when the list is filtered to one queue: one less column on a laptop screen. */
+  showQueue: boolean;
 }
 
-export function DeadLetterTable({ rows, selected, onToggle, onToggleAll, canMutate, busy, onRow }: Props) {
+export function DeadLetterTable({
+  rows,
+  selected,
+  onToggle,
+  onToggleAll,
+  canMutate,
+  busy,
+  onRow,
+  showQueue,
+}: Props) {
   const allChecked = rows.length > 0 && rows.every((r) => selected.has(rowKey(r)));
   return (
     <div className="table-wrap">
@@ -45,7 +56,7 @@ export function DeadLetterTable({ rows, selected, onToggle, onToggleAll, canMuta
               </th>
             ) : null}
             <th>Id</th>
-            <th>Queue</th>
+            {showQueue ? <th>Queue</th> : null}
             <th className="col-wide">Last error</th>
             <th className="num">Attempts</th>
             <th>State</th>
@@ -71,9 +82,11 @@ export function DeadLetterTable({ rows, selected, onToggle, onToggleAll, canMuta
                 <td>
                   <MonoId value={r.id} short={14} />
                 </td>
-                <td>
-                  <code>{r.queue}</code>
-                </td>
+                {showQueue ? (
+                  <td>
+                    <code>{r.queue}</code>
+                  </td>
+                ) : null}
                 <td className="col-wide">
                   <Link href={detailHref(r)} className="error-text" data-testid="dead-letter-link">
                     {r.lastError ? (

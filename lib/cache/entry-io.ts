@@ -15,33 +15,36 @@ export type ReadReply =
 const str = (b: Buffer | null) => (b === null ? "0" : b.toString("latin1"));
 
 /** `tags` are encoded; a miss reports their current versions (captured before loading). */
-export async function readEntry(
+export function readEntry(
   client: RedisClient,
   keys: CacheKeys,
   entry: string,
   tags: readonly string[],
 ): Promise<ReadReply> {
-  const reply = await (tags.length === 0
-    ? client.mgetBuffer(entry, keys.generation)
-    : client.mgetBuffer(entry, keys.generation, ...tags.map((t) => keys.tag(t))));
-  const generation = str(reply[1]);
-  const raw = reply[0];
-  if (raw !== null) {
+  const read =
+    tags.length === 0
+      ? client.mgetBuffer(entry, keys.generation)
+      : client.mgetBuffer(entry, keys.generation, ...tags.map((t) => keys.tag(t)));
+  return read.then((reply) => {
+    const generation = str(reply[1]);
+    const raw = reply[0];
+    const miss = (): ReadReply => ({
+      hit: false,
+      generation,
+      versions: tags.map((_, i) => str(reply[2 + i])),
+    });
+    if (raw === null) return miss();
     const header = parseHeader(raw);
-    if (header.generation === generation && (await tagsCurrent(client, keys, header, tags, reply))) {
-      return { hit: true, raw, header };
-    }
-  }
-  return { hit: false, generation, versions: tags.map((_, i) => str(reply[2 + i])) };
+    if (header.generation !== generation) return miss();
+    const check = checkTags(header, tags, reply);
+    if (check === true) return { hit: true, raw, header };
+    if (check === false) return miss();
+    return tagsCurrent(client, keys, check).then((ok) => (ok ? { hit: true, raw, header } : miss()));
+  });
 }
 
-async function tagsCurrent(
-  client: RedisClient,
-  keys: CacheKeys,
-  header: Header,
-  tags: readonly string[],
-  reply: (Buffer | null)[],
-): Promise<boolean> {
+/** true/false when the caller's tags decide; otherwise the header's tags still to look up. */
+function checkTags(header: Header, tags: readonly string[], reply: (Buffer | null)[]) {
   if (header.tags.length === 0) return true;
   const unknown: [string, string][] = [];
   for (const [tag, version] of header.tags) {
@@ -49,7 +52,11 @@ async function tagsCurrent(
     if (i < 0) unknown.push([tag, version]);
     else if (str(reply[2 + i]) !== version) return false;
   }
-  if (unknown.length === 0) return true;
+  return unknown.length === 0 ? true : unknown;
+}
+
+/** The second MGET, only for an entry carrying tags the caller did not name. */
+async function tagsCurrent(client: RedisClient, keys: CacheKeys, unknown: [string, string][]) {
   const current = await client.mgetBuffer(...unknown.map(([t]) => keys.tag(t)));
   return unknown.every(([, version], i) => str(current[i]) === version);
 }

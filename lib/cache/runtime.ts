@@ -6,7 +6,6 @@
 import type { Config } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import type { CircuitBreaker } from "./breaker.ts";
-import { withTimeout } from "./breaker.ts";
 import { CacheError, isCacheError } from "./errors.ts";
 import type { StatsRecorder } from "./recorder.ts";
 import type { CacheScripts } from "./scripts.ts";
@@ -67,20 +66,33 @@ export function guarded<T>(rt: Runtime, namespace: string, call: () => Promise<T
   } catch (error) {
     pending = Promise.reject(error);
   }
-  return withTimeout(pending, rt.timeoutMs).then(
-    (value): Guarded<T> => {
+  // One promise for the deadline and the outcome (this runs on every hit: no extra layers).
+  return new Promise<Guarded<T>>((resolve) => {
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       rt.pending--;
-      rt.breaker.success();
-      return { ok: true, value };
-    },
-    (error): Guarded<T> => {
-      rt.pending--;
+      if (process.env.DEBUG_CACHE) console.error("cache call failed", error);
       rt.breaker.failure();
       rt.recorder.add(namespace, "errors");
       if (isCacheError(error, "CACHE_TIMEOUT")) rt.recorder.add(namespace, "timeouts");
-      return { ok: false, reason: "error", error };
-    },
-  );
+      resolve({ ok: false, reason: "error", error });
+    };
+    const timer = setTimeout(
+      () => fail(new CacheError("CACHE_TIMEOUT", `cache call took over ${rt.timeoutMs} ms`)),
+      rt.timeoutMs,
+    );
+    pending.then((value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      rt.pending--;
+      rt.breaker.success();
+      resolve({ ok: true, value });
+    }, fail);
+  });
 }
 
 /**

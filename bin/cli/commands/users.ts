@@ -5,6 +5,7 @@
  */
 import { type Command, str } from "../command.ts";
 import { usageError } from "../errors.ts";
+import { ago, table } from "../output.ts";
 import { email as parseEmail, role as parseRole } from "../parse.ts";
 import { openSession, promptHidden, readStdin } from "../session.ts";
 
@@ -39,5 +40,27 @@ export const usersAdd: Command = {
     const { backend } = await openSession(values);
     const user = await backend.addUser({ email, role, password });
     out.result({ user }, () => `created ${user.role} ${user.email}`);
+  },
+};
+
+export const usersList: Command = {
+  name: "users list",
+  summary: "list console users and their roles",
+  usage: "requeue users list",
+  help: [],
+  options: {},
+  positionals: { min: 0, max: 0 },
+  async run(values, _p, { out }) {
+    const { backend } = await openSession(values);
+    const users = await backend.listUsers();
+    out.result(users, () =>
+      users.length === 0
+        ? "no users yet (the first admin is created when the console starts)"
+        : table(users, [
+            { title: "EMAIL", value: (u) => u.email },
+            { title: "ROLE", value: (u) => u.role },
+            { title: "CREATED", value: (u) => (u.createdAt ? ago(u.createdAt) : "") },
+          ]),
+    );
   },
 };

@@ -26,21 +26,20 @@ local out = {}
 for i = 4, #ARGV, 9 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local jobKey = K.jobPrefix .. id
-  local f = redis.pcall('HMGET', jobKey, 'lease', 'attempts', 'max')
+  local f = redis.pcall('HMGET', jobKey, 'lease', 'attempts', 'max', 'errors', 'ff')
   if type(f) == 'table' and not f.err and f[1] == consumer and f[2] == attempt
     and redis.call('ZREM', K.active, id) == 1 then
-    appendError(jobKey, ARGV[i + 2])
-    redis.call('HSETNX', jobKey, 'ff', now)
-    redis.call('HSET', jobKey, 'lf', now)
+    local fields = failureFields(f[4], f[5], ARGV[i + 2], now)
     count('failed', 1)
     local delay, reason = tonumber(ARGV[i + 3]), ARGV[i + 4]
     if reason == 'failed' and delay >= 0 and tonumber(attempt) < (tonumber(f[3]) or 1) then
+      redis.call('HSET', jobKey, unpack(fields))
       redis.call('HDEL', jobKey, 'lease')
       redis.call('ZADD', K.retry, now + delay, id)
       count('retried', 1)
       out[#out + 1] = 1
     else
-      deadLetter(id, now, reason, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], retentionMs, cap)
+      deadLetter(id, now, reason, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], retentionMs, cap, fields)
       out[#out + 1] = 2
     end
   else

@@ -23,23 +23,22 @@ local back, dead = 0, 0
 for _, id in ipairs(expired) do
   redis.call('ZREM', K.active, id)
   local jobKey = K.jobPrefix .. id
-  local f = redis.pcall('HMGET', jobKey, 'attempts', 'max', 'lease', 'payload')
+  local f = redis.pcall('HMGET', jobKey, 'attempts', 'max', 'lease', 'payload', 'errors', 'ff')
   local ok = type(f) == 'table' and not f.err and f[4] and tonumber(f[1]) and tonumber(f[2])
   if not ok then
     deadCorrupt(id, now, 'job data is missing or unreadable', '', retentionMs, cap)
     dead = dead + 1
   else
     local attempt = tonumber(f[1])
-    appendError(jobKey, errorJson(attempt, 'LeaseExpired', MESSAGE, now, f[3] or ''))
-    redis.call('HSETNX', jobKey, 'ff', now)
-    redis.call('HSET', jobKey, 'lf', now)
-    redis.call('HDEL', jobKey, 'lease')
+    local fields = failureFields(f[5], f[6], errorJson(attempt, 'LeaseExpired', MESSAGE, now, f[3] or ''), now)
     count('failed', 1)
     if attempt >= tonumber(f[2]) then
       deadLetter(id, now, 'failed', scriptFingerprint('LeaseExpired', MESSAGE), 'LeaseExpired', MESSAGE, '',
-        retentionMs, cap)
+        retentionMs, cap, fields)
       dead = dead + 1
     else
+      redis.call('HSET', jobKey, unpack(fields))
+      redis.call('HDEL', jobKey, 'lease')
       redis.call('RPUSH', K.ready, id)
       count('retried', 1)
       back = back + 1

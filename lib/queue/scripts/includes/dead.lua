@@ -38,11 +38,16 @@ local function trimDead(now, retentionMs, cap, limit)
   return byAge + byCap
 end
 
--- Moves a job (already out of ready/active/retry) into the DLQ and its error group.
-local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, retentionMs, cap)
+-- Moves a job (already out of ready/active/retry) into the DLQ and its error group. `fields`:
+-- hash fields of the failure to write in the same HSET (from failureFields), or nil.
+local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, retentionMs, cap, fields)
   local jobKey = K.jobPrefix .. id
-  redis.call('HSET', jobKey, 'fp', fp, 'reason', reason, 'lf', now, 'dt', now)
-  redis.call('HSETNX', jobKey, 'ff', now)
+  local all = fields or {}
+  local n = #all
+  all[n + 1], all[n + 2], all[n + 3], all[n + 4] = 'fp', fp, 'reason', reason
+  all[n + 5], all[n + 6], all[n + 7], all[n + 8] = 'lf', now, 'dt', now
+  redis.call('HSET', jobKey, unpack(all))
+  if not fields then redis.call('HSETNX', jobKey, 'ff', now) end
   redis.call('HDEL', jobKey, 'lease')
   redis.call('ZADD', K.dead, now, id)
   redis.call('ZADD', K.groupPrefix .. fp, now, id)

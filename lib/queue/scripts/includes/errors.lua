@@ -1,10 +1,8 @@
--- Appends one attempt's error (a JSON object starting with {"attempt":) to the job's errors
--- array, keeping the newest __MAX_ERRORS__. String operations only: no decode/encode.
-local function appendError(jobKey, errJson)
-  local cur = redis.call('HGET', jobKey, 'errors')
+-- The errors array with one attempt's error (a JSON object starting with {"attempt":) appended,
+-- keeping the newest __MAX_ERRORS__. String operations only: no decode/encode.
+local function appendedErrors(cur, errJson)
   if not cur or string.sub(cur, 1, 1) ~= '[' or cur == '[]' then
-    redis.call('HSET', jobKey, 'errors', '[' .. errJson .. ']')
-    return
+    return '[' .. errJson .. ']'
   end
   local _, n = string.gsub(cur, '{"attempt":', '')
   cur = string.sub(cur, 1, -2) .. ',' .. errJson .. ']'
@@ -14,7 +12,22 @@ local function appendError(jobKey, errJson)
     cur = '[' .. string.sub(cur, p + 1)
     n = n - 1
   end
-  redis.call('HSET', jobKey, 'errors', cur)
+  return cur
+end
+
+local function appendError(jobKey, errJson)
+  redis.call('HSET', jobKey, 'errors', appendedErrors(redis.call('HGET', jobKey, 'errors'), errJson))
+end
+
+-- The hash fields a failed attempt writes: errors, lf, and ff when it is the first failure.
+-- Callers write them in one HSET (or hand them to deadLetter).
+local function failureFields(curErrors, curFf, errJson, now)
+  local fields = { 'errors', appendedErrors(curErrors, errJson), 'lf', now }
+  if not curFf then
+    fields[5] = 'ff'
+    fields[6] = now
+  end
+  return fields
 end
 
 -- An error recorded by a script itself (expired lease, corrupt data), as the consumer writes them.

@@ -6,12 +6,12 @@
  * which 1 % always fail and 10 % fail once; plus cache getOrSet calls over 1,000 keys), a
  * consumer process (`--consumer`, concurrency 20), the worker and the built console (`next
  * start`, needs `npx next build`), polled once a second on its dead-letter list, queues, metrics
- * and health. The DLQ is capped (DLQ_MAX_ENTRIES=2000) and completed ids are capped at their
+ * and health. The DLQ is capped (DLQ_MAX_ENTRIES=300, reached after ~100 s) and completed ids are capped at their
  * default, so Redis itself has a bound too.
  *
  * Every SOAK_SAMPLE_SECONDS (default 10) it samples the resident memory of each process tree
  * (/proc VmRSS, tsx and next fork children) and Redis used_memory. It reports start, end and max
- * per process, and the growth after the warm-up (SOAK_WARMUP_SECONDS, default 60) against the
+ * per process, and the growth after the warm-up (SOAK_WARMUP_SECONDS, default 120) against the
  * bound: growth < 30 MB or < 10 %. JSON last line; exits 1 if a bound is exceeded.
  */
 import { Redis } from "ioredis";
@@ -34,7 +34,7 @@ import {
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const SAMPLE_SECONDS = Number(process.env.SOAK_SAMPLE_SECONDS ?? 10);
-const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP_SECONDS ?? 60);
+const WARMUP_SECONDS = Number(process.env.SOAK_WARMUP_SECONDS ?? 120);
 const RATE = Number(process.env.SOAK_RATE ?? 300);
 const QUEUE = "soak";
 const MB = 1024 * 1024;
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     REDIS_URL: redis.url,
     REDIS_EMBEDDED: "false",
     NEXT_TELEMETRY_DISABLED: "1",
-    DLQ_MAX_ENTRIES: "2000",
+    DLQ_MAX_ENTRIES: "300",
     RETRY_BACKOFF_BASE_SECONDS: "0.1",
     RETRY_BACKOFF_MAX_SECONDS: "1",
   };

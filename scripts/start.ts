@@ -92,7 +92,8 @@ async function findRedis(): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const args = ["--port", String(embeddedPort), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes"];
   args.push("--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--loglevel", "warning");
-  const proc = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group: Ctrl-C in the terminal must not reach it before the apps have drained.
+  const proc = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   prefixed("redis", proc);
   children.push({ name: "redis", proc });
   if (!(await waitFor(local, 15_000))) fail("the embedded redis-server did not start; see its log above");
@@ -169,6 +170,11 @@ function terminate(proc: ChildProcess, graceMs: number): Promise<void> {
 async function main() {
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
+  // However this process ends, leave no child (the detached redis-server above all) behind.
+  process.on("exit", () => {
+    for (const c of children)
+      if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill("SIGTERM");
+  });
 
   const redisUrl = await findRedis();
   const admin = firstAdmin();

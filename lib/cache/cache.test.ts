@@ -44,6 +44,16 @@ describe("get, set, delete, getOrSet", () => {
     expect(await ns.get("k")).toBeUndefined();
   });
 
+  it("an unreadable entry is a miss that gets overwritten", async () => {
+    const ns = t.cache.namespace("default");
+    await t.client.set(ns.entryKey("broken"), "not an entry");
+    const loader = countingLoader("fixed");
+    expect(await ns.getOrSet("broken", loader)).toBe("fixed");
+    expect(await ns.getOrSet("broken", loader)).toBe("fixed");
+    expect(loader.calls).toBe(1);
+    expect(t.cache.breaker().consecutiveFailures).toBe(0);
+  });
+
   it("getOrSet calls the loader on a miss only", async () => {
     const loader = countingLoader({ v: 1 });
     expect(await t.cache.getOrSet("g", loader)).toEqual({ v: 1 });

@@ -34,7 +34,12 @@ export function readEntry(
       versions: tags.map((_, i) => str(reply[2 + i])),
     });
     if (raw === null) return miss();
-    const header = parseHeader(raw);
+    let header: Header;
+    try {
+      header = parseHeader(raw);
+    } catch {
+      return miss(); // an unreadable entry is a miss (and gets overwritten), not a Redis failure
+    }
     if (header.generation !== generation) return miss();
     const check = checkTags(header, tags, reply);
     if (check === true) return { hit: true, raw, header };

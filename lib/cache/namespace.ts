@@ -56,9 +56,16 @@ export class CacheNamespace {
     if (!this.rt.enabled) return this.bypass();
     const reply = await this.read(this.entryKey(key, opts.user), NO_TAGS);
     if (reply === null) return undefined;
-    const fresh = reply.hit && reply.header.freshUntil >= Date.now();
-    this.rt.recorder.add(this.name, fresh ? "hits" : "misses");
-    return fresh && reply.hit ? decodeBody<T>(reply.raw, reply.header) : undefined;
+    let value: T | undefined;
+    if (reply.hit && reply.header.freshUntil >= Date.now()) {
+      try {
+        value = decodeBody<T>(reply.raw, reply.header);
+      } catch {
+        value = undefined; // an unreadable body: a miss
+      }
+    }
+    this.rt.recorder.add(this.name, value === undefined ? "misses" : "hits");
+    return value;
   }
 
   /** Stores a value. Resolves false if Redis failed; throws CACHE_SECRET_REFUSED for secrets. */

@@ -74,7 +74,6 @@ export function guarded<T>(rt: Runtime, namespace: string, call: () => Promise<T
       settled = true;
       clearTimeout(timer);
       rt.pending--;
-      if (process.env.DEBUG_CACHE) console.error("cache call failed", error);
       rt.breaker.failure();
       rt.recorder.add(namespace, "errors");
       if (isCacheError(error, "CACHE_TIMEOUT")) rt.recorder.add(namespace, "timeouts");

@@ -9,6 +9,7 @@ import {
   bulkProgress,
   type Clock,
   cancelBulk,
+  listBulkOps,
   purgeQueue,
   runBulk,
   startBulk,
@@ -69,6 +70,9 @@ describe("runBulk", () => {
     expect(await redis.llen(queueKeys(q).ready)).toBe(1100);
     expect(await redis.zrange(queueKeys(q).dead, "0", "-1")).toEqual(["other"]);
     expect(await bulkProgress(redis, r.opId)).toEqual(r);
+    expect(await listBulkOps(redis)).toContain(r.opId);
+    expect(await bulkProgress(redis, "no-such-op")).toBeNull();
+    expect(await cancelBulk(redis, "no-such-op")).toBe(false);
   });
 
   it("honours the rate limit: no chunk over the rate, sleeps that add up to it", async () => {

@@ -107,6 +107,7 @@ async function turn(
   completions: [string, number][],
   failures: (string | number)[][],
   want: number,
+  replied: () => void,
 ) {
   const { client, keys, settings } = s.consumer.ctx;
   const id = s.consumer.id;
@@ -144,6 +145,8 @@ async function turn(
     order.push("lease");
   }
   const replies = await pipeline.exec();
+  // Free the turn's slot before handlers start, so their outcomes can ride the next turn at once.
+  replied();
   let leased = 0;
   replies?.forEach(([err, reply], i) => {
     const what = order[i];
@@ -160,37 +163,67 @@ async function turn(
   return leased;
 }
 
+/** Turns in flight at once: a second one overlaps this process's work with Redis's. */
+const MAX_TURNS = 2;
+
 /** Runs until the consumer stops and every outcome in hand is flushed. */
 export async function pump(s: PumpState): Promise<void> {
   let idleMs = 1;
   let errorMs = 50;
+  let retryAt = 0;
+  let inFlight = 0;
+  let leasing = 0;
+  let idle = false; // the last lease found nothing
   for (;;) {
+    const now = Date.now();
+    const hasOutcomes = s.completions.length > 0 || s.failures.length > 0;
+    const want = s.stopping ? 0 : Math.min(MAX_LEASE, s.concurrency - s.inHand.size - leasing);
+    if (s.stopping && !hasOutcomes && s.inHand.size === 0 && inFlight === 0) return;
+    if (now < retryAt) {
+      await sleep(s, retryAt - now);
+      continue;
+    }
+    // Only outcomes justify a second turn; a lease alone waits for the queue to have work.
+    const leaseOnly = !hasOutcomes && want > 0;
+    if (inFlight >= MAX_TURNS || (!hasOutcomes && want <= 0) || (leaseOnly && inFlight > 0)) {
+      await sleep(s, s.pollMs);
+      continue;
+    }
+    if (leaseOnly && idle) {
+      // Nothing was ready: wait for a handler to finish, a retry to fall due, or the next poll.
+      idle = false;
+      await sleep(s, Math.min(idleMs, s.nextDueAt - now));
+      idleMs = Math.min(idleMs * 2, s.pollMs);
+      continue;
+    }
     const completions = s.completions.splice(0);
     const failures = s.failures.splice(0);
-    const want = s.stopping ? 0 : Math.min(MAX_LEASE, s.concurrency - s.inHand.size);
-    if (completions.length === 0 && failures.length === 0 && want <= 0) {
-      if (s.stopping && s.inHand.size === 0) return;
-      await sleep(s, s.stopping ? 50 : s.pollMs);
-      continue;
-    }
-    let leased: number;
-    try {
-      leased = await turn(s, completions, failures, want);
-      errorMs = 50;
-    } catch (err) {
-      s.completions.push(...completions);
-      s.failures.push(...failures);
-      s.onError(err as Error);
-      await sleep(s, errorMs);
-      errorMs = Math.min(errorMs * 2, 2000);
-      continue;
-    }
-    if (leased > 0 || completions.length || failures.length) {
-      idleMs = 1;
-      continue;
-    }
-    // Nothing ready: wait for a handler to finish, a retry to fall due, or the next poll.
-    await sleep(s, Math.min(idleMs, s.nextDueAt - Date.now()));
-    idleMs = Math.min(idleMs * 2, s.pollMs);
+    const leaseNow = Math.max(0, want);
+    inFlight++;
+    leasing += leaseNow;
+    let done = false;
+    const replied = () => {
+      if (done) return;
+      done = true;
+      inFlight--;
+      leasing -= leaseNow;
+    };
+    turn(s, completions, failures, leaseNow, replied)
+      .then((leased) => {
+        errorMs = 50;
+        if (leased > 0 || hasOutcomes) idleMs = 1;
+        if (leaseNow > 0) idle = leased === 0 && !hasOutcomes;
+      })
+      .catch((err) => {
+        s.completions.push(...completions);
+        s.failures.push(...failures);
+        s.onError(err as Error);
+        retryAt = Date.now() + errorMs;
+        errorMs = Math.min(errorMs * 2, 2000);
+      })
+      .finally(() => {
+        replied();
+        s.wake();
+      });
   }
 }

@@ -12,12 +12,23 @@ export interface TestCache {
   close(): Promise<void>;
 }
 
-/** A connected cache with its own prefix (so tests never share keys); extra env settings as strings. */
+/**
+ * A connected cache with its own prefix (so tests never share keys); extra env settings as
+ * strings. The call deadline is 5 s and the breaker needs 1000 failures unless a test sets
+ * them: these tests are about behaviour, not speed, and a loaded test machine (or a Cluster
+ * still loading a script) must not turn a write into a (correctly) skipped one, nor open the
+ * breaker for the rest of the file. degradation.test.ts tests the deadline and the breaker.
+ */
 export async function testCache(
   env: Record<string, string> = {},
   options: CacheOptions = {},
 ): Promise<TestCache> {
-  const config = testConfig({ REDIS_KEY_PREFIX: uniqueName("c"), ...env });
+  const config = testConfig({
+    REDIS_KEY_PREFIX: uniqueName("c"),
+    CACHE_TIMEOUT_MS: "5000",
+    CACHE_BREAKER_FAILURES: "1000",
+    ...env,
+  });
   const client = testRedis();
   const cache = new Cache({ client, config, ...options });
   await cache.ready(20_000);

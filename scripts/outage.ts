@@ -116,7 +116,7 @@ async function cacheMain(): Promise<void> {
   process.on("SIGTERM", async () => {
     stopping = true;
     await Promise.all(callers);
-    writeFileSync(out, JSON.stringify({ samples, errors }));
+    writeFileSync(out, JSON.stringify({ samples, errors, breaker: cache.breaker() }));
     await cache.close().catch(() => {});
     process.exit(0);
   });
@@ -255,6 +255,7 @@ async function main(): Promise<void> {
   const killedAt = Date.now();
   await redis.kill9();
   await sleep(OUTAGE_SECONDS * 1000);
+  const restartingAt = Date.now();
   await redis.restart();
   const restartedAt = Date.now();
   restartedAtForProducer = restartedAt;
@@ -315,24 +316,35 @@ async function main(): Promise<void> {
 
   // Cache callers' figures, by phase.
   await stopChild(cacheChild, 10_000);
-  const { samples, errors } = JSON.parse(readFileSync(cacheOut, "utf8")) as {
+  const { samples, errors, breaker } = JSON.parse(readFileSync(cacheOut, "utf8")) as {
     samples: number[];
     errors: number;
+    breaker: { opens: number };
   };
   rmSync(cacheOut, { force: true });
   const phase = { before: [] as number[], during: [] as number[], after: [] as number[] };
   let wrong = 0;
+  // Share of calls faster than the loader per 5 s, from the kill on (seconds relative to the kill).
+  const buckets = new Map<number, [number, number]>();
   for (let i = 0; i < samples.length; i += 3) {
     const [t, ms, ok] = [samples[i], samples[i + 1], samples[i + 2]];
     if (!ok) wrong++;
+    const b = Math.floor((t - killedAt) / 5000) * 5;
+    const cur = buckets.get(b) ?? [0, 0];
+    buckets.set(b, [cur[0] + (ms < LOADER_MS ? 1 : 0), cur[1] + 1]);
     (t < killedAt ? phase.before : t < restartedAt ? phase.during : phase.after).push(ms);
   }
   const cacheConfig = parseConfig(e);
+  // A call faster than the loader was a hit (or joined a load in flight); the rest ran the loader.
+  const phaseFigures = (ms: number[]) => ({
+    ...summary(ms),
+    fasterThanLoader: round(ms.filter((v) => v < LOADER_MS).length / Math.max(1, ms.length), 3),
+  });
   const bound = cacheConfig.CACHE_TIMEOUT_MS + LOADER_MS;
   const cacheP99During = percentile(phase.during, 99);
 
   // Console: 503 while Redis was down, 200 again after, no restart.
-  const during = polls.filter((p) => p.t > killedAt + 2000 && p.t < restartedAt);
+  const during = polls.filter((p) => p.t > killedAt + 2000 && p.t < restartingAt - 5000);
   const firstOkAfter = (field: "health" | "api") =>
     polls.find((p) => p.t >= restartedAt && p[field] === 200)?.t;
   const healthBackAt = firstOkAfter("health");
@@ -377,9 +389,13 @@ async function main(): Promise<void> {
       loaderMs: LOADER_MS,
       timeoutMs: cacheConfig.CACHE_TIMEOUT_MS,
       boundMs: bound,
-      before: summary(phase.before),
-      during: summary(phase.during),
-      after: summary(phase.after),
+      before: phaseFigures(phase.before),
+      during: phaseFigures(phase.during),
+      after: phaseFigures(phase.after),
+      breakerOpens: breaker.opens,
+      fasterThanLoaderBy5s: Object.fromEntries(
+        [...buckets].filter(([b]) => b >= -10).map(([b, [fast, n]]) => [b, round(fast / n, 2)]),
+      ),
       wrongValues: wrong,
       errors,
     },

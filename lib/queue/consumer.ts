@@ -1,10 +1,9 @@
 /**
  * The consumer: leases jobs, runs the handler, reports outcomes.
  *
- * One "pump" talks to Redis: each round trip is a pipeline of [complete finished jobs] +
- * [fail failed jobs] + [lease as many new jobs as there are free slots], so under load
- * fetching and acknowledging are batched over many jobs, and at concurrency 1 a job costs one
- * round trip. While handlers run, their leases are renewed every lease/3 (extend-2.lua); a
+ * One "pump" (pump.ts) talks to Redis: a lease call for as many jobs as there are free slots,
+ * and pipelines that complete and fail the jobs whose handlers finished, so under load fetching
+ * and acknowledging are batched over many jobs, and at concurrency 1 a job costs one round trip. While handlers run, their leases are renewed every lease/3 (extend-2.lua); a
  * handler that outlives its timeout fails with JobTimeoutError. Consumers also promote due
  * retries (inside the lease script) and, at most once per lease period across all consumers of
  * a queue, reclaim expired leases — so a queue keeps moving while the worker service is down.

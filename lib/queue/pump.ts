@@ -1,15 +1,17 @@
 /**
- * The consumer's single conversation with Redis. Each turn sends one pipeline — complete the
- * jobs that succeeded, fail the ones that threw, lease as many as there are free slots — and
- * starts handlers for what it leased. Outcomes that arrive during a turn wait for the next one,
- * which is what batches acknowledgements under load. On an empty queue it sleeps (growing to
- * `pollMs`) until a handler finishes or a retry it scheduled falls due.
+ * The consumer's conversation with Redis. A lease call asks for as many jobs as there are free
+ * slots and starts their handlers as soon as it is answered; the outcomes that have piled up
+ * meanwhile go in one pipeline (complete + fail), up to two such pipelines in flight, sent right
+ * after the lease so Redis applies them while this process runs handlers. That is what batches
+ * acknowledgements and fetches under load; at concurrency 1 a job still costs one round trip.
+ * On an empty queue it sleeps (growing to `pollMs`) until a handler finishes or a retry it
+ * scheduled (or the earliest one the lease call saw) falls due.
  */
 import type { Consumer, Running } from "./consumer.ts";
 import { completeKeys, deadKeys } from "./context.ts";
 import { RC } from "./errors.ts";
 import type { Job } from "./job.ts";
-import { pipeScript, scriptPipeline } from "./scripts.ts";
+import { pipeScript, runScript, scriptPipeline } from "./scripts.ts";
 
 /** Most jobs leased in one call (keeps each script call short). */
 const MAX_LEASE = 200;
@@ -101,129 +103,142 @@ function startLeased(s: PumpState, flat: (string | number)[]): number {
   return (flat.length - 1) / 8;
 }
 
-/** One turn: returns how many jobs it leased, or -1 when Redis could not be reached. */
-async function turn(
-  s: PumpState,
-  completions: [string, number][],
-  failures: (string | number)[][],
-  want: number,
-  replied: () => void,
-) {
+/** Leases up to `want` jobs and starts them; `replied` runs before the handlers start. */
+async function leaseTurn(s: PumpState, want: number, replied: () => void): Promise<number> {
+  const { client, keys, settings } = s.consumer.ctx;
+  const now = Date.now();
+  const promote = now >= s.nextDueAt || now - s.lastPromote >= s.promoteIntervalMs;
+  if (promote) {
+    s.lastPromote = now;
+    s.nextDueAt = Number.POSITIVE_INFINITY;
+  }
+  const args = [
+    s.consumer.id,
+    want,
+    s.leaseMs,
+    promote ? PROMOTE_LIMIT : 0,
+    settings.dlqRetentionMs,
+    settings.dlqMaxEntries,
+  ];
+  const reply = await runScript<(string | number)[]>(client, "lease", deadKeys(keys), args);
+  replied();
+  return startLeased(s, reply);
+}
+
+/** Completes and fails the jobs whose handlers finished, in one pipeline. */
+async function outcomeTurn(s: PumpState, completions: [string, number][], failures: (string | number)[][]) {
   const { client, keys, settings } = s.consumer.ctx;
   const id = s.consumer.id;
   const pipeline = scriptPipeline(client);
-  const order: string[] = [];
-  if (completions.length) {
+  if (completions.length)
     pipeScript(pipeline, "complete", completeKeys(keys), [
       id,
       settings.completedMaxEntries,
       ...completions.flat(),
     ]);
-    order.push("complete");
-  }
-  if (failures.length) {
-    const args = [id, settings.dlqRetentionMs, settings.dlqMaxEntries, ...failures.flat()];
-    pipeScript(pipeline, "fail", deadKeys(keys), args);
-    order.push("fail");
-  }
-  if (want > 0) {
-    const now = Date.now();
-    const promote = now >= s.nextDueAt || now - s.lastPromote >= s.promoteIntervalMs;
-    if (promote) {
-      s.lastPromote = now;
-      s.nextDueAt = Number.POSITIVE_INFINITY;
-    }
-    const args = [
+  if (failures.length)
+    pipeScript(pipeline, "fail", deadKeys(keys), [
       id,
-      want,
-      s.leaseMs,
-      promote ? PROMOTE_LIMIT : 0,
       settings.dlqRetentionMs,
       settings.dlqMaxEntries,
-    ];
-    pipeScript(pipeline, "lease", deadKeys(keys), args);
-    order.push("lease");
+      ...failures.flat(),
+    ]);
+  const replies = (await pipeline.exec()) ?? [];
+  const [first, second] = replies;
+  const results = completions.length ? { c: first, f: second } : { c: undefined, f: first };
+  if (results.c) {
+    if (results.c[0]) {
+      s.completions.push(...completions);
+      s.onError(results.c[0]);
+    } else applyCompletions(s, results.c[1] as number[]);
   }
-  const replies = await pipeline.exec();
-  // Free the turn's slot before handlers start, so their outcomes can ride the next turn at once.
-  replied();
-  let leased = 0;
-  replies?.forEach(([err, reply], i) => {
-    const what = order[i];
-    if (err) {
-      s.onError(err);
-      if (what === "complete") s.completions.push(...completions);
-      if (what === "fail") s.failures.push(...failures);
-      return;
-    }
-    if (what === "complete") applyCompletions(s, reply as number[]);
-    else if (what === "fail") applyFailures(s, failures, reply as number[]);
-    else leased = startLeased(s, reply as (string | number)[]);
-  });
-  return leased;
+  if (results.f) {
+    if (results.f[0]) {
+      s.failures.push(...failures);
+      s.onError(results.f[0]);
+    } else applyFailures(s, failures, results.f[1] as number[]);
+  }
 }
 
-/** Turns in flight at once: a second one overlaps this process's work with Redis's. */
+/** Outcome pipelines in flight at once; a lease call may run beside them. */
 const MAX_TURNS = 2;
 
-/** Runs until the consumer stops and every outcome in hand is flushed. */
+/**
+ * Runs until the consumer stops and every outcome in hand is flushed. A lease call is sent
+ * first and answered on its own, so handlers start while Redis still applies the outcomes.
+ */
 export async function pump(s: PumpState): Promise<void> {
   let idleMs = 1;
   let errorMs = 50;
   let retryAt = 0;
-  let inFlight = 0;
+  let outcomeTurns = 0;
   let leasing = 0;
+  let leaseInFlight = false;
   let idle = false; // the last lease found nothing
+  const failed = (err: unknown) => {
+    s.onError(err as Error);
+    retryAt = Date.now() + errorMs;
+    errorMs = Math.min(errorMs * 2, 2000);
+  };
   for (;;) {
     const now = Date.now();
     const hasOutcomes = s.completions.length > 0 || s.failures.length > 0;
     const want = s.stopping ? 0 : Math.min(MAX_LEASE, s.concurrency - s.inHand.size - leasing);
-    if (s.stopping && !hasOutcomes && s.inHand.size === 0 && inFlight === 0) return;
+    if (s.stopping && !hasOutcomes && s.inHand.size === 0 && outcomeTurns === 0 && !leaseInFlight) return;
     if (now < retryAt) {
       await sleep(s, retryAt - now);
       continue;
     }
-    // Only outcomes justify a second turn; a lease alone waits for the queue to have work.
-    const leaseOnly = !hasOutcomes && want > 0;
-    if (inFlight >= MAX_TURNS || (!hasOutcomes && want <= 0) || (leaseOnly && inFlight > 0)) {
-      await sleep(s, s.pollMs);
-      continue;
+    let started = false;
+    if (want > 0 && !leaseInFlight) {
+      if (idle && !hasOutcomes) {
+        // Nothing was ready: wait for a handler to finish, a retry to fall due, or the next poll.
+        idle = false;
+        await sleep(s, Math.min(idleMs, s.nextDueAt - now));
+        idleMs = Math.min(idleMs * 2, s.pollMs);
+        continue;
+      }
+      leaseInFlight = true;
+      leasing += want;
+      let open = true;
+      const replied = () => {
+        if (!open) return;
+        open = false;
+        leaseInFlight = false;
+        leasing -= want;
+      };
+      leaseTurn(s, want, replied)
+        .then((leased) => {
+          errorMs = 50;
+          idle = leased === 0;
+          if (leased > 0) idleMs = 1;
+        })
+        .catch(failed)
+        .finally(() => {
+          replied();
+          s.wake();
+        });
+      started = true;
     }
-    if (leaseOnly && idle) {
-      // Nothing was ready: wait for a handler to finish, a retry to fall due, or the next poll.
-      idle = false;
-      await sleep(s, Math.min(idleMs, s.nextDueAt - now));
-      idleMs = Math.min(idleMs * 2, s.pollMs);
-      continue;
+    if (hasOutcomes && outcomeTurns < MAX_TURNS) {
+      const completions = s.completions.splice(0);
+      const failures = s.failures.splice(0);
+      outcomeTurns++;
+      outcomeTurn(s, completions, failures)
+        .then(() => {
+          errorMs = 50;
+        })
+        .catch((err) => {
+          s.completions.push(...completions);
+          s.failures.push(...failures);
+          failed(err);
+        })
+        .finally(() => {
+          outcomeTurns--;
+          s.wake();
+        });
+      started = true;
     }
-    const completions = s.completions.splice(0);
-    const failures = s.failures.splice(0);
-    const leaseNow = Math.max(0, want);
-    inFlight++;
-    leasing += leaseNow;
-    let done = false;
-    const replied = () => {
-      if (done) return;
-      done = true;
-      inFlight--;
-      leasing -= leaseNow;
-    };
-    turn(s, completions, failures, leaseNow, replied)
-      .then((leased) => {
-        errorMs = 50;
-        if (leased > 0 || hasOutcomes) idleMs = 1;
-        if (leaseNow > 0) idle = leased === 0 && !hasOutcomes;
-      })
-      .catch((err) => {
-        s.completions.push(...completions);
-        s.failures.push(...failures);
-        s.onError(err as Error);
-        retryAt = Date.now() + errorMs;
-        errorMs = Math.min(errorMs * 2, 2000);
-      })
-      .finally(() => {
-        replied();
-        s.wake();
-      });
+    if (!started) await sleep(s, s.pollMs);
   }
 }

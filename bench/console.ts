@@ -1,0 +1,184 @@
+/**
+ * `npm run bench:console`: the console's dead-letter views against a million dead letters.
+ *
+ * Starts its own redis-server, seeds CONSOLE_BENCH_ENTRIES (default 1,000,000) dead letters
+ * across 4 queues and 20 error groups with the lib/dlq fixture, starts the built console
+ * (`next start`, building first if there is no build), signs in like a browser and creates an
+ * API token, then times sequential requests: the dead letters page's server response (full HTML
+ * body), the same page filtered by group, and GET /api/v1/dead-letters (first page, by group).
+ * Reports p50 and p95 per call; the last line is a JSON summary. Not a test: the machine is
+ * shared and noisy, so figures go in bench/README.md with the date, never into assertions.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createToken } from "../lib/auth/index.ts";
+import { type SeedEntry, seedDeadLetters } from "../lib/dlq/testing.ts";
+import { createRedisFromUrl } from "../lib/redis/connection.ts";
+import { freePort, startRedisServer } from "../test/harness/redis-server.ts";
+
+const TOTAL = Number(process.env.CONSOLE_BENCH_ENTRIES ?? 1_000_000);
+const REQUESTS = Number(process.env.CONSOLE_BENCH_REQUESTS ?? 40);
+const QUEUES = ["documents", "audio", "video", "graph"];
+const GROUPS = 5;
+const ADMIN = { email: "bench@localhost", password: "bench-password-123" };
+const SEED_BATCH = 5000;
+
+async function seed(redisUrl: string) {
+  const client = createRedisFromUrl(redisUrl);
+  const perQueue = Math.ceil(TOTAL / QUEUES.length);
+  const t0 = Date.now();
+  for (const queue of QUEUES) {
+    for (let start = 0; start < perQueue; start += SEED_BATCH) {
+      const entries: SeedEntry[] = [];
+      for (let i = start; i < Math.min(perQueue, start + SEED_BATCH); i++) {
+        const g = i % GROUPS;
+        entries.push({
+          fingerprint: `${queue}-g${g}`,
+          errorName: g === 0 ? "TimeoutError" : "Error",
+          message: `${queue} step ${g} failed for item ${i}`,
+          payload: { item: i, queue },
+          deadAt: t0 - (perQueue - i) * 10,
+        });
+      }
+      await seedDeadLetters(client, queue, entries);
+    }
+    process.stderr.write(
+      `seeded ${queue} (${perQueue.toLocaleString()} entries, ${Math.round((Date.now() - t0) / 1000)} s)\n`,
+    );
+  }
+  await client.quit();
+}
+
+function startConsole(port: number, env: NodeJS.ProcessEnv): ChildProcess {
+  const nextBin = join("node_modules", "next", "dist", "bin", "next");
+  if (!existsSync(join(".next", "BUILD_ID"))) {
+    process.stderr.write("building the console…\n");
+    if (spawnSync(process.execPath, [nextBin, "build"], { env, stdio: "inherit" }).status !== 0) {
+      throw new Error("next build failed");
+    }
+  }
+  return spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+async function waitHealthy(base: string) {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the console did not start");
+}
+
+/** Signs in through next-auth's credentials callback, like the login form; returns the cookie header. */
+async function signIn(base: string): Promise<string> {
+  const csrfRes = await fetch(`${base}/api/auth/csrf`);
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair.indexOf("=");
+      jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+  };
+  keep(csrfRes);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie(), origin: base },
+    body: new URLSearchParams({ csrfToken, email: ADMIN.email, password: ADMIN.password, json: "true" }),
+  });
+  keep(res);
+  if (![...jar.keys()].some((k) => k.includes("session-token")))
+    throw new Error(`sign-in failed (${res.status})`);
+  return cookie();
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function time(url: string, headers: Record<string, string>) {
+  const ms: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 3; i++) await (await fetch(url, { headers })).text(); // warm-up
+  for (let i = 0; i < REQUESTS; i++) {
+    const t = performance.now();
+    const res = await fetch(url, { headers });
+    const body = await res.text();
+    ms.push(performance.now() - t);
+    if (!res.ok) throw new Error(`${url} answered ${res.status}: ${body.slice(0, 200)}`);
+    bytes = body.length;
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: +quantile(ms, 0.5).toFixed(1), p95: +quantile(ms, 0.95).toFixed(1), bytes };
+}
+
+async function main() {
+  const redis = await startRedisServer();
+  let consoleProc: ChildProcess | undefined;
+  try {
+    await seed(redis.url);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = {
+      ...process.env,
+      REDIS_URL: redis.url,
+      NEXTAUTH_URL: base,
+      NEXTAUTH_SECRET: "bench-secret-0123456789abcdef0123456789",
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    consoleProc = startConsole(port, env);
+    await waitHealthy(base);
+    const cookie = await signIn(base);
+    const client = createRedisFromUrl(redis.url);
+    const { token } = await createToken(client, { name: "bench", role: "admin", createdBy: "bench" });
+    await client.quit();
+    const bearer = { authorization: `Bearer ${token}` };
+
+    const results = {
+      page: await time(`${base}/dead-letters`, { cookie }),
+      page_group: await time(`${base}/dead-letters?queue=documents&group=documents-g1`, { cookie }),
+      api_list: await time(`${base}/api/v1/dead-letters?limit=50`, bearer),
+      api_group: await time(
+        `${base}/api/v1/dead-letters?queue=documents&group=documents-g1&limit=50`,
+        bearer,
+      ),
+    };
+    console.log(
+      `\nConsole with ${TOTAL.toLocaleString()} dead letters, ${REQUESTS} sequential requests each`,
+    );
+    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}`);
+    console.log("call                                   p50 ms    p95 ms    bytes");
+    for (const [name, r] of Object.entries(results)) {
+      console.log(
+        `${name.padEnd(36)} ${String(r.p50).padStart(8)} ${String(r.p95).padStart(9)} ${String(r.bytes).padStart(8)}`,
+      );
+    }
+    const targets = { page_p95_ms: 300, api_p95_ms: 50 };
+    const met = {
+      page: results.page.p95 < targets.page_p95_ms,
+      api: results.api_list.p95 < targets.api_p95_ms,
+    };
+    console.log(
+      JSON.stringify({ bench: "console", entries: TOTAL, requests: REQUESTS, results, targets, met }),
+    );
+  } finally {
+    consoleProc?.kill("SIGTERM");
+    await redis.stop();
+  }
+}
+
+await main();

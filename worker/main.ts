@@ -3,8 +3,11 @@
  * periodic tasks: import a module that calls registerTask here), runs them, and on SIGTERM or
  * SIGINT drains within WORKER_SHUTDOWN_MS (default 10 s) and exits.
  */
+import { bootstrapAdmin } from "../lib/auth/users.ts";
 import { getConfig } from "../lib/config.ts";
 import { createRedis } from "../lib/redis/connection.ts";
+import { registerAlertsTask } from "./alerts-task.ts";
+import { registerCacheSamplerTask } from "./cache-sampler.ts";
 import { registerHousekeeping } from "./housekeeping.ts";
 import { startWorker } from "./runner.ts";
 
@@ -15,6 +18,17 @@ client.on("error", () => {
 });
 
 registerHousekeeping();
+registerAlertsTask();
+registerCacheSamplerTask();
+
+// The first admin exists from start-up (the console also creates it on the first sign-in).
+bootstrapAdmin(client, config.ADMIN_EMAIL, config.ADMIN_PASSWORD)
+  .then(
+    (outcome) =>
+      outcome === "created" && console.log(`[worker] created the first admin ${config.ADMIN_EMAIL}`),
+  )
+  .catch((err) => console.error(`[worker] could not create the first admin: ${(err as Error).message}`));
+
 const worker = startWorker({ client, config });
 console.log(`[worker] ${worker.id} started (interval ${config.WORKER_INTERVAL_MS} ms)`);
 

@@ -24,6 +24,7 @@ import {
   killDescendantsOnExit,
   round,
   sleep,
+  snapshotBuild,
   spawnTsx,
   startConsole,
   stopChild,
@@ -95,10 +96,12 @@ async function main(): Promise<void> {
     }
   }
   const token = await adminToken(redis.url, "bench-load");
+  const build = snapshotBuild(); // a private copy: a rebuild of .next meanwhile cannot disturb the run
+  process.on("exit", build.remove);
   const port = await freePort();
   const children: Child[] = [
     spawnTsx("worker", ["worker/main.ts"], env),
-    startConsole(redis.url, port, env as Record<string, string>),
+    startConsole(redis.url, port, env as Record<string, string>, build.dir),
   ];
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/api/health`, 120_000);
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
   for (const c of children) await stopChild(c);
   client.disconnect();
   await redis.stop();
+  build.remove();
 
   const total = ac.requests.total + ac.errors;
   const failed = ac.non2xx + ac.errors + ac.timeouts;

@@ -32,6 +32,7 @@ import {
   percentile,
   round,
   sleep,
+  snapshotBuild,
   spawnTsx,
   startConsole,
   stopChild,
@@ -182,7 +183,9 @@ async function main(): Promise<void> {
   else if (consoleBuilt()) {
     consolePort = await freePort();
     const token = await adminToken(redis.url);
-    children.push(startConsole(redis.url, consolePort, e));
+    const build = snapshotBuild(); // a private copy: a rebuild of .next meanwhile cannot disturb the run
+    process.on("exit", build.remove);
+    children.push(startConsole(redis.url, consolePort, e as Record<string, string>, build.dir));
     await waitForHttp(`http://127.0.0.1:${consolePort}/api/health`, 90_000);
     stopPolling = pollConsole(`http://127.0.0.1:${consolePort}`, token, polls);
   } else log("console not built (.next/BUILD_ID missing): console checks skipped");

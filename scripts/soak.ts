@@ -25,6 +25,7 @@ import {
   killDescendantsOnExit,
   round,
   sleep,
+  snapshotBuild,
   spawnTsx,
   startConsole,
   stopChild,
@@ -101,11 +102,13 @@ async function main(): Promise<void> {
   };
   const client = new Redis(redis.url, { maxRetriesPerRequest: null });
   const token = await adminToken(redis.url, "soak");
+  const build = snapshotBuild(); // a private copy: a rebuild of .next meanwhile cannot disturb the run
+  process.on("exit", build.remove);
   const port = await freePort();
   const children: Child[] = [
     spawnTsx("worker", ["worker/main.ts"], env),
     spawnTsx("consumer", ["scripts/soak.ts", "--consumer"], env),
-    startConsole(redis.url, port, env as Record<string, string>),
+    startConsole(redis.url, port, env as Record<string, string>, build.dir),
   ];
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/api/health`, 120_000);
@@ -170,6 +173,7 @@ async function main(): Promise<void> {
   for (const c of children) await stopChild(c);
   client.disconnect();
   await redis.stop();
+  build.remove();
 
   const afterWarmup = samples.filter((s) => s.t >= WARMUP_SECONDS * 1000);
   const series = (get: (s: Sample) => number) => {

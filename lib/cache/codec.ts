@@ -10,6 +10,7 @@
  */
 import { gunzipSync, gzipSync } from "node:zlib";
 import { CacheError } from "./errors.ts";
+import { isWellFormed } from "./wrap.ts";
 
 const NEWLINE = 0x0a;
 
@@ -64,8 +65,8 @@ function corrupt() {
 
 /** Tags appear in keys and in the header: percent-encode what would break either. */
 export function encodeTag(tag: string): string {
-  if (typeof tag !== "string" || tag.length === 0 || tag.length > 256) {
-    throw new CacheError("CACHE_INVALID_ARGUMENT", "a tag must be a string of 1-256 characters");
+  if (typeof tag !== "string" || tag.length === 0 || tag.length > 256 || !isWellFormed(tag)) {
+    throw new CacheError("CACHE_INVALID_ARGUMENT", "a tag must be a well-formed string of 1-256 characters");
   }
   return encodeURIComponent(tag);
 }

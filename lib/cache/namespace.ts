@@ -15,7 +15,7 @@ import { decodeBody, encode, findSecretFields, type Header } from "./codec.ts";
 import { normalizeTags, type ReadReply, readEntry, writeEntry } from "./entry-io.ts";
 import { CacheError } from "./errors.ts";
 import { guarded, type NamespaceSettings, type Runtime, unavailable } from "./runtime.ts";
-import { entryKeyOf } from "./wrap.ts";
+import { entryKeyOf, isWellFormed } from "./wrap.ts";
 
 export interface CallOptions {
   /** the user or tenant the entry belongs to: it is part of the key, and tagged `user:<id>` */
@@ -124,6 +124,9 @@ export class CacheNamespace {
       throw new CacheError("CACHE_INVALID_ARGUMENT", `namespace ${this.name} is user-scoped: pass { user }`);
     }
     const k = entryKeyOf(key);
+    if (user !== undefined && (typeof user !== "string" || user.length === 0 || !isWellFormed(user))) {
+      throw new CacheError("CACHE_INVALID_ARGUMENT", "user must be a non-empty, well-formed string");
+    }
     return user === undefined ? this.keys.entry(k) : this.keys.userEntry(encodeURIComponent(user), k);
   }
 

@@ -6,10 +6,20 @@ import { createHash } from "node:crypto";
 
 const MAX_KEY_LENGTH = 200;
 
-/** A caller's key as it appears in Redis: itself, or `#<sha256>` when longer than 200 characters. */
+/** A lone UTF-16 surrogate: Redis stores keys as UTF-8, where every one of them becomes U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const isWellFormed = (text: string) => !LONE_SURROGATE.test(text);
+
+/**
+ * A caller's key as it appears in Redis: itself, or `#<sha256>` when longer than 200 characters
+ * or not well-formed UTF-16 (hashed from its UTF-16 code units, so "k\ud800" and "k\udc00"
+ * stay two entries instead of both becoming "k\uFFFD").
+ */
 export function entryKeyOf(key: string): string {
   if (typeof key !== "string" || key.length === 0)
     throw new TypeError("a cache key must be a non-empty string");
+  if (!isWellFormed(key)) return `#${createHash("sha256").update(Buffer.from(key, "utf16le")).digest("hex")}`;
   return key.length <= MAX_KEY_LENGTH ? key : `#${createHash("sha256").update(key).digest("hex")}`;
 }
 

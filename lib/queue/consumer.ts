@@ -29,6 +29,11 @@ export interface ConsumerOptions {
   leaseMs?: number;
   /** Handler timeout; 0 = none (default JOB_TIMEOUT_SECONDS). */
   timeoutMs?: number;
+  /**
+   * Jobs leased ahead of free slots, started the moment a handler finishes (default: as many as
+   * `concurrency`, at most 100). Use 0 for long jobs you would rather leave to other consumers.
+   */
+  prefetch?: number;
   /** Longest wait between polls of an empty queue (default 200 ms). */
   pollMs?: number;
   /** Promote due retries and delayed jobs at least this often (default 1000 ms). */
@@ -46,6 +51,8 @@ export interface Running {
   /** made on first use of the handler's `signal` (most handlers never read it) */
   abort?: AbortController;
   settled: boolean;
+  /** holds one of the `concurrency` slots (started, slot not yet given back) */
+  slot?: boolean;
   timer?: NodeJS.Timeout;
 }
 
@@ -76,6 +83,9 @@ export class Consumer {
     this.state = {
       consumer: this,
       concurrency: Math.max(1, opts.concurrency ?? 1),
+      prefetch: Math.max(0, opts.prefetch ?? Math.min(100, opts.concurrency ?? 1)),
+      running: 0,
+      waiting: [],
       leaseMs,
       timeoutMs: opts.timeoutMs ?? ctx.settings.jobTimeoutMs,
       pollMs: opts.pollMs ?? 200,
@@ -94,11 +104,20 @@ export class Consumer {
     this.reclaimTimer = setInterval(() => void this.reclaimExpired(), leaseMs);
   }
 
-  /** Starts a leased job's handler; its outcome is queued for the pump. */
-  start(run: Running): void {
-    const { job } = run;
-    this.state.inHand.set(job.id, run);
+  /** Takes a leased job: starts it when a slot is free, else keeps it for the next free slot. */
+  accept(run: Running): void {
     const s = this.state;
+    s.inHand.set(run.job.id, run);
+    if (s.running < s.concurrency && !s.stopping) this.start(run);
+    else s.waiting.push(run);
+  }
+
+  /** Starts a leased job's handler; its outcome is queued for the pump. */
+  private start(run: Running): void {
+    const { job } = run;
+    const s = this.state;
+    run.slot = true;
+    s.running++;
     if (s.timeoutMs > 0)
       run.timer = setTimeout(() => this.settle(run, new JobTimeoutError(s.timeoutMs)), s.timeoutMs);
     let result: unknown;
@@ -125,7 +144,20 @@ export class Consumer {
     this.settle(run, new CorruptJobError(`payload is not valid JSON: ${(err as Error).message}`));
   }
 
+  /** Gives a handler's slot back and starts the next prefetched job in it. */
+  private freeSlot(run: Running): void {
+    if (!run.slot) return;
+    run.slot = false;
+    const s = this.state;
+    s.running--;
+    while (!s.stopping && s.running < s.concurrency && s.waiting.length) {
+      const next = s.waiting.shift()!;
+      if (s.inHand.get(next.job.id) === next) this.start(next);
+    }
+  }
+
   private settle(run: Running, err: unknown, ok = false): void {
+    this.freeSlot(run);
     if (run.settled) return;
     run.settled = true;
     clearTimeout(run.timer);
@@ -162,6 +194,8 @@ export class Consumer {
     const run = this.state.inHand.get(id);
     if (!run) return;
     this.state.inHand.delete(id);
+    this.state.waiting = this.state.waiting.filter((r) => r !== run);
+    this.freeSlot(run);
     run.settled = true;
     clearTimeout(run.timer);
     run.abort?.abort(new QueueError("LEASE_LOST", `lease of job ${id} was lost`));
@@ -193,9 +227,14 @@ export class Consumer {
     s.stopping = true;
     s.wake();
     const deadline = Date.now() + timeoutMs;
-    while (s.inHand.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // prefetched jobs never started: they go back at once
+    const queued = s.waiting.splice(0);
+    for (const run of queued) s.inHand.delete(run.job.id);
+    await this.release(queued);
+    while (s.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     clearInterval(this.extendTimer);
     clearInterval(this.reclaimTimer);
+    // still running at the bound, or leased by a call answered while stopping
     const left = [...s.inHand.values()];
     for (const run of left) this.dropLost(run.job.id);
     this.counters.leaseLost -= left.length;
@@ -207,11 +246,15 @@ export class Consumer {
     });
     await Promise.race([this.done, bound]);
     clearTimeout(timer);
-    if (left.length) {
-      const args = left.flatMap((r) => [r.job.id, r.job.attempt]);
-      await runScript(this.ctx.client, "release", releaseKeys(this.ctx.keys), [this.id, ...args]).catch(
-        (err) => s.onError(err as Error),
-      );
-    }
+    await this.release(left);
+  }
+
+  /** Hands jobs back: front of ready, attempt refunded (release-3.lua). */
+  private async release(runs: Running[]): Promise<void> {
+    if (runs.length === 0) return;
+    const args = runs.flatMap((r) => [r.job.id, r.job.attempt]);
+    await runScript(this.ctx.client, "release", releaseKeys(this.ctx.keys), [this.id, ...args]).catch((err) =>
+      this.state.onError(err as Error),
+    );
   }
 }

@@ -21,6 +21,12 @@ const PROMOTE_LIMIT = 1000;
 export interface PumpState {
   consumer: Consumer;
   concurrency: number;
+  /** jobs leased ahead of free slots */
+  prefetch: number;
+  /** handlers running now */
+  running: number;
+  /** leased, waiting for a slot (also in inHand) */
+  waiting: Running[];
   leaseMs: number;
   timeoutMs: number;
   pollMs: number;
@@ -97,7 +103,7 @@ function startLeased(s: PumpState, flat: (string | number)[]): number {
   if (nextDue >= 0) s.nextDueAt = Math.min(s.nextDueAt, nextDue);
   for (let i = 1; i < flat.length; i += 8) {
     const { run, error } = toJob(s.consumer, flat, i);
-    if (error === undefined) s.consumer.start(run);
+    if (error === undefined) s.consumer.accept(run);
     else s.consumer.startCorrupt(run, error);
   }
   return (flat.length - 1) / 8;
@@ -183,7 +189,7 @@ export async function pump(s: PumpState): Promise<void> {
   for (;;) {
     const now = Date.now();
     const hasOutcomes = s.completions.length > 0 || s.failures.length > 0;
-    const want = s.stopping ? 0 : Math.min(MAX_LEASE, s.concurrency - s.inHand.size - leasing);
+    const want = s.stopping ? 0 : Math.min(MAX_LEASE, s.concurrency + s.prefetch - s.inHand.size - leasing);
     if (s.stopping && !hasOutcomes && s.inHand.size === 0 && outcomeTurns === 0 && !leaseInFlight) return;
     if (now < retryAt) {
       await sleep(s, retryAt - now);

@@ -4,7 +4,9 @@
  * the console, memory of a process tree, percentiles and small waits.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { createToken } from "../../lib/auth/index.ts";
 import { createRedisFromUrl } from "../../lib/redis/connection.ts";
 
@@ -56,13 +58,33 @@ export const consoleBuilt = () => existsSync(".next/BUILD_ID");
 
 export const CONSOLE_SECRET = "reliability-nextauth-secret-0123456789abcdef";
 
-/** The built console (`next start`) on 127.0.0.1:`port` against `redisUrl`. Needs `next build` first. */
+/**
+ * A private copy of the built console (.next, config, package.json; node_modules linked), so a
+ * long run is not disturbed by someone rebuilding .next meanwhile. Returns its directory and a
+ * function that removes it. Take it while no build runs (e.g. under the e2e lock).
+ */
+export function snapshotBuild(): { dir: string; remove: () => void } {
+  if (!consoleBuilt()) throw new Error("no .next/BUILD_ID: run `npx next build` first");
+  const dir = mkdtempSync(join(tmpdir(), "requeue-console-"));
+  cpSync(".next", join(dir, ".next"), { recursive: true });
+  for (const f of ["package.json", "next.config.ts", "tsconfig.json"]) cpSync(f, join(dir, f));
+  if (existsSync("public")) cpSync("public", join(dir, "public"), { recursive: true });
+  symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The built console (`next start`) on 127.0.0.1:`port` against `redisUrl`. Needs `next build`
+ * first; `cwd` may be a directory from `snapshotBuild()`.
+ */
 export function startConsole(
   redisUrl: string,
   port: number,
   extraEnv: Record<string, string | undefined> = {},
+  cwd = ".",
 ): Child {
-  if (!consoleBuilt()) throw new Error("no .next/BUILD_ID: run `npx next build` first");
+  if (!existsSync(join(cwd, ".next/BUILD_ID")))
+    throw new Error("no .next/BUILD_ID: run `npx next build` first");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...extraEnv,
@@ -75,8 +97,9 @@ export function startConsole(
   };
   return track(
     "console",
-    spawn(NEXT, ["start", "-H", "127.0.0.1", "-p", String(port)], {
+    spawn(resolve(NEXT), ["start", "-H", "127.0.0.1", "-p", String(port)], {
       env,
+      cwd,
       stdio: ["ignore", "ignore", "pipe"],
     }),
   );

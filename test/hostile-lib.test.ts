@@ -33,6 +33,9 @@ import { keySnapshot } from "./reliability/snapshot.ts";
 const client = testRedis();
 afterAll(() => client.quit());
 const config = testConfig({ JOB_MAX_PAYLOAD_BYTES: "4096" });
+/** A fixed seed keeps `npm test` deterministic; FC_SEED=<n> (or "random") explores further. */
+const SEED = process.env.FC_SEED === "random" ? Date.now() : Number(process.env.FC_SEED ?? 20261127);
+fc.configureGlobal({ seed: SEED });
 const RUNS = { numRuns: 60 };
 
 /** Every key of one queue (they share its hash tag). */

@@ -65,9 +65,13 @@ export class StatsRecorder {
     counts.set(field, (counts.get(field) ?? 0) + 1);
   }
 
-  /** Writes what has accumulated. Failed writes are merged back and retried on the next flush. */
-  flush(): Promise<void> {
-    this.flushing ??= this.write().finally(() => {
+  /**
+   * Writes what has accumulated, including what came in while an earlier write was in flight
+   * (it waits for that one, then writes again). Failed writes are merged back and retried.
+   */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    this.flushing = this.write().finally(() => {
       this.flushing = undefined;
     });
     return this.flushing;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
 import { resetConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
-import { queueKeys } from "../redis/keys.ts";
+import { globalKeys, queueKeys } from "../redis/keys.ts";
 import {
   type BulkProgress,
   bulkProgress,
@@ -12,6 +12,7 @@ import {
   listBulkOps,
   purgeQueue,
   runBulk,
+  STALLED_AFTER_MS,
   startBulk,
 } from "./bulk.ts";
 import { countDeadLetters } from "./list.ts";
@@ -204,5 +205,37 @@ describe("startBulk", () => {
     } finally {
       await poller.quit();
     }
+  });
+});
+
+describe("a bulk operation whose process died", () => {
+  let client: RedisClient;
+  beforeAll(() => {
+    client = testRedis();
+  });
+  afterAll(async () => {
+    await client.quit();
+  });
+
+  it("reads as failed (stalled) once it has not reported for a minute, and cannot be cancelled", async () => {
+    const opId = uniqueName("op");
+    const key = globalKeys().bulk(opId);
+    const fields = {
+      opId,
+      action: "requeue",
+      state: "running",
+      total: "10",
+      processed: "4",
+      done: "4",
+      gone: "0",
+    };
+    await client.hset(key, { ...fields, startedAt: 1, updatedAt: 2, beat: Date.now() - 1000 });
+    expect((await bulkProgress(client, opId))?.state).toBe("running");
+
+    await client.hset(key, "beat", Date.now() - STALLED_AFTER_MS - 1000);
+    const p = await bulkProgress(client, opId);
+    expect(p).toMatchObject({ state: "failed", processed: 4 });
+    expect(p?.error).toMatch(/stalled/);
+    expect(await cancelBulk(client, opId)).toBe(false);
   });
 });

@@ -58,7 +58,8 @@ const PROGRESS_TTL_SECONDS = 24 * 3600;
 
 async function save(client: RedisClient, p: BulkProgress): Promise<boolean> {
   const key = globalKeys().bulk(p.opId);
-  const fields = { ...p, total: p.total ?? "", error: p.error ?? "" };
+  // `beat` is wall-clock time whatever clock paces the chunks: it tells a live operation from a stalled one.
+  const fields = { ...p, total: p.total ?? "", error: p.error ?? "", beat: Date.now() };
   const [, , cancel] = await Promise.all([
     client.hset(key, fields),
     client.expire(key, PROGRESS_TTL_SECONDS),
@@ -67,15 +68,22 @@ async function save(client: RedisClient, p: BulkProgress): Promise<boolean> {
   return cancel === "1";
 }
 
+/** How long a running operation may go without reporting before it counts as stalled. */
+export const STALLED_AFTER_MS = 60_000;
+
 /** The progress of an operation, from any process; null when unknown or expired. */
 export async function bulkProgress(client: RedisClient, opId: string): Promise<BulkProgress | null> {
   const h = await client.hgetall(globalKeys().bulk(opId));
   if (!h.opId) return null;
   const n = (v: string | undefined) => Number(v ?? 0);
+  // A running operation reports after every chunk (at least once a second, rate limit included);
+  // one silent for a minute lost the process that ran it (a console restart): say so.
+  const stalled = h.state === "running" && Date.now() - n(h.beat) > STALLED_AFTER_MS;
+  if (stalled) h.error = "stalled: the process running it stopped; what it reports was done";
   return {
     opId: h.opId,
     action: h.action as BulkOp["action"],
-    state: h.state as BulkState,
+    state: stalled ? "failed" : (h.state as BulkState),
     total: h.total === "" ? null : n(h.total),
     processed: n(h.processed),
     done: n(h.done),

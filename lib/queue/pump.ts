@@ -41,9 +41,11 @@ export interface PumpState {
   nextDueAt: number;
 }
 
+/** Waits `ms` or until `s.wake()`; a wait that is already over yields to I/O only (no 1 ms timer). */
 function sleep(s: PumpState, ms: number): Promise<void> {
+  if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {
-    const timer = setTimeout(done, Math.max(0, ms));
+    const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
       s.wake = () => {};

@@ -60,7 +60,9 @@ export class Queue {
 
   /** Adds many jobs in one round trip; all are validated before any is written. */
   async addBatch(jobs: { data: unknown; opts?: JobOptions }[]): Promise<AddResult[]> {
-    const [results] = await Promise.all([addJobs(this.ctx, jobs), this.register()]);
+    // Registered after the add, so a refused add leaves no trace; one SADD per process and queue.
+    const results = await addJobs(this.ctx, jobs);
+    await this.register();
     return results;
   }
 

@@ -153,6 +153,29 @@ describe("graceful shutdown", () => {
   });
 });
 
+describe("prefetch", () => {
+  it("holds leased jobs until a slot frees, renews their leases, and releases them on close", async () => {
+    q = testQueue();
+    await q.addBatch([{ data: 1 }, { data: 2 }, { data: 3 }]);
+    const started: unknown[] = [];
+    const c = q.process(
+      async (j) => {
+        started.push(j.data);
+        await sleep(400);
+      },
+      { concurrency: 1, prefetch: 2, leaseMs: 150 },
+    );
+    await until(async () => (await sizes()).active === 3);
+    await sleep(300); // two lease periods: prefetched leases must have been renewed
+    expect((await reclaimExpired(q.ctx)).reclaimed).toBe(0);
+    expect(started).toHaveLength(1);
+    await c.close(5000);
+    expect(await sizes()).toMatchObject({ completed: 1, ready: 2, active: 0 });
+    const [a, b] = await q.ctx.client.lrange(q.ctx.keys.ready, 0, -1);
+    expect([(await job(a)).attempts, (await job(b)).attempts]).toEqual(["0", "0"]);
+  });
+});
+
 describe("dead-letter retention", () => {
   it("drops dead letters past the retention when the next one is added, and counts them", async () => {
     q = testQueue({ DLQ_RETENTION_DAYS: String(300 / 86_400_000) }); // 300 ms

@@ -33,6 +33,9 @@ function checkOptions(opts: JobOptions): void {
   if (opts.jobId !== undefined) {
     if (typeof opts.jobId !== "string" || opts.jobId.length === 0 || opts.jobId.length > 256)
       throw bad("jobId must be a string of 1 to 256 characters");
+    // Redis keys are UTF-8: two ids differing in a lone surrogate would name one job.
+    if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(opts.jobId))
+      throw bad("jobId must be well-formed text (it has a lone UTF-16 surrogate)");
     if (/^\d+$/.test(opts.jobId))
       throw bad(`jobId must not be all digits (got "${opts.jobId}"): those are generated ids`);
   }

@@ -16,10 +16,10 @@ import { performance } from "node:perf_hooks";
 import { runBulk } from "../lib/dlq/bulk.ts";
 import { countDeadLetters, listDeadLetters } from "../lib/dlq/list.ts";
 import { listGroups } from "../lib/dlq/read.ts";
+import { dlqScripts } from "../lib/dlq/scripts.ts";
 import { type SeedEntry, seedDeadLetters } from "../lib/dlq/testing.ts";
 import { createRedisFromUrl, type RedisClient } from "../lib/redis/connection.ts";
 import { queueKeys } from "../lib/redis/keys.ts";
-import { loadScripts } from "../lib/redis/scripts.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
 
 const TOTAL = Number(process.env.DLQ_BENCH_ENTRIES ?? 1_000_000);
@@ -124,9 +124,7 @@ async function slowlog(client: RedisClient): Promise<Slow> {
   return worst;
 }
 
-const SCRIPT_NAMES = new Map(
-  Object.values(loadScripts(new URL("../lib/dlq/scripts/", import.meta.url))).map((s) => [s.sha, s.name]),
-);
+const SCRIPT_NAMES = new Map(dlqScripts().map((s) => [s.sha, s.name]));
 const scriptName = (sha: string) => SCRIPT_NAMES.get(sha) ?? sha.slice(0, 8);
 
 /** Redis CPU seconds (user + sys) so far: unlike wall time, not inflated by a busy machine. */

@@ -7,12 +7,19 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RedisClient } from "../redis/connection.ts";
 import { minuteOf, type QueueKeys, queueKeys, STATS_TTL_SECONDS } from "../redis/keys.ts";
-import { loadScripts, runScript } from "../redis/scripts.ts";
+import { scriptSet } from "../redis/scripts.ts";
 import { scriptError } from "./errors.ts";
 import { hasNoControlChars } from "./schemas.ts";
 
 // Not `new URL("./scripts/", import.meta.url)`: Turbopack (next build) tries to bundle that folder and fails.
-const scripts = loadScripts(join(dirname(fileURLToPath(import.meta.url)), "scripts"));
+const scripts = scriptSet<DlqScript>(join(dirname(fileURLToPath(import.meta.url)), "scripts"), {
+  commandPrefix: "rqdlq_",
+});
+
+type DlqScript = "page" | "rows" | "requeue" | "delete";
+
+/** The DLQ scripts (benchmarks map SLOWLOG's EVALSHA digests back to names with it). */
+export const dlqScripts = scripts.all;
 
 /** The ids one batch call handles at most: keeps each call around a few ms. */
 export const BATCH_MAX = 250;
@@ -49,13 +56,13 @@ export const ROW_WIDTH = 12;
 
 async function run(
   client: RedisClient,
-  name: string,
+  name: DlqScript,
   queue: string,
   keys: string[],
   args: (string | number)[],
 ) {
   try {
-    return await runScript(client, scripts[name], keys, args);
+    return await scripts.run(client, name, keys, args);
   } catch (err) {
     throw scriptError(err, { command: name, queue });
   }

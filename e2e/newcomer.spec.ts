@@ -74,12 +74,23 @@ test.beforeAll(async () => {
   await healthy(url, 60_000);
 });
 
+/** Signals a process group; one that has already gone (ESRCH) is fine. */
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+  }
+}
+
 test.afterAll(async () => {
   if (demo?.pid && demo.exitCode === null) {
     const exited = new Promise((r) => demo?.once("exit", r));
-    process.kill(-demo.pid, "SIGINT"); // the whole group: npm, start.ts, console, worker, demo, redis
+    // The whole group, as Ctrl-C would: npm, start.ts, console, worker, demo (start.ts then stops
+    // its redis-server, which runs in a group of its own).
+    signalGroup(demo.pid, "SIGINT");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-    if (demo.exitCode === null) process.kill(-demo.pid, "SIGKILL");
+    if (demo.exitCode === null) signalGroup(demo.pid, "SIGKILL");
   }
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   test.info().attach("npm run demo output", { body: output, contentType: "text/plain" });

@@ -19,21 +19,9 @@
 local dead, index, groups, stats = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local base = ARGV[1]
 
-local ids
-if ARGV[3] == 'range' then
-  ids = redis.call('ZREVRANGEBYSCORE', index, ARGV[4], ARGV[5], 'LIMIT', 0, tonumber(ARGV[6]))
-else
-  ids = { unpack(ARGV, 4) }
-end
+--@include batch
 
--- Groups touched by this batch: emptied ones leave the groups zset (and lose their info) at the end.
-local touched = {}
-local function leaveGroup(id, fp)
-  if not fp or fp == '' then return end
-  local group = base .. 'group:' .. fp
-  if group ~= index then redis.call('ZREM', group, id) end
-  touched[group] = fp
-end
+local ids = batchIds(3)
 
 local deleted, gone = 0, 0
 for _, id in ipairs(ids) do
@@ -47,12 +35,7 @@ for _, id in ipairs(ids) do
     deleted = deleted + 1
   end
 end
-for group, fp in pairs(touched) do
-  if redis.call('ZCARD', group) == 0 then
-    redis.call('ZREM', groups, fp)
-    redis.call('DEL', base .. 'groupinfo:' .. fp)
-  end
-end
+dropEmptyGroups()
 if deleted > 0 then
   redis.call('HINCRBY', stats, 'deleted', deleted)
   redis.call('EXPIRE', stats, ARGV[2])

@@ -28,30 +28,9 @@ local dead, index, ready, retry, groups, stats = KEYS[1], KEYS[2], KEYS[3], KEYS
 local base, now, due, payload, by = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local HISTORY_MAX_BYTES, HISTORY_KEEP = 65536, 20
 
-local ids
-if ARGV[7] == 'range' then
-  ids = redis.call('ZREVRANGEBYSCORE', index, ARGV[8], ARGV[9], 'LIMIT', 0, tonumber(ARGV[10]))
-else
-  ids = { unpack(ARGV, 8) }
-end
+--@include batch
 
--- Groups touched by this batch: emptied ones leave the groups zset (and lose their info) at the end.
-local touched = {}
-local function leaveGroup(id, fp)
-  if not fp or fp == '' then return end
-  local group = base .. 'group:' .. fp
-  if group ~= index then redis.call('ZREM', group, id) end
-  touched[group] = fp
-end
-
-local function dropEmptyGroups()
-  for group, fp in pairs(touched) do
-    if redis.call('ZCARD', group) == 0 then
-      redis.call('ZREM', groups, fp)
-      redis.call('DEL', base .. 'groupinfo:' .. fp)
-    end
-  end
-end
+local ids = batchIds(7)
 
 -- Appends entries (JSON objects, comma-separated) to the history array without decoding it,
 -- unless it is unreadable or too long: then it keeps the newest HISTORY_KEEP entries.

@@ -121,6 +121,11 @@ async function main(): Promise<void> {
   let polling = true;
   let httpErrors = 0;
   let httpRequests = 0;
+  const statuses: Record<string, Record<string, number>> = {};
+  const count = (path: string, status: number | string) => {
+    statuses[path] ??= {};
+    statuses[path][status] = (statuses[path][status] ?? 0) + 1;
+  };
   const poller = (async () => {
     const paths = ["/api/v1/dead-letters?limit=50", "/api/v1/queues", "/api/metrics", "/api/health"];
     while (polling) {
@@ -133,9 +138,11 @@ async function main(): Promise<void> {
             });
             await res.arrayBuffer();
             httpRequests++;
+            count(p, res.status);
             if (res.status !== 200) httpErrors++;
           } catch {
             httpRequests++;
+            count(p, "no answer");
             httpErrors++;
           }
         }),
@@ -210,7 +217,7 @@ async function main(): Promise<void> {
     rss: processes,
     redisUsedMemory,
     alive,
-    console: { requests: httpRequests, non200: httpErrors },
+    console: { requests: httpRequests, non200: httpErrors, statuses },
     queue: { completedIdsKept: completedTotal, deadLetters: dead },
     samples: samples.length,
     ok,

@@ -59,7 +59,8 @@ export const consoleBuilt = () => existsSync(".next/BUILD_ID");
 export const CONSOLE_SECRET = "reliability-nextauth-secret-0123456789abcdef";
 
 /**
- * A private copy of the built console (.next, config, package.json; node_modules linked), so a
+ * A private copy of the built console (.next, lib for its Lua files, config, package.json;
+ * node_modules linked), so a
  * long run is not disturbed by someone rebuilding .next meanwhile. Returns its directory and a
  * function that removes it. Take it while no build runs (e.g. under the e2e lock).
  */
@@ -69,6 +70,8 @@ export function snapshotBuild(): { dir: string; remove: () => void } {
   cpSync(".next", join(dir, ".next"), { recursive: true });
   for (const f of ["package.json", "next.config.ts", "tsconfig.json"]) cpSync(f, join(dir, f));
   if (existsSync("public")) cpSync("public", join(dir, "public"), { recursive: true });
+  // The Lua scripts are read from lib/**/scripts at run time, relative to the working directory.
+  cpSync("lib", join(dir, "lib"), { recursive: true });
   symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -43,7 +43,8 @@ const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
   [/\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, REDACTED],
   // "key": "value" (JSON-ish) for sensitive key names
   [
-    new RegExp(`(["']?[\\w-]*(?:${SENSITIVE})[\\w-]*["']?\\s*:\\s*)(["'])(?:(?!\\2).)*\\2`, "gi"),
+    // (the value may hold escaped characters: \" does not end it)
+    new RegExp(`(["']?[\\w-]*(?:${SENSITIVE})[\\w-]*["']?\\s*:\\s*)(["'])(?:\\\\.|(?!\\2)[^\\\\])*\\2`, "gi"),
     (_m, head, quote) => `${head}${quote}${REDACTED}${quote}`,
   ],
   // \"key\": \"value\" — the same inside a JSON-encoded string (an error quoting JSON.stringify output)

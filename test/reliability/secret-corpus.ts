@@ -3,8 +3,8 @@
  * docs/RELIABILITY.md. Each entry is a line of text as it appears in an exception, and the
  * secret inside it that must never be stored. All values are made up.
  *
- * `REDACTED_SHAPES` are the shapes lib/queue/redact.ts removes today; `KNOWN_GAPS` are shapes
- * it lets through (listed in docs/RELIABILITY.md as a known gap until redact.ts covers them).
+ * `REDACTED_SHAPES` are the shapes lib/queue/redact.ts removes; `KNOWN_GAPS` are shapes it lets
+ * through (listed in docs/RELIABILITY.md as known gaps; none today).
  */
 
 export interface SecretShape {
@@ -13,11 +13,6 @@ export interface SecretShape {
   text: string;
   /** the part that must not survive */
   secret: string;
-  /**
-   * Known gap: when this text is inside a JSON string (an error message quoting a payload with
-   * JSON.stringify, so its quotes become \"), redact.ts does not find the quoted value.
-   */
-  leaksWhenJsonEscaped?: true;
 }
 
 export const REDACTED_SHAPES: SecretShape[] = [
@@ -66,25 +61,21 @@ export const REDACTED_SHAPES: SecretShape[] = [
     name: "quoted env value",
     text: 'DB_PASSWORD="quoted pass 123" not accepted',
     secret: "quoted pass 123",
-    leaksWhenJsonEscaped: true,
   },
   {
     name: 'JSON "password"',
     text: 'body {"user":"bob","password": "jsonPassw0rd!"}',
     secret: "jsonPassw0rd!",
-    leaksWhenJsonEscaped: true,
   },
   {
     name: 'JSON "accessToken"',
     text: 'resp {"accessToken":"tokVALUE12345"}',
     secret: "tokVALUE12345",
-    leaksWhenJsonEscaped: true,
   },
   {
     name: 'JSON "apiKey"',
     text: '{"apiKey": "k-1234567890abcdef"}',
     secret: "k-1234567890abcdef",
-    leaksWhenJsonEscaped: true,
   },
   { name: "AWS access key id (AKIA)", text: "key AKIAIOSFODNN7EXAMPLE used", secret: "AKIAIOSFODNN7EXAMPLE" },
   {
@@ -119,7 +110,11 @@ export const REDACTED_SHAPES: SecretShape[] = [
   },
 ];
 
-export const KNOWN_GAPS: SecretShape[] = [
+/**
+ * Shapes redact.ts let through until 2026-11-27 07:30 (added to it with this corpus); they stay
+ * a list of their own so docs/RELIABILITY.md can say which ones are new.
+ */
+export const ADDED_SHAPES: SecretShape[] = [
   { name: "YAML-style password: value", text: "password: plainYamlPw99", secret: "plainYamlPw99" },
   {
     name: "GitHub token standing alone (ghp_)",
@@ -173,3 +168,8 @@ export const KNOWN_GAPS: SecretShape[] = [
   },
   { name: "X-Api-Key header", text: "X-Api-Key: zzKEY1234567890", secret: "zzKEY1234567890" },
 ];
+
+/** Shapes redact.ts does not cover (docs/RELIABILITY.md "Known gaps"): `it.todo` in the test. */
+export const KNOWN_GAPS: SecretShape[] = [];
+
+export const ALL_REDACTED: SecretShape[] = [...REDACTED_SHAPES, ...ADDED_SHAPES];

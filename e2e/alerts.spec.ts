@@ -6,17 +6,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { parseConfig } from "../lib/config.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
-import { createRedisFromUrl } from "../lib/redis/connection.ts";
-import { E2E_BASE_URL, e2eState } from "./env.ts";
+import { E2E_BASE_URL, e2eClient, e2eConfig, e2eState } from "./env.ts";
 import { apiAs, signIn } from "./helpers/auth.ts";
 
 test.beforeAll(async () => {
-  const { redisUrl } = e2eState();
-  const client = createRedisFromUrl(redisUrl);
-  const config = parseConfig({ REDIS_URL: redisUrl });
+  const client = e2eClient();
+  const config = e2eConfig();
   const name = `e2e-alerts-${randomUUID().slice(0, 6)}`;
   const queue = createQueue(name, { client, config });
   await queue.add({ doc: 1 }, { maxAttempts: 1 });

@@ -6,9 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, test } from "@playwright/test";
 import { createCache } from "../lib/cache/index.ts";
-import { parseConfig } from "../lib/config.ts";
-import { createRedisFromUrl } from "../lib/redis/connection.ts";
-import { E2E_BASE_URL, e2eState } from "./env.ts";
+import { E2E_BASE_URL, e2eClient, e2eConfig, e2eState } from "./env.ts";
 import { apiAs, bearer, bearerFor } from "./helpers/auth.ts";
 
 /** Writes every count so far: a timer flush already under way may not hold the latest ones. */
@@ -21,11 +19,10 @@ const sameSite = { origin: E2E_BASE_URL };
 const ns = `e2e_api_${randomUUID().slice(0, 6)}`;
 
 test.beforeAll(async () => {
-  const { redisUrl } = e2eState();
-  const client = createRedisFromUrl(redisUrl);
+  const client = e2eClient();
   const cache = createCache({
     client,
-    config: parseConfig({ REDIS_URL: redisUrl, CACHE_TIMEOUT_MS: "10000" }),
+    config: e2eConfig({ CACHE_TIMEOUT_MS: "10000" }),
   });
   expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
   expect(await cache.namespace(ns).get("k")).toBeUndefined(); // one miss, which the metrics test looks for

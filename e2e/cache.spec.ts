@@ -6,9 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { type Cache, createCache } from "../lib/cache/index.ts";
-import { parseConfig } from "../lib/config.ts";
-import { createRedisFromUrl, type RedisClient } from "../lib/redis/connection.ts";
-import { e2eState } from "./env.ts";
+import type { RedisClient } from "../lib/redis/connection.ts";
+import { e2eClient, e2eConfig, e2eState } from "./env.ts";
 import { signIn } from "./helpers/auth.ts";
 import { pauseRedis } from "./helpers/redis.ts";
 
@@ -25,10 +24,9 @@ const flushNs = `e2e_flush_${suffix}`;
 const tagNs = `e2e_tags_${suffix}`;
 
 test.beforeAll(async () => {
-  const { redisUrl } = e2eState();
-  client = createRedisFromUrl(redisUrl);
+  client = e2eClient();
   // A generous call timeout: on a loaded machine a 50 ms deadline would turn seeding into bypasses.
-  cache = createCache({ client, config: parseConfig({ REDIS_URL: redisUrl, CACHE_TIMEOUT_MS: "10000" }) });
+  cache = createCache({ client, config: e2eConfig({ CACHE_TIMEOUT_MS: "10000" }) });
   expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
   // document: 5 misses, then 15 hits (75 %). Plain get/set, so every call counts and every write lands.
   const doc = cache.namespace("document");

@@ -1,6 +1,8 @@
 /** Settings shared by the e2e server (e2e/serve.ts) and the tests. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type Config, parseConfig } from "../lib/config.ts";
+import { createRedis, type RedisClient } from "../lib/redis/connection.ts";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3107);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
@@ -10,7 +12,29 @@ export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-passwor
 export const E2E_VIEWER = { email: "viewer@e2e.test", password: "e2e-viewer-password-1" };
 export const E2E_SECRET = "e2e-nextauth-secret-0123456789abcdef";
 
-/** What e2e/serve.ts wrote: the isolated redis-server the app under test uses. */
-export function e2eState(): { redisUrl: string; redisPort: number; redisDir: string; workerPid?: number } {
+export interface E2EState {
+  redisUrl: string;
+  redisPort: number;
+  redisDir: string;
+  /** pids of every redis-server (one, or each node of the cluster) */
+  redisPids: number[];
+  /** with E2E_CLUSTER=1: the cluster's nodes, as REDIS_CLUSTER_NODES */
+  clusterNodes?: string;
+  workerPid?: number;
+}
+
+/** What e2e/serve.ts wrote: the isolated redis-server (or cluster) the app under test uses. */
+export function e2eState(): E2EState {
   return JSON.parse(readFileSync(E2E_STATE_FILE, "utf8"));
+}
+
+/** The configuration of the app under test (its Redis, server or cluster), with overrides. */
+export function e2eConfig(overrides: Record<string, string> = {}): Config {
+  const { redisUrl, clusterNodes } = e2eState();
+  return parseConfig({ REDIS_URL: redisUrl, REDIS_CLUSTER_NODES: clusterNodes, ...overrides });
+}
+
+/** A client for the app's Redis; the caller closes it with `.quit()`. */
+export function e2eClient(): RedisClient {
+  return createRedis(e2eConfig());
 }

@@ -4,8 +4,7 @@
  */
 import { expect, type Page, test } from "@playwright/test";
 import { createQueue } from "../lib/queue/index.ts";
-import { createRedisFromUrl } from "../lib/redis/connection.ts";
-import { e2eState } from "./env.ts";
+import { e2eClient, e2eState } from "./env.ts";
 import { signIn } from "./helpers/auth.ts";
 import { pauseRedis } from "./helpers/redis.ts";
 import { purgeSeeded, seedDeadLetters, startSucceedingConsumer, uniqueQueue } from "./helpers/seed.ts";
@@ -20,7 +19,7 @@ const shot = (page: Page, name: string) =>
 
 /** Some completed jobs so the throughput sparkline has something to draw. */
 async function completeJobs(queue: string, n: number) {
-  const client = createRedisFromUrl(e2eState().redisUrl);
+  const client = e2eClient();
   const q = createQueue(queue, { client });
   try {
     await q.addBatch(Array.from({ length: n }, (_, i) => ({ data: { i } })));

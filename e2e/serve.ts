@@ -6,13 +6,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { startRedisServer } from "../test/harness/redis-server.ts";
+import { startCluster, startRedisServer } from "../test/harness/redis-server.ts";
 import { E2E_ADMIN, E2E_BASE_URL, E2E_PORT, E2E_SECRET, E2E_STATE_FILE } from "./env.ts";
 
-const redis = await startRedisServer({ appendonly: true });
+// E2E_CLUSTER=1: the same suite against a 3-master Redis Cluster.
+const cluster = process.env.E2E_CLUSTER === "1" ? await startCluster(3) : undefined;
+const redis = cluster ? cluster.masters[0] : await startRedisServer({ appendonly: true });
+const servers = cluster ? [...cluster.masters, ...cluster.replicas] : [redis];
+const clusterNodes = cluster?.nodes.map((n) => `${n.host}:${n.port}`).join(",");
 const env = {
   ...process.env,
   REDIS_URL: redis.url,
+  ...(clusterNodes ? { REDIS_CLUSTER_NODES: clusterNodes } : {}),
   REDIS_EMBEDDED: "false",
   NEXTAUTH_URL: E2E_BASE_URL,
   NEXTAUTH_SECRET: E2E_SECRET,
@@ -40,7 +45,14 @@ launch("console", "npx", ["next", "start", "-H", "127.0.0.1", "-p", String(E2E_P
 mkdirSync(dirname(E2E_STATE_FILE), { recursive: true });
 writeFileSync(
   E2E_STATE_FILE,
-  JSON.stringify({ redisUrl: redis.url, redisPort: redis.port, redisDir: redis.dir, workerPid: worker?.pid }),
+  JSON.stringify({
+    redisUrl: redis.url,
+    redisPort: redis.port,
+    redisDir: redis.dir,
+    redisPids: servers.map((s) => s.pid),
+    clusterNodes,
+    workerPid: worker?.pid,
+  }),
 );
 
 let stopping = false;
@@ -50,7 +62,7 @@ async function stop() {
   for (const c of children) c.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 1500));
   for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
-  await redis.stop();
+  await (cluster ? cluster.stop() : redis.stop());
   process.exit(0);
 }
 process.on("SIGTERM", stop);

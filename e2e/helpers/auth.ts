@@ -10,8 +10,8 @@
  */
 import { type APIRequestContext, expect, type Page } from "@playwright/test";
 import { createToken, createUser, type Role } from "../../lib/auth/index.ts";
-import { createRedisFromUrl, type RedisClient } from "../../lib/redis/connection.ts";
-import { E2E_ADMIN, E2E_BASE_URL, E2E_VIEWER, e2eState } from "../env.ts";
+import type { RedisClient } from "../../lib/redis/connection.ts";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_VIEWER, e2eClient, e2eState } from "../env.ts";
 
 export type E2EUser = "admin" | "viewer" | { email: string; password: string };
 
@@ -23,7 +23,7 @@ function credentials(user: E2EUser): { email: string; password: string } {
 
 /** A client for the e2e Redis; close it with `.quit()` (helpers here close their own). */
 export function e2eRedis(): RedisClient {
-  return createRedisFromUrl(e2eState().redisUrl);
+  return e2eClient();
 }
 
 async function withRedis<T>(fn: (redis: RedisClient) => Promise<T>): Promise<T> {

@@ -21,14 +21,16 @@ async function redisPid(): Promise<number> {
   }
 }
 
+/** Pauses every redis-server of the app (one, or each node of a cluster); returns `resume`. */
 export async function pauseRedis(): Promise<() => void> {
-  const pid = await redisPid();
-  process.kill(pid, "SIGSTOP");
+  const known = e2eState().redisPids?.filter(Boolean);
+  const pids = known?.length ? known : [await redisPid()];
+  for (const pid of pids) process.kill(pid, "SIGSTOP");
   let resumed = false;
   return () => {
     if (resumed) return;
     resumed = true;
-    process.kill(pid, "SIGCONT");
+    for (const pid of pids) process.kill(pid, "SIGCONT");
   };
 }
 

@@ -11,8 +11,8 @@ import { randomBytes } from "node:crypto";
 import { purgeQueue } from "../../lib/dlq/index.ts";
 import { createQueue, type Queue } from "../../lib/queue/index.ts";
 import { queueSizes } from "../../lib/queue/stats.ts";
-import { createRedisFromUrl, type RedisClient } from "../../lib/redis/connection.ts";
-import { e2eState } from "../env.ts";
+import type { RedisClient } from "../../lib/redis/connection.ts";
+import { e2eClient, e2eState } from "../env.ts";
 
 export interface FailingJob {
   /** the message the handler throws */
@@ -34,7 +34,7 @@ export function uniqueQueue(label: string): string {
 
 /** Deletes the dead letters of every queue this process seeded, so later specs see no DLQ alerts from them. */
 export async function purgeSeeded(): Promise<void> {
-  const client = createRedisFromUrl(e2eState().redisUrl);
+  const client = e2eClient();
   try {
     for (const queue of seeded) await purgeQueue(client, queue);
     seeded.clear();
@@ -44,7 +44,7 @@ export async function purgeSeeded(): Promise<void> {
 }
 
 function open(queue: string): { client: RedisClient; q: Queue } {
-  const client = createRedisFromUrl(e2eState().redisUrl);
+  const client = e2eClient();
   return { client, q: createQueue(queue, { client }) };
 }
 
@@ -116,7 +116,7 @@ export async function startSucceedingConsumer(queue: string) {
 
 /** Current sizes of a queue, read with lib/queue/stats. */
 export async function sizesOf(queue: string) {
-  const client = createRedisFromUrl(e2eState().redisUrl);
+  const client = e2eClient();
   try {
     return await queueSizes(client, queue);
   } finally {

@@ -69,7 +69,7 @@ export function ThresholdEditor({
       <span>{unitSuffix[alert.unit]}</span>
       <button
         type="submit"
-        className={`${s.button} ${s.primary}`}
+        className="btn btn-primary"
         disabled={pending || !!error || unchanged}
         data-testid={`threshold-save-${alert.id}`}
       >

@@ -83,14 +83,14 @@ export function WebhookForm({ initial, save }: WebhookFormProps) {
         />
         <button
           type="submit"
-          className={`${s.button} ${s.primary}`}
+          className="btn btn-primary"
           disabled={pending || !!error || !text.trim()}
           data-testid="webhook-save"
         >
           Save
         </button>
         {current.source === "stored" ? (
-          <button type="button" className={s.button} disabled={pending} onClick={() => void submit(null)}>
+          <button type="button" className="btn" disabled={pending} onClick={() => void submit(null)}>
             Remove
           </button>
         ) : null}

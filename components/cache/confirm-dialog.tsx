@@ -44,12 +44,12 @@ export function ConfirmDialog({
       <h3 id="confirm-title">{title}</h3>
       <div data-testid="confirm-text">{children}</div>
       <div className="actions" style={{ display: "flex", justifyContent: "flex-end", gap: 8, marginTop: 16 }}>
-        <button type="button" className={s.button} onClick={onCancel} disabled={pending}>
+        <button type="button" className="btn" onClick={onCancel} disabled={pending}>
           Cancel
         </button>
         <button
           type="button"
-          className={`${s.button} ${s.danger}`}
+          className="btn btn-danger"
           onClick={onConfirm}
           disabled={pending}
           data-testid="confirm"

@@ -46,7 +46,7 @@ export function InvalidateTagForm({
         />
         <button
           type="submit"
-          className={s.button}
+          className="btn"
           disabled={pending || !trimmed || !!error}
           data-testid="invalidate-tag"
         >

@@ -72,7 +72,7 @@ export function NamespaceTable({
                   <td>
                     <button
                       type="button"
-                      className={s.button}
+                      className="btn"
                       onClick={() => setTarget(r)}
                       disabled={pending}
                       data-testid="flush"

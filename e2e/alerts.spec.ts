@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { createQueue } from "../lib/queue/index.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
-import { E2E_BASE_URL, e2eClient, e2eConfig, e2eState } from "./env.ts";
+import { E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
 import { apiAs, signIn } from "./helpers/auth.ts";
 
 test.beforeAll(async () => {

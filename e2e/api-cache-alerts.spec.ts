@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, test } from "@playwright/test";
 import { createCache } from "../lib/cache/index.ts";
-import { E2E_BASE_URL, e2eClient, e2eConfig, e2eState } from "./env.ts";
+import { E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
 import { apiAs, bearer, bearerFor } from "./helpers/auth.ts";
 
 /** Writes every count so far: a timer flush already under way may not hold the latest ones. */

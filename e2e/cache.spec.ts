@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { type Cache, createCache } from "../lib/cache/index.ts";
 import type { RedisClient } from "../lib/redis/connection.ts";
-import { e2eClient, e2eConfig, e2eState } from "./env.ts";
+import { e2eClient, e2eConfig } from "./env.ts";
 import { signIn } from "./helpers/auth.ts";
 import { pauseRedis } from "./helpers/redis.ts";
 

@@ -4,7 +4,7 @@
  */
 import { expect, type Page, test } from "@playwright/test";
 import { createQueue } from "../lib/queue/index.ts";
-import { e2eClient, e2eState } from "./env.ts";
+import { e2eClient } from "./env.ts";
 import { signIn } from "./helpers/auth.ts";
 import { pauseRedis } from "./helpers/redis.ts";
 import { purgeSeeded, seedDeadLetters, startSucceedingConsumer, uniqueQueue } from "./helpers/seed.ts";

@@ -11,7 +11,7 @@
 import { type APIRequestContext, expect, type Page } from "@playwright/test";
 import { createToken, createUser, type Role } from "../../lib/auth/index.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
-import { E2E_ADMIN, E2E_BASE_URL, E2E_VIEWER, e2eClient, e2eState } from "../env.ts";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_VIEWER, e2eClient } from "../env.ts";
 
 export type E2EUser = "admin" | "viewer" | { email: string; password: string };
 

@@ -12,7 +12,7 @@ import { purgeQueue } from "../../lib/dlq/index.ts";
 import { createQueue, type Queue } from "../../lib/queue/index.ts";
 import { queueSizes } from "../../lib/queue/stats.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
-import { e2eClient, e2eState } from "../env.ts";
+import { e2eClient } from "../env.ts";
 
 export interface FailingJob {
   /** the message the handler throws */

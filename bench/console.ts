@@ -14,10 +14,10 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createToken } from "../lib/auth/index.ts";
 import { type SeedEntry, seedDeadLetters } from "../lib/dlq/testing.ts";
 import { createRedisFromUrl } from "../lib/redis/connection.ts";
 import { freePort, startRedisServer } from "../test/harness/redis-server.ts";
+import { adminToken, percentile, round, waitForHttp } from "../test/reliability/procs.ts";
 
 const TOTAL = Number(process.env.CONSOLE_BENCH_ENTRIES ?? 1_000_000);
 const REQUESTS = Number(process.env.CONSOLE_BENCH_REQUESTS ?? 40);
@@ -66,18 +66,6 @@ function startConsole(port: number, env: NodeJS.ProcessEnv): ChildProcess {
   });
 }
 
-async function waitHealthy(base: string) {
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("the console did not start");
-}
-
 /** Signs in through next-auth's credentials callback, like the login form; returns the cookie header. */
 async function signIn(base: string): Promise<string> {
   const csrfRes = await fetch(`${base}/api/auth/csrf`);
@@ -104,10 +92,6 @@ async function signIn(base: string): Promise<string> {
   return cookie();
 }
 
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
 async function time(url: string, headers: Record<string, string>) {
   const ms: number[] = [];
   let bytes = 0;
@@ -120,8 +104,7 @@ async function time(url: string, headers: Record<string, string>) {
     if (!res.ok) throw new Error(`${url} answered ${res.status}: ${body.slice(0, 200)}`);
     bytes = body.length;
   }
-  ms.sort((a, b) => a - b);
-  return { p50: +quantile(ms, 0.5).toFixed(1), p95: +quantile(ms, 0.95).toFixed(1), bytes };
+  return { p50: round(percentile(ms, 50)) ?? 0, p95: round(percentile(ms, 95)) ?? 0, bytes };
 }
 
 async function main() {
@@ -141,11 +124,9 @@ async function main() {
       NEXT_TELEMETRY_DISABLED: "1",
     };
     consoleProc = startConsole(port, env);
-    await waitHealthy(base);
+    await waitForHttp(`${base}/api/health`, 120_000);
     const cookie = await signIn(base);
-    const client = createRedisFromUrl(redis.url);
-    const { token } = await createToken(client, { name: "bench", role: "admin", createdBy: "bench" });
-    await client.quit();
+    const token = await adminToken(redis.url, "bench");
     const bearer = { authorization: `Bearer ${token}` };
 
     const results = {

@@ -54,6 +54,29 @@ describe("get, set, delete, getOrSet", () => {
     expect(t.cache.breaker().consecutiveFailures).toBe(0);
   });
 
+  it("reads every header shape: plain, tagged, a fractional time from an older writer; rejects broken ones", async () => {
+    const ns = t.cache.namespace("default");
+    const later = Date.now() + 60_000;
+    const body = JSON.stringify({ a: 1 });
+    const hits: [string, string][] = [
+      ["plain", `j${later}|0|\n${body}`],
+      ["fractional", `j${later}.5|0|\n${body}`],
+    ];
+    for (const [key, raw] of hits) {
+      await t.client.set(ns.entryKey(key), raw);
+      expect(await ns.get(key), key).toEqual({ a: 1 });
+    }
+    await ns.set("tagged", { a: 1 }, { tags: ["doc:1", "team:2"] });
+    expect(await ns.getOrSet("tagged", async () => "not called", { tags: ["doc:1"] })).toEqual({ a: 1 });
+    expect(await ns.get("tagged")).toEqual({ a: 1 });
+    const broken = [`x${later}|0|\n${body}`, `j${later}|0|`, `j${later}|0\n${body}`, `j|0|\n${body}`];
+    for (const [i, raw] of broken.entries()) {
+      await t.client.set(ns.entryKey(`broken-${i}`), raw);
+      expect(await ns.getOrSet(`broken-${i}`, async () => "loaded"), raw).toBe("loaded");
+    }
+    expect(t.cache.breaker().consecutiveFailures).toBe(0);
+  });
+
   it("getOrSet calls the loader on a miss only", async () => {
     const loader = countingLoader({ v: 1 });
     expect(await t.cache.getOrSet("g", loader)).toEqual({ v: 1 });

@@ -12,6 +12,7 @@ import { type Config, getConfig } from "../config.ts";
 import { createRedis, type RedisClient } from "../redis/connection.ts";
 import { cacheKeys, globalKeys } from "../redis/keys.ts";
 import { type BreakerSnapshot, CircuitBreaker } from "./breaker.ts";
+import { DeadlineQueue } from "./deadlines.ts";
 import { normalizeTags } from "./entry-io.ts";
 import { CacheError } from "./errors.ts";
 import { CacheNamespace, type CallOptions, type GetOrSetOptions, type WriteOptions } from "./namespace.ts";
@@ -78,6 +79,7 @@ export class Cache {
       prefix: config.REDIS_KEY_PREFIX,
       enabled: config.CACHE_ENABLED,
       timeoutMs: config.CACHE_TIMEOUT_MS,
+      deadlines: new DeadlineQueue(config.CACHE_TIMEOUT_MS),
       instanceId,
       inflight: new Map(),
       refreshing: new Set(),

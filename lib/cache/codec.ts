@@ -32,7 +32,8 @@ export interface Encoded {
   bytes: number;
 }
 
-export function encode(value: unknown, freshUntil: number, compressThreshold: number): Encoded {
+export function encode(value: unknown, freshUntilMs: number, compressThreshold: number): Encoded {
+  const freshUntil = Math.floor(freshUntilMs);
   const json = JSON.stringify(value);
   if (json === undefined) throw new CacheError("CACHE_INVALID_ARGUMENT", "undefined cannot be cached");
   const bytes = Buffer.byteLength(json);
@@ -43,7 +44,42 @@ export function encode(value: unknown, freshUntil: number, compressThreshold: nu
   return { head: `j${freshUntil}`, payload: json, compressed: false, bytes };
 }
 
+const PIPE = 0x7c;
+const DIGIT_0 = 0x30;
+const JSON_FORMAT = 0x6a; // "j"
+const GZIP_FORMAT = 0x7a; // "z"
+const NO_TAGS: [string, string][] = [];
+
+/**
+ * Reads the header line. It runs on every hit, so it scans bytes instead of splitting strings;
+ * anything unusual (a fractional time written by an older version, say) takes the text path.
+ */
 export function parseHeader(raw: Buffer): Header {
+  const format = raw[0];
+  let i = 1;
+  let freshUntil = 0;
+  for (let c = raw[i]; c >= DIGIT_0 && c <= DIGIT_0 + 9; c = raw[++i])
+    freshUntil = freshUntil * 10 + c - DIGIT_0;
+  if ((format !== JSON_FORMAT && format !== GZIP_FORMAT) || i === 1 || raw[i] !== PIPE)
+    return parseHeaderText(raw);
+  const genStart = ++i;
+  while (i < raw.length && raw[i] !== PIPE && raw[i] !== NEWLINE) i++;
+  if (raw[i] !== PIPE) throw corrupt();
+  const generation = raw.toString("latin1", genStart, i);
+  const tagStart = ++i;
+  if (raw[tagStart] === NEWLINE) {
+    return {
+      format: format === JSON_FORMAT ? "j" : "z",
+      freshUntil,
+      generation,
+      tags: NO_TAGS,
+      bodyOffset: tagStart + 1,
+    };
+  }
+  return parseHeaderText(raw);
+}
+
+function parseHeaderText(raw: Buffer): Header {
   const nl = raw.indexOf(NEWLINE);
   if (nl < 0) throw corrupt();
   const [head, generation, tagText] = raw.toString("latin1", 0, nl).split("|");

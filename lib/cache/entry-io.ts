@@ -1,7 +1,8 @@
 /**
  * Reading and writing one entry. A read is one MGET of the entry, the namespace's generation
  * and the versions of the caller's tags (all on the namespace's slot); the header check is
- * done here. Only an entry carrying a tag the caller did not name needs a second MGET.
+ * done here, synchronously, so a hit resolves in the same step as its reply. Only an entry
+ * carrying a tag the caller did not name needs a second MGET.
  */
 import type { RedisClient } from "../redis/connection.ts";
 import type { CacheKeys } from "../redis/keys.ts";
@@ -12,58 +13,75 @@ export type ReadReply =
   | { hit: true; raw: Buffer; header: Header }
   | { hit: false; generation: string; versions: string[] };
 
+/** An entry carrying tags the caller did not name: their versions need a second MGET. */
+export interface UncheckedTags {
+  hit: "unchecked";
+  raw: Buffer;
+  header: Header;
+  unknown: [string, string][];
+  miss: ReadReply;
+}
+
+export type EntryReply = (Buffer | null)[];
+
 const str = (b: Buffer | null) => (b === null ? "0" : b.toString("latin1"));
 
-/** `tags` are encoded; a miss reports their current versions (captured before loading). */
-export function readEntry(
+/** `tags` are encoded. The reply goes to `interpretEntry`. */
+export function requestEntry(
   client: RedisClient,
   keys: CacheKeys,
   entry: string,
   tags: readonly string[],
-): Promise<ReadReply> {
-  const read =
-    tags.length === 0
-      ? client.mgetBuffer(entry, keys.generation)
-      : client.mgetBuffer(entry, keys.generation, ...tags.map((t) => keys.tag(t)));
-  return read.then((reply) => {
-    const generation = str(reply[1]);
-    const raw = reply[0];
-    const miss = (): ReadReply => ({
-      hit: false,
-      generation,
-      versions: tags.map((_, i) => str(reply[2 + i])),
-    });
-    if (raw === null) return miss();
-    let header: Header;
-    try {
-      header = parseHeader(raw);
-    } catch {
-      return miss(); // an unreadable entry is a miss (and gets overwritten), not a Redis failure
-    }
-    if (header.generation !== generation) return miss();
-    const check = checkTags(header, tags, reply);
-    if (check === true) return { hit: true, raw, header };
-    if (check === false) return miss();
-    return tagsCurrent(client, keys, check).then((ok) => (ok ? { hit: true, raw, header } : miss()));
-  });
+): Promise<EntryReply> {
+  return tags.length === 0
+    ? client.mgetBuffer(entry, keys.generation)
+    : client.mgetBuffer(entry, keys.generation, ...tags.map((t) => keys.tag(t)));
 }
 
-/** true/false when the caller's tags decide; otherwise the header's tags still to look up. */
-function checkTags(header: Header, tags: readonly string[], reply: (Buffer | null)[]) {
-  if (header.tags.length === 0) return true;
+/** What the MGET says. A miss reports the current versions of `tags` (captured before loading). */
+export function interpretEntry(reply: EntryReply, tags: readonly string[]): ReadReply | UncheckedTags {
+  const raw = reply[0];
+  if (raw === null) return missOf(reply, tags);
+  let header: Header;
+  try {
+    header = parseHeader(raw);
+  } catch {
+    return missOf(reply, tags); // an unreadable entry is a miss (and gets overwritten), not a Redis failure
+  }
+  if (!sameGeneration(header.generation, reply[1])) return missOf(reply, tags);
+  if (header.tags.length === 0) return { hit: true, raw, header };
   const unknown: [string, string][] = [];
   for (const [tag, version] of header.tags) {
     const i = tags.indexOf(tag);
     if (i < 0) unknown.push([tag, version]);
-    else if (str(reply[2 + i]) !== version) return false;
+    else if (str(reply[2 + i]) !== version) return missOf(reply, tags);
   }
-  return unknown.length === 0 ? true : unknown;
+  if (unknown.length === 0) return { hit: true, raw, header };
+  return { hit: "unchecked", raw, header, unknown, miss: missOf(reply, tags) };
+}
+
+const missOf = (reply: EntryReply, tags: readonly string[]): ReadReply => ({
+  hit: false,
+  generation: str(reply[1]),
+  versions: tags.map((_, i) => str(reply[2 + i])),
+});
+
+/** The generation an entry was written under against the current one (missing = "0"). */
+function sameGeneration(written: string, current: Buffer | null): boolean {
+  if (current === null) return written === "0";
+  if (written.length !== current.length) return false;
+  for (let i = 0; i < written.length; i++) if (written.charCodeAt(i) !== current[i]) return false;
+  return true;
 }
 
 /** The second MGET, only for an entry carrying tags the caller did not name. */
-async function tagsCurrent(client: RedisClient, keys: CacheKeys, unknown: [string, string][]) {
-  const current = await client.mgetBuffer(...unknown.map(([t]) => keys.tag(t)));
-  return unknown.every(([, version], i) => str(current[i]) === version);
+export function requestTags(client: RedisClient, keys: CacheKeys, u: UncheckedTags): Promise<EntryReply> {
+  return client.mgetBuffer(...u.unknown.map(([t]) => keys.tag(t)));
+}
+
+export function interpretTags(u: UncheckedTags, current: EntryReply): ReadReply {
+  const ok = u.unknown.every(([, version], i) => str(current[i]) === version);
+  return ok ? { hit: true, raw: u.raw, header: u.header } : u.miss;
 }
 
 export interface WriteArgs {

@@ -12,9 +12,18 @@
 import { performance } from "node:perf_hooks";
 import { type CacheKeys, cacheKeys, globalKeys } from "../redis/keys.ts";
 import { decodeBody, encode, findSecretFields, type Header } from "./codec.ts";
-import { normalizeTags, type ReadReply, readEntry, writeEntry } from "./entry-io.ts";
+import {
+  interpretEntry,
+  interpretTags,
+  normalizeTags,
+  type ReadReply,
+  requestEntry,
+  requestTags,
+  type UncheckedTags,
+  writeEntry,
+} from "./entry-io.ts";
 import { CacheError } from "./errors.ts";
-import { guarded, type NamespaceSettings, type Runtime, unavailable } from "./runtime.ts";
+import { type Guarded, guarded, type NamespaceSettings, type Runtime, unavailable } from "./runtime.ts";
 import { entryKeyOf, isWellFormed } from "./wrap.ts";
 
 export interface CallOptions {
@@ -40,6 +49,10 @@ export interface GetOrSetOptions extends WriteOptions {
 let tokens = 0;
 const NO_TAGS: string[] = [];
 
+/** The reply of a read that needs no second step (the common case), without another await. */
+const ready = (r: Guarded<ReadReply | UncheckedTags>) =>
+  r.ok && r.value.hit !== "unchecked" ? r.value : undefined;
+
 export class CacheNamespace {
   readonly keys: CacheKeys;
 
@@ -54,7 +67,8 @@ export class CacheNamespace {
   /** The value, or undefined on a miss, a stale entry, an error or when the cache is disabled. */
   async get<T>(key: string, opts: CallOptions = {}): Promise<T | undefined> {
     if (!this.rt.enabled) return this.bypass();
-    const reply = await this.read(this.entryKey(key, opts.user), NO_TAGS);
+    const r = await this.read(this.entryKey(key, opts.user), NO_TAGS);
+    const reply = ready(r) ?? (await this.replyOf(r));
     if (reply === null) return undefined;
     let value: T | undefined;
     if (reply.hit && reply.header.freshUntil >= Date.now()) {
@@ -98,7 +112,8 @@ export class CacheNamespace {
     const joined = this.rt.inflight.get(entry) as Promise<T> | undefined;
     if (joined) return this.join(joined);
     const tags = this.tagsOf(opts);
-    const reply = await this.read(entry, tags);
+    const r = await this.read(entry, tags);
+    const reply = ready(r) ?? (await this.replyOf(r));
     if (reply === null) return this.load(loader);
     if (reply.hit) {
       const served = this.serve<T>(reply, entry, loader, opts, tags);
@@ -187,7 +202,7 @@ export class CacheNamespace {
     const step = Math.max(5, Math.min(50, this.rt.config.CACHE_LOCK_WAIT_MS / 8));
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, step));
-      const reply = await this.read(entry, tags);
+      const reply = await this.replyOf(await this.read(entry, tags));
       if (reply === null) return null;
       if (reply.hit) return { value: decodeBody<T>(reply.raw, reply.header) };
     }
@@ -249,12 +264,35 @@ export class CacheNamespace {
     if (r.ok) this.rt.registered.add(this.name);
   }
 
-  private async read(entry: string, tags: string[]): Promise<ReadReply | null> {
+  /**
+   * One read under the guard, its reply interpreted in the same step: on a hit every promise
+   * hop shows in the latency. Take the reply with `ready(r) ?? (await this.replyOf(r))`.
+   */
+  private read(entry: string, tags: string[]): Promise<Guarded<ReadReply | UncheckedTags>> {
     const started = performance.now();
-    const r = await guarded(this.rt, this.name, () => readEntry(this.rt.client, this.keys, entry, tags));
+    return guarded(
+      this.rt,
+      this.name,
+      () => requestEntry(this.rt.client, this.keys, entry, tags),
+      (reply) => {
+        this.rt.recorder.latency(this.name, performance.now() - started);
+        return interpretEntry(reply, tags);
+      },
+    );
+  }
+
+  /** The read's outcome: null when Redis failed; an entry with unnamed tags costs a second MGET. */
+  private async replyOf(r: Guarded<ReadReply | UncheckedTags>): Promise<ReadReply | null> {
     if (!r.ok) return null;
-    this.rt.recorder.latency(this.name, performance.now() - started);
-    return r.value;
+    const u = r.value;
+    if (u.hit !== "unchecked") return u;
+    const checked = await guarded(
+      this.rt,
+      this.name,
+      () => requestTags(this.rt.client, this.keys, u),
+      (current) => interpretTags(u, current),
+    );
+    return checked.ok ? checked.value : null;
   }
 
   private async load<T>(loader: () => Promise<T> | T): Promise<T> {

@@ -6,6 +6,7 @@
 import type { Config } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import type { CircuitBreaker } from "./breaker.ts";
+import { type Deadline, type DeadlineQueue, settle } from "./deadlines.ts";
 import { CacheError, isCacheError } from "./errors.ts";
 import type { StatsRecorder } from "./recorder.ts";
 import type { CacheScripts } from "./scripts.ts";
@@ -37,6 +38,8 @@ export interface Runtime {
   refreshing: Set<string>;
   /** the client has been connected at least once (before that, calls bypass Redis) */
   connected: boolean;
+  /** the deadline of every call to Redis (CACHE_TIMEOUT_MS) */
+  deadlines: DeadlineQueue;
   /** cache calls to Redis in flight */
   pending: number;
   /** the client's socket is corked until the next tick (see corkWrites) */
@@ -50,8 +53,15 @@ export type Guarded<T> = { ok: true; value: T } | { ok: false; reason: "bypass" 
 /**
  * Runs one Redis call under the breaker and the deadline. Never throws: an open breaker is a
  * bypass, an error or timeout is counted (and reported to the breaker) and returned as such.
+ * `then` turns the reply into the result in the same step (the hit path: one hop, not two);
+ * if it throws, the call counts as an error.
  */
-export function guarded<T>(rt: Runtime, namespace: string, call: () => Promise<T>): Promise<Guarded<T>> {
+export function guarded<T, R = T>(
+  rt: Runtime,
+  namespace: string,
+  call: () => Promise<T>,
+  then?: (value: T) => R,
+): Promise<Guarded<R>> {
   // Until the first connection, skip Redis without blaming it: start-up is not an outage.
   if (!rt.connected || !rt.breaker.allow()) {
     rt.recorder.add(namespace, "bypasses");
@@ -66,33 +76,47 @@ export function guarded<T>(rt: Runtime, namespace: string, call: () => Promise<T
   } catch (error) {
     pending = Promise.reject(error);
   }
-  // One promise for the deadline and the outcome (this runs on every hit: no extra layers).
-  return new Promise<Guarded<T>>((resolve) => {
-    let settled = false;
-    const fail = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      rt.pending--;
-      rt.breaker.failure();
-      rt.recorder.add(namespace, "errors");
-      if (isCacheError(error, "CACHE_TIMEOUT")) rt.recorder.add(namespace, "timeouts");
-      resolve({ ok: false, reason: "error", error });
-    };
-    const timer = setTimeout(
-      () => fail(new CacheError("CACHE_TIMEOUT", `cache call took over ${rt.timeoutMs} ms`)),
-      rt.timeoutMs,
+  // No named closures here: this runs on every call, and under tsx each one costs a __name call.
+  return new Promise<Guarded<R>>((resolve) => {
+    const deadline = rt.deadlines.add(() => failed(rt, namespace, deadline, resolve, timeoutError(rt)));
+    pending.then(
+      (value) => {
+        if (deadline.done) return;
+        let result: R;
+        try {
+          result = then ? then(value) : (value as unknown as R);
+        } catch (error) {
+          failed(rt, namespace, deadline, resolve, error);
+          return;
+        }
+        settle(deadline);
+        rt.pending--;
+        rt.breaker.success();
+        resolve({ ok: true, value: result });
+      },
+      (error) => failed(rt, namespace, deadline, resolve, error),
     );
-    pending.then((value) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      rt.pending--;
-      rt.breaker.success();
-      resolve({ ok: true, value });
-    }, fail);
   });
 }
+
+function failed<R>(
+  rt: Runtime,
+  namespace: string,
+  deadline: Deadline,
+  resolve: (outcome: Guarded<R>) => void,
+  error: unknown,
+): void {
+  if (deadline.done) return;
+  settle(deadline);
+  rt.pending--;
+  rt.breaker.failure();
+  rt.recorder.add(namespace, "errors");
+  if (isCacheError(error, "CACHE_TIMEOUT")) rt.recorder.add(namespace, "timeouts");
+  resolve({ ok: false, reason: "error", error });
+}
+
+const timeoutError = (rt: Runtime) =>
+  new CacheError("CACHE_TIMEOUT", `cache call took over ${rt.timeoutMs} ms`);
 
 /**
  * Coalesces the socket writes of one tick into one writev (as node-redis does): while other

@@ -5,7 +5,10 @@
 export interface NavItem {
   href: string;
   label: string;
-  /** Shown to viewers too; every page checks the role on the server anyway. */
+  /**
+   * Only admins may open it. Shown to viewers too; the console's layout refuses them with a 403
+   * before the page streams (see `roleFor`), and the page checks again.
+   */
   adminOnly?: boolean;
 }
 
@@ -15,7 +18,7 @@ export const NAV: readonly NavItem[] = [
   { href: "/dead-letters", label: "Dead letters" },
   { href: "/cache", label: "Cache" },
   { href: "/alerts", label: "Alerts" },
-  { href: "/audit", label: "Audit" },
+  { href: "/audit", label: "Audit", adminOnly: true },
   { href: "/settings", label: "Settings" },
 ];
 
@@ -26,4 +29,9 @@ export function activeNav(pathname: string): NavItem | undefined {
       n.href === "/" ? pathname === "/" : pathname === n.href || pathname.startsWith(`${n.href}/`),
     )
     .sort((a, b) => b.href.length - a.href.length)[0];
+}
+
+/** The role a console path needs: the layout checks it before the page starts streaming. */
+export function roleFor(pathname: string): "admin" | "viewer" {
+  return activeNav(pathname)?.adminOnly ? "admin" : "viewer";
 }

@@ -5,10 +5,15 @@
  *
  * While Redis is unreachable the user record cannot be read: the frame still renders (without
  * the user) so the banner shows, and the page's own check fails into error.tsx inside it.
+ *
+ * The role an admin-only page needs is checked here too: the layout renders before the pages'
+ * loading.tsx boundary, so a viewer gets a real 403 status instead of a 200 carrying the 403 UI.
  */
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { isRedisDown } from "@/app/_lib/http.ts";
 import { type Principal, requirePrincipal } from "@/app/_lib/principal.ts";
+import { roleFor } from "@/components/nav.ts";
 import { FiringAlertsBanner } from "@/components/alerts/firing-banner.tsx";
 import { type ClientPrincipal, Providers } from "@/components/providers.tsx";
 import { RedisBanner } from "@/components/shell/redis-banner.tsx";
@@ -19,9 +24,10 @@ import { SignOutButton } from "@/components/sign-out-button.tsx";
 export const dynamic = "force-dynamic";
 
 async function signedIn(): Promise<ClientPrincipal | null> {
+  const path = new URL((await headers()).get("x-requeue-path") ?? "/", "http://console").pathname;
   let principal: Principal;
   try {
-    principal = await requirePrincipal("viewer");
+    principal = await requirePrincipal(roleFor(path));
   } catch (err) {
     // Redirects to /login and the 403 page are thrown too: only Redis being down is absorbed.
     if (isRedisDown(err)) return null;

@@ -140,6 +140,8 @@ const spec = {
   DLQ_RETENTION_DAYS: d(7, num(0)),
   DLQ_MAX_ENTRIES: d(0, int(0)),
   JOB_MAX_PAYLOAD_BYTES: d(512 * 1024, int(1)),
+  JOB_ADD_REPLICAS: d(0, int(0, 16)),
+  JOB_ADD_REPLICAS_TIMEOUT_MS: d(1000, int(1, 60_000)),
   JOB_LEASE_SECONDS: d(30, num(1)),
   JOB_TIMEOUT_SECONDS: d(300, num(0)),
   COMPLETED_RETENTION_SECONDS: d(3600, num(0)),

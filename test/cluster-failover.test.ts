@@ -6,8 +6,8 @@
  *
  * Two producers are compared: plain `addBatch` (acknowledged by the master alone — Redis
  * replicates asynchronously, so a write acknowledged just before the kill can be missing on the
- * promoted replica: the window this test measures) and `addDurable` (test/reliability/
- * durable-add.ts: addBatch + WAIT 1, which closes the window). Only the durable producer is held
+ * promoted replica: the window this test measures) and a queue with `durability: { replicas: 1 }`
+ * (JOB_ADD_REPLICAS: a WAIT 1 in the add's pipeline, which closes the window). Only the durable producer is held
  * to "lost = 0"; the plain producer's figure is reported. Completions are not WAITed: a
  * completion lost in the failover makes the job's lease expire and the job run again (counted
  * as a rerun), never a loss.
@@ -24,7 +24,6 @@ import { createRedis, type RedisClient } from "../lib/redis/connection.ts";
 import { queueKeys } from "../lib/redis/keys.ts";
 import { startCluster, uniqueName } from "./harness/index.ts";
 import type { RedisCluster } from "./harness/redis-server.ts";
-import { addDurable } from "./reliability/durable-add.ts";
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -100,7 +99,11 @@ async function failover(mode: "plain" | "wait"): Promise<Figures> {
   });
   const client: RedisClient = createRedis(config);
   client.on("error", () => {});
-  const queue: Queue = createQueue(uniqueName(`fo-${mode}`), { client, config });
+  const queue: Queue = createQueue(uniqueName(`fo-${mode}`), {
+    client,
+    config,
+    durability: mode === "wait" ? { replicas: 1, timeoutMs: 500 } : undefined,
+  });
   const ranOk = new Map<string, number>();
   const consumer = queue.process(
     (job) => {
@@ -118,10 +121,7 @@ async function failover(mode: "plain" | "wait"): Promise<Figures> {
       const batch = Array.from({ length: 20 }, () => ({ data: { n }, opts: { jobId: `${mode}-${n++}` } }));
       for (;;) {
         try {
-          const results =
-            mode === "wait"
-              ? (await addDurable(queue, batch, { replicas: 1, timeoutMs: 500 })).results
-              : await queue.addBatch(batch);
+          const results = await queue.addBatch(batch);
           if (killedAt && !firstAckAfterKill) firstAckAfterKill = Date.now();
           for (const r of results) acknowledged.push(r.id);
           break;

@@ -5,6 +5,7 @@
  * `scriptError(rc, { jobId, command })` turns a negative code into a QueueError that names the
  * job and the command. Users throw `UnrecoverableError` from a handler to skip the retries.
  */
+import type { AddResult } from "./job.ts";
 
 /** Throw from a handler when retrying cannot help (bad input): the job goes to the DLQ at once. */
 export class UnrecoverableError extends Error {
@@ -30,7 +31,8 @@ export type QueueErrorCode =
   | "JOB_NOT_ACTIVE"
   | "LEASE_LOST"
   | "QUEUE_CLOSED"
-  | "SCRIPT_FAILED";
+  | "SCRIPT_FAILED"
+  | "NOT_REPLICATED";
 
 export class QueueError extends Error {
   constructor(
@@ -40,6 +42,25 @@ export class QueueError extends Error {
   ) {
     super(message, options);
     this.name = "QueueError";
+  }
+}
+
+/**
+ * The jobs were written on the master, but fewer replicas than asked for confirmed them in time:
+ * a failover now could lose them. Adding them again with the same job ids is safe (an existing
+ * id is not added twice); `results` says which ids they got.
+ */
+export class NotReplicatedError extends QueueError {
+  constructor(
+    readonly results: AddResult[],
+    readonly replicas: number,
+    readonly wanted: number,
+  ) {
+    super(
+      "NOT_REPLICATED",
+      `${results.length} job(s) reached ${replicas} of ${wanted} replica(s) in time: written on the master, they may not survive a failover`,
+    );
+    this.name = "NotReplicatedError";
   }
 }
 

@@ -12,12 +12,13 @@ import { createRedis, getRedis, type RedisClient } from "../redis/connection.ts"
 import { globalKeys, queueKeys } from "../redis/keys.ts";
 import { Consumer, type ConsumerOptions, type Handler } from "./consumer.ts";
 import type { QueueContext } from "./context.ts";
-import { type AddResult, type JobOptions, queueSettings } from "./job.ts";
+import { NotReplicatedError, QueueError } from "./errors.ts";
+import { type AddResult, type JobOptions, type QueueSettings, queueSettings } from "./job.ts";
 import { addJobs } from "./producer.ts";
 
 export { type BackoffOptions, retryDelay } from "./backoff.ts";
 export { Consumer, type ConsumerOptions, type Handler } from "./consumer.ts";
-export { JobTimeoutError, QueueError, UnrecoverableError } from "./errors.ts";
+export { JobTimeoutError, NotReplicatedError, QueueError, UnrecoverableError } from "./errors.ts";
 export { fingerprint } from "./fingerprint.ts";
 export type { AddResult, Job, JobOptions } from "./job.ts";
 export { redact } from "./redact.ts";
@@ -27,6 +28,11 @@ export interface CreateQueueOptions {
   client?: RedisClient;
   /** Default: getConfig() (the environment). */
   config?: Config;
+  /**
+   * add() resolves only once `replicas` replicas have the jobs (Redis WAIT, at most `timeoutMs`),
+   * else it throws NotReplicatedError. Default: JOB_ADD_REPLICAS / JOB_ADD_REPLICAS_TIMEOUT_MS.
+   */
+  durability?: { replicas: number; timeoutMs?: number };
 }
 
 /** Queue names registered by this process: one SADD per process and queue, not per job. */
@@ -48,7 +54,7 @@ export class Queue {
       name,
       client,
       keys: queueKeys(name, config.REDIS_KEY_PREFIX),
-      settings: queueSettings(config),
+      settings: withDurability(queueSettings(config), opts.durability),
     };
   }
 
@@ -61,7 +67,10 @@ export class Queue {
   /** Adds many jobs in one round trip; all are validated before any is written. */
   async addBatch(jobs: { data: unknown; opts?: JobOptions }[]): Promise<AddResult[]> {
     // Registered after the add, so a refused add leaves no trace; one SADD per process and queue.
-    const results = await addJobs(this.ctx, jobs);
+    const results = await addJobs(this.ctx, jobs).catch(async (err) => {
+      if (err instanceof NotReplicatedError) await this.register(); // the jobs are on the master
+      throw err;
+    });
     await this.register();
     return results;
   }
@@ -87,6 +96,16 @@ export class Queue {
     await this.ctx.client.sadd(globalKeys(this.ctx.settings.prefix).queues, this.name);
     registered.add(key);
   }
+}
+
+function withDurability(settings: QueueSettings, d: CreateQueueOptions["durability"]): QueueSettings {
+  if (!d) return settings;
+  if (!Number.isInteger(d.replicas) || d.replicas < 0)
+    throw new QueueError("INVALID_OPTION", "durability.replicas must be an integer >= 0");
+  const timeoutMs = d.timeoutMs ?? settings.addReplicasTimeoutMs;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new QueueError("INVALID_OPTION", "durability.timeoutMs must be an integer >= 1");
+  return { ...settings, addReplicas: d.replicas, addReplicasTimeoutMs: timeoutMs };
 }
 
 export function createQueue(name: string, opts?: CreateQueueOptions): Queue {

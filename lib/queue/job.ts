@@ -49,6 +49,9 @@ export interface QueueSettings {
   dlqMaxEntries: number;
   completedRetentionMs: number;
   completedMaxEntries: number;
+  /** add() waits until this many replicas have the jobs (0: it does not wait) */
+  addReplicas: number;
+  addReplicasTimeoutMs: number;
 }
 
 export function queueSettings(config: Config): QueueSettings {
@@ -65,5 +68,7 @@ export function queueSettings(config: Config): QueueSettings {
     dlqMaxEntries: config.DLQ_MAX_ENTRIES,
     completedRetentionMs: Math.round(config.COMPLETED_RETENTION_SECONDS * 1000),
     completedMaxEntries: config.COMPLETED_MAX_ENTRIES,
+    addReplicas: config.JOB_ADD_REPLICAS,
+    addReplicasTimeoutMs: config.JOB_ADD_REPLICAS_TIMEOUT_MS,
   };
 }

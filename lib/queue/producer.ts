@@ -1,11 +1,13 @@
 /**
  * The producer: jobs enter a queue here. Everything is checked before anything is written —
  * the payload must be JSON-serialisable and under JOB_MAX_PAYLOAD_BYTES — then a batch goes to
- * Redis as one round trip (add-6.lua, chunks of 500 jobs pipelined together).
+ * Redis as one round trip (add-6.lua, chunks of 500 jobs pipelined together). With
+ * JOB_ADD_REPLICAS > 0 a WAIT rides in the same pipeline: the add resolves once that many
+ * replicas have the jobs, so a failover cannot lose an acknowledged job.
  */
 import { backoffFields } from "./backoff.ts";
 import { addKeys, type QueueContext } from "./context.ts";
-import { QueueError } from "./errors.ts";
+import { NotReplicatedError, QueueError } from "./errors.ts";
 import type { AddResult, JobOptions } from "./job.ts";
 import { pipeScript, scriptPipeline } from "./scripts.ts";
 
@@ -83,13 +85,23 @@ export async function addJobs(
   for (let i = 0; i < encoded.length; i += CHUNK) {
     pipeScript(pipeline, "add", addKeys(ctx.keys), encoded.slice(i, i + CHUNK).flat());
   }
+  const { addReplicas, addReplicasTimeoutMs } = ctx.settings;
+  // Keyless, WAIT goes where the pipeline goes: the master of the queue's slot, after the adds.
+  if (addReplicas > 0) pipeline.call("WAIT", addReplicas, addReplicasTimeoutMs);
   const replies = (await pipeline.exec()) ?? [];
+  const waited = addReplicas > 0 ? replies.pop() : undefined;
   const results: AddResult[] = [];
   for (const [err, reply] of replies) {
     if (err)
       throw new QueueError("SCRIPT_FAILED", `add to queue ${ctx.name}: ${err.message}`, { cause: err });
     const flat = reply as (string | number)[];
     for (let i = 0; i < flat.length; i += 2) results.push({ id: String(flat[i]), added: flat[i + 1] === 1 });
+  }
+  if (waited) {
+    const [err, acked] = waited;
+    if (err)
+      throw new QueueError("SCRIPT_FAILED", `WAIT after add to ${ctx.name}: ${err.message}`, { cause: err });
+    if (Number(acked) < addReplicas) throw new NotReplicatedError(results, Number(acked), addReplicas);
   }
   return results;
 }

@@ -5,6 +5,7 @@ import { alertDefinition, formatAlertValue, isAlertId } from "#lib/alerts/defini
 import type { AlertHistoryEntry } from "#lib/alerts/types";
 import { RelativeTime } from "../ui/relative-time.tsx";
 import { Empty, ErrorState, Loading } from "../ui/states.tsx";
+import t from "../ui/table.module.css";
 import s from "./alerts.module.css";
 import { alertKeys, alertsApi } from "./alerts-api.ts";
 
@@ -27,13 +28,13 @@ export function AlertHistoryTable() {
   if (history.length === 0)
     return <Empty title="No alert has changed state yet">Every firing and every resolve appears here.</Empty>;
   return (
-    <table className={s.table} data-testid="alert-history">
+    <table className={t.table} data-testid="alert-history">
       <thead>
         <tr>
           <th scope="col">When</th>
           <th scope="col">Alert</th>
           <th scope="col">Change</th>
-          <th scope="col" className={s.num}>
+          <th scope="col" className={t.num}>
             Value
           </th>
           <th scope="col">Threshold</th>
@@ -53,7 +54,7 @@ export function AlertHistoryTable() {
                 <span aria-hidden="true">{h.to === "firing" ? "▲ " : "✓ "}</span>
                 {h.to === "firing" ? "Fired" : "Resolved"}
               </td>
-              <td className={s.num}>{formatAlertValue(unit, h.value)}</td>
+              <td className={t.num}>{formatAlertValue(unit, h.value)}</td>
               <td>
                 {h.comparator} {formatAlertValue(unit, h.threshold)}
               </td>

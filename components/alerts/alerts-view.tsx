@@ -11,6 +11,7 @@ import type { ActionResult } from "@/app/_lib/action.ts";
 import { ApiError } from "../api-client.ts";
 import { RelativeTime } from "../ui/relative-time.tsx";
 import { ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+import t from "../ui/table.module.css";
 import { AlertHistoryTable } from "./alert-history.tsx";
 import { AlertStateLabel } from "./alert-state.tsx";
 import s from "./alerts.module.css";
@@ -88,11 +89,11 @@ export function AlertsView({ admin }: AlertsViewProps) {
         ); rates cover the last {list.data?.windowMinutes ?? 15} minutes. A rate without traffic has no data
         and never fires.
       </p>
-      <table className={s.table} data-testid="alerts-table">
+      <table className={t.table} data-testid="alerts-table">
         <thead>
           <tr>
             <th scope="col">Alert</th>
-            <th scope="col" className={s.num}>
+            <th scope="col" className={t.num}>
               Current value
             </th>
             <th scope="col">Threshold</th>
@@ -111,7 +112,7 @@ export function AlertsView({ admin }: AlertsViewProps) {
                 <strong>{a.label}</strong>
                 <div className={s.measures}>{a.measures}</div>
               </td>
-              <td className={s.num} data-testid={`alert-value-${a.id}`}>
+              <td className={t.num} data-testid={`alert-value-${a.id}`}>
                 {formatAlertValue(a.unit, a.value)}
               </td>
               <td>

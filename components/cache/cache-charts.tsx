@@ -24,22 +24,33 @@ export function formatBytes(n: number | null | undefined): string {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
-function Card({ title, question, children }: { title: string; question: string; children: React.ReactNode }) {
+type ChartProps = Parameters<typeof TimeSeriesChart>[0];
+
+/**
+ * One dashboard card: its question, then the chart — or, when none of its series has a point in
+ * the range, what is missing.
+ */
+function ChartCard({
+  title,
+  question,
+  empty,
+  ...chart
+}: ChartProps & { title: string; question: string; empty: string }) {
+  const hasData = chart.data.some((r) => chart.series.some((x) => typeof r[x.key] === "number"));
   return (
     <section className={s.card}>
       <h2>{title}</h2>
       <p className={s.question}>{question}</p>
-      {children}
+      {hasData ? (
+        <TimeSeriesChart {...chart} />
+      ) : (
+        <div className={s.noData}>No {empty} in this range yet.</div>
+      )}
     </section>
   );
 }
 
-const hasData = (rows: ChartRow[], keys: string[]) =>
-  rows.some((r) => keys.some((k) => typeof r[k] === "number"));
-
-function NoData({ what }: { what: string }) {
-  return <div className={s.noData}>No {what} in this range yet.</div>;
-}
+const REDIS_SAMPLES = "Redis samples (the worker writes them)";
 
 export function CacheCharts({ data }: { data: CacheStatsResponse }) {
   const hitRows: ChartRow[] = data.total.map((p, i) => {
@@ -79,98 +90,74 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
 
   return (
     <div className={s.grid}>
-      <Card
+      <ChartCard
         title="Hit rate by namespace"
         question="Is the hit rate falling? The dashed line is the alert threshold."
-      >
-        {hasData(
-          hitRows,
-          hitSeries.map((x) => x.key),
-        ) ? (
-          <TimeSeriesChart
-            testId="chart-hit-rate"
-            ariaLabel="Cache hit rate over time by namespace"
-            data={hitRows}
-            series={hitSeries}
-            yFormat={pct}
-            yDomain={[0, 1]}
-            reference={{ y: threshold, label: `alert < ${pct(threshold)}` }}
-          />
-        ) : (
-          <NoData what="cache lookups" />
-        )}
-      </Card>
-      <Card title="Hits and misses" question="How many lookups were served from the cache, per step?">
-        {hasData(traffic, ["hits", "misses"]) ? (
-          <TimeSeriesChart
-            testId="chart-hits-misses"
-            ariaLabel="Cache hits and misses over time"
-            data={traffic}
-            series={[
-              { key: "hits", label: "hits", color: "#1b7a3a" },
-              { key: "misses", label: "misses", color: "#a15c00" },
-            ]}
-            yFormat={(v) => formatCount(v)}
-            yDomain={[0, "auto"]}
-          />
-        ) : (
-          <NoData what="cache lookups" />
-        )}
-      </Card>
-      <Card title="Call latency" question="Is Redis answering the cache quickly? p50 and p99 of each call.">
-        {hasData(traffic, ["p50", "p99"]) ? (
-          <TimeSeriesChart
-            testId="chart-latency"
-            ariaLabel="Cache call latency p50 and p99 over time"
-            data={traffic}
-            series={[
-              { key: "p50", label: "p50", color: "#2457d6" },
-              { key: "p99", label: "p99", color: "#7b3fb5" },
-            ]}
-            yFormat={ms}
-            yDomain={[0, "auto"]}
-          />
-        ) : (
-          <NoData what="cache calls" />
-        )}
-      </Card>
-      <Card title="Redis memory" question={`How close is Redis to maxmemory?${nowOnly}`}>
-        {hasData(redis, ["used"]) ? (
-          <TimeSeriesChart
-            testId="chart-memory"
-            ariaLabel="Redis memory used and maxmemory over time"
-            data={redis}
-            series={[
-              { key: "used", label: "used", color: "#2457d6" },
-              { key: "max", label: "maxmemory", color: "#b3261e" },
-            ]}
-            yFormat={(v) => formatBytes(v)}
-            yDomain={[0, "auto"]}
-          />
-        ) : (
-          <NoData what="Redis samples (the worker writes them)" />
-        )}
-      </Card>
-      <Card
+        empty="cache lookups"
+        testId="chart-hit-rate"
+        ariaLabel="Cache hit rate over time by namespace"
+        data={hitRows}
+        series={hitSeries}
+        yFormat={pct}
+        yDomain={[0, 1]}
+        reference={{ y: threshold, label: `alert < ${pct(threshold)}` }}
+      />
+      <ChartCard
+        title="Hits and misses"
+        question="How many lookups were served from the cache, per step?"
+        empty="cache lookups"
+        testId="chart-hits-misses"
+        ariaLabel="Cache hits and misses over time"
+        data={traffic}
+        series={[
+          { key: "hits", label: "hits", color: "#1b7a3a" },
+          { key: "misses", label: "misses", color: "#a15c00" },
+        ]}
+        yFormat={(v) => formatCount(v)}
+        yDomain={[0, "auto"]}
+      />
+      <ChartCard
+        title="Call latency"
+        question="Is Redis answering the cache quickly? p50 and p99 of each call."
+        empty="cache calls"
+        testId="chart-latency"
+        ariaLabel="Cache call latency p50 and p99 over time"
+        data={traffic}
+        series={[
+          { key: "p50", label: "p50", color: "#2457d6" },
+          { key: "p99", label: "p99", color: "#7b3fb5" },
+        ]}
+        yFormat={ms}
+        yDomain={[0, "auto"]}
+      />
+      <ChartCard
+        title="Redis memory"
+        question={`How close is Redis to maxmemory?${nowOnly}`}
+        empty={REDIS_SAMPLES}
+        testId="chart-memory"
+        ariaLabel="Redis memory used and maxmemory over time"
+        data={redis}
+        series={[
+          { key: "used", label: "used", color: "#2457d6" },
+          { key: "max", label: "maxmemory", color: "#b3261e" },
+        ]}
+        yFormat={(v) => formatBytes(v)}
+        yDomain={[0, "auto"]}
+      />
+      <ChartCard
         title="Evictions and operations"
         question={`Is Redis evicting keys, and how busy is it?${nowOnly}`}
-      >
-        {hasData(redis, ["evicted", "ops"]) ? (
-          <TimeSeriesChart
-            testId="chart-evictions"
-            ariaLabel="Redis evictions per step and operations per second over time"
-            data={redis}
-            series={[
-              { key: "evicted", label: "evicted keys", color: "#b3261e" },
-              { key: "ops", label: "ops/s", color: "#00838f" },
-            ]}
-            yFormat={(v) => formatCount(Math.round(v))}
-            yDomain={[0, "auto"]}
-          />
-        ) : (
-          <NoData what="Redis samples (the worker writes them)" />
-        )}
-      </Card>
+        empty={REDIS_SAMPLES}
+        testId="chart-evictions"
+        ariaLabel="Redis evictions per step and operations per second over time"
+        data={redis}
+        series={[
+          { key: "evicted", label: "evicted keys", color: "#b3261e" },
+          { key: "ops", label: "ops/s", color: "#00838f" },
+        ]}
+        yFormat={(v) => formatCount(Math.round(v))}
+        yDomain={[0, "auto"]}
+      />
     </div>
   );
 }

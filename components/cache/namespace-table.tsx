@@ -6,6 +6,7 @@
 import { useState } from "react";
 import type { NamespaceRow } from "#lib/metrics/cache-dashboard-types";
 import { formatCount, formatPercent } from "../format.ts";
+import t from "../ui/table.module.css";
 import s from "./cache.module.css";
 import { formatBytes } from "./cache-charts.tsx";
 import { ConfirmDialog } from "./confirm-dialog.tsx";
@@ -25,26 +26,26 @@ export function NamespaceTable({
   const [target, setTarget] = useState<NamespaceRow | null>(null);
   return (
     <>
-      <table className={s.table} data-testid="namespace-table">
+      <table className={`${t.table} ${s.tableSpaced}`} data-testid="namespace-table">
         <thead>
           <tr>
             <th scope="col">Namespace</th>
-            <th scope="col" className={s.num}>
+            <th scope="col" className={t.num}>
               Hit rate (1 h)
             </th>
-            <th scope="col" className={s.num}>
+            <th scope="col" className={t.num}>
               Hits
             </th>
-            <th scope="col" className={s.num}>
+            <th scope="col" className={t.num}>
               Misses
             </th>
-            <th scope="col" className={s.num}>
+            <th scope="col" className={t.num}>
               p99
             </th>
-            <th scope="col" className={s.num}>
+            <th scope="col" className={t.num}>
               Keys (approx.)
             </th>
-            <th scope="col" className={s.num}>
+            <th scope="col" className={t.num}>
               Memory (approx.)
             </th>
             {onFlush ? <th scope="col">Actions</th> : null}
@@ -57,17 +58,17 @@ export function NamespaceTable({
               <tr key={r.name} data-testid={`namespace-row-${r.name}`}>
                 <td className="mono">{r.name}</td>
                 <td
-                  className={`${s.num} ${low ? s.low : ""}`}
+                  className={`${t.num} ${low ? s.low : ""}`}
                   title={low ? "Below the alert threshold" : undefined}
                 >
                   {low ? <span aria-hidden="true">▼ </span> : null}
                   {formatPercent(r.hitRate)}
                 </td>
-                <td className={s.num}>{formatCount(r.hits)}</td>
-                <td className={s.num}>{formatCount(r.misses)}</td>
-                <td className={s.num}>{r.p99Ms === null ? "—" : `${r.p99Ms.toFixed(2)} ms`}</td>
-                <td className={s.num}>{r.keys === null ? "—" : `~${formatCount(r.keys)}`}</td>
-                <td className={s.num}>{r.memoryBytes === null ? "—" : `~${formatBytes(r.memoryBytes)}`}</td>
+                <td className={t.num}>{formatCount(r.hits)}</td>
+                <td className={t.num}>{formatCount(r.misses)}</td>
+                <td className={t.num}>{r.p99Ms === null ? "—" : `${r.p99Ms.toFixed(2)} ms`}</td>
+                <td className={t.num}>{r.keys === null ? "—" : `~${formatCount(r.keys)}`}</td>
+                <td className={t.num}>{r.memoryBytes === null ? "—" : `~${formatBytes(r.memoryBytes)}`}</td>
                 {onFlush ? (
                   <td>
                     <button

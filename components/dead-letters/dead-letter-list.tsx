@@ -1,9 +1,4 @@
 "use client";
-/**
- * The list tab: one server-side page of dead letters (cursor pagination), the selection and its
- * actions, and the bulk actions over everything matching the filters. Polls while open and keeps
- * the last page on screen if a refresh fails.
- */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { deleteAction, requeueAction } from "@/app/(console)/dead-letters/actions.ts";
@@ -17,6 +12,12 @@ import { BulkPanel } from "./bulk-panel.tsx";
 import { DeadLetterTable, rowKey } from "./dead-letter-table.tsx";
 import { type DeadLetterView, filtersOf, PAGE_SIZES } from "./filters.ts";
 import { describeOutcome } from "./outcome.ts";
+/**
+ * The list tab: one server-side page of dead letters (cursor pagination), the selection and its
+ * actions, and the bulk actions over everything matching the filters. Polls while open and keeps
+ * the last page on screen if a refresh fails.
+ */
+import { RequeueDeleteButtons } from "./requeue-delete-buttons.tsx";
 import { useMutationAction } from "./use-mutation-action.ts";
 
 function byQueue(keys: string[]): Map<string, string[]> {
@@ -98,24 +99,11 @@ export function DeadLetterList({
       {canMutate && selected.size > 0 ? (
         <div className="selection-bar" data-testid="selection-bar">
           <span>{formatCount(selected.size)} selected</span>
-          <button
-            type="button"
-            className="btn"
-            data-testid="requeue"
+          <RequeueDeleteButtons
+            labels={["Requeue selected", "Delete selected"]}
             disabled={busy}
-            onClick={() => onSelection("requeue")}
-          >
-            Requeue selected
-          </button>
-          <button
-            type="button"
-            className="btn btn-danger"
-            data-testid="delete"
-            disabled={busy}
-            onClick={() => onSelection("delete")}
-          >
-            Delete selected
-          </button>
+            onAct={onSelection}
+          />
           <button type="button" className="btn btn-quiet" onClick={() => setSelected(new Set())}>
             Clear
           </button>

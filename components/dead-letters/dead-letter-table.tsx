@@ -1,15 +1,16 @@
 "use client";
-/**
- * One page of dead letters as a dense table: selection boxes, monospace ids with copy buttons,
- * the last error as plain text, right-aligned counts, relative times (absolute on hover), and
- * per-row Requeue / Delete for admins only.
- */
 import Link from "next/link";
 import type { DeadLetterSummary } from "../api-types.ts";
 import { formatCount } from "../format.ts";
 import { MonoId } from "../ui/copy-button.tsx";
 import { RelativeTime } from "../ui/relative-time.tsx";
 import { StateBadge } from "../ui/state-badge.tsx";
+/**
+ * One page of dead letters as a dense table: selection boxes, monospace ids with copy buttons,
+ * the last error as plain text, right-aligned counts, relative times (absolute on hover), and
+ * per-row Requeue / Delete for admins only.
+ */
+import { RequeueDeleteButtons } from "./requeue-delete-buttons.tsx";
 
 export const rowKey = (r: { queue: string; id: string }) => `${r.queue}\u0000${r.id}`;
 
@@ -110,24 +111,7 @@ export function DeadLetterTable({
                 </td>
                 {canMutate ? (
                   <td className="col-actions">
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      data-testid="requeue"
-                      disabled={busy}
-                      onClick={() => onRow("requeue", r)}
-                    >
-                      Requeue
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-small btn-danger"
-                      data-testid="delete"
-                      disabled={busy}
-                      onClick={() => onRow("delete", r)}
-                    >
-                      Delete
-                    </button>
+                    <RequeueDeleteButtons small disabled={busy} onAct={(action) => onRow(action, r)} />
                   </td>
                 ) : null}
               </tr>

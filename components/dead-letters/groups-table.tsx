@@ -1,8 +1,4 @@
 "use client";
-/**
- * The grouped view: one row per error fingerprint with its count, first and last seen, a sample
- * message (as text), a link to its entries, and Requeue group / Delete group for admins.
- */
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -18,6 +14,11 @@ import { Empty, ErrorState, Loading, StaleNote } from "../ui/states.tsx";
 import { BulkProgressView } from "./bulk-progress.tsx";
 import { type DeadLetterFilters, viewSearch } from "./filters.ts";
 import { describeResult } from "./outcome.ts";
+/**
+ * The grouped view: one row per error fingerprint with its count, first and last seen, a sample
+ * message (as text), a link to its entries, and Requeue group / Delete group for admins.
+ */
+import { RequeueDeleteButtons } from "./requeue-delete-buttons.tsx";
 import { useMutationAction } from "./use-mutation-action.ts";
 
 export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
@@ -124,24 +125,12 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                   </td>
                   {canMutate ? (
                     <td className="col-actions">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        data-testid="requeue"
+                      <RequeueDeleteButtons
+                        small
+                        labels={["Requeue group", "Delete group"]}
                         disabled={busy || !!bulkId}
-                        onClick={() => act("requeue", g)}
-                      >
-                        Requeue group
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger"
-                        data-testid="delete"
-                        disabled={busy || !!bulkId}
-                        onClick={() => act("delete", g)}
-                      >
-                        Delete group
-                      </button>
+                        onAct={(action) => act(action, g)}
+                      />
                     </td>
                   ) : null}
                 </tr>

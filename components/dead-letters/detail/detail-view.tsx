@@ -1,9 +1,4 @@
 "use client";
-/**
- * One dead letter: what it is (queue, id, reason, attempts, times), its payload as formatted JSON
- * (masked for viewers on the server), metadata, each attempt's error on a timeline, its history,
- * and for admins Requeue, Delete and Edit & requeue.
- */
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -18,6 +13,12 @@ import { RelativeTime } from "../../ui/relative-time.tsx";
 import { StateBadge } from "../../ui/state-badge.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "../../ui/states.tsx";
 import { describeResult } from "../outcome.ts";
+/**
+ * One dead letter: what it is (queue, id, reason, attempts, times), its payload as formatted JSON
+ * (masked for viewers on the server), metadata, each attempt's error on a timeline, its history,
+ * and for admins Requeue, Delete and Edit & requeue.
+ */
+import { RequeueDeleteButtons } from "../requeue-delete-buttons.tsx";
 import { useMutationAction } from "../use-mutation-action.ts";
 import { AttemptsTimeline, HistoryList } from "./attempts-timeline.tsx";
 import { PayloadEditor } from "./payload-editor.tsx";
@@ -134,24 +135,7 @@ export function DeadLetterDetail({
       {entry.isRefetchError ? <StaleNote since={entry.dataUpdatedAt} /> : null}
       {canMutate ? (
         <div className="actions">
-          <button
-            type="button"
-            className="btn btn-primary"
-            data-testid="requeue"
-            disabled={busy}
-            onClick={() => act("requeue")}
-          >
-            Requeue
-          </button>
-          <button
-            type="button"
-            className="btn btn-danger"
-            data-testid="delete"
-            disabled={busy}
-            onClick={() => act("delete")}
-          >
-            Delete
-          </button>
+          <RequeueDeleteButtons primary disabled={busy} onAct={act} />
           <PayloadEditor queue={d.queue} id={d.id} payload={d.payload} onDone={setDone} />
           {failure ? <span className="error-text">{failure}</span> : null}
         </div>

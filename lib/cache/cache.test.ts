@@ -139,6 +139,27 @@ describe("access control", () => {
     expect(await user.get("profile", { user: "mallory" })).toBeUndefined();
   });
 
+  it("a user's hit is one MGET, through get and getOrSet alike", async () => {
+    const user = t.cache.namespace("user");
+    await user.set("profile", { name: "Ann" }, { user: "u-ann" });
+    const commands: string[] = [];
+    const send = t.client.sendCommand.bind(t.client);
+    t.client.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+      commands.push(command.name);
+      return (send as (...a: unknown[]) => unknown)(command, ...rest);
+    }) as typeof t.client.sendCommand;
+    try {
+      expect(await user.get("profile", { user: "u-ann" })).toEqual({ name: "Ann" });
+      expect(await user.getOrSet("profile", async () => "not called", { user: "u-ann" })).toEqual({
+        name: "Ann",
+      });
+    } finally {
+      t.client.sendCommand = send;
+    }
+    // (the statistics flush may write meanwhile: only reads are counted)
+    expect(commands.filter((c) => c === "mget" || c === "get")).toEqual(["mget", "mget"]);
+  });
+
   it("a user-scoped namespace refuses a call without a user", async () => {
     await expect(t.cache.namespace("user").get("profile")).rejects.toMatchObject({
       code: "CACHE_INVALID_ARGUMENT",

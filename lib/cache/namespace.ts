@@ -67,7 +67,8 @@ export class CacheNamespace {
   /** The value, or undefined on a miss, a stale entry, an error or when the cache is disabled. */
   async get<T>(key: string, opts: CallOptions = {}): Promise<T | undefined> {
     if (!this.rt.enabled) return this.bypass();
-    const r = await this.read(this.entryKey(key, opts.user), NO_TAGS);
+    // a user-scoped entry carries its user's tag: naming it saves the second MGET
+    const r = await this.read(this.entryKey(key, opts.user), this.tagsOf(opts));
     const reply = ready(r) ?? (await this.replyOf(r));
     if (reply === null) return undefined;
     let value: T | undefined;

@@ -47,7 +47,6 @@ export interface GetOrSetOptions extends WriteOptions {
 }
 
 let tokens = 0;
-const NO_TAGS: string[] = [];
 
 /** The reply of a read that needs no second step (the common case), without another await. */
 const ready = (r: Guarded<ReadReply | UncheckedTags>) =>

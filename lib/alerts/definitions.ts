@@ -58,7 +58,8 @@ export const ALERTS: readonly AlertDefinition[] = [
     group: "queue",
     comparator: "<",
     unit: "ratio",
-    measures: "Retries that succeeded divided by the retries scheduled in the window.",
+    measures:
+      "Of the jobs that needed a retry and finished in the window, the share that succeeded rather than dying.",
     configKey: "ALERT_RETRY_SUCCESS_RATE",
     min: 0,
     max: 1,

@@ -12,6 +12,7 @@ export interface QueueTotals {
   /** Counters summed over every queue and every minute of the window. */
   retried: number;
   retrySucceeded: number;
+  retryDead: number;
   completed: number;
   deadLettered: number;
 }
@@ -37,9 +38,10 @@ const ratio = (num: number, den: number): number | null => (den > 0 ? num / den 
 export function measure(q: QueueTotals, c: CacheTotals, r: RedisTotals): AlertValues {
   return {
     dlq_size: q.largestDlq,
-    // Each scheduled retry runs once and then succeeds (retrySucceeded), is retried again, or
-    // dies; jobs that were never retried (e.g. maxAttempts 1) do not count.
-    retry_success_rate: ratio(q.retrySucceeded, q.retried),
+    // Per job, as an operator reads it: of the jobs that needed a retry and finished, the share
+    // that succeeded in the end (however many retries it took) rather than dying. Jobs never
+    // retried (a first-time success, maxAttempts 1, unrecoverable at once) do not count.
+    retry_success_rate: ratio(q.retrySucceeded, q.retrySucceeded + q.retryDead),
     avg_retries: ratio(q.retried, q.completed + q.deadLettered),
     dlq_oldest_age: q.oldestDeadAgeMs === null ? null : q.oldestDeadAgeMs / 3_600_000,
     cache_hit_rate: ratio(c.hits, c.hits + c.misses),

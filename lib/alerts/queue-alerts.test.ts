@@ -109,6 +109,14 @@ describe("queue alerts from real jobs", () => {
     expect(resolved.value).toBeCloseTo(21 / 23);
   });
 
+  it("retry success rate counts jobs, not attempts: a job saved on its third try is one success", async () => {
+    // 9 jobs fail twice, then succeed (4 retries scheduled per 2 jobs); 1 job dies after 3 tries.
+    // Per attempt that would be 9 / 20 = 45 %; per job it is 9 of 10 retried jobs = 90 %.
+    await run([...times(9, { fail: 2, maxAttempts: 3 }), { fail: 9, maxAttempts: 3 }]);
+    await evaluateAlerts(client, { config });
+    expect(await alert("retry_success_rate")).toMatchObject({ state: "ok", value: 0.9 });
+  });
+
   it("average retries per message fires above 2 and resolves as first-time successes dilute it", async () => {
     // 2 jobs fail all 4 attempts: 3 retries each, 2 jobs finished → 3 retries per message.
     const queue = await run(times(2, { fail: 9, maxAttempts: 4 }));

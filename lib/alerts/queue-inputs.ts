@@ -18,6 +18,7 @@ export async function readQueueTotals(
     oldestDeadAgeMs: null,
     retried: 0,
     retrySucceeded: 0,
+    retryDead: 0,
     completed: 0,
     deadLettered: 0,
   };
@@ -34,6 +35,7 @@ export async function readQueueTotals(
       for (const row of series) {
         totals.retried += row.retried;
         totals.retrySucceeded += row.retrySucceeded;
+        totals.retryDead += row.retryDead;
         totals.completed += row.completed;
         totals.deadLettered += row.dead;
       }

@@ -17,6 +17,7 @@ const EVENT_LABEL: Record<(typeof STAT_FIELDS)[number], string> = {
   failed: "failed",
   retried: "retried",
   retrySucceeded: "retry_succeeded",
+  retryDead: "retry_dead",
   dead: "dead_lettered",
   requeued: "requeued",
   deleted: "deleted",

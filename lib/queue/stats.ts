@@ -20,6 +20,7 @@ export const STAT_FIELDS = [
   "failed",
   "retried",
   "retrySucceeded",
+  "retryDead",
   "dead",
   "requeued",
   "deleted",

@@ -39,6 +39,8 @@ for i = 4, #ARGV, 9 do
       count('retried', 1)
       out[#out + 1] = 1
     else
+      -- a job that had been given a retry and still died: the retry success rate's failures
+      if tonumber(attempt) > 1 then count('retryDead', 1) end
       deadLetter(id, now, reason, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], retentionMs, cap, fields)
       out[#out + 1] = 2
     end

@@ -33,6 +33,7 @@ for _, id in ipairs(expired) do
     local fields = failureFields(f[5], f[6], errorJson(attempt, 'LeaseExpired', MESSAGE, now, f[3] or ''), now)
     count('failed', 1)
     if attempt >= tonumber(f[2]) then
+      if attempt > 1 then count('retryDead', 1) end
       deadLetter(id, now, 'failed', scriptFingerprint('LeaseExpired', MESSAGE), 'LeaseExpired', MESSAGE, '',
         retentionMs, cap, fields)
       dead = dead + 1

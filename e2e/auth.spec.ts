@@ -6,9 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { expect, request as playwrightRequest, test } from "@playwright/test";
 import { E2E_ADMIN, E2E_BASE_URL } from "./env.ts";
-import { apiAs, bearer, createE2EUser, signIn, signOut } from "./helpers/auth.ts";
+import { apiAs, bearer, createE2EUser, signIn, signOut, uniqueEmail as unique } from "./helpers/auth.ts";
 
-const unique = (what: string) => `${what}-${randomUUID().slice(0, 8)}@e2e.test`;
 const sameSite = { origin: E2E_BASE_URL };
 
 test("an admin signs in and out; pages need a session", async ({ page }) => {

@@ -11,6 +11,8 @@ export const E2E_STATE_FILE = join(process.cwd(), ".data", "e2e", "state.json");
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password-1" };
 export const E2E_VIEWER = { email: "viewer@e2e.test", password: "e2e-viewer-password-1" };
 export const E2E_SECRET = "e2e-nextauth-secret-0123456789abcdef";
+/** The console's client at the e2e OpenID Provider (e2e/helpers/oidc-idp.ts). */
+export const E2E_OIDC = { clientId: "requeue-console", clientSecret: "e2e-oidc-client-secret-0123456789" };
 
 export interface E2EState {
   redisUrl: string;
@@ -21,6 +23,8 @@ export interface E2EState {
   /** with E2E_CLUSTER=1: the cluster's nodes, as REDIS_CLUSTER_NODES */
   clusterNodes?: string;
   workerPid?: number;
+  /** the OpenID Provider the console trusts for single sign-on */
+  oidcIssuer: string;
 }
 
 /** What e2e/serve.ts wrote: the isolated redis-server (or cluster) the app under test uses. */

@@ -1,19 +1,22 @@
 /**
  * The system under test for Playwright: an isolated redis-server on a free port, the worker
- * service, and the built console (`next start`), all on loopback. Playwright starts this as its
+ * service, the built console (`next start`) and an OpenID Provider it trusts for single sign-on
+ * (e2e/helpers/oidc-idp.ts, in this process), all on loopback. Playwright starts this as its
  * webServer and stops it at the end; the tests read .data/e2e/state.json to seed data.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { startCluster, startRedisServer } from "../test/harness/redis-server.ts";
-import { E2E_ADMIN, E2E_BASE_URL, E2E_PORT, E2E_SECRET, E2E_STATE_FILE } from "./env.ts";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_OIDC, E2E_PORT, E2E_SECRET, E2E_STATE_FILE } from "./env.ts";
+import { startOidcIdp } from "./helpers/oidc-idp.ts";
 
 // E2E_CLUSTER=1: the same suite against a 3-master Redis Cluster.
 const cluster = process.env.E2E_CLUSTER === "1" ? await startCluster(3) : undefined;
 const redis = cluster ? cluster.masters[0] : await startRedisServer({ appendonly: true });
 const servers = cluster ? [...cluster.masters, ...cluster.replicas] : [redis];
 const clusterNodes = cluster?.nodes.map((n) => `${n.host}:${n.port}`).join(",");
+const idp = await startOidcIdp(`${E2E_BASE_URL}/api/auth/callback/oidc`);
 const env = {
   ...process.env,
   REDIS_URL: redis.url,
@@ -23,6 +26,9 @@ const env = {
   NEXTAUTH_SECRET: E2E_SECRET,
   ADMIN_EMAIL: E2E_ADMIN.email,
   ADMIN_PASSWORD: E2E_ADMIN.password,
+  OIDC_ISSUER: idp.issuer,
+  OIDC_CLIENT_ID: E2E_OIDC.clientId,
+  OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
   NEXT_TELEMETRY_DISABLED: "1",
   WORKER_INTERVAL_MS: "200",
   RETRY_BACKOFF_BASE_SECONDS: "0.05",
@@ -52,6 +58,7 @@ writeFileSync(
     redisPids: servers.map((s) => s.pid),
     clusterNodes,
     workerPid: worker?.pid,
+    oidcIssuer: idp.issuer,
   }),
 );
 
@@ -62,6 +69,7 @@ async function stop() {
   for (const c of children) c.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 1500));
   for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  await idp.close();
   await (cluster ? cluster.stop() : redis.stop());
   process.exit(0);
 }

@@ -8,6 +8,7 @@
  * The admin is bootstrapped by the app from ADMIN_EMAIL/ADMIN_PASSWORD (e2e/env.ts E2E_ADMIN);
  * the viewer (E2E_VIEWER) and tokens are written straight into the e2e Redis with lib/auth.
  */
+import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, type Page } from "@playwright/test";
 import { createToken, createUser, type Role } from "../../lib/auth/index.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
@@ -49,8 +50,14 @@ export async function ensureViewer(): Promise<void> {
   viewerReady = true;
 }
 
-/** Creates a user with a role (unique email recommended) straight in Redis. */
-export async function createE2EUser(email: string, password: string, role: Role): Promise<void> {
+/** A fresh address in the e2e domain, e.g. `intruder-1a2b3c4d@e2e.test`. */
+export const uniqueEmail = (what: string) => `${what}-${randomUUID().slice(0, 8)}@e2e.test`;
+
+/**
+ * Creates a user with a role (unique email recommended) straight in Redis; without a password
+ * the user can sign in only through single sign-on, as one added in Settings without one.
+ */
+export async function createE2EUser(email: string, password: string | undefined, role: Role): Promise<void> {
   await withRedis((redis) => createUser(redis, { email, password, role }).then(() => undefined));
 }
 

@@ -62,7 +62,17 @@ function oidcProvider(): OAuthConfig<Record<string, string>> | null {
     type: "oauth",
     wellKnown: `${c.OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
     authorization: { params: { scope: "openid email profile" } },
+    // The ID token is validated (signature, issuer, audience, expiry), but OIDC Core §5.4 puts the
+    // claims asked for by scope (email, name) in the UserInfo response in the code flow: an ID token
+    // may carry only `sub`, so read UserInfo too (openid-client checks its `sub` is the token's).
     idToken: true,
+    userinfo: {
+      async request({ client, tokens }) {
+        // next-auth hands over the TokenSet that `client.callback` returned (typed as its fields).
+        const set = tokens as Parameters<typeof client.userinfo>[0] & { claims(): Record<string, unknown> };
+        return { ...set.claims(), ...(await client.userinfo(set)) } as Record<string, string>;
+      },
+    },
     checks: ["pkce", "state"],
     clientId: c.OIDC_CLIENT_ID,
     clientSecret: c.OIDC_CLIENT_SECRET,

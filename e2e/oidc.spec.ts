@@ -90,3 +90,24 @@ test("an email the OpenID Provider vouches for but Requeue does not know is refu
     detail: "no such user",
   });
 });
+
+test("a known user's email that the OpenID Provider has not verified is refused and audited", async ({
+  page,
+  request,
+}) => {
+  const email = uniqueEmail("unverified-sso");
+  await createE2EUser(email, undefined, "admin");
+
+  await signInThroughIdp(page, email, "/settings");
+  await expect(page).toHaveURL(/\/login\?.*error=AccessDenied/);
+  const session = await (await page.request.get("/api/auth/session")).json();
+  expect(session?.user).toBeUndefined();
+
+  const entries = await auditOf(request, "signin.failed", email);
+  expect(entries).toHaveLength(1);
+  expect(entries[0]).toMatchObject({
+    via: "oidc",
+    outcome: "denied",
+    detail: "email not verified by the identity provider",
+  });
+});

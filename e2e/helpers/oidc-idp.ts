@@ -23,7 +23,8 @@ export const idpName = (email: string) => `IdP ${email.split("@")[0]}`;
 function account(id: string): Account {
   return {
     accountId: id,
-    claims: () => ({ sub: id, email: id, email_verified: true, name: idpName(id) }),
+    // a login starting "unverified-" is an address the IdP has not verified
+    claims: () => ({ sub: id, email: id, email_verified: !id.startsWith("unverified-"), name: idpName(id) }),
   };
 }
 

@@ -133,15 +133,19 @@ function buildOptions(): NextAuthOptions {
       ...(oidc ? [oidc] : []),
     ],
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (account?.provider !== "oidc") return true;
-        // OIDC proves who someone is; Requeue decides whether they may enter: only known users.
+        // OIDC proves who someone is; Requeue decides whether they may enter: only known users,
+        // and only by an email the identity provider says it verified (an IdP that lets anyone
+        // type any address would otherwise let them sign in as a Requeue user).
         const email = normalizeEmail(String(user.email ?? ""));
-        const known = email ? await getUser(redis(), email) : null;
+        const verified = (profile as { email_verified?: unknown } | undefined)?.email_verified;
+        const unverified = verified === false || verified === "false";
+        const known = email && !unverified ? await getUser(redis(), email) : null;
         await audit({ id: email || "unknown", email, via: "oidc" }, known ? "signin" : "signin.failed", {
           target: email,
           outcome: known ? "ok" : "denied",
-          detail: known ? "" : "no such user",
+          detail: known ? "" : unverified ? "email not verified by the identity provider" : "no such user",
         });
         return Boolean(known);
       },

@@ -22,6 +22,7 @@ let cache: Cache;
 const suffix = randomUUID().slice(0, 6);
 const flushNs = `e2e_flush_${suffix}`;
 const tagNs = `e2e_tags_${suffix}`;
+const savedNs = `e2e_saved_${suffix}`;
 
 test.beforeAll(async () => {
   client = e2eClient();
@@ -40,6 +41,13 @@ test.beforeAll(async () => {
   expect(await cache.namespace(tagNs).set("tagged", "v", { tags: [`doc:${suffix}`] })).toBe(true);
   expect(await cache.namespace(tagNs).set("untagged", "v")).toBe(true);
   expect(await cache.namespace(tagNs).get("untagged")).toBe("v");
+  // a slow source (>= 30 ms a load): 1 load, then 4 hits that each spared it
+  const slow = async () => {
+    await new Promise((r) => setTimeout(r, 30));
+    return "from the source";
+  };
+  for (let i = 0; i < 5; i++)
+    expect(await cache.namespace(savedNs).getOrSet("q", slow)).toBe("from the source");
   await settle(cache);
 });
 
@@ -61,6 +69,10 @@ test("cache charts and the namespace table show the traffic", async ({ page }) =
   await expect(page.getByTestId("chart-memory")).toBeVisible();
   await expect(page.getByTestId("namespace-row-document")).toContainText("%");
   await expect(page.getByTestId(`namespace-row-${flushNs}`)).toBeVisible();
+  // what the cache spared the source: 4 hits × a >= 30 ms load
+  await expect(page.getByTestId(`namespace-row-${savedNs}`).getByTestId("saved")).toHaveText(/^\d+ (ms|s)$/);
+  await expect(page.getByTestId(`namespace-row-${flushNs}`).getByTestId("saved")).toHaveText("—");
+  await expect(page.getByTestId("headline-saved")).toContainText("of loader time");
 
   // The range lives in the URL.
   await page.getByRole("link", { name: "24h" }).click();

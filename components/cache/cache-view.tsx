@@ -8,10 +8,15 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import { CACHE_RANGES, type CacheRange, type CacheStatsResponse } from "#lib/metrics/cache-dashboard-types";
+import {
+  CACHE_RANGES,
+  type CacheRange,
+  type CacheStatsResponse,
+  type NamespaceRow,
+} from "#lib/metrics/cache-dashboard-types";
 import type { ActionResult } from "@/app/_lib/action.ts";
 import { ApiError } from "../api-client.ts";
-import { formatCount, formatPercent } from "../format.ts";
+import { formatCount, formatDuration, formatPercent } from "../format.ts";
 import { ErrorState, Loading, StaleNote } from "../ui/states.tsx";
 import s from "./cache.module.css";
 import { cacheApi, cacheKeys } from "./cache-api.ts";
@@ -24,7 +29,7 @@ export interface CacheAdminActions {
   invalidate: (input: { tag: string }) => Promise<ActionResult<{ tag: string; namespaces: number }>>;
 }
 
-function Headline({ data }: { data: CacheStatsResponse }) {
+function Headline({ data, rows }: { data: CacheStatsResponse; rows: NamespaceRow[] | undefined }) {
   const hits = data.total.reduce((n, p) => n + p.hits, 0);
   const misses = data.total.reduce((n, p) => n + p.misses, 0);
   const r = data.redisNow;
@@ -44,6 +49,7 @@ function Headline({ data }: { data: CacheStatsResponse }) {
           {formatCount(hits)} / {formatCount(misses)}
         </dd>
       </div>
+      <SavedTile rows={rows} />
       <div className={s.tile}>
         <dt>Redis memory</dt>
         <dd>{formatBytes(r.usedMemory)}</dd>
@@ -60,6 +66,20 @@ function Headline({ data }: { data: CacheStatsResponse }) {
         <dd>{r.opsPerSec === null ? "—" : `${formatCount(r.opsPerSec)}/s`}</dd>
       </div>
     </dl>
+  );
+}
+
+/** What the cache spared the source in the last hour: the lookups it answered and their time. */
+function SavedTile({ rows }: { rows: NamespaceRow[] | undefined }) {
+  const queries = rows?.reduce((n, r) => n + r.hits, 0);
+  const known = rows?.filter((r) => r.savedMs !== null) ?? [];
+  const ms = known.reduce((n, r) => n + (r.savedMs ?? 0), 0);
+  return (
+    <div className={s.tile} data-testid="headline-saved">
+      <dt>Source queries saved (1h)</dt>
+      <dd>{formatCount(queries)}</dd>
+      <small>{known.length ? `${formatDuration(ms)} of loader time` : "loader time not measured yet"}</small>
+    </div>
   );
 }
 
@@ -154,7 +174,7 @@ export function CacheView({ admin }: { admin?: CacheAdminActions }) {
       ) : stats.data ? (
         <>
           {stats.isError ? <StaleNote since={stats.dataUpdatedAt} /> : null}
-          <Headline data={stats.data} />
+          <Headline data={stats.data} rows={namespaces.data?.namespaces} />
           <CacheCharts data={stats.data} />
         </>
       ) : (

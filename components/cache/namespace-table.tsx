@@ -1,11 +1,11 @@
 "use client";
 /**
- * One row per cache namespace: hit rate, traffic and latency of the last hour, approximate keys
- * and memory. Admins get a Flush button per row, confirmed by a dialog that names what it touches.
+ * One row per cache namespace: hit rate, traffic, latency and the source's time saved over the
+ * last hour, approximate keys and memory. Admins get a Flush button per row, confirmed by a dialog that names what it touches.
  */
 import { useState } from "react";
 import type { NamespaceRow } from "#lib/metrics/cache-dashboard-types";
-import { formatCount, formatPercent } from "../format.ts";
+import { formatCount, formatDuration, formatPercent } from "../format.ts";
 import t from "../ui/table.module.css";
 import s from "./cache.module.css";
 import { formatBytes } from "./cache-charts.tsx";
@@ -42,6 +42,9 @@ export function NamespaceTable({
             <th scope="col" className={t.num}>
               p99
             </th>
+            <th scope="col" className={t.num} title="Hits × the hour's average loader time">
+              Source time saved
+            </th>
             <th scope="col" className={t.num}>
               Keys (approx.)
             </th>
@@ -67,6 +70,9 @@ export function NamespaceTable({
                 <td className={t.num}>{formatCount(r.hits)}</td>
                 <td className={t.num}>{formatCount(r.misses)}</td>
                 <td className={t.num}>{r.p99Ms === null ? "—" : `${r.p99Ms.toFixed(2)} ms`}</td>
+                <td className={t.num} data-testid="saved">
+                  {r.savedMs === null ? "—" : formatDuration(r.savedMs)}
+                </td>
                 <td className={t.num}>{r.keys === null ? "—" : `~${formatCount(r.keys)}`}</td>
                 <td className={t.num}>{r.memoryBytes === null ? "—" : `~${formatBytes(r.memoryBytes)}`}</td>
                 {onFlush ? (

@@ -120,7 +120,8 @@ export interface NamespaceSummary {
   /** (hits + staleHits) / (hits + staleHits + misses); null without lookups */
   hitRate: number | null;
   /** loader time the hits saved: hits × average loader time, ms */
-  savedLoaderMs: number;
+  /** hits × the average loader time of the window: the source's time the cache saved (null without loads) */
+  savedLoaderMs: number | null;
   p99: number;
   /** from the worker's latest Redis sample; null until it has sampled */
   keys: number | null;
@@ -154,7 +155,8 @@ export async function namespaceSummary(
         errors: row.errors,
         bypasses: row.bypasses,
         hitRate: lookups ? (row.hits + row.staleHits) / lookups : null,
-        savedLoaderMs: row.loads ? (row.hits * row.loaderMs) / row.loads : 0,
+        // each hit spared one loader call of the hour's average duration (unknown without loads)
+        savedLoaderMs: row.loads ? (row.hits * row.loaderMs) / row.loads : null,
         p99: row.p99,
         keys: mem?.keys ?? null,
         memoryBytes: mem?.memoryBytes ?? null,

@@ -62,6 +62,8 @@ export interface NamespaceRow {
   misses: number;
   hitRate: number | null;
   p99Ms: number | null;
+  /** the source's time the hits saved: hits × the hour's average loader time; null without loads */
+  savedMs: number | null;
   /** approximate, from the worker's bounded sample; null when not sampled yet */
   keys: number | null;
   memoryBytes: number | null;

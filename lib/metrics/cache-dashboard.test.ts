@@ -83,5 +83,27 @@ describe("cache dashboard", () => {
     // two entries, plus whatever bookkeeping keys the namespace keeps
     expect(doc.keys).toBeGreaterThanOrEqual(2);
     expect(doc.memoryBytes).toBeGreaterThan(0);
+    expect(doc.savedMs).toBeNull(); // plain get/set: no loader ran, so its time is unknown
+  });
+
+  it("says how much of the source's time the hits saved: hits × the average loader time", async () => {
+    const config = testConfig({ REDIS_KEY_PREFIX: uniqueName("cd"), ...SLOW_OK });
+    const cache = createCache({ client, config });
+    expect(await cache.ready()).toBe(true);
+    const vec = cache.namespace("vector_search");
+    const slowLoader = (k: string) => async () => {
+      await new Promise((r) => setTimeout(r, 25));
+      return `answer ${k}`;
+    };
+    // 2 loads of >= 25 ms each, then 6 hits: at least 6 × 25 ms saved
+    for (let round = 0; round < 4; round++) {
+      for (const k of ["q1", "q2"]) expect(await vec.getOrSet(k, slowLoader(k))).toBe(`answer ${k}`);
+    }
+    await settle(cache);
+    await cache.close();
+    const row = (await namespaceRows(client, config)).namespaces.find((n) => n.name === "vector_search")!;
+    expect(row).toMatchObject({ hits: 6, misses: 2 });
+    expect(row.savedMs).toBeGreaterThanOrEqual(150);
+    expect(row.savedMs).toBeLessThan(6 * 25 * 40); // the hour's average, not a sum over every call
   });
 });

@@ -130,6 +130,7 @@ export async function namespaceRows(
       misses: n.misses,
       hitRate: n.hitRate,
       p99Ms: n.hits + n.staleHits + n.misses > 0 ? n.p99 : null,
+      savedMs: n.savedLoaderMs,
       keys: n.keys,
       memoryBytes: n.memoryBytes,
     })),

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { expect, request as playwrightRequest, test } from "@playwright/test";
-import { E2E_ADMIN, E2E_BASE_URL } from "./env.ts";
+import { createCache } from "../lib/cache/index.ts";
+import { E2E_ADMIN, E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
 import { apiAs, bearer, createE2EUser, signIn, signOut, uniqueEmail as unique } from "./helpers/auth.ts";
 
 const sameSite = { origin: E2E_BASE_URL };
@@ -175,18 +176,59 @@ test("an admin adds a user in Settings; a role change and a deletion take effect
   });
   expect((await colleague.get("/api/v1/users")).status()).toBe(200);
 
+  // What an application cached for this user under the old role must not outlive the change.
+  const cache = await userCache();
+  await cache.user.set("me", { role: "admin" }, { user: email });
   await page.getByTestId(`user-row-${email}`).getByTestId("user-role").selectOption("viewer");
   await expect(page.getByTestId("users-message")).toContainText("is now viewer");
   expect((await colleague.get("/api/v1/users")).status()).toBe(403);
+  expect(await cache.user.get("me", { user: email })).toBeUndefined();
 
+  await cache.user.set("me", { role: "viewer" }, { user: email });
   page.once("dialog", (d) => d.accept());
   await page.getByTestId(`user-row-${email}`).getByTestId("user-delete").click();
   await expect(page.getByTestId(`user-row-${email}`)).toHaveCount(0);
   expect((await colleague.get("/api/v1/alerts")).status()).toBe(401);
+  expect(await cache.user.get("me", { user: email })).toBeUndefined();
+  await cache.close();
   await colleague.dispose();
 
   await page.goto(`/audit?target=${encodeURIComponent(email)}`);
   for (const action of ["user.create", "user.role", "user.delete"]) {
     await expect(page.getByTestId("audit-row").filter({ hasText: action })).toHaveCount(1);
   }
+  await expect(page.getByTestId("audit-row").filter({ hasText: "user.role" })).toContainText(
+    "cached entries invalidated",
+  );
 });
+
+test("a role change through the API invalidates the user's cache entries too", async ({ request }) => {
+  const email = unique("api-role");
+  await createE2EUser(email, "api-role-password-1", "viewer");
+  const cache = await userCache();
+  await cache.user.set("me", { role: "viewer" }, { user: email });
+  await cache.user.set("me", { role: "viewer" }, { user: "someone-else@e2e.test" });
+  const admin = await apiAs(request, "admin");
+  const res = await admin.patch(`/api/v1/users/${encodeURIComponent(email)}`, {
+    data: { role: "admin" },
+    headers: sameSite,
+  });
+  expect(res.status()).toBe(200);
+  expect(await cache.user.get("me", { user: email })).toBeUndefined();
+  expect(await cache.user.get("me", { user: "someone-else@e2e.test" })).toEqual({ role: "viewer" });
+  await cache.close();
+});
+
+/** The cache an application would use, on the e2e Redis: its user-scoped namespace. */
+async function userCache() {
+  const client = e2eClient();
+  const cache = createCache({ client, config: e2eConfig({ CACHE_TIMEOUT_MS: "10000" }), stats: false });
+  expect(await cache.ready()).toBe(true);
+  return {
+    user: cache.namespace("user"),
+    close: async () => {
+      await cache.close();
+      await client.quit();
+    },
+  };
+}

@@ -8,21 +8,25 @@ import { audit, createToken, createUser, deleteUser, revokeToken, setUserRole } 
 import { getRedis } from "#lib/redis/connection";
 import { action } from "@/app/_lib/action.ts";
 import type { Principal } from "@/app/_lib/principal.ts";
+import { invalidateUserEntries } from "@/app/api/v1/cache/_ops.ts";
 
 const redis = () => getRedis("console", { failFast: true });
 const role = z.enum(["admin", "viewer"], { error: "Choose admin or viewer" });
 
-/** Runs a mutation and audits it either way; errors still reach the action frame. */
+/**
+ * Runs a mutation and audits it either way; errors still reach the action frame. `detail` may be
+ * worked out from the result (what a follow-up step did).
+ */
 async function audited<T>(
   p: Principal,
   name: string,
   target: string,
   fn: () => Promise<T>,
-  detail = "",
+  detail: string | ((result: T) => Promise<string>) = "",
 ): Promise<T> {
   try {
     const result = await fn();
-    await audit(p, name, { target, detail });
+    await audit(p, name, { target, detail: typeof detail === "string" ? detail : await detail(result) });
     return result;
   } catch (err) {
     await audit(p, name, { target, outcome: "error", detail: (err as Error).message });
@@ -55,7 +59,7 @@ export const setRoleAction = action(
       "user.role",
       input.email,
       () => setUserRole(redis(), input.email, input.role),
-      `role ${input.role}`,
+      async (u) => `role ${input.role}; ${await invalidateUserEntries(u.email)}`,
     ).then((u) => ({ email: u.email, role: u.role })),
 );
 
@@ -63,9 +67,13 @@ export const deleteUserAction = action(
   "admin",
   z.object({ email: z.string().min(3).max(254) }),
   async (input, p) =>
-    audited(p, "user.delete", input.email, () => deleteUser(redis(), input.email)).then(() => ({
-      email: input.email,
-    })),
+    audited(
+      p,
+      "user.delete",
+      input.email,
+      () => deleteUser(redis(), input.email),
+      () => invalidateUserEntries(input.email),
+    ).then(() => ({ email: input.email })),
 );
 
 export const createTokenAction = action(

@@ -2,6 +2,7 @@
  * The cache mutations the console offers, shared by the JSON routes and the cache page's server
  * actions: flush one namespace, invalidate one tag. Each checks its input against what exists
  * (unknown namespace → 404), reports Redis trouble as 503, and is audited by the caller.
+ * Also the user management's hook: a role change or a deletion invalidates that user's entries.
  */
 
 import { type Cache, createCache, isCacheError } from "#lib/cache/index";
@@ -58,4 +59,17 @@ export async function invalidateTag(tag: string): Promise<{ tag: string; namespa
   }
   if (!res.ok) throw unavailable();
   return { tag, namespaces: res.namespaces };
+}
+
+/**
+ * After a user's role changes or the user is deleted: every cache entry of that user (tagged
+ * `user:<email>`, in every namespace) becomes a miss, so nothing cached under the old
+ * permissions is served. Never throws — the user change stands either way; the answer says
+ * whether the entries were reached, for the audit entry.
+ */
+export async function invalidateUserEntries(email: string): Promise<string> {
+  const res = await (await consoleCache()).invalidateUser(email).catch(() => ({ ok: false }));
+  return res.ok
+    ? "cached entries invalidated"
+    : "cached entries NOT invalidated (Redis unreachable): they expire with their TTL";
 }

@@ -1,11 +1,14 @@
 /**
  * PATCH /api/v1/users/:email — change role and/or password (admin). DELETE — remove the user.
- * Both take effect on the user's next request: sessions re-read the user record every time.
+ * Both take effect on the user's next request: sessions re-read the user record every time; the
+ * user's cache entries (tag `user:<email>`) are invalidated, so nothing cached under the old role
+ * is served.
  */
 import { z } from "zod";
 import { audit, deleteUser, getUser, setUserPassword, setUserRole } from "#lib/auth/index";
 import { getRedis } from "#lib/redis/connection";
 import { badRequest, route } from "@/app/_lib/http.ts";
+import { invalidateUserEntries } from "@/app/api/v1/cache/_ops.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -22,8 +25,9 @@ export const PATCH = route(
     if (!body.role && !body.password) throw badRequest("Send a role, a password, or both");
     try {
       if (body.role) {
-        await setUserRole(redis(), params.email, body.role);
-        await audit(principal, "user.role", { target: params.email, detail: `role ${body.role}` });
+        const u = await setUserRole(redis(), params.email, body.role);
+        const cache = await invalidateUserEntries(u.email);
+        await audit(principal, "user.role", { target: params.email, detail: `role ${body.role}; ${cache}` });
       }
       if (body.password) {
         await setUserPassword(redis(), params.email, body.password);
@@ -52,6 +56,9 @@ export const DELETE = route({ role: "admin", params }, async ({ params, principa
     });
     throw err;
   }
-  await audit(principal, "user.delete", { target: params.email });
+  await audit(principal, "user.delete", {
+    target: params.email,
+    detail: await invalidateUserEntries(params.email),
+  });
   return { deleted: params.email };
 });

@@ -99,6 +99,7 @@ export function guarded<T, R = T>(
   });
 }
 
+/** A call's failure or timeout: counted, reported to the breaker and answered — once. */
 function failed<R>(
   rt: Runtime,
   namespace: string,

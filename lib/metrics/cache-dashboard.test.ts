@@ -95,7 +95,8 @@ describe("cache dashboard", () => {
       await new Promise((r) => setTimeout(r, 25));
       return `answer ${k}`;
     };
-    // 2 loads of >= 25 ms each, then 6 hits: at least 6 × 25 ms saved
+    // 2 loads of ~25 ms each, then 6 hits: ~150 ms saved (a 25 ms timer may fire a little early
+    // by performance.now(), so the bound allows 20 ms a load)
     for (let round = 0; round < 4; round++) {
       for (const k of ["q1", "q2"]) expect(await vec.getOrSet(k, slowLoader(k))).toBe(`answer ${k}`);
     }
@@ -103,7 +104,7 @@ describe("cache dashboard", () => {
     await cache.close();
     const row = (await namespaceRows(client, config)).namespaces.find((n) => n.name === "vector_search")!;
     expect(row).toMatchObject({ hits: 6, misses: 2 });
-    expect(row.savedMs).toBeGreaterThanOrEqual(150);
+    expect(row.savedMs).toBeGreaterThanOrEqual(120);
     expect(row.savedMs).toBeLessThan(6 * 25 * 40); // the hour's average, not a sum over every call
   });
 });

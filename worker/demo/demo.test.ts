@@ -40,6 +40,9 @@ beforeAll(async () => {
       DEMO_JOBS_PER_SECOND: "12",
       DEMO_BURST: "80",
       DEMO_CACHE_RPS: "40",
+      // At the default 20 % a transient failure outlasts all its attempts in a few jobs of a
+      // 15 s run: sometimes none (a flaky test). At 80 % several do, so the DLQ has them.
+      DEMO_TRANSIENT_RATE: "0.8",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

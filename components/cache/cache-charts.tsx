@@ -11,6 +11,9 @@ import s from "./cache.module.css";
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
 const ms = (v: number) => `${Number(v.toFixed(2))} ms`;
+/** Counts and small rates on one axis: below 10 a decimal, so low traffic gets distinct ticks. */
+const countOrRate = (v: number) =>
+  Math.abs(v) < 10 ? String(Number(v.toFixed(1))) : formatCount(Math.round(v));
 
 export function formatBytes(n: number | null | undefined): string {
   if (typeof n !== "number" || !Number.isFinite(n)) return "—";
@@ -155,7 +158,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
           { key: "evicted", label: "evicted keys", color: "#b3261e" },
           { key: "ops", label: "ops/s", color: "#00838f" },
         ]}
-        yFormat={(v) => formatCount(Math.round(v))}
+        yFormat={countOrRate}
         yDomain={[0, "auto"]}
       />
     </div>

@@ -5,31 +5,19 @@
  */
 import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, test } from "@playwright/test";
-import { createCache } from "../lib/cache/index.ts";
-import { E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
+import { E2E_BASE_URL } from "./env.ts";
 import { apiAs, bearer, bearerFor } from "./helpers/auth.ts";
-
-/** Writes every count so far: a timer flush already under way may not hold the latest ones. */
-const settle = async (c: { flushStats(): Promise<void> }) => {
-  await c.flushStats();
-  await c.flushStats();
-};
+import { e2eCache, settle } from "./helpers/cache.ts";
 
 const sameSite = { origin: E2E_BASE_URL };
 const ns = `e2e_api_${randomUUID().slice(0, 6)}`;
 
 test.beforeAll(async () => {
-  const client = e2eClient();
-  const cache = createCache({
-    client,
-    config: e2eConfig({ CACHE_TIMEOUT_MS: "10000" }),
-  });
-  expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
+  const { cache, close } = await e2eCache();
   expect(await cache.namespace(ns).get("k")).toBeUndefined(); // one miss, which the metrics test looks for
   expect(await cache.namespace(ns).set("k", 1)).toBe(true);
   await settle(cache);
-  await cache.close();
-  await client.quit();
+  await close();
 });
 
 async function status(res: Promise<{ status(): number; json(): Promise<unknown> }>, expected: number) {

@@ -5,9 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { expect, request as playwrightRequest, test } from "@playwright/test";
-import { createCache } from "../lib/cache/index.ts";
-import { E2E_ADMIN, E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
+import { E2E_ADMIN, E2E_BASE_URL } from "./env.ts";
 import { apiAs, bearer, createE2EUser, signIn, signOut, uniqueEmail as unique } from "./helpers/auth.ts";
+import { e2eCache } from "./helpers/cache.ts";
 
 const sameSite = { origin: E2E_BASE_URL };
 
@@ -219,16 +219,8 @@ test("a role change through the API invalidates the user's cache entries too", a
   await cache.close();
 });
 
-/** The cache an application would use, on the e2e Redis: its user-scoped namespace. */
+/** The user-scoped namespace of an application's cache, on the e2e Redis. */
 async function userCache() {
-  const client = e2eClient();
-  const cache = createCache({ client, config: e2eConfig({ CACHE_TIMEOUT_MS: "10000" }), stats: false });
-  expect(await cache.ready()).toBe(true);
-  return {
-    user: cache.namespace("user"),
-    close: async () => {
-      await cache.close();
-      await client.quit();
-    },
-  };
+  const { cache, close } = await e2eCache({ stats: false });
+  return { user: cache.namespace("user"), close };
 }

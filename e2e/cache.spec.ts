@@ -5,30 +5,20 @@
  */
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { type Cache, createCache } from "../lib/cache/index.ts";
-import type { RedisClient } from "../lib/redis/connection.ts";
-import { e2eClient, e2eConfig } from "./env.ts";
+import type { Cache } from "../lib/cache/index.ts";
 import { signIn } from "./helpers/auth.ts";
+import { e2eCache, settle } from "./helpers/cache.ts";
 import { pauseRedis } from "./helpers/redis.ts";
 
-/** Writes every count so far: a timer flush already under way may not hold the latest ones. */
-const settle = async (c: { flushStats(): Promise<void> }) => {
-  await c.flushStats();
-  await c.flushStats();
-};
-
-let client: RedisClient;
 let cache: Cache;
+let closeCache: () => Promise<void>;
 const suffix = randomUUID().slice(0, 6);
 const flushNs = `e2e_flush_${suffix}`;
 const tagNs = `e2e_tags_${suffix}`;
 const savedNs = `e2e_saved_${suffix}`;
 
 test.beforeAll(async () => {
-  client = e2eClient();
-  // A generous call timeout: on a loaded machine a 50 ms deadline would turn seeding into bypasses.
-  cache = createCache({ client, config: e2eConfig({ CACHE_TIMEOUT_MS: "10000" }) });
-  expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
+  ({ cache, close: closeCache } = await e2eCache());
   // document: 5 misses, then 15 hits (75 %). Plain get/set, so every call counts and every write lands.
   const doc = cache.namespace("document");
   for (let i = 0; i < 5; i++) expect(await doc.get(`summary:${i}`)).toBeUndefined();
@@ -52,8 +42,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await cache.close();
-  await client.quit();
+  await closeCache();
 });
 
 test("cache charts and the namespace table show the traffic", async ({ page }) => {

@@ -14,8 +14,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import { parseConfig } from "../lib/config.ts";
 import { createQueue } from "../lib/queue/index.ts";
-import { queueKeys } from "../lib/redis/keys.ts";
+import { queueSizes } from "../lib/queue/stats.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
+import { accountFor, sleep, stateMembers } from "../test/reliability/procs.ts";
 
 const QUEUE = "chaos";
 const PREFIX = "chaos";
@@ -25,7 +26,6 @@ const CONSUMERS = Number(process.env.CHAOS_CONSUMERS ?? 4);
 /** Mean time between random consumer SIGKILLs (0 = only the milestone kills). */
 const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 1500);
 const TIMEOUT_MS = Number(process.env.CHAOS_TIMEOUT_MS ?? 15 * 60_000);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stderr.write(`[chaos] ${line}\n`);
 
 function env(redisUrl: string): NodeJS.ProcessEnv {
@@ -97,26 +97,6 @@ async function enqueue(url: string, ids: string[]): Promise<void> {
   await q.close();
 }
 
-interface Settled {
-  ready: string[];
-  active: string[];
-  retry: string[];
-  dead: string[];
-  completed: string[];
-}
-
-async function states(client: Redis): Promise<Settled> {
-  const k = queueKeys(QUEUE, PREFIX);
-  const [ready, active, retry, dead, completed] = await Promise.all([
-    client.lrange(k.ready, "0", "-1"),
-    client.zrange(k.active, "0", "-1"),
-    client.zrange(k.retry, "0", "-1"),
-    client.zrange(k.dead, "0", "-1"),
-    client.zrange(k.completed, "0", "-1"),
-  ]);
-  return { ready, active, retry, dead, completed };
-}
-
 async function main(): Promise<void> {
   const redis = await startRedisServer({ appendonly: true });
   log(`redis-server on ${redis.url} (appendonly, appendfsync always); ${JOBS} jobs, ${CONSUMERS} consumers`);
@@ -171,19 +151,12 @@ async function main(): Promise<void> {
   for (;;) {
     await sleep(50);
     if (Date.now() - started > TIMEOUT_MS) throw new Error("chaos run timed out before every job settled");
-    const k = queueKeys(QUEUE, PREFIX);
     let done = 0;
     let pending = 1;
     try {
-      const [completed, dead, ready, active, retry] = await Promise.all([
-        client.zcard(k.completed),
-        client.zcard(k.dead),
-        client.llen(k.ready),
-        client.zcard(k.active),
-        client.zcard(k.retry),
-      ]);
-      done = completed + dead;
-      pending = ready + active + retry;
+      const s = await queueSizes(client, QUEUE, { prefix: PREFIX });
+      done = s.completed + s.dead;
+      pending = s.ready + s.active + s.retry;
     } catch {
       continue;
     }
@@ -201,11 +174,9 @@ async function main(): Promise<void> {
 
   for (const c of consumers) c.kill("SIGKILL");
   worker.kill("SIGKILL");
-  const s = await states(client);
-  const seen = new Map<string, number>();
-  for (const list of Object.values(s)) for (const id of list) seen.set(id, (seen.get(id) ?? 0) + 1);
-  const lost = ids.filter((id) => !seen.has(id)).length;
-  const multiState = ids.filter((id) => (seen.get(id) ?? 0) > 1).length;
+  const s = await stateMembers(client, QUEUE, PREFIX);
+  const { lost: lostIds, multiState } = accountFor(ids, s);
+  const lost = lostIds.length;
   const runs = await client.hgetall(RUNS_KEY);
   const duplicates = Object.values(runs).reduce((sum, n) => sum + Math.max(0, Number(n) - 1), 0);
   const completedIds = new Set(s.completed);

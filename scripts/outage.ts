@@ -25,6 +25,7 @@ import { createQueue } from "../lib/queue/index.ts";
 import { globalKeys, queueKeys } from "../lib/redis/keys.ts";
 import { freePort, startRedisServer } from "../test/harness/redis-server.ts";
 import {
+  accountFor,
   adminToken,
   type Child,
   consoleBuilt,
@@ -35,8 +36,10 @@ import {
   snapshotBuild,
   spawnTsx,
   startConsole,
+  stateMembers,
   stopChild,
   summary,
+  untilSettled,
   waitForHttp,
 } from "../test/reliability/procs.ts";
 
@@ -283,37 +286,19 @@ async function main(): Promise<void> {
   await q.close();
 
   // Settle: everything added is processed by the same consumers.
-  const settleDeadline = Date.now() + 120_000;
-  for (;;) {
-    const [ready, active, retry] = await Promise.all([
-      client.llen(k.ready),
-      client.zcard(k.active),
-      client.zcard(k.retry),
-    ]);
-    if (ready + active + retry === 0) break;
-    if (Date.now() > settleDeadline) {
-      log(`not settled after 120 s: ready ${ready}, active ${active}, retry ${retry}`);
-      break;
-    }
-    await sleep(200);
-  }
+  const { settled, sizes } = await untilSettled(client, QUEUE, { timeoutMs: 120_000, prefix: PREFIX });
+  if (!settled)
+    log(`not settled after 120 s: ready ${sizes.ready}, active ${sizes.active}, retry ${sizes.retry}`);
   stopPolling();
   const consumersAlive = children.filter((c) => c.name.startsWith("consumer") && !c.exited).length;
   const workerAlive = !children.find((c) => c.name === "worker")!.exited;
   const consoleAlive = consolePort ? !children.find((c) => c.name === "console")!.exited : null;
 
-  const [ready, active, retry, dead, completed] = await Promise.all([
-    client.lrange(k.ready, 0, -1),
-    client.zrange(k.active, "0", "-1"),
-    client.zrange(k.retry, "0", "-1"),
-    client.zrange(k.dead, "0", "-1"),
-    client.zrange(k.completed, "0", "-1"),
-  ]);
-  const seen = new Map<string, number>();
-  for (const list of [ready, active, retry, dead, completed])
-    for (const id of list) seen.set(id, (seen.get(id) ?? 0) + 1);
-  const lost = ids.filter((id) => !seen.has(id)).length;
-  const multiState = ids.filter((id) => (seen.get(id) ?? 0) > 1).length;
+  const members = await stateMembers(client, QUEUE, PREFIX);
+  const { ready, active, retry, dead, completed } = members;
+  const accounted = accountFor(ids, members);
+  const lost = accounted.lost.length;
+  const multiState = accounted.multiState;
   const runs = await client.hgetall(RUNS_KEY);
   const duplicates = Object.values(runs).reduce((s, n) => s + Math.max(0, Number(n) - 1), 0);
 

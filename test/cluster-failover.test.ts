@@ -21,12 +21,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../lib/config.ts";
 import { createQueue, type Queue } from "../lib/queue/index.ts";
 import { createRedis, type RedisClient } from "../lib/redis/connection.ts";
-import { queueKeys } from "../lib/redis/keys.ts";
 import { startCluster, uniqueName } from "./harness/index.ts";
 import type { RedisCluster } from "./harness/redis-server.ts";
+import { accountFor, sleep, stateMembers, untilSettled } from "./reliability/procs.ts";
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const slow = process.env.RUN_SLOW === "1";
 
 interface Figures {
@@ -154,29 +153,11 @@ async function failover(mode: "plain" | "wait"): Promise<Figures> {
     producing = false;
     await producer;
 
-    const k = queueKeys(queue.name);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const [ready, active, retry] = await Promise.all([
-        client.llen(k.ready),
-        client.zcard(k.active),
-        client.zcard(k.retry),
-      ]);
-      if (ready + active + retry === 0) break;
-      if (Date.now() > deadline)
-        throw new Error(`not settled: ${ready} ready, ${active} active, ${retry} retry`);
-      await sleep(100);
-    }
-    const lists = await Promise.all([
-      client.lrange(k.ready, 0, -1),
-      client.zrange(k.active, "0", "-1"),
-      client.zrange(k.retry, "0", "-1"),
-      client.zrange(k.dead, "0", "-1"),
-      client.zrange(k.completed, "0", "-1"),
-    ]);
-    const seen = new Map<string, number>();
-    for (const list of lists) for (const id of list) seen.set(id, (seen.get(id) ?? 0) + 1);
-    const lostIds = acknowledged.filter((id) => !seen.has(id)).map((id) => Number(id.split("-").at(-1)));
+    const { settled, sizes } = await untilSettled(client, queue.name, { timeoutMs: 30_000, pollMs: 100 });
+    if (!settled)
+      throw new Error(`not settled: ${sizes.ready} ready, ${sizes.active} active, ${sizes.retry} retry`);
+    const { lost, multiState } = accountFor(acknowledged, await stateMembers(client, queue.name));
+    const lostIds = lost.map((id) => Number(id.split("-").at(-1)));
     const figures: Figures = {
       mode,
       acknowledged: acknowledged.length,
@@ -184,7 +165,7 @@ async function failover(mode: "plain" | "wait"): Promise<Figures> {
       lost: lostIds.length,
       lostRange: lostIds.length ? [Math.min(...lostIds), Math.max(...lostIds)] : null,
       replicationLagBytes,
-      multiState: acknowledged.filter((id) => (seen.get(id) ?? 0) > 1).length,
+      multiState,
       reruns: [...ranOk.values()].reduce((s, c) => s + c - 1, 0),
       unavailableMs: firstAckAfterKill ? firstAckAfterKill - killedAt : null,
       promotionMs,

@@ -78,7 +78,6 @@ export class Cache {
       config,
       prefix: config.REDIS_KEY_PREFIX,
       enabled: config.CACHE_ENABLED,
-      timeoutMs: config.CACHE_TIMEOUT_MS,
       deadlines: new DeadlineQueue(config.CACHE_TIMEOUT_MS),
       instanceId,
       inflight: new Map(),

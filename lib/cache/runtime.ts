@@ -30,7 +30,6 @@ export interface Runtime {
   config: Config;
   prefix: string;
   enabled: boolean;
-  timeoutMs: number;
   instanceId: string;
   /** loads in progress in this process, by full entry key (single-flight) */
   inflight: Map<string, Promise<unknown>>;
@@ -117,7 +116,7 @@ function failed<R>(
 }
 
 const timeoutError = (rt: Runtime) =>
-  new CacheError("CACHE_TIMEOUT", `cache call took over ${rt.timeoutMs} ms`);
+  new CacheError("CACHE_TIMEOUT", `cache call took over ${rt.deadlines.timeoutMs} ms`);
 
 /**
  * Coalesces the socket writes of one tick into one writev (as node-redis does): while other

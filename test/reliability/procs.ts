@@ -1,16 +1,71 @@
 /**
  * Process plumbing shared by the reliability scripts (scripts/outage.ts, scripts/soak.ts,
  * bench/load.ts): child processes (tsx scripts, the worker, the built console), an API token for
- * the console, memory of a process tree, percentiles and small waits.
+ * the console, memory of a process tree, percentiles and small waits (also until a queue settles).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createToken } from "../../lib/auth/index.ts";
-import { createRedisFromUrl } from "../../lib/redis/connection.ts";
+import { type QueueSizes, queueSizes } from "../../lib/queue/stats.ts";
+import { createRedisFromUrl, type RedisClient } from "../../lib/redis/connection.ts";
+import { queueKeys } from "../../lib/redis/keys.ts";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every id in each state of a queue: the end of a reliability run (O(n), not for live use). */
+export interface StateMembers {
+  ready: string[];
+  active: string[];
+  retry: string[];
+  dead: string[];
+  completed: string[];
+}
+
+export async function stateMembers(
+  client: RedisClient,
+  queue: string,
+  prefix?: string,
+): Promise<StateMembers> {
+  const k = queueKeys(queue, prefix);
+  const [ready, active, retry, dead, completed] = await Promise.all([
+    client.lrange(k.ready, 0, -1),
+    client.zrange(k.active, "0", "-1"),
+    client.zrange(k.retry, "0", "-1"),
+    client.zrange(k.dead, "0", "-1"),
+    client.zrange(k.completed, "0", "-1"),
+  ]);
+  return { ready, active, retry, dead, completed };
+}
+
+/** Of the acknowledged `ids`: those in no state at all (lost), and how many are in two or more. */
+export function accountFor(ids: string[], members: StateMembers): { lost: string[]; multiState: number } {
+  const seen = new Map<string, number>();
+  for (const list of Object.values(members)) for (const id of list) seen.set(id, (seen.get(id) ?? 0) + 1);
+  return {
+    lost: ids.filter((id) => !seen.has(id)),
+    multiState: ids.filter((id) => (seen.get(id) ?? 0) > 1).length,
+  };
+}
+
+/**
+ * Waits until a queue has nothing ready, leased or waiting to retry — every job completed or
+ * dead — or `timeoutMs` passed. Returns whether it settled and the last sizes read.
+ */
+export async function untilSettled(
+  client: RedisClient,
+  queue: string,
+  { timeoutMs, pollMs = 200, prefix }: { timeoutMs: number; pollMs?: number; prefix?: string },
+): Promise<{ settled: boolean; sizes: QueueSizes }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const sizes = await queueSizes(client, queue, { prefix });
+    if (sizes.ready + sizes.active + sizes.retry === 0) return { settled: true, sizes };
+    if (Date.now() > deadline) return { settled: false, sizes };
+    await sleep(pollMs);
+  }
+}
 
 const TSX = "node_modules/.bin/tsx";
 const NEXT = "node_modules/.bin/next";

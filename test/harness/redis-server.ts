@@ -28,8 +28,10 @@ export async function freePort(): Promise<number> {
 }
 
 export interface RedisServerOptions {
-  /** Append-only persistence with fsync on every write (fault tests). Default: off. */
+  /** Append-only persistence (fault tests). Default: off. */
   appendonly?: boolean;
+  /** With `appendonly`: when redis-server fsyncs the file. Default "always" (every write). */
+  appendfsync?: "always" | "everysec";
   port?: number;
   dir?: string;
   password?: string;
@@ -159,7 +161,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     join(dir, "redis.log"),
     "--appendonly",
     options.appendonly ? "yes" : "no",
-    ...(options.appendonly ? ["--appendfsync", "always"] : []),
+    ...(options.appendonly ? ["--appendfsync", options.appendfsync ?? "always"] : []),
     ...(options.password ? ["--requirepass", options.password] : []),
     ...(options.args ?? []),
   ];

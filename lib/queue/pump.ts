@@ -250,7 +250,7 @@ export async function pump(s: PumpState): Promise<void> {
       leaseTurn(s, want, replied)
         .then((leased) => {
           errorMs = 50;
-          idle = leased === 0;
+          idle = want > 0 && leased === 0; // a call that only told starts says nothing of the queue
           if (leased > 0) idleMs = 1;
         })
         .catch(failed)

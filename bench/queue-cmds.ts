@@ -2,7 +2,8 @@
  * `npx tsx bench/queue-cmds.ts`: Redis commands per job of Requeue alone (INFO commandstats
  * before/after, as bench/queue.ts counts them: the adds included, every command a script runs
  * counted), per scenario: no-op jobs at concurrency 1 / 10 / 100 (prefetch default), 1 ms jobs
- * at concurrency 10, and always-failing jobs (3 attempts, concurrency 10). Counts, not timings: steady on a busy machine. Last line: JSON.
+ * at concurrency 10, single adds (50 in flight), and always-failing jobs (3 attempts, c10).
+ * Counts, not timings: steady on a busy machine. Last line: JSON.
  */
 import { parseConfig } from "../lib/config.ts";
 import { createQueue } from "../lib/queue/index.ts";
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     ["c10", 10000, (q) => requeue.noop(t, q, 10000, 10)],
     ["c100", 20000, (q) => requeue.noop(t, q, 20000, 100)],
     ["c10-1ms", 2000, (q) => slowJobs(t, q, 2000, 10)],
+    ["add", 10000, (q) => requeue.add(t, q, 10000, 50)],
     ["failing", 2000, (q) => requeue.failing(t, q, 2000, 10, { text: "x".repeat(1000) })],
   ];
   const out: Record<string, { cmds: number; scripts: number }> = {};

@@ -157,7 +157,6 @@ async function leaseTurn(s: PumpState, want: number, replied: () => void): Promi
     s.starts.push(...started); // told with the next lease call
     throw err;
   }
-  for (const r of started) r.prefetched = false;
   replied();
   return startLeased(s, reply, startNow);
 }

@@ -142,6 +142,8 @@ const spec = {
   JOB_MAX_PAYLOAD_BYTES: d(512 * 1024, int(1)),
   JOB_ADD_REPLICAS: d(0, int(0, 16)),
   JOB_ADD_REPLICAS_TIMEOUT_MS: d(1000, int(1, 60_000)),
+  // add() rejects with ADD_TIMEOUT when Redis has not answered in this long (0 = no bound)
+  JOB_ADD_TIMEOUT_MS: d(5000, int(0, 600_000)),
   JOB_LEASE_SECONDS: d(30, num(1)),
   JOB_TIMEOUT_SECONDS: d(300, num(0)),
   COMPLETED_RETENTION_SECONDS: d(3600, num(0)),

@@ -51,6 +51,8 @@ export interface Running {
   /** made on first use of the handler's `signal` (most handlers never read it) */
   abort?: AbortController;
   settled: boolean;
+  /** leased ahead of a free slot and not yet known to Redis as started (`pf` mark, lease-10.lua) */
+  prefetched?: boolean;
   /** holds one of the `concurrency` slots (started, slot not yet given back) */
   slot?: boolean;
   timer?: NodeJS.Timeout;
@@ -94,6 +96,7 @@ export class Consumer {
       inHand: new Map(),
       completions: [],
       failures: [],
+      starts: [],
       stopping: false,
       wake: () => {},
       lastPromote: 0,
@@ -118,6 +121,7 @@ export class Consumer {
     const s = this.state;
     run.slot = true;
     s.running++;
+    if (run.prefetched) s.starts.push(run); // from now on its attempt counts: tell Redis (pump.ts)
     if (s.timeoutMs > 0)
       run.timer = setTimeout(() => this.settle(run, new JobTimeoutError(s.timeoutMs)), s.timeoutMs);
     let result: unknown;

@@ -32,7 +32,8 @@ export type QueueErrorCode =
   | "LEASE_LOST"
   | "QUEUE_CLOSED"
   | "SCRIPT_FAILED"
-  | "NOT_REPLICATED";
+  | "NOT_REPLICATED"
+  | "ADD_TIMEOUT";
 
 export class QueueError extends Error {
   constructor(
@@ -61,6 +62,26 @@ export class NotReplicatedError extends QueueError {
       `${results.length} job(s) reached ${replicas} of ${wanted} replica(s) in time: written on the master, they may not survive a failover`,
     );
     this.name = "NotReplicatedError";
+  }
+}
+
+/**
+ * Redis did not answer an add within its bound (JOB_ADD_TIMEOUT_MS or `addTimeoutMs`): down,
+ * paused, or too slow. The jobs may or may not be stored — the command may still be applied when
+ * Redis answers. Add them again with the same job ids: an existing id is not added twice.
+ */
+export class AddTimeoutError extends QueueError {
+  constructor(
+    readonly queue: string,
+    readonly timeoutMs: number,
+    readonly jobs: number,
+  ) {
+    super(
+      "ADD_TIMEOUT",
+      `add of ${jobs} job(s) to queue ${queue} was not acknowledged within ${timeoutMs} ms (Redis down, paused or too slow): ` +
+        "they may or may not be stored, and may still be stored when Redis answers; add them again with the same jobId (an existing id is not added twice)",
+    );
+    this.name = "AddTimeoutError";
   }
 }
 

@@ -13,14 +13,26 @@ import { globalKeys, queueKeys } from "../redis/keys.ts";
 import { Consumer, type ConsumerOptions, type Handler } from "./consumer.ts";
 import type { QueueContext } from "./context.ts";
 import { NotReplicatedError, QueueError } from "./errors.ts";
-import { type AddResult, type JobOptions, type QueueSettings, queueSettings } from "./job.ts";
-import { addJobs } from "./producer.ts";
+import {
+  type AddCallOptions,
+  type AddResult,
+  type JobOptions,
+  type QueueSettings,
+  queueSettings,
+} from "./job.ts";
+import { addJobs, addTimeout, boundAdd } from "./producer.ts";
 
 export { type BackoffOptions, retryDelay } from "./backoff.ts";
 export { Consumer, type ConsumerOptions, type Handler } from "./consumer.ts";
-export { JobTimeoutError, NotReplicatedError, QueueError, UnrecoverableError } from "./errors.ts";
+export {
+  AddTimeoutError,
+  JobTimeoutError,
+  NotReplicatedError,
+  QueueError,
+  UnrecoverableError,
+} from "./errors.ts";
 export { fingerprint } from "./fingerprint.ts";
-export type { AddResult, Job, JobOptions } from "./job.ts";
+export type { AddCallOptions, AddResult, Job, JobOptions } from "./job.ts";
 export { redact } from "./redact.ts";
 
 export interface CreateQueueOptions {
@@ -58,14 +70,23 @@ export class Queue {
     };
   }
 
-  /** Adds one job. Resolves to its id and whether it was added (false: that id existed). */
-  async add<T>(data: T, opts?: JobOptions): Promise<AddResult> {
-    const [result] = await this.addBatch([{ data, opts }]);
+  /**
+   * Adds one job. Resolves to its id and whether it was added (false: that id existed). Rejects
+   * with AddTimeoutError (ADD_TIMEOUT) when Redis has not answered within `addTimeoutMs`
+   * (default JOB_ADD_TIMEOUT_MS): add it again with the same jobId.
+   */
+  async add<T>(data: T, opts?: JobOptions & AddCallOptions): Promise<AddResult> {
+    const [result] = await this.addBatch([{ data, opts }], opts);
     return result;
   }
 
-  /** Adds many jobs in one round trip; all are validated before any is written. */
-  async addBatch(jobs: { data: unknown; opts?: JobOptions }[]): Promise<AddResult[]> {
+  /** Adds many jobs in one round trip; all are validated before any is written. Bounded like add(). */
+  async addBatch(jobs: { data: unknown; opts?: JobOptions }[], call?: AddCallOptions): Promise<AddResult[]> {
+    const timeoutMs = addTimeout(this.ctx, call);
+    return boundAdd(this.addAndRegister(jobs), timeoutMs, this.name, jobs.length);
+  }
+
+  private async addAndRegister(jobs: { data: unknown; opts?: JobOptions }[]): Promise<AddResult[]> {
     // Registered after the add, so a refused add leaves no trace; one SADD per process and queue.
     const results = await addJobs(this.ctx, jobs).catch(async (err) => {
       if (err instanceof NotReplicatedError) await this.register(); // the jobs are on the master

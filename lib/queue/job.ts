@@ -18,6 +18,15 @@ export interface JobOptions {
   metadata?: Record<string, unknown>;
 }
 
+/** Options of one add() or addBatch() call (not stored with the jobs). */
+export interface AddCallOptions {
+  /**
+   * Reject with AddTimeoutError (code ADD_TIMEOUT) when Redis has not acknowledged the add after
+   * this many ms; 0 = wait without a bound. Default JOB_ADD_TIMEOUT_MS.
+   */
+  addTimeoutMs?: number;
+}
+
 export interface AddResult {
   id: string;
   /** false when a job with this id already existed: nothing was changed. */
@@ -52,6 +61,8 @@ export interface QueueSettings {
   /** add() waits until this many replicas have the jobs (0: it does not wait) */
   addReplicas: number;
   addReplicasTimeoutMs: number;
+  /** add() rejects with ADD_TIMEOUT after this many ms without an answer (0: no bound) */
+  addTimeoutMs: number;
 }
 
 export function queueSettings(config: Config): QueueSettings {
@@ -70,5 +81,6 @@ export function queueSettings(config: Config): QueueSettings {
     completedMaxEntries: config.COMPLETED_MAX_ENTRIES,
     addReplicas: config.JOB_ADD_REPLICAS,
     addReplicasTimeoutMs: config.JOB_ADD_REPLICAS_TIMEOUT_MS,
+    addTimeoutMs: config.JOB_ADD_TIMEOUT_MS,
   };
 }

@@ -35,10 +35,10 @@ describe("leases", () => {
   it("an expired lease is reclaimed: back to ready, the attempt counts and is recorded", async () => {
     q = testQueue();
     const { id } = await q.add({}, { maxAttempts: 3 });
-    await leaseAndDie(50);
+    await leaseAndDie(500); // long enough that the two reads below run before it expires, even under load
     expect(await sizes()).toMatchObject({ ready: 0, active: 1 });
     expect(await reclaimExpired(q.ctx)).toEqual({ reclaimed: 0, deadLettered: 0 });
-    await sleep(80);
+    await sleep(550);
     expect(await reclaimExpired(q.ctx)).toEqual({ reclaimed: 1, deadLettered: 0 });
     expect(await sizes()).toMatchObject({ ready: 1, active: 0 });
     const h = await job(id);

@@ -29,7 +29,10 @@ export async function promoteDue(ctx: QueueContext, maxRounds = 10): Promise<Swe
   return { promoted };
 }
 
-/** Expired leases → ready (attempt counted) or, after the last attempt, the DLQ. */
+/**
+ * Expired leases → ready (attempt counted; refunded for a prefetched job that never started) or,
+ * after the last attempt, the DLQ.
+ */
 export async function reclaimExpired(ctx: QueueContext, maxRounds = 10): Promise<SweepResult> {
   const s = ctx.settings;
   let reclaimed = 0;

@@ -3,12 +3,14 @@
  * the payload must be JSON-serialisable and under JOB_MAX_PAYLOAD_BYTES — then a batch goes to
  * Redis as one round trip (add-6.lua, chunks of 500 jobs pipelined together). With
  * JOB_ADD_REPLICAS > 0 a WAIT rides in the same pipeline: the add resolves once that many
- * replicas have the jobs, so a failover cannot lose an acknowledged job.
+ * replicas have the jobs, so a failover cannot lose an acknowledged job. Every add has a bound
+ * (JOB_ADD_TIMEOUT_MS or the call's `addTimeoutMs`): a producer inside a web request must not
+ * wait on a Redis that is down or paused.
  */
 import { backoffFields } from "./backoff.ts";
 import { addKeys, type QueueContext } from "./context.ts";
-import { NotReplicatedError, QueueError } from "./errors.ts";
-import type { AddResult, JobOptions } from "./job.ts";
+import { AddTimeoutError, NotReplicatedError, QueueError } from "./errors.ts";
+import type { AddCallOptions, AddResult, JobOptions } from "./job.ts";
 import { pipeScript, scriptPipeline } from "./scripts.ts";
 
 const CHUNK = 500;
@@ -104,4 +106,27 @@ export async function addJobs(
     if (Number(acked) < addReplicas) throw new NotReplicatedError(results, Number(acked), addReplicas);
   }
   return results;
+}
+
+/** The add's bound in ms (0 = none): the call's `addTimeoutMs`, else JOB_ADD_TIMEOUT_MS. */
+export function addTimeout(ctx: QueueContext, call?: AddCallOptions): number {
+  const ms = call?.addTimeoutMs ?? ctx.settings.addTimeoutMs;
+  if (!(Number.isFinite(ms) && ms >= 0))
+    throw new QueueError("INVALID_OPTION", "addTimeoutMs must be a number >= 0");
+  return ms;
+}
+
+/**
+ * `work`, or an AddTimeoutError when it has not settled after `ms` (0: no bound). The command
+ * stays with the client (sent, or queued until Redis is back), so it may still be applied later:
+ * the error says so, and a retry with the same job ids is safe.
+ */
+export function boundAdd<T>(work: Promise<T>, ms: number, queue: string, jobs: number): Promise<T> {
+  if (ms === 0) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AddTimeoutError(queue, ms, jobs)), ms);
+  });
+  // race() also handles a rejection of `work` that comes after the timeout
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

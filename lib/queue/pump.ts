@@ -35,6 +35,8 @@ export interface PumpState {
   inHand: Map<string, Running>;
   completions: [string, number][];
   failures: (string | number)[][];
+  /** prefetched jobs whose handlers started: told to Redis with the next lease call */
+  starts: Running[];
   stopping: boolean;
   wake: () => void;
   lastPromote: number;
@@ -99,22 +101,40 @@ function applyFailures(s: PumpState, sent: (string | number)[][], codes: number[
   });
 }
 
-function startLeased(s: PumpState, flat: (string | number)[]): number {
+function startLeased(s: PumpState, flat: (string | number)[], startNow: number): number {
   // first element: when the earliest retry left falls due (a wake-up hint), or -1
   const nextDue = Number(flat[0]);
   if (nextDue >= 0) s.nextDueAt = Math.min(s.nextDueAt, nextDue);
   for (let i = 1; i < flat.length; i += 8) {
     const { run, error } = toJob(s.consumer, flat, i);
+    run.prefetched = (i - 1) / 8 >= startNow; // marked `pf` by the lease script
     if (error === undefined) s.consumer.accept(run);
     else s.consumer.startCorrupt(run, error);
   }
   return (flat.length - 1) / 8;
 }
 
-/** Leases up to `want` jobs and starts them; `replied` runs before the handlers start. */
+/**
+ * Prefetched jobs whose handlers started and are still running: Redis must learn they started,
+ * or a reclaim after a crash would refund their attempt. A job that already finished needs no
+ * word: its outcome (complete or fail) ends its lease and mark anyway.
+ */
+function pendingStarts(s: PumpState): Running[] {
+  if (s.starts.length === 0) return s.starts;
+  s.starts = s.starts.filter((r) => !r.settled && s.inHand.get(r.job.id) === r);
+  return s.starts;
+}
+
+/**
+ * Leases up to `want` jobs and starts them; `replied` runs before the handlers start. The jobs
+ * beyond the free slots are leased as prefetched (their attempt is refunded if this process
+ * dies before they start), and the starts of earlier prefetched jobs ride along.
+ */
 async function leaseTurn(s: PumpState, want: number, replied: () => void): Promise<number> {
   const { client, keys, settings } = s.consumer.ctx;
   const now = Date.now();
+  const startNow = Math.max(0, s.concurrency - s.running - s.waiting.length);
+  const started = pendingStarts(s).splice(0);
   const promote = now >= s.nextDueAt || now - s.lastPromote >= s.promoteIntervalMs;
   if (promote) {
     s.lastPromote = now;
@@ -127,10 +147,18 @@ async function leaseTurn(s: PumpState, want: number, replied: () => void): Promi
     promote ? PROMOTE_LIMIT : 0,
     settings.dlqRetentionMs,
     settings.dlqMaxEntries,
+    startNow,
+    ...started.map((r) => r.job.id),
   ];
-  const reply = await runScript<(string | number)[]>(client, "lease", deadKeys(keys), args);
+  let reply: (string | number)[];
+  try {
+    reply = await runScript<(string | number)[]>(client, "lease", deadKeys(keys), args);
+  } catch (err) {
+    s.starts.push(...started); // told with the next lease call
+    throw err;
+  }
   replied();
-  return startLeased(s, reply);
+  return startLeased(s, reply, startNow);
 }
 
 /** Completes and fails the jobs whose handlers finished, in one pipeline. */
@@ -191,15 +219,18 @@ export async function pump(s: PumpState): Promise<void> {
   for (;;) {
     const now = Date.now();
     const hasOutcomes = s.completions.length > 0 || s.failures.length > 0;
-    const want = s.stopping ? 0 : Math.min(MAX_LEASE, s.concurrency + s.prefetch - s.inHand.size - leasing);
+    const room = s.concurrency + s.prefetch - s.inHand.size - leasing;
+    const want = s.stopping ? 0 : Math.max(0, Math.min(MAX_LEASE, room));
+    // starts to tell Redis make a lease call worth sending even with nothing to lease (stopping)
+    const starts = pendingStarts(s).length > 0;
     if (s.stopping && !hasOutcomes && s.inHand.size === 0 && outcomeTurns === 0 && !leaseInFlight) return;
     if (now < retryAt) {
       await sleep(s, retryAt - now);
       continue;
     }
     let started = false;
-    if (want > 0 && !leaseInFlight) {
-      if (idle && !hasOutcomes) {
+    if ((want > 0 || starts) && !leaseInFlight) {
+      if (idle && !hasOutcomes && !starts) {
         // Nothing was ready: wait for a handler to finish, a retry to fall due, or the next poll.
         idle = false;
         await sleep(s, Math.min(idleMs, s.nextDueAt - now));
@@ -218,7 +249,7 @@ export async function pump(s: PumpState): Promise<void> {
       leaseTurn(s, want, replied)
         .then((leased) => {
           errorMs = 50;
-          idle = leased === 0;
+          idle = want > 0 && leased === 0; // a call that only told starts says nothing of the queue
           if (leased > 0) idleMs = 1;
         })
         .catch(failed)

@@ -2,7 +2,7 @@
  * Read-only figures of the queues, for the console, alerts and Prometheus: the registry of
  * queue names, current sizes, per-minute counters written by the scripts, the oldest dead
  * letter's age, and the DLQ totals (what retention dropped, how near the cap it is). No
- * scripts here: every read is a plain command or a pipeline, safe to call from anywhere.
+ * scripts here: every read is a plain command, a pipeline or a MULTI, safe to call from anywhere.
  */
 import { getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
@@ -29,6 +29,8 @@ export type StatField = (typeof STAT_FIELDS)[number];
 
 export type SeriesRow = { minute: number; at: number } & Record<StatField, number>;
 
+/** Jobs in each state: ready to run, leased (running or prefetched), waiting to retry or
+ * delayed, dead letters, completed ids kept (COMPLETED_MAX_ENTRIES). */
 export interface QueueSizes {
   ready: number;
   active: number;
@@ -56,16 +58,26 @@ export async function listQueues(client: RedisClient, o?: KeyOptions): Promise<s
   return (await client.smembers(globalKeys(prefixOf(o)).queues)).sort();
 }
 
-/** Current number of jobs in each state. */
+/**
+ * Current number of jobs in each state (the names of docs/queue.md and the console), read
+ * atomically: every job counts in exactly one state. MULTI rather than a script: still no
+ * scripts here, nothing to load, works where EVAL is not allowed; all five keys share the
+ * queue's hash tag, so on a Cluster the transaction runs on one node. One round trip.
+ */
 export async function queueSizes(client: RedisClient, queue: string, o?: KeyOptions): Promise<QueueSizes> {
   const k = queueKeys(queue, prefixOf(o));
-  const [ready, active, retry, dead, completed] = await Promise.all([
-    client.llen(k.ready),
-    client.zcard(k.active),
-    client.zcard(k.retry),
-    client.zcard(k.dead),
-    client.zcard(k.completed),
-  ]);
+  const replies = await client
+    .multi()
+    .llen(k.ready)
+    .zcard(k.active)
+    .zcard(k.retry)
+    .zcard(k.dead)
+    .zcard(k.completed)
+    .exec();
+  const [ready, active, retry, dead, completed] = (replies ?? []).map(([err, n]) => {
+    if (err) throw err;
+    return Number(n);
+  });
   return { ready, active, retry, dead, completed };
 }
 

@@ -34,7 +34,7 @@ for i = 4, #ARGV, 9 do
     local delay, reason = tonumber(ARGV[i + 3]), ARGV[i + 4]
     if reason == 'failed' and delay >= 0 and tonumber(attempt) < (tonumber(f[3]) or 1) then
       redis.call('HSET', jobKey, unpack(fields))
-      redis.call('HDEL', jobKey, 'lease')
+      redis.call('HDEL', jobKey, 'lease', 'pf')
       redis.call('ZADD', K.retry, now + delay, id)
       count('retried', 1)
       out[#out + 1] = 1

@@ -10,6 +10,10 @@
   ARGV[1] consumer id      ARGV[2] count          ARGV[3] lease ms
   ARGV[4] promote limit (0 = do not promote)      ARGV[5] DLQ retention ms (0 = keep)
   ARGV[6] DLQ cap (0 = none)
+  ARGV[7] how many of the leased jobs start at once (default: all); the jobs after them in the
+          reply are prefetched: marked `pf` (not started), so a reclaim gives their attempt back
+  ARGV[8..] ids of prefetched jobs of this consumer whose handlers have started since its
+          last lease call; their `pf` mark is removed (from now on the attempt counts)
 
   Returns a flat array: first the due time (ms) of the earliest job left in the retry set when
   this call promoted (-1 when it did not, or none is left), then 8 per leased job:
@@ -22,6 +26,12 @@
 --@include promote
 
 local consumer = ARGV[1]
+-- One HDEL per start, unchecked (the hot path): if this lease was lost and another consumer
+-- prefetched the job meanwhile, its mark goes and that one attempt counts as it did before `pf`.
+-- A job in no lease has no mark (every way out of active removes it); HDEL creates no key.
+for i = 8, #ARGV do
+  redis.pcall('HDEL', K.jobPrefix .. ARGV[i], 'pf')
+end
 local now = nowMs()
 local retentionMs, cap = tonumber(ARGV[5]), tonumber(ARGV[6])
 local nextDue = -1
@@ -31,10 +41,12 @@ if tonumber(ARGV[4]) > 0 then
   if #first == 2 then nextDue = tonumber(first[2]) end
 end
 
-local ids = redis.call('RPOP', K.ready, tonumber(ARGV[2]))
 local out = { nextDue }
+if tonumber(ARGV[2]) < 1 then return out end
+local ids = redis.call('RPOP', K.ready, tonumber(ARGV[2]))
 if not ids then return out end
 local deadline = now + tonumber(ARGV[3])
+local startNow = tonumber(ARGV[7] or ARGV[2])
 for _, id in ipairs(ids) do
   local jobKey = K.jobPrefix .. id
   local f = redis.pcall('HMGET', jobKey, 'payload', 'meta', 'attempts', 'max', 'bb', 'bm', 'ct')
@@ -44,7 +56,11 @@ for _, id in ipairs(ids) do
     deadCorrupt(id, now, 'job data is missing or unreadable', consumer, retentionMs, cap)
   else
     attempts = attempts + 1
-    redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer)
+    if (#out - 1) / 8 >= startNow then
+      redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer, 'pf', 1)
+    else
+      redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer)
+    end
     redis.call('ZADD', K.active, deadline, id)
     local n = #out
     out[n + 1] = id

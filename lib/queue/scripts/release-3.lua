@@ -19,7 +19,7 @@ for i = 2, #ARGV, 2 do
   if type(f) == 'table' and not f.err and f[1] == consumer and f[2] == attempt
     and redis.call('ZREM', K.active, id) == 1 then
     redis.call('HSET', jobKey, 'attempts', math.max(tonumber(attempt) - 1, 0))
-    redis.call('HDEL', jobKey, 'lease')
+    redis.call('HDEL', jobKey, 'lease', 'pf')
     redis.call('RPUSH', K.ready, id)
     released = released + 1
   end

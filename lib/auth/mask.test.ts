@@ -137,3 +137,26 @@ describe("Masker.text", () => {
     expect(m.json('{"n":1}')).toBe('{"n":1}');
   });
 });
+
+describe("the default MASK_FIELDS", () => {
+  it("covers personal data and the secret names", () => {
+    const payload = {
+      customerEmail: "a@x.io",
+      password: "p",
+      user_password_hash: "h",
+      apiKey: "k",
+      "X-API-KEY": "k",
+      access_token: "t",
+      refreshToken: "t",
+      client_secret: "s",
+      privateKey: "pk",
+      Authorization: "Bearer t",
+      cookie: "sid=1",
+      credentials: "c",
+      phoneNumber: "1",
+      orderId: 7,
+    };
+    const masked = new Masker().value(payload);
+    expect(Object.entries(masked).filter(([, v]) => v !== MASK)).toEqual([["orderId", 7]]);
+  });
+});

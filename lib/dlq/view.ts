@@ -46,14 +46,16 @@ export function viewDeadLetter(d: DeadLetter, role: ViewerRole, fields?: readonl
   return role === "admin" ? d : forViewer(d, fields).entry;
 }
 
-const DATA_FIELDS = [F.payload, F.meta, F.history, F.errors, F.reason] as const;
+/** What masking reads of an entry: the data its text may quote; groups need its errors too. */
+const DATA_FIELDS = [F.payload, F.meta, F.history, F.reason];
+const WITH_ERRORS = [...DATA_FIELDS, F.errors];
 
-/** The stored data of one entry (null when it is no longer there). */
-async function readEntry(client: RedisClient, queue: string, id: string): Promise<DeadLetter | null> {
-  const values = await client.hmget(queueKeys(queue).job(id), ...DATA_FIELDS);
+/** Some stored fields of one entry (null when it is no longer there). */
+async function readEntry(client: RedisClient, queue: string, id: string, fields: string[]) {
+  const values = await client.hmget(queueKeys(queue).job(id), ...fields);
   if (values.every((v) => v === null)) return null;
   const hash: Record<string, string> = {};
-  DATA_FIELDS.forEach((f, i) => {
+  fields.forEach((f, i) => {
     if (values[i] !== null) hash[f] = values[i] as string;
   });
   return deadLetterFromHash(queue, id, hash, 0);
@@ -70,7 +72,7 @@ export async function viewPage<P extends Pick<DlqPage, "items">>(
   fields?: readonly string[],
 ): Promise<P> {
   if (role === "admin") return page;
-  const entries = await Promise.all(page.items.map((s) => readEntry(client, s.queue, s.id)));
+  const entries = await Promise.all(page.items.map((s) => readEntry(client, s.queue, s.id, DATA_FIELDS)));
   const items = page.items.flatMap((s, i) => {
     const d = entries[i];
     if (!d) return [];
@@ -105,7 +107,7 @@ export async function viewGroups(
 
 async function viewGroup(client: RedisClient, g: ErrorGroup, fields?: readonly string[]) {
   const [id] = await client.zrevrange(queueKeys(g.queue).group(g.fingerprint), 0, 0);
-  const d = id ? await readEntry(client, g.queue, id) : null;
+  const d = id ? await readEntry(client, g.queue, id, WITH_ERRORS) : null;
   const viewed = d ? forViewer(d, fields) : null;
   const text = viewed ? viewed.text : () => MASK;
   const last = viewed?.entry.errors.at(-1);

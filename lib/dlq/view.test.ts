@@ -9,6 +9,7 @@ import { resetConfig } from "../config.ts";
 import type { DeadLetter } from "../queue/types.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { queueKeys } from "../redis/keys.ts";
+import { exportDeadLetters } from "./export.ts";
 import { listDeadLetters } from "./list.ts";
 import { getDeadLetter, listGroups } from "./read.ts";
 import { seedDeadLetters } from "./testing.ts";
@@ -149,6 +150,19 @@ describe("viewPage and viewGroups", () => {
     // the full entry agrees
     const d = await getDeadLetter(redis, q, id);
     expect(viewDeadLetter(d, "viewer", FIELDS).errors.at(-1)?.message).toBe(`Mailbox ${MASK} rejected`);
+  });
+
+  it("an export passes each entry through the view it is given (JSON and CSV)", async () => {
+    const q = uniqueName("q");
+    await seedEdited(q, "fp-a");
+    const asViewer = (d: DeadLetter) => viewDeadLetter(d, "viewer", FIELDS);
+    for (const format of ["json", "csv"] as const) {
+      let text = "";
+      for await (const chunk of exportDeadLetters(redis, { queue: q }, format, asViewer)) text += chunk;
+      expect(text).toContain(MASK);
+      expect(text).not.toContain(OLD);
+      expect(text).not.toContain(NEW);
+    }
   });
 
   it("hides text whole when an entry has more masked values than are checked", async () => {

@@ -198,7 +198,11 @@ const spec = {
   OIDC_ISSUER: url(["http:", "https:"]),
   OIDC_CLIENT_ID: str(),
   OIDC_CLIENT_SECRET: str(),
-  MASK_FIELDS: d("email,ssn,card,cardNumber,phone", list()),
+  /** Fields masked for viewers (lib/auth/mask.ts); the secret names too, so a token in a payload is hidden. */
+  MASK_FIELDS: d(
+    "email,ssn,card,cardNumber,phone,password,passwd,secret,token,apiKey,api_key,accessToken,refreshToken,privateKey,authorization,cookie,credential",
+    list(),
+  ),
   /** Failed sign-ins allowed per account, then per client IP, within SIGNIN_WINDOW_SECONDS. */
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: d(5, int(1)),
   SIGNIN_MAX_FAILURES_PER_IP: d(50, int(1)),

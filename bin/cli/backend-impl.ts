@@ -13,12 +13,16 @@ import { DlqError } from "../../lib/dlq/errors.ts";
 import { countDeadLetters, listDeadLetters } from "../../lib/dlq/list.ts";
 import { deleteDeadLetters, requeueDeadLetters } from "../../lib/dlq/mutate.ts";
 import { getDeadLetter, listGroups } from "../../lib/dlq/read.ts";
+import { viewDeadLetter, viewGroups, viewPage } from "../../lib/dlq/view.ts";
 import { createQueue, QueueError } from "../../lib/queue/index.ts";
 import { listQueues, oldestDeadAge, queueSizes } from "../../lib/queue/stats.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
 import type { Backend, DlqFilter } from "./backend.ts";
 import { bulk } from "./bulk.ts";
 import { CliError, EXIT, notFound, usageError } from "./errors.ts";
+
+/** The CLI runs with the console's Redis, so with an admin's reach. */
+const CLI_ROLE = "admin";
 
 /** Who the audit log and token records name for CLI actions: "cli:<os user>". */
 export function actor(): AuditActor {
@@ -28,7 +32,7 @@ export function actor(): AuditActor {
   } catch {
     // no user database entry (containers): "cli" it is
   }
-  return { id: name, role: "admin", via: "cli" };
+  return { id: name, role: CLI_ROLE, via: "cli" };
 }
 
 /** Library errors with a code become the CLI's exit codes. */
@@ -62,13 +66,14 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
     },
 
     async dlqList(filter, page) {
-      const r = await listDeadLetters(redis, filter, page).catch(mapError);
+      // Entries as the CLI's actor may see them (an admin: all), like every path (lib/dlq/view.ts).
+      const r = await viewPage(redis, await listDeadLetters(redis, filter, page).catch(mapError), CLI_ROLE);
       return { items: r.items, nextCursor: r.nextCursor, complete: r.complete };
     },
-    dlqGroups: (queue) => listGroups(redis, queue).catch(mapError),
+    dlqGroups: async (queue) => viewGroups(redis, await listGroups(redis, queue).catch(mapError), CLI_ROLE),
     async dlqGet(queue, id) {
       try {
-        return await getDeadLetter(redis, queue, id);
+        return viewDeadLetter(await getDeadLetter(redis, queue, id), CLI_ROLE);
       } catch (err) {
         if (err instanceof DlqError && err.code === "NOT_FOUND") return null;
         return mapError(err);

@@ -12,6 +12,7 @@ import { purgeQueue } from "../../lib/dlq/index.ts";
 import { createQueue, type Queue } from "../../lib/queue/index.ts";
 import { queueSizes } from "../../lib/queue/stats.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
+import { queueKeys } from "../../lib/redis/keys.ts";
 import { e2eClient } from "../env.ts";
 
 export interface FailingJob {
@@ -122,4 +123,41 @@ export async function sizesOf(queue: string) {
   } finally {
     await client.quit();
   }
+}
+
+/**
+ * A consumer whose handler throws an error quoting the job's own data, as an application does
+ * ("Mailbox jane@… rejected"), with jobs of `attempts` tries; it keeps running, so a requeued
+ * job fails again. `add` adds one job; `untilDead(id, errors)` waits until the job is a dead
+ * letter with at least that many recorded errors; `stop()` closes it.
+ */
+export async function startFailingConsumer(
+  queue: string,
+  message: (data: Record<string, unknown>) => string,
+  attempts = 2,
+) {
+  const { client, q } = open(queue);
+  q.process<Record<string, unknown>>(
+    (job) => {
+      throw new Error(message(job.data));
+    },
+    { concurrency: 4, pollMs: 20, promoteIntervalMs: 20, onError: () => {} },
+  );
+  return {
+    async add(data: Record<string, unknown>, metadata: Record<string, unknown> = {}): Promise<string> {
+      const opts = { maxAttempts: attempts, backoff: { type: "fixed" as const, baseMs: 10 }, metadata };
+      return (await q.add(data, opts)).id;
+    },
+    async untilDead(id: string, errors: number): Promise<void> {
+      const k = queueKeys(queue);
+      await until(async () => {
+        const [score, raw] = await Promise.all([client.zscore(k.dead, id), client.hget(k.job(id), "errors")]);
+        return score !== null && (JSON.parse(raw ?? "[]") as unknown[]).length >= errors;
+      }, `${id} dead with ${errors} errors`);
+    },
+    async stop() {
+      await q.close(2000);
+      await client.quit();
+    },
+  };
 }

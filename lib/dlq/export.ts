@@ -40,8 +40,12 @@ function csvRow(d: DeadLetter): string {
   return [...values, d.maxAttempts, last?.name, last?.message, payload].map(cell).join(",");
 }
 
-/** Full dead letters of each page, in list order. */
-async function* pages(client: RedisClient, filter: DlqFilter): AsyncGenerator<DeadLetter[]> {
+/** Full dead letters of each page, in list order, each passed through `view`. */
+async function* pages(
+  client: RedisClient,
+  filter: DlqFilter,
+  view: (d: DeadLetter) => DeadLetter,
+): AsyncGenerator<DeadLetter[]> {
   let cursor: string | undefined;
   for (;;) {
     const page = await listDeadLetters(client, filter, { limit: EXPORT_PAGE, cursor });
@@ -49,29 +53,35 @@ async function* pages(client: RedisClient, filter: DlqFilter): AsyncGenerator<De
     for (const s of page.items) byQueue.set(s.queue, [...(byQueue.get(s.queue) ?? []), s.id]);
     const full = (await Promise.all([...byQueue].map(([q, ids]) => getDeadLetters(client, q, ids)))).flat();
     const at = new Map(page.items.map((s, i) => [`${s.queue}\u0000${s.id}`, i]));
-    yield full.sort(
-      (a, b) => (at.get(`${a.queue}\u0000${a.id}`) ?? 0) - (at.get(`${b.queue}\u0000${b.id}`) ?? 0),
-    );
+    yield full
+      .sort((a, b) => (at.get(`${a.queue}\u0000${a.id}`) ?? 0) - (at.get(`${b.queue}\u0000${b.id}`) ?? 0))
+      .map(view);
     if (!page.nextCursor) return;
     cursor = page.nextCursor;
   }
 }
 
+/**
+ * `view` turns each entry into what the reader may see: the console passes viewDeadLetter
+ * (lib/dlq/view.ts) with the caller's role; code with its own Redis access reads entries as stored.
+ */
 export async function* exportDeadLetters(
   client: RedisClient,
   filter: DlqFilter,
   format: ExportFormat,
+  view: (d: DeadLetter) => DeadLetter = (d) => d,
 ): AsyncGenerator<string> {
   const f = parseInput(filterSchema, filter, "filter");
   const fmt = parseInput(exportFormatSchema, format, "export format");
   if (fmt === "csv") {
     yield `${CSV_COLUMNS.join(",")}\n`;
-    for await (const list of pages(client, f)) if (list.length) yield `${list.map(csvRow).join("\n")}\n`;
+    for await (const list of pages(client, f, view))
+      if (list.length) yield `${list.map(csvRow).join("\n")}\n`;
     return;
   }
   let first = true;
   yield "[";
-  for await (const list of pages(client, f)) {
+  for await (const list of pages(client, f, view)) {
     if (!list.length) continue;
     yield `${first ? "\n" : ",\n"}${list.map((d) => JSON.stringify(d)).join(",\n")}`;
     first = false;

@@ -45,3 +45,4 @@ export {
   type RequeueOptions,
   requeueOptionsSchema,
 } from "./schemas.ts";
+export { viewDeadLetter, viewGroups, viewPage } from "./view.ts";

@@ -1,6 +1,10 @@
-/** GET /api/v1/dead-letters — one page of dead letters, newest first, with filters and a cursor. */
+/**
+ * GET /api/v1/dead-letters — one page of dead letters, newest first, with filters and a cursor.
+ * Rows as the caller may see them (lib/dlq/view.ts).
+ */
 import { route } from "@/app/_lib/http.ts";
 import { listDeadLetters } from "@/lib/dlq/index.ts";
+import { viewPage } from "@/lib/dlq/view.ts";
 import { assertQueue, consoleRedis, toDlqFilter } from "./_ops.ts";
 import { listQuery } from "./_schemas.ts";
 
@@ -8,8 +12,13 @@ export const dynamic = "force-dynamic";
 
 export const GET = route(
   { role: "viewer", query: listQuery },
-  async ({ query: { cursor, limit, ...filters } }) => {
+  async ({ query: { cursor, limit, ...filters }, principal }) => {
     await assertQueue(filters.queue);
-    return listDeadLetters(consoleRedis(), toDlqFilter(filters), { cursor, limit });
+    const client = consoleRedis();
+    return viewPage(
+      client,
+      await listDeadLetters(client, toDlqFilter(filters), { cursor, limit }),
+      principal.role,
+    );
   },
 );

@@ -1,5 +1,6 @@
 /**
- * One dead letter. The server reads it once for the first paint (payload masked for viewers);
+ * One dead letter. The server reads it once for the first paint, as the principal may see it
+ * (lib/dlq/view.ts: these props reach the browser, so they are masked here, not in the client);
  * the client keeps it fresh and carries the actions. A missing entry or Redis down still renders:
  * the client view says which.
  */
@@ -7,15 +8,14 @@ import { requirePrincipal } from "@/app/_lib/principal.ts";
 import { consoleRedis } from "@/app/api/v1/dead-letters/_ops.ts";
 import type { DeadLetter } from "@/components/api-types.ts";
 import { DeadLetterDetail } from "@/components/dead-letters/detail/detail-view.tsx";
-import { maskForRole } from "@/lib/auth/mask.ts";
 import { getDeadLetter } from "@/lib/dlq/index.ts";
+import { viewDeadLetter } from "@/lib/dlq/view.ts";
 
 export const metadata = { title: "Dead letter · Requeue" };
 
 async function initialEntry(queue: string, id: string, role: string): Promise<DeadLetter | undefined> {
   try {
-    const d = await getDeadLetter(consoleRedis(), queue, id);
-    return { ...d, payload: maskForRole(d.payload, role), metadata: maskForRole(d.metadata, role) };
+    return viewDeadLetter(await getDeadLetter(consoleRedis(), queue, id), role);
   } catch {
     // Not found, invalid or Redis down: the client view asks the API and shows the right state.
     return undefined;

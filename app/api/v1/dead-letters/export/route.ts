@@ -1,11 +1,13 @@
 /**
  * GET /api/v1/dead-letters/export?format=json|csv — everything matching the filters, streamed
  * page by page as a download. Audited when it starts; a Redis failure mid-stream ends the body.
- * Admins only: an export carries whole payloads, which viewers only ever see masked.
+ * Admins only: an export carries whole payloads, which viewers only ever see masked; entries
+ * still pass through lib/dlq/view.ts like every other path that returns them.
  */
 import { route } from "@/app/_lib/http.ts";
 import { audit } from "@/lib/auth/audit.ts";
 import { countDeadLetters, exportDeadLetters } from "@/lib/dlq/index.ts";
+import { viewDeadLetter } from "@/lib/dlq/view.ts";
 import { assertQueue, consoleRedis, toDlqFilter } from "../_ops.ts";
 import { exportQuery } from "../_schemas.ts";
 
@@ -26,7 +28,7 @@ export const GET = route(
       count,
       outcome: "ok",
     });
-    const chunks = exportDeadLetters(client, filter, format);
+    const chunks = exportDeadLetters(client, filter, format, (d) => viewDeadLetter(d, principal.role));
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {

@@ -2,7 +2,7 @@
  * Sign-in under hostile input (issue 12): a client cannot choose its own address with
  * X-Forwarded-For (the e2e console trusts no proxy: TRUST_PROXY_HOPS=0), a parallel burst gets no
  * more tries than the limit, `callbackUrl` never leads off the site, and the login page shows only
- * its own messages.
+ * its own messages; refused requests and the first admin are audited.
  */
 import {
   type APIRequestContext,
@@ -162,4 +162,38 @@ test("the login page shows only its own messages, never text from the URL", asyn
   await expect(page.locator("body")).not.toContainText("Call support");
   await page.goto("/login?error=CredentialsSignin");
   await expect(page.getByTestId("login-error")).toHaveText("Wrong email or password.");
+});
+
+test("refused requests are audited once per principal, path and window; the first admin's creation too", async ({
+  page,
+  request,
+}) => {
+  const viewer = uniqueEmail("probing-viewer");
+  await createE2EUser(viewer, "viewer-password-1", "viewer");
+  await signIn(page, { email: viewer, password: "viewer-password-1" });
+  for (let i = 0; i < 3; i++) expect((await page.request.get("/api/v1/users")).status()).toBe(403);
+  expect((await page.goto("/audit"))?.status()).toBe(403);
+
+  const admin = await apiAs(request, "admin");
+  const refused = await (
+    await admin.get(`/api/v1/audit?log=refused&action=request.forbidden&actor=${encodeURIComponent(viewer)}`)
+  ).json();
+  const byTarget = Object.fromEntries(
+    (refused.entries as { target: string; count: number }[]).map((e) => [e.target, e]),
+  );
+  expect(refused.entries).toHaveLength(2);
+  expect(byTarget["/api/v1/users"]).toMatchObject({
+    count: 1,
+    role: "viewer",
+    outcome: "denied",
+    ip: "127.0.0.1",
+  });
+  expect(byTarget["/audit"]).toMatchObject({ count: 1, role: "viewer", outcome: "denied" });
+  // nothing of it in the main log
+  const main = await (await admin.get(`/api/v1/audit?actor=${encodeURIComponent(viewer)}`)).json();
+  expect(main.entries.filter((e: { action: string }) => e.action === "request.forbidden")).toHaveLength(0);
+
+  const bootstrap = await (await admin.get("/api/v1/audit?action=user.bootstrap")).json();
+  expect(bootstrap.entries).toHaveLength(1);
+  expect(bootstrap.entries[0]).toMatchObject({ actor: "system", target: E2E_ADMIN.email });
 });

@@ -133,6 +133,7 @@ describe("the log of refused requests", () => {
         ),
       );
     }
+    expect(await redis.xlen(`${opts.prefix}:{auth}:audit`)).toBe(50);
     const main = await listAudit(redis, { limit: 500 }, opts);
     expect(main.entries).toHaveLength(50);
     expect(main.entries.every((e) => e.action === "dlq.requeue" && e.actor === "admin@x.io")).toBe(true);

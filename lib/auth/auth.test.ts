@@ -1,7 +1,6 @@
 /**
  * lib/auth against a real Redis: passwords never stored in clear, users and roles, API tokens
- * (create, verify, revoke, last used), the audit log, masking. Sign-in limits, client addresses
- * and the log of refused requests: lib/auth/signin.test.ts.
+ * (create, verify, revoke, last used), sign-in rate limits, the audit log, masking.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";

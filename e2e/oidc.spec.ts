@@ -32,10 +32,14 @@ async function signInThroughIdp(page: Page, email: string, callbackUrl: string):
   await expect(page).toHaveURL((url) => url.origin === E2E_BASE_URL);
 }
 
-/** The audit entries of one action about one target, as the admin reads them through the API. */
+/**
+ * The audit entries of one action about one target, as the admin reads them through the API
+ * (failed sign-ins are kept in the log of refused requests).
+ */
 async function auditOf(request: Parameters<typeof apiAs>[0], action: string, target: string) {
   const admin = await apiAs(request, "admin");
-  const res = await admin.get(`/api/v1/audit?action=${action}&target=${encodeURIComponent(target)}`);
+  const log = action === "signin.failed" ? "&log=refused" : "";
+  const res = await admin.get(`/api/v1/audit?action=${action}${log}&target=${encodeURIComponent(target)}`);
   expect(res.status()).toBe(200);
   const { entries } = (await res.json()) as { entries: Record<string, string>[] };
   return entries.filter((e) => e.action === action);
@@ -110,4 +114,21 @@ test("a known user's email that the OpenID Provider has not verified is refused 
     outcome: "denied",
     detail: "email not verified by the identity provider",
   });
+});
+
+test("a known user's email without an email_verified claim counts as unverified", async ({
+  page,
+  request,
+}) => {
+  const email = uniqueEmail("noclaim-sso");
+  await createE2EUser(email, undefined, "admin");
+
+  await signInThroughIdp(page, email, "/settings");
+  await expect(page).toHaveURL(/\/login\?.*error=AccessDenied/);
+  const session = await (await page.request.get("/api/auth/session")).json();
+  expect(session?.user).toBeUndefined();
+
+  const entries = await auditOf(request, "signin.failed", email);
+  expect(entries).toHaveLength(1);
+  expect(entries[0]).toMatchObject({ via: "oidc", detail: "email not verified by the identity provider" });
 });

@@ -207,8 +207,12 @@ const spec = {
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: d(5, int(1)),
   SIGNIN_MAX_FAILURES_PER_IP: d(50, int(1)),
   SIGNIN_WINDOW_SECONDS: d(900, int(1)),
+  /** Reverse proxies in front of the console whose X-Forwarded-For is believed (0: none, the socket counts). */
+  TRUST_PROXY_HOPS: d(0, int(0, 10)),
   /** The audit log keeps about this many newest entries (Redis stream, MAXLEN ~). */
   AUDIT_MAX_ENTRIES: d(100000, int(100)),
+  /** Failed sign-ins and refused requests go to their own log, capped at about this many entries. */
+  AUDIT_REFUSED_MAX_ENTRIES: d(10000, int(100)),
   LOG_LEVEL: d("info", enumOf(["debug", "info", "warn", "error"] as const)),
 } satisfies Record<string, VarSpec<unknown>>;
 

@@ -3,7 +3,9 @@
  * run, and return `{ ok, data }` or `{ ok: false, error }` for `useActionState` / callers.
  * Never throws to the client; Redis down becomes a readable error.
  */
+import { headers } from "next/headers";
 import type { z } from "zod";
+import { auditForbidden } from "./forbidden-audit.ts";
 import { isRedisDown } from "./http.ts";
 import { currentPrincipal, hasRole, type Principal, type Role } from "./principal.ts";
 
@@ -17,7 +19,11 @@ export function action<S extends z.ZodType, T>(
   const wrapped = async (input: unknown): Promise<ActionResult<T>> => {
     const principal = await currentPrincipal();
     if (!principal) return { ok: false, error: "Your session has ended: sign in again", status: 401 };
-    if (!hasRole(principal, role)) return { ok: false, error: `This needs the ${role} role`, status: 403 };
+    if (!hasRole(principal, role)) {
+      const path = (await headers()).get("x-requeue-path") ?? "";
+      await auditForbidden(principal, path.split("?")[0], `A server action needs the ${role} role`);
+      return { ok: false, error: `This needs the ${role} role`, status: 403 };
+    }
     const parsed = schema.safeParse(input);
     if (!parsed.success) {
       return {

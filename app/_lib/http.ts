@@ -7,6 +7,8 @@
  * Handlers return plain data; they know nothing of status codes except through `HttpError`.
  */
 import type { z } from "zod";
+import { clientIp } from "../api/auth/options.ts";
+import { auditForbidden } from "./forbidden-audit.ts";
 import { authenticateRequest, hasRole, type Principal, type Role } from "./principal.ts";
 
 export class HttpError extends Error {
@@ -86,8 +88,9 @@ export function route<
   handler: (input: RouteInput<z.infer<Q>, z.infer<B>, z.infer<P>>) => Promise<Response | unknown>,
 ) {
   const wrapped = async (request: Request, context?: RouteContext): Promise<Response> => {
+    let principal: Principal | null = null;
     try {
-      const principal = await authenticateRequest(request);
+      principal = await authenticateRequest(request);
       if (!principal) throw new HttpError(401, "Sign in or send Authorization: Bearer <api token>");
       if (!hasRole(principal, spec.role)) throw new HttpError(403, `This needs the ${spec.role} role`);
 
@@ -114,6 +117,14 @@ export function route<
         ? result
         : Response.json(result, { headers: { "cache-control": "no-store" } });
     } catch (err) {
+      if (err instanceof HttpError && err.status === 403) {
+        await auditForbidden(
+          principal,
+          new URL(request.url).pathname,
+          err.message,
+          clientIp(request.headers),
+        );
+      }
       return errorResponse(err);
     }
   };

@@ -14,6 +14,7 @@ import { forbidden, redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { getUser, verifyToken } from "#lib/auth/index";
 import { authOptions, clientIp, redis } from "../api/auth/options.ts";
+import { auditForbiddenPage } from "./forbidden-audit.ts";
 import { HttpError } from "./http.ts";
 
 export type Role = "viewer" | "admin";
@@ -102,6 +103,10 @@ export async function requirePrincipal(role: Role): Promise<Principal> {
     const path = h.get("x-requeue-path") ?? "/";
     redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
   }
-  if (!hasRole(principal, role)) forbidden();
+  if (!hasRole(principal, role)) {
+    const path = (await headers()).get("x-requeue-path") ?? "";
+    await auditForbiddenPage(principal, path.split("?")[0], `This page needs the ${role} role`);
+    forbidden();
+  }
   return principal;
 }

@@ -1,8 +1,12 @@
 /**
  * /login — public. Signed-in users go straight to where they were headed. `callbackUrl` is
- * accepted only as a path on this site, so the form cannot be used to redirect elsewhere.
+ * resolved against the console's origin and kept only when it stays there
+ * (lib/auth/callback-url.ts), so neither the redirect nor the form leads elsewhere. The page
+ * shows only its own messages: `error` picks one from a fixed table (components/auth-messages.ts).
  */
 import { redirect } from "next/navigation";
+import { safeCallbackPath } from "#lib/auth/callback-url";
+import { getConfig } from "#lib/config";
 import { currentPrincipal } from "@/app/_lib/principal.ts";
 import { oidcEnabled } from "@/app/api/auth/options.ts";
 import { LoginForm } from "@/components/auth-login-form.tsx";
@@ -11,18 +15,13 @@ import styles from "./login.module.css";
 
 export const dynamic = "force-dynamic";
 
-function safeCallback(value: string | string[] | undefined): string {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v?.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : "/";
-}
-
 export default async function LoginPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  const callbackUrl = safeCallbackPath(params.callbackUrl, getConfig().NEXTAUTH_URL);
   if (await currentPrincipal().catch(() => null)) redirect(callbackUrl);
   const error = Array.isArray(params.error) ? params.error[0] : params.error;
   return (

@@ -3,7 +3,8 @@
  * e2e/serve.ts, on a free loopback port. One confidential client (the console: authorization
  * code + PKCE S256, redirect to `${E2E_BASE_URL}/api/auth/callback/oidc`) and an account for
  * any login: the login typed into the IdP's own (development) login form is the account id and
- * its `email`, so a test picks who the IdP vouches for. No password is checked — the IdP is the
+ * its `email`, so a test picks who the IdP vouches for (and, by a prefix, whether it says the
+ * address is verified). No password is checked — the IdP is the
  * authority here; what is under test is that Requeue admits only the emails it knows.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -23,8 +24,14 @@ export const idpName = (email: string) => `IdP ${email.split("@")[0]}`;
 function account(id: string): Account {
   return {
     accountId: id,
-    // a login starting "unverified-" is an address the IdP has not verified
-    claims: () => ({ sub: id, email: id, email_verified: !id.startsWith("unverified-"), name: idpName(id) }),
+    // a login starting "unverified-" is an address the IdP has not verified; one starting
+    // "noclaim-" gets no email_verified claim at all (an IdP that does not say)
+    claims: () => ({
+      sub: id,
+      email: id,
+      ...(id.startsWith("noclaim-") ? {} : { email_verified: !id.startsWith("unverified-") }),
+      name: idpName(id),
+    }),
   };
 }
 

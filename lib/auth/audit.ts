@@ -7,6 +7,10 @@
  * cursor. There is deliberately no edit or delete function: entries leave only by the cap.
  *
  *   await audit(principal, "dlq.requeue", { target: "documents", count: 1280, outcome: "ok" });
+ *
+ * What anyone can cause without signing in (failed sign-ins) and refused requests go to a second
+ * log of their own (lib/auth/audit-refused.ts), so no flood of them pushes real history out.
+ * `listAudit` reads either: `log: "main"` (the default) or `log: "refused"`.
  */
 import { getConfig } from "../config.ts";
 import { getRedis } from "../redis/connection.ts";
@@ -51,15 +55,9 @@ export interface AuditDetails {
 const MAX_TEXT = 500;
 const cut = (s: string | undefined) => (s ?? "").slice(0, MAX_TEXT);
 
-export async function appendAudit(
-  redis: RedisClient,
-  actor: AuditActor | null,
-  action: string,
-  details: AuditDetails = {},
-  opts: StoreOptions & { cap?: number } = {},
-): Promise<string> {
-  const cap = opts.cap ?? getConfig().AUDIT_MAX_ENTRIES;
-  const fields = [
+/** The stream fields of one entry (shared with the refused log). */
+export function auditFields(actor: AuditActor | null, action: string, details: AuditDetails): string[] {
+  return [
     "actor",
     cut(actor?.email ?? actor?.id ?? "system"),
     "role",
@@ -79,6 +77,17 @@ export async function appendAudit(
     "detail",
     cut(details.detail),
   ];
+}
+
+export async function appendAudit(
+  redis: RedisClient,
+  actor: AuditActor | null,
+  action: string,
+  details: AuditDetails = {},
+  opts: StoreOptions & { cap?: number } = {},
+): Promise<string> {
+  const cap = opts.cap ?? getConfig().AUDIT_MAX_ENTRIES;
+  const fields = auditFields(actor, action, details);
   const id = await redis.xadd(authKeys(opts).audit, "MAXLEN", "~", String(cap), "*", ...fields);
   return id as string;
 }
@@ -93,8 +102,13 @@ export async function audit(
   details: AuditDetails = {},
   redis: RedisClient = getRedis("console", { failFast: true }),
 ): Promise<boolean> {
+  return recorded(action, appendAudit(redis, actor, action, details));
+}
+
+/** true once `write` is done; false (reported on stderr without the details) when it failed. */
+export async function recorded(action: string, write: Promise<unknown>): Promise<boolean> {
   try {
-    await appendAudit(redis, actor, action, details);
+    await write;
     return true;
   } catch (err) {
     console.error(`[audit] could not record ${action}:`, err instanceof Error ? err.message : String(err));
@@ -102,7 +116,11 @@ export async function audit(
   }
 }
 
+export type AuditLog = "main" | "refused";
+
 export interface AuditFilter {
+  /** which log: "main" (changes and sign-ins, the default) or "refused" (failed sign-ins, 403s) */
+  log?: AuditLog;
   /** exact action, or a family: "dlq" matches "dlq.requeue" */
   action?: string;
   /** substring of the actor, case-insensitive */
@@ -156,7 +174,8 @@ export async function listAudit(
   filter: AuditFilter = {},
   opts: StoreOptions = {},
 ): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
-  const key = authKeys(opts).audit;
+  const keys = authKeys(opts);
+  const key = filter.log === "refused" ? keys.auditRefused : keys.audit;
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
   const start = filter.since ? String(filter.since) : "-";
   let end = filter.cursor ? `(${filter.cursor}` : filter.until ? String(filter.until) : "+";

@@ -1,13 +1,12 @@
 /**
  * lib/auth against a real Redis: passwords never stored in clear, users and roles, API tokens
- * (create, verify, revoke, last used), sign-in rate limits, the audit log (masking: mask.test.ts).
+ * (create, verify, revoke, last used), the audit log (masking: mask.test.ts; sign-in: signin.test.ts).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
 import {
   appendAudit,
   bootstrapAdmin,
-  checkSignIn,
   createToken,
   createUser,
   deleteUser,
@@ -16,8 +15,6 @@ import {
   listAudit,
   listTokens,
   listUsers,
-  recordSignInFailure,
-  recordSignInSuccess,
   revokeToken,
   setUserRole,
   verifyPassword,
@@ -103,34 +100,6 @@ describe("API tokens", () => {
     expect(await verifyToken(redis, token, opts)).toBeNull();
     expect(await listTokens(redis, opts)).toEqual([]);
     await expect(revokeToken(redis, info.id, opts)).rejects.toMatchObject({ code: "NOT_FOUND" });
-  });
-});
-
-describe("sign-in rate limiting", () => {
-  const limits = { perAccount: 3, perIp: 5, windowSeconds: 60 };
-
-  it("refuses the attempt after N failures for an account, and a success clears it", async () => {
-    const opts = store();
-    for (let i = 0; i < 3; i++) {
-      expect((await checkSignIn(redis, "a@x.io", "10.0.0.1", limits, opts)).allowed).toBe(true);
-      await recordSignInFailure(redis, "a@x.io", "10.0.0.1", limits, opts);
-    }
-    const refused = await checkSignIn(redis, "a@x.io", "10.0.0.2", limits, opts);
-    expect(refused).toMatchObject({ allowed: false, reason: "account" });
-    expect(refused.retryAfterSeconds).toBeGreaterThan(0);
-    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
-    await recordSignInSuccess(redis, "a@x.io", opts);
-    expect((await checkSignIn(redis, "a@x.io", "10.0.0.2", limits, opts)).allowed).toBe(true);
-  });
-
-  it("refuses an IP after N failures across accounts", async () => {
-    const opts = store();
-    for (let i = 0; i < 5; i++) await recordSignInFailure(redis, `u${i}@x.io`, "10.0.0.9", limits, opts);
-    expect(await checkSignIn(redis, "new@x.io", "10.0.0.9", limits, opts)).toMatchObject({
-      allowed: false,
-      reason: "ip",
-    });
-    expect((await checkSignIn(redis, "new@x.io", "10.0.0.10", limits, opts)).allowed).toBe(true);
   });
 });
 

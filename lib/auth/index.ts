@@ -4,6 +4,7 @@
  * Every function takes the Redis client first, so the CLI can pass its own.
  */
 export * from "./audit.ts";
+export * from "./audit-refused.ts";
 export * from "./mask.ts";
 export * from "./rate-limit.ts";
 export * from "./tokens.ts";

@@ -7,6 +7,7 @@
  * with that email exists, never overwritten, so a password changed later stays changed.
  */
 import bcrypt from "bcryptjs";
+import { appendAudit, recorded } from "./audit.ts";
 import { AuthError, authKeys, isRole, type RedisClient, type Role, type StoreOptions } from "./types.ts";
 
 export interface User {
@@ -144,7 +145,11 @@ export async function verifyPassword(
   return ok && h.passwordHash ? toUser(h) : null;
 }
 
-/** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD unless that user exists. Idempotent. */
+/**
+ * Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD unless that user exists. Idempotent.
+ * The creation is audited as `user.bootstrap` by `system` (the console and the worker both call
+ * this; only the one that created the user writes the entry).
+ */
 export async function bootstrapAdmin(
   redis: RedisClient,
   email: string | undefined,
@@ -155,6 +160,8 @@ export async function bootstrapAdmin(
   if (await getUser(redis, email, opts)) return "exists";
   try {
     await createUser(redis, { email, password, role: "admin", name: "Administrator" }, opts);
+    const note = { target: normalizeEmail(email), detail: "first admin, from ADMIN_EMAIL" };
+    await recorded("user.bootstrap", appendAudit(redis, null, "user.bootstrap", note, opts));
     return "created";
   } catch (err) {
     if ((err as AuthError).code === "CONFLICT") return "exists";

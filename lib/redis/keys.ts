@@ -86,6 +86,10 @@ export function globalKeys(prefix = getConfig().REDIS_KEY_PREFIX) {
     tokens: `${prefix}:{auth}:tokens`,
     /** stream: the append-only audit log, capped by AUDIT_MAX_ENTRIES */
     audit: `${prefix}:{auth}:audit`,
+    /** stream: failed sign-ins and refused requests, capped by AUDIT_REFUSED_MAX_ENTRIES */
+    auditRefused: `${prefix}:{auth}:audit:refused`,
+    /** counter of one kind of refusal (hash of action, actor, target, ip) in the current window */
+    auditRefusedCount: (id: string) => `${prefix}:{auth}:audit:refused:n:${id}`,
     /** sign-in failure counters (INCR + EXPIRE), per account and per client IP */
     signinFailures: (kind: "account" | "ip", id: string) => `${prefix}:{auth}:rl:${kind}:${id}`,
   };

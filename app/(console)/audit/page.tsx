@@ -1,10 +1,11 @@
 /**
- * /audit — the audit log, newest first, filtered by the URL (?action=&actor=&target=&outcome=
- * &cursor=), so a filtered view can be linked. Admin only, like /api/v1/audit: entries hold
+ * /audit — the audit log, newest first, filtered by the URL (?log=&action=&actor=&target=&outcome=
+ * &cursor=), so a filtered view can be linked. `log=refused` shows failed sign-ins and refused
+ * requests, which are kept apart so that a flood of them cannot push changes out. Admin only, like /api/v1/audit: entries hold
  * emails and client addresses. Read-only by design: there is no edit or delete.
  */
 
-import { type AuditFilter, type AuditOutcome, listAudit } from "#lib/auth/index";
+import { type AuditFilter, type AuditLog, type AuditOutcome, listAudit } from "#lib/auth/index";
 import { getRedis } from "#lib/redis/connection";
 import { requirePrincipal } from "@/app/_lib/principal.ts";
 import { formatAbsolute, formatCount } from "@/components/format.ts";
@@ -15,6 +16,10 @@ export const dynamic = "force-dynamic";
 type Search = Record<string, string | string[] | undefined>;
 const OUTCOMES: AuditOutcome[] = ["ok", "error", "denied", "partial"];
 const FIELDS = ["action", "actor", "target"] as const;
+const LOGS: Record<AuditLog, string> = {
+  main: "Changes and sign-ins",
+  refused: "Failed sign-ins and refused requests",
+};
 
 function one(v: string | string[] | undefined): string | undefined {
   const s = (Array.isArray(v) ? v[0] : v)?.trim();
@@ -25,6 +30,7 @@ function toFilter(sp: Search): AuditFilter {
   const outcome = one(sp.outcome);
   const cursor = one(sp.cursor);
   return {
+    log: one(sp.log) === "refused" ? "refused" : "main",
     action: one(sp.action),
     actor: one(sp.actor),
     target: one(sp.target),
@@ -36,7 +42,7 @@ function toFilter(sp: Search): AuditFilter {
 
 function nextHref(sp: Search, cursor: string): string {
   const q = new URLSearchParams();
-  for (const k of [...FIELDS, "outcome"] as const) {
+  for (const k of ["log", ...FIELDS, "outcome"] as const) {
     const v = one(sp[k]);
     if (v) q.set(k, v);
   }
@@ -55,10 +61,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <div data-testid="audit">
       <h1>Audit log</h1>
       <p className="muted">
-        Every mutation and every failed sign-in: who, when, what, how many, the outcome and from where.
-        Entries cannot be edited or deleted; the oldest leave when the log reaches AUDIT_MAX_ENTRIES.
+        Every mutation and sign-in: who, when, what, how many, the outcome and from where. Failed sign-ins and
+        refused requests have a log of their own (repeats counted, not repeated). Entries cannot be edited or
+        deleted; the oldest leave when a log reaches its cap (AUDIT_MAX_ENTRIES, AUDIT_REFUSED_MAX_ENTRIES).
       </p>
       <form className="filter-bar actions" method="get" action="/audit" data-testid="audit-filters">
+        <select name="log" defaultValue={filter.log} aria-label="Which log" data-testid="audit-log">
+          {Object.entries(LOGS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
         {FIELDS.map((f) => (
           <input
             key={f}

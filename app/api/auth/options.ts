@@ -6,19 +6,22 @@
  * app/_lib/principal.ts re-reads the user on every request, so a changed role or a deleted
  * user takes effect at once.
  *
- * Failed sign-ins are rate limited (lib/auth/rate-limit) and audited as `signin.failed`.
+ * Sign-in attempts are rate limited (lib/auth/rate-limit); failed and refused ones are audited
+ * as `signin.failed` / `signin.refused` in the log of refused requests (lib/auth/audit-refused).
  */
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
+import { safeCallbackPath } from "#lib/auth/callback-url";
+import { clientAddressOf } from "#lib/auth/client-address";
 import {
   audit,
+  auditRefused,
   bootstrapAdmin,
-  checkSignIn,
   getUser,
   normalizeEmail,
-  recordSignInFailure,
   recordSignInSuccess,
+  reserveSignIn,
   verifyPassword,
 } from "#lib/auth/index";
 import { getConfig } from "#lib/config";
@@ -37,21 +40,16 @@ export function ensureBootstrapAdmin(): Promise<unknown> {
   return bootstrapped;
 }
 
-/** The client's address as the server sees it (first X-Forwarded-For hop, set by `next start` or a proxy). */
-export function clientIp(
-  headers: Record<string, string | string[] | undefined> | Headers | undefined,
-): string {
-  const get = (n: string) => {
-    if (!headers) return undefined;
-    if (headers instanceof Headers) return headers.get(n) ?? undefined;
-    const v = headers[n];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  const forwarded = get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || get("x-real-ip") || "";
+/**
+ * The client's address: the socket's, or with TRUST_PROXY_HOPS = n the address n trusted proxies
+ * report in X-Forwarded-For (lib/auth/client-address.ts). Never what a client says of itself.
+ */
+export function clientIp(headers: Parameters<typeof clientAddressOf>[0]): string {
+  return clientAddressOf(headers, getConfig().TRUST_PROXY_HOPS);
 }
 
-export const SIGNIN_REFUSED = "Too many failed sign-ins; wait and try again";
+/** The error code a rate-limited sign-in ends with (components/auth-messages.ts words it). */
+export const SIGNIN_RATE_LIMITED = "RateLimited";
 
 function oidcProvider(): OAuthConfig<Record<string, string>> | null {
   const c = getConfig();
@@ -107,25 +105,23 @@ function buildOptions(): NextAuthOptions {
           const ip = clientIp(req?.headers);
           if (!email || !password) return null;
           await ensureBootstrapAdmin();
-          const limit = await checkSignIn(redis(), email, ip);
+          // Counted before the password is checked, in one script: a burst gets no extra tries.
+          const limit = await reserveSignIn(redis(), email, ip);
           if (!limit.allowed) {
-            await audit({ id: email, email, via: "signin", ip }, "signin.refused", {
-              target: email,
-              outcome: "denied",
-              detail: `rate limited per ${limit.reason}`,
-            });
-            throw new Error(SIGNIN_REFUSED);
+            await auditRefused(
+              { id: email, email, via: "signin", ip },
+              "signin.refused",
+              { target: email, detail: `rate limited per ${limit.reason === "ip" ? "address" : "account"}` },
+              { aggregate: true },
+            );
+            throw new Error(SIGNIN_RATE_LIMITED);
           }
           const user = await verifyPassword(redis(), email, password);
           if (!user) {
-            await recordSignInFailure(redis(), email, ip);
-            await audit({ id: email, email, via: "signin", ip }, "signin.failed", {
-              target: email,
-              outcome: "denied",
-            });
+            await auditRefused({ id: email, email, via: "signin", ip }, "signin.failed", { target: email });
             return null;
           }
-          await recordSignInSuccess(redis(), email);
+          await recordSignInSuccess(redis(), email, ip);
           await audit({ id: email, email, role: user.role, via: "signin", ip }, "signin", { target: email });
           return { id: user.email, email: user.email, name: user.name, role: user.role };
         },
@@ -139,15 +135,22 @@ function buildOptions(): NextAuthOptions {
         // and only by an email the identity provider says it verified (an IdP that lets anyone
         // type any address would otherwise let them sign in as a Requeue user).
         const email = normalizeEmail(String(user.email ?? ""));
+        // Only an explicit yes counts: a provider that does not say has not verified the address.
         const verified = (profile as { email_verified?: unknown } | undefined)?.email_verified;
-        const unverified = verified === false || verified === "false";
+        const unverified = verified !== true && verified !== "true";
         const known = email && !unverified ? await getUser(redis(), email) : null;
-        await audit({ id: email || "unknown", email, via: "oidc" }, known ? "signin" : "signin.failed", {
-          target: email,
-          outcome: known ? "ok" : "denied",
-          detail: known ? "" : unverified ? "email not verified by the identity provider" : "no such user",
-        });
+        const actor = { id: email || "unknown", email, via: "oidc" };
+        if (known) await audit(actor, "signin", { target: email });
+        else
+          await auditRefused(actor, "signin.failed", {
+            target: email,
+            detail: unverified ? "email not verified by the identity provider" : "no such user",
+          });
         return Boolean(known);
+      },
+      // Wherever next-auth is asked to go next: a path on this site, else the start page.
+      async redirect({ url, baseUrl }) {
+        return new URL(safeCallbackPath(url, baseUrl), baseUrl).href;
       },
       async jwt({ token, user }) {
         if (user?.email) {

@@ -1,6 +1,7 @@
 /**
- * GET /api/v1/audit?action=&actor=&target=&outcome=&since=&until=&cursor=&limit= — the audit
- * log, newest first (admin only: it holds emails and client addresses). Read-only: there is no
+ * GET /api/v1/audit?log=&action=&actor=&target=&outcome=&since=&until=&cursor=&limit= — the audit
+ * log, newest first (admin only: it holds emails and client addresses). `log=refused` reads the
+ * log of failed sign-ins and refused requests instead of the main one. Read-only: there is no
  * way to edit or delete entries through the console or the API.
  */
 import { z } from "zod";
@@ -17,6 +18,7 @@ const time = z
   .pipe(z.number().finite());
 
 const auditQuery = z.object({
+  log: z.enum(["main", "refused"]).optional(),
   action: z.string().max(100).optional(),
   actor: z.string().max(254).optional(),
   target: z.string().max(254).optional(),

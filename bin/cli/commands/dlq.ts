@@ -114,7 +114,8 @@ function showText(d: DeadLetter): string {
     "attempts:",
   ];
   for (const e of d.errors) {
-    lines.push(`  #${e.attempt}  ${iso(e.at)}  ${e.consumer}`, `      ${e.name}: ${e.message}`);
+    // (every line of a multi-line message indented: stored text cannot pose as the CLI's own lines)
+    lines.push(`  #${e.attempt}  ${iso(e.at)}  ${e.consumer}`, indent(`${e.name}: ${e.message}`, 6));
     if (e.stack) {
       const frames = e.stack.split("\n").slice(1, 4);
       lines.push(indent(frames.map((f) => f.trim()).join("\n"), 6));

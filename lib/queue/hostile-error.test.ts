@@ -116,9 +116,15 @@ describe("recording a hostile failure takes under 50 ms", () => {
     }
   });
 
-  it("a secret straddling the message bound is still redacted", () => {
-    const secret = "hunter2hunter2hunter2";
-    const message = `${"x".repeat(MESSAGE_MAX - 12)} password=${secret} and more`;
+  it.each([
+    ["key=value", (pad: string) => `${pad} password=hunter2hunter2hunter2 and more`],
+    [
+      "a quoted value closed past the margin",
+      (pad: string) => `${pad} "token": "hunter2${"x".repeat(5000)}"`,
+    ],
+    ["a JWT", (pad: string) => `${pad} eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJodW50ZXIyIn0.hunter2hunter2hunter2`],
+  ])("a secret straddling the message bound is still redacted: %s", (_name, messageOf) => {
+    const message = messageOf("x".repeat(MESSAGE_MAX - 20));
     const record = JSON.parse(String(failureArgs(job, new Error(message), "c1", MESSAGE_MAX)[2]));
     expect(record.message).not.toContain("hunter2");
     expect(record.message.length).toBeLessThanOrEqual(MESSAGE_MAX);

@@ -31,7 +31,8 @@ const SENSITIVE =
 /** The rest of a key name after its sensitive word (key names are short). */
 const KEY_REST = "[\\w-]{0,64}";
 const SP = "\\s{0,16}";
-const V = `{0,${REDACT_INPUT_MAX}}`;
+const N = REDACT_INPUT_MAX;
+const V = `{0,${N}}`;
 const V1 = `{1,${REDACT_INPUT_MAX}}`;
 
 type Replacement = string | ((...m: string[]) => string);
@@ -46,11 +47,27 @@ const RULES: [RegExp, Replacement][] = [
   ],
   // Prefixed tokens: GitHub, Slack, Stripe secret/restricted/webhook keys, Google API keys, OpenAI.
   [
-    /\b(?:gh[pousr]_[A-Za-z0-9]{30,1024}|github_pat_[A-Za-z0-9_]{30,1024}|xox[abeprs]-[A-Za-z0-9-]{10,1024}|[rs]k_(?:live|test)_[A-Za-z0-9]{16,1024}|whsec_[A-Za-z0-9]{16,1024}|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,1024})/g,
+    new RegExp(
+      [
+        `gh[pousr]_[A-Za-z0-9]{30,${N}}`,
+        `github_pat_[A-Za-z0-9_]{30,${N}}`,
+        `xox[abeprs]-[A-Za-z0-9-]{10,${N}}`,
+        `[rs]k_(?:live|test)_[A-Za-z0-9]{16,${N}}`,
+        `whsec_[A-Za-z0-9]{16,${N}}`,
+        "AIza[0-9A-Za-z_-]{35}",
+        `sk-(?:proj-)?[A-Za-z0-9_-]{20,${N}}`,
+      ]
+        .map((token) => `\\b${token}`)
+        .join("|"),
+      "g",
+    ),
     REDACTED,
   ],
   // Slack incoming webhook URLs: the path is the secret.
-  [/(hooks\.slack\.com\/services\/)[A-Za-z0-9/_-]{1,1024}/gi, (_m, head) => `${head}${REDACTED}`],
+  [
+    new RegExp(`(hooks\\.slack\\.com/services/)[A-Za-z0-9/_-]${V1}`, "gi"),
+    (_m, head) => `${head}${REDACTED}`,
+  ],
   // Cookie / Set-Cookie / X-Api-Key / X-Auth-Token headers: the rest of the line.
   [
     new RegExp(`\\b((?:set-)?cookie|x-api-key|x-auth-token)(${SP}:${SP})[^\\r\\n]${V1}`, "gi"),
@@ -61,18 +78,21 @@ const RULES: [RegExp, Replacement][] = [
   // "eyJ-eyJ-…" is not rescanned from every "eyJ".
   [
     new RegExp(
-      `(?<![A-Za-z0-9_-])((?:[A-Za-z0-9_-]{0,64}?-)??)eyJ[A-Za-z0-9_-]{5,${REDACT_INPUT_MAX}}\\.eyJ[A-Za-z0-9_-]{5,${REDACT_INPUT_MAX}}\\.[A-Za-z0-9_-]${V1}`,
+      `(?<![A-Za-z0-9_-])((?:[A-Za-z0-9_-]{0,64}?-)??)eyJ[A-Za-z0-9_-]{5,${N}}\\.eyJ[A-Za-z0-9_-]{5,${N}}\\.[A-Za-z0-9_-]${V1}`,
       "g",
     ),
     (_m, prefix) => `${prefix}${REDACTED}`,
   ],
   // Authorization: Bearer xxx / Basic xxx
   [
-    new RegExp(`\\b(Bearer|Basic|Token)\\s{1,16}[A-Za-z0-9._~+/=-]{8,${REDACT_INPUT_MAX}}`, "gi"),
+    new RegExp(`\\b(Bearer|Basic|Token)\\s{1,16}[A-Za-z0-9._~+/=-]{8,${N}}`, "gi"),
     (_m, scheme) => `${scheme} ${REDACTED}`,
   ],
   // scheme://user:password@host
-  [/\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]{0,256}:)[^\s@/]{1,1024}@/gi, (_m, head) => `${head}${REDACTED}@`],
+  [
+    new RegExp(`\\b([a-z][a-z0-9+.-]{0,31}://[^\\s:/@]{0,256}:)[^\\s@/]${V1}@`, "gi"),
+    (_m, head) => `${head}${REDACTED}@`,
+  ],
   // AWS access key ids
   [/\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, REDACTED],
   // "key": "value" (JSON-ish) for sensitive key names; the value may hold escaped characters

@@ -69,6 +69,9 @@ describe("stored text reaches the terminal escaped", () => {
       );
       // payload and metadata are printed as JSON, which escapes C0 itself; the override is escaped too
       expect(r.stdout).toContain("title\\u001b]2;owned\\u0007 \\u202etxt.exe");
+      // the top stack frame is shown (the stored stack holds frames only)
+      const stored = json<DeadLetter>(await cli(["dlq", "show", QUEUE, id, "--json"]));
+      expect(r.stdout).toContain(`      ${stored.errors[0].stack?.split("\n")[0]}`);
     }
   });
 

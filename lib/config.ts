@@ -148,7 +148,7 @@ const spec = {
   JOB_TIMEOUT_SECONDS: d(300, num(0)),
   COMPLETED_RETENTION_SECONDS: d(3600, num(0)),
   COMPLETED_MAX_ENTRIES: d(10000, int(0)),
-  ERROR_MESSAGE_MAX_LENGTH: d(2000, int(100)),
+  ERROR_MESSAGE_MAX_LENGTH: d(2000, int(100, 8000)), // redaction reads 8192 characters (lib/queue/outcome.ts)
   WORKER_INTERVAL_MS: d(1000, int(50)),
 
   // Cache (seed defaults)

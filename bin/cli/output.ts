@@ -2,8 +2,32 @@
  * Everything the CLI prints goes through here: results on stdout (a table or text for people,
  * one JSON document with --json), errors and progress on stderr. Progress rewrites one line on
  * a terminal and prints a line at most once a second otherwise, so logs stay short.
+ *
+ * Results and errors carry stored text a job controls (error messages, stacks, payloads), so
+ * they are printed with control characters escaped: a dead letter cannot drive the operator's
+ * terminal (move the cursor, rewrite a line, set the title, reorder what is shown).
  */
 import type { CliError } from "./errors.ts";
+
+/**
+ * What a terminal could act on: C0 controls except newline and tab, DEL, C1 controls (a C1 CSI
+ * starts an escape sequence on some terminals), line/paragraph separators, and the
+ * bidirectional marks, embeddings, overrides and isolates that reorder the text shown.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const hex = (c: string, digits: number) => c.charCodeAt(0).toString(16).padStart(digits, "0");
+
+/** `text` with each character a terminal could act on shown as an escape: "\x1b", "\u202e". */
+export function printable(text: string): string {
+  return text.replace(UNSAFE, (c) => (c.charCodeAt(0) < 0x100 ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`));
+}
+
+/** JSON text with the same characters as JSON escapes ("\u001b"): the same document, safe to print. */
+export function printableJson(json: string): string {
+  return json.replace(UNSAFE, (c) => `\\u${hex(c, 4)}`);
+}
 
 export interface Column<T> {
   title: string;
@@ -20,25 +44,26 @@ export class Output {
 
   /** The command's result: `data` as JSON with --json, else the human text. */
   result(data: unknown, human: () => string) {
-    if (this.json) this.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    if (this.json) this.stdout.write(`${printableJson(JSON.stringify(data, null, 2))}\n`);
     else {
-      const text = human();
+      const text = printable(human());
       if (text) this.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
     }
   }
 
   /** A note for people (stderr, so stdout stays clean for pipes); silent with --json. */
   info(line: string) {
-    if (!this.json) this.stderr.write(`${line}\n`);
+    if (!this.json) this.stderr.write(`${printable(line)}\n`);
   }
 
   error(err: CliError) {
     if (this.json) {
-      this.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message } })}\n`);
+      const error = { code: err.code, message: err.message };
+      this.stderr.write(`${printableJson(JSON.stringify({ error }))}\n`);
       return;
     }
-    this.stderr.write(`requeue: ${err.message}\n`);
-    if (err.hint) this.stderr.write(`${err.hint}\n`);
+    this.stderr.write(`requeue: ${printable(err.message)}\n`);
+    if (err.hint) this.stderr.write(`${printable(err.hint)}\n`);
   }
 
   private lastProgress = 0;
@@ -64,7 +89,8 @@ export class Output {
 }
 
 export function table<T>(rows: T[], columns: Column<T>[]): string {
-  const cells = rows.map((r) => columns.map((c) => String(c.value(r))));
+  // escaped before the widths are measured, so the columns stay aligned
+  const cells = rows.map((r) => columns.map((c) => printable(String(c.value(r)))));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)));
   const fmt = (row: string[]) =>
     row

@@ -53,7 +53,8 @@ export function describeConnectError(err: unknown): string {
   if (e?.code === "EHOSTUNREACH" || /EHOSTUNREACH|ENETUNREACH/.test(msg)) return "host unreachable";
   if (/Unknown RESP type|Protocol error/i.test(msg))
     return "what answers there does not speak the Redis protocol";
-  return msg.replace(/redis:\/\/[^@\s]*@/g, "redis://***@");
+  // bounded: an unbounded userinfo rescanned the rest of the message from every "redis://"
+  return msg.slice(0, 2000).replace(/(rediss?:\/\/)[^@\s]{0,256}@/g, "$1***@");
 }
 
 /**

@@ -14,29 +14,50 @@ export interface FingerprintParts {
   topFrame: string;
 }
 
+/**
+ * Characters of a message normalised: what fits in the 500 kept, with room for ids that shrink
+ * to placeholders. Every pattern below is bounded and linear (the message is job-controlled).
+ */
+const NORMALIZE_INPUT_MAX = 4000;
+
+/** A run of id characters is an id when it holds a digit and, without its edge dashes, 16+ characters. */
+function idRun(run: string): string {
+  let from = 0;
+  let to = run.length;
+  while (run[from] === "-") from++;
+  while (to > from && run[to - 1] === "-") to--;
+  if (to - from < 16 || !/\d/.test(run)) return run;
+  return `${run.slice(0, from)}<id>${run.slice(to)}`;
+}
+
 /** Replaces what varies between occurrences of the same failure. */
 export function normalizeMessage(message: string): string {
-  return message
-    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>")
-    .replace(/\b0x[0-9a-f]+\b/gi, "<hex>")
-    .replace(/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, "<hex>")
-    .replace(/\b(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{16,}\b/g, "<id>")
-    .replace(/\d+(\.\d+)?/g, "<n>")
-    .replace(/\s+/g, " ")
-    .trim()
-    .slice(0, 500);
+  return (
+    message
+      .slice(0, NORMALIZE_INPUT_MAX)
+      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>")
+      .replace(/\b0x[0-9a-f]{1,4000}\b/gi, "<hex>")
+      .replace(/\b(?=[0-9a-f]{0,4000}\d)(?=[0-9a-f]{0,4000}[a-f])[0-9a-f]{8,4000}\b/gi, "<hex>")
+      // (each run of id characters once: a lookahead from every word start rescanned "a-a-a-…")
+      .replace(/[A-Za-z0-9_-]{16,4000}/g, idRun)
+      .replace(/\d{1,4000}(\.\d{1,4000})?/g, "<n>")
+      .replace(/\s{1,4000}/g, " ")
+      .trim()
+      .slice(0, 500)
+  );
 }
 
 /** The first "at …" line of a stack, without line and column numbers. */
 export function topFrame(stack: string | undefined): string {
   if (!stack) return "";
-  const line = stack.split("\n").find((l) => /^\s*at\s/.test(l));
+  const line = stack.split("\n", 1000).find((l) => /^\s{0,16}at\s/.test(l));
   if (!line) return "";
   return line
+    .slice(0, 1000)
     .trim()
-    .replace(/^at\s+/, "")
-    .replace(/:\d+:\d+\)?$/, (m) => (m.endsWith(")") ? ")" : ""))
-    .replace(/\?[^\s)]*/, "")
+    .replace(/^at\s{1,16}/, "")
+    .replace(/:\d{1,10}:\d{1,10}\)?$/, (m) => (m.endsWith(")") ? ")" : ""))
+    .replace(/\?[^\s)]{0,1000}/, "")
     .slice(0, 300);
 }
 

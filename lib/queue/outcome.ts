@@ -7,11 +7,9 @@
 import { retryDelay } from "./backoff.ts";
 import { UnrecoverableError } from "./errors.ts";
 import { type FingerprintParts, fingerprintOf, fingerprintParts } from "./fingerprint.ts";
-import { redact } from "./redact.ts";
+import { clip, REDACT_INPUT_MAX, redact } from "./redact.ts";
+import { CUT_MARGIN, describeThrown, STACK_LINE_MAX, tryOr } from "./thrown.ts";
 import type { DeadReason } from "./types.ts";
-
-/** Stack frames kept per attempt error. */
-export const MAX_STACK_FRAMES = 15;
 
 /** A failure that is not the handler's: the stored payload could not be parsed. */
 export class CorruptJobError extends Error {
@@ -21,18 +19,14 @@ export class CorruptJobError extends Error {
   }
 }
 
+/** The largest ERROR_MESSAGE_MAX_LENGTH that redaction reads whole, with the margin. */
+export const MESSAGE_MAX_LIMIT = REDACT_INPUT_MAX - CUT_MARGIN;
+
 export interface LeasedAttempt {
   id: string;
   attempt: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
-}
-
-function describeError(err: unknown): { name: string; message: string; stack?: string } {
-  if (err instanceof Error) return { name: err.name || "Error", message: err.message, stack: err.stack };
-  if (typeof err === "object" && err !== null && "message" in err)
-    return { name: "NonError", message: String((err as { message: unknown }).message) };
-  return { name: "NonError", message: typeof err === "string" ? err : (JSON.stringify(err) ?? String(err)) };
 }
 
 /**
@@ -64,23 +58,19 @@ function fingerprinted(name: string, message: string, stack: string | undefined)
   return hit;
 }
 
-/** Frames only ("at …" lines, redacted, bounded): the message is stored on its own. */
-function frames(stack: string | undefined): string | undefined {
-  if (!stack) return undefined;
-  const lines = stack.split("\n").filter((l) => /^\s+at\s/.test(l));
-  if (lines.length === 0) return undefined;
-  return redactCached(
-    lines
-      .slice(0, MAX_STACK_FRAMES)
-      .map((l) => l.trim())
-      .join("\n"),
-  );
+/** Redacted frames, each cut to STACK_LINE_MAX after redaction (which saw the margin too). */
+function frames(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  return redactCached(raw)
+    .split("\n")
+    .map((l) => clip(l, STACK_LINE_MAX))
+    .join("\n");
 }
 
-export function reasonOf(err: unknown): DeadReason {
+function reasonOf(err: unknown): DeadReason {
   if (err instanceof CorruptJobError) return "corrupt";
-  if (err instanceof UnrecoverableError || (err as Error | undefined)?.name === "UnrecoverableError")
-    return "unrecoverable";
+  const name = tryOr(() => (err as Error | undefined)?.name, undefined); // a getter may throw
+  if (err instanceof UnrecoverableError || name === "UnrecoverableError") return "unrecoverable";
   return "failed";
 }
 
@@ -92,20 +82,23 @@ export function failureArgs(
   messageMax: number,
   random: () => number = Math.random,
 ): (string | number)[] {
-  const d = describeError(err);
+  // Every text is cut to its bound before any pattern runs over it (thrown.ts).
+  const max = Math.max(1, Math.min(messageMax, MESSAGE_MAX_LIMIT));
+  const d = describeThrown(err, max);
+  const name = redactCached(d.name);
   const message = redactCached(d.message);
-  const stack = frames(d.stack);
-  const { parts, fp } = fingerprinted(d.name, message, stack);
+  const stack = frames(d.frames);
+  const { parts, fp } = fingerprinted(name, message, stack);
   const reason = reasonOf(err);
   const delay =
     reason === "failed" ? retryDelay(job.attempt, job.backoffBaseMs, job.backoffMaxMs, 0.2, random) : -1;
   const record = JSON.stringify({
     attempt: job.attempt,
-    name: d.name,
-    message: message.length > messageMax ? `${message.slice(0, messageMax - 1)}…` : message,
+    name,
+    message: message.length > max ? `${clip(message, max - 1)}…` : message,
     stack,
     at: Date.now(),
     consumer,
   });
-  return [job.id, job.attempt, record, delay, reason, fp, d.name, parts.message, parts.topFrame];
+  return [job.id, job.attempt, record, delay, reason, fp, name, parts.message, parts.topFrame];
 }

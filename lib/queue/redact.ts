@@ -12,51 +12,108 @@
 
 export const REDACTED = "[REDACTED]";
 
-const SENSITIVE =
-  "password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|access[_-]?token|refresh[_-]?token|private[_-]?key|client[_-]?secret|auth|authorization|credentials?|session[_-]?id|cookie";
+/**
+ * redact() reads at most this many characters and returns at most this many. Callers cut their
+ * text to its stored bound (plus a margin) first; this is the backstop for any other caller.
+ */
+export const REDACT_INPUT_MAX = 8192;
 
-const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
+/**
+ * Every repetition below is bounded, and no two neighbouring repetitions can match the same
+ * characters in more than a bounded number of ways, so each pattern is linear in the input (a
+ * key name ran to the end of a 30 KB word and back for every letter before, issue 12). Sensitive
+ * key names are matched from the sensitive word on: what comes before it in the key is kept as it
+ * is anyway, and a match starting there cannot rescan the word. Secret values run up to
+ * REDACT_INPUT_MAX (more than any input), and a quoted value cut off by a bound counts as closed.
+ */
+const SENSITIVE =
+  "(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|access[_-]?token|refresh[_-]?token|private[_-]?key|client[_-]?secret|auth|authorization|credentials?|session[_-]?id|cookie)";
+/** The rest of a key name after its sensitive word (key names are short). */
+const KEY_REST = "[\\w-]{0,64}";
+const SP = "\\s{0,16}";
+const N = REDACT_INPUT_MAX;
+const V = `{0,${N}}`;
+const V1 = `{1,${REDACT_INPUT_MAX}}`;
+
+type Replacement = string | ((...m: string[]) => string);
+const RULES: [RegExp, Replacement][] = [
   // PEM private key blocks, whole or cut off by the message bound.
   [
-    /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+    new RegExp(
+      `-----BEGIN ([A-Z ]{0,32})PRIVATE KEY-----[\\s\\S]${V}?(?:-----END [A-Z ]{0,32}PRIVATE KEY-----|$)`,
+      "g",
+    ),
     (_m, kind) => `-----BEGIN ${kind}PRIVATE KEY-----${REDACTED}`,
   ],
   // Prefixed tokens: GitHub, Slack, Stripe secret/restricted/webhook keys, Google API keys, OpenAI.
   [
-    /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abeprs]-[A-Za-z0-9-]{10,}|[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,})/g,
+    new RegExp(
+      [
+        `gh[pousr]_[A-Za-z0-9]{30,${N}}`,
+        `github_pat_[A-Za-z0-9_]{30,${N}}`,
+        `xox[abeprs]-[A-Za-z0-9-]{10,${N}}`,
+        `[rs]k_(?:live|test)_[A-Za-z0-9]{16,${N}}`,
+        `whsec_[A-Za-z0-9]{16,${N}}`,
+        "AIza[0-9A-Za-z_-]{35}",
+        `sk-(?:proj-)?[A-Za-z0-9_-]{20,${N}}`,
+      ]
+        .map((token) => `\\b${token}`)
+        .join("|"),
+      "g",
+    ),
     REDACTED,
   ],
   // Slack incoming webhook URLs: the path is the secret.
-  [/(hooks\.slack\.com\/services\/)[A-Za-z0-9/_-]+/gi, (_m, head) => `${head}${REDACTED}`],
+  [
+    new RegExp(`(hooks\\.slack\\.com/services/)[A-Za-z0-9/_-]${V1}`, "gi"),
+    (_m, head) => `${head}${REDACTED}`,
+  ],
   // Cookie / Set-Cookie / X-Api-Key / X-Auth-Token headers: the rest of the line.
   [
-    /\b((?:set-)?cookie|x-api-key|x-auth-token)(\s*:\s*)[^\r\n]+/gi,
+    new RegExp(`\\b((?:set-)?cookie|x-api-key|x-auth-token)(${SP}:${SP})[^\\r\\n]${V1}`, "gi"),
     (_m, name, sep) => `${name}${sep}${REDACTED}`,
   ],
-  // JWT: three base64url parts, the first two starting with eyJ ('{"').
-  [/\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, REDACTED],
+  // JWT: three base64url parts, the first two starting with eyJ ('{"'). Tried only where a run of
+  // base64url characters starts (a JWT may follow a short "name-" prefix in the same run), so
+  // "eyJ-eyJ-…" is not rescanned from every "eyJ".
+  [
+    new RegExp(
+      `(?<![A-Za-z0-9_-])((?:[A-Za-z0-9_-]{0,64}?-)??)eyJ[A-Za-z0-9_-]{5,${N}}\\.eyJ[A-Za-z0-9_-]{5,${N}}\\.[A-Za-z0-9_-]${V1}`,
+      "g",
+    ),
+    (_m, prefix) => `${prefix}${REDACTED}`,
+  ],
   // Authorization: Bearer xxx / Basic xxx
-  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, (_m, scheme) => `${scheme} ${REDACTED}`],
+  [
+    new RegExp(`\\b(Bearer|Basic|Token)\\s{1,16}[A-Za-z0-9._~+/=-]{8,${N}}`, "gi"),
+    (_m, scheme) => `${scheme} ${REDACTED}`,
+  ],
   // scheme://user:password@host
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, (_m, head) => `${head}${REDACTED}@`],
+  [
+    new RegExp(`\\b([a-z][a-z0-9+.-]{0,31}://[^\\s:/@]{0,256}:)[^\\s@/]${V1}@`, "gi"),
+    (_m, head) => `${head}${REDACTED}@`,
+  ],
   // AWS access key ids
   [/\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, REDACTED],
-  // "key": "value" (JSON-ish) for sensitive key names
+  // "key": "value" (JSON-ish) for sensitive key names; the value may hold escaped characters
+  // (\" does not end it)
   [
-    // (the value may hold escaped characters: \" does not end it)
-    new RegExp(`(["']?[\\w-]*(?:${SENSITIVE})[\\w-]*["']?\\s*:\\s*)(["'])(?:\\\\.|(?!\\2)[^\\\\])*\\2`, "gi"),
+    new RegExp(`(${SENSITIVE}${KEY_REST}["']?${SP}:${SP})(["'])(?:\\\\.|(?!\\2)[^\\\\])${V}(?:\\2|$)`, "gi"),
     (_m, head, quote) => `${head}${quote}${REDACTED}${quote}`,
   ],
   // \"key\": \"value\" — the same inside a JSON-encoded string (an error quoting JSON.stringify output)
   [
-    new RegExp(`(\\\\"[\\w-]*(?:${SENSITIVE})[\\w-]*\\\\"\\s*:\\s*\\\\")(?:(?!\\\\").)*(\\\\")`, "gi"),
-    (_m, head, tail) => `${head}${REDACTED}${tail}`,
+    new RegExp(
+      `(${SENSITIVE}(?<=\\\\"[\\w-]{1,80})${KEY_REST}\\\\"${SP}:${SP}\\\\")(?:(?!\\\\").)${V}(\\\\"|$)`,
+      "gi",
+    ),
+    (_m, head, tail) => `${head}${REDACTED}${tail || '\\"'}`,
   ],
   // key=value pairs for sensitive key names (query strings, env dumps, log lines), the value
   // possibly quoted, or quoted with escaped quotes inside a JSON string
   [
     new RegExp(
-      `\\b([\\w-]*(?:${SENSITIVE})[\\w-]*\\s*=\\s*)(\\\\"(?:(?!\\\\").)*\\\\"|"[^"]*"|'[^']*'|[^\\s&;,'"]+)`,
+      `(${SENSITIVE}${KEY_REST}${SP}=${SP})(\\\\"(?:(?!\\\\").)${V}(?:\\\\"|$)|"[^"]${V}(?:"|$)|'[^']${V}(?:'|$)|[^\\s&;,'"]${V1})`,
       "gi",
     ),
     (_m, head) => `${head}${REDACTED}`,
@@ -65,7 +122,7 @@ const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
   // handled above); an auth scheme or an already redacted value is left for the other rules
   [
     new RegExp(
-      `\\b([\\w-]*(?:${SENSITIVE})[\\w-]*:[ \\t]*)(?!\\[REDACTED\\]|(?:Bearer|Basic|Token)\\b|["'\\\\])([^\\s"',;]+)`,
+      `(${SENSITIVE}${KEY_REST}:[ \\t]{0,16})(?!\\[REDACTED\\]|(?:Bearer|Basic|Token)\\b|["'\\\\])([^\\s"',;]${V1})`,
       "gi",
     ),
     (_m, head) => `${head}${REDACTED}`,
@@ -77,11 +134,22 @@ const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
   ],
 ];
 
-/** Returns `text` with every secret it recognises replaced by [REDACTED]. */
-export function redact(text: string): string {
-  let out = text;
+/** The first `max` characters of `text`, without splitting a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = max > 0 && /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+/**
+ * Returns `text` with every secret it recognises replaced by [REDACTED]. Reads only the first
+ * `max` characters (at most REDACT_INPUT_MAX) and returns at most `max`.
+ */
+export function redact(text: string, max = REDACT_INPUT_MAX): string {
+  const bound = Math.min(max, REDACT_INPUT_MAX);
+  let out = clip(text, bound);
   for (const [re, replacement] of RULES) {
     out = out.replace(re, replacement as (substring: string, ...args: string[]) => string);
   }
-  return out;
+  return clip(out, bound);
 }

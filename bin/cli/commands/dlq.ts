@@ -114,10 +114,16 @@ function showText(d: DeadLetter): string {
     "attempts:",
   ];
   for (const e of d.errors) {
-    lines.push(`  #${e.attempt}  ${iso(e.at)}  ${e.consumer}`, `      ${e.name}: ${e.message}`);
+    // (every line of a multi-line message indented: stored text cannot pose as the CLI's own lines)
+    lines.push(`  #${e.attempt}  ${iso(e.at)}  ${e.consumer}`, indent(`${e.name}: ${e.message}`, 6));
     if (e.stack) {
-      const frames = e.stack.split("\n").slice(1, 4);
-      lines.push(indent(frames.map((f) => f.trim()).join("\n"), 6));
+      // the top frames (a stored stack holds frames only; older entries start with "Name: message")
+      const frames = e.stack
+        .split("\n")
+        .map((f) => f.trim())
+        .filter((f) => f.startsWith("at "))
+        .slice(0, 3);
+      lines.push(indent(frames.join("\n"), 6));
     }
   }
   for (const h of d.history) lines.push(`  ${iso(h.at)}  ${h.action}${h.by ? ` by ${h.by}` : ""}`);

@@ -37,7 +37,7 @@ const numSchema = (min: number, max = Number.MAX_VALUE) =>
     .pipe(z.number().min(min).max(max));
 
 /** A variable with a default: its type has no `undefined`. */
-function d<T>(def: string | number | boolean, v: VarSpec<T>): Required<VarSpec<T>> & { default: string } {
+function d<T>(def: string | number | boolean, v: VarSpec<T>): VarSpec<T> & { default: string } {
   return { ...v, default: String(def) };
 }
 

@@ -15,3 +15,14 @@ export function consoleConfig(env: Record<string, string | undefined> = process.
   }
   return config;
 }
+
+/** At the console's start: a bad configuration ends the process with its message (exit code 1). */
+export function exitOnBadConsoleConfig(): void {
+  try {
+    consoleConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`requeue console: ${err.message}`);
+    process.exit(1);
+  }
+}

@@ -34,7 +34,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function composeConfig(vars: Record<string, string>) {
   const envFile = join(scratch, "empty.env");
   writeFileSync(envFile, "");
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...vars };
+  const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...vars };
   const [cmd, ...pre] = compose ?? [];
   const r = spawnSync(cmd, [...pre, "--env-file", envFile, "-f", "docker-compose.yml", "config"], {
     env,

@@ -34,7 +34,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function composeConfig(vars: Record<string, string>) {
   const envFile = join(scratch, "empty.env");
   writeFileSync(envFile, "");
-  const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...vars };
+  // Only PATH and HOME from this process: a secret set in the caller's shell must not leak in.
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...vars } as NodeJS.ProcessEnv;
   const [cmd, ...pre] = compose ?? [];
   const r = spawnSync(cmd, [...pre, "--env-file", envFile, "-f", "docker-compose.yml", "config"], {
     env,

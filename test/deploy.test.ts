@@ -35,7 +35,7 @@ function composeConfig(vars: Record<string, string>) {
   const envFile = join(scratch, "empty.env");
   writeFileSync(envFile, "");
   // Only PATH and HOME from this process: a secret set in the caller's shell must not leak in.
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...vars } as NodeJS.ProcessEnv;
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...vars } as unknown as NodeJS.ProcessEnv;
   const [cmd, ...pre] = compose ?? [];
   const r = spawnSync(cmd, [...pre, "--env-file", envFile, "-f", "docker-compose.yml", "config"], {
     env,

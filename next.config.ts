@@ -1,28 +1,11 @@
 import type { NextConfig } from "next";
 
-const isDev = process.env.NODE_ENV === "development";
-
 /**
- * Security headers on every response. Scripts: Next.js inlines its bootstrap scripts; a per-request
- * nonce would force every page to render dynamically and break prerendered ones, so production
- * allows 'self' 'unsafe-inline' (no external script source is allowed). Styles: charts set inline
- * styles. docs/access.md explains the choice.
+ * Fixed security headers on every response. The Content-Security-Policy (a per-request script
+ * nonce) and Strict-Transport-Security are set per request by proxy.ts
+ * (app/_lib/security-headers.ts).
  */
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' blob: data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: csp },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },

@@ -8,10 +8,14 @@
  * - /api/* (v1, metrics, …): passed through; the handlers answer 401/403 themselves.
  * - Cookie-authenticated mutations of /api/* from another site → 403 (bearer calls are exempt:
  *   a browser never attaches a bearer token by itself).
- * Security headers for every response are set in next.config.ts `headers()`.
+ * - Every response it handles gets this request's Content-Security-Policy (a fresh script nonce,
+ *   which Next.js reads from the request's copy of the header to mark its own scripts) and, over
+ *   https, Strict-Transport-Security (app/_lib/security-headers.ts). Fixed headers are in
+ *   next.config.ts `headers()`.
  */
 import { type NextRequest, NextResponse } from "next/server";
 import { decode } from "next-auth/jwt";
+import { newNonce, securityHeaders } from "./app/_lib/security-headers.ts";
 
 const PUBLIC_PAGES = ["/login"];
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -46,6 +50,20 @@ function crossSite(request: NextRequest): boolean {
 }
 
 export async function proxy(request: NextRequest) {
+  const headers = securityHeaders({
+    nonce: newNonce(),
+    nextAuthUrl: process.env.NEXTAUTH_URL,
+    dev: process.env.NODE_ENV === "development",
+  });
+  const response = await gate(request, headers);
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+/** A file name (favicon.ico, robots.txt, …): no sign-in needed, as before the CSP was set here. */
+const FILE = /\.[a-zA-Z0-9]{1,16}$/;
+
+async function gate(request: NextRequest, security: Record<string, string>): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
 
   if (pathname.startsWith("/api/")) {
@@ -67,7 +85,9 @@ export async function proxy(request: NextRequest) {
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-requeue-path", `${pathname}${search}`);
-  if (!PUBLIC_PAGES.includes(pathname) && !(await hasValidSession(request))) {
+  // Next.js takes the nonce for its scripts from the CSP header of the request it renders.
+  requestHeaders.set("content-security-policy", security["Content-Security-Policy"]);
+  if (!PUBLIC_PAGES.includes(pathname) && !FILE.test(pathname) && !(await hasValidSession(request))) {
     const login = new URL("/login", request.url);
     login.searchParams.set("callbackUrl", `${pathname}${search}`);
     return NextResponse.redirect(login);
@@ -76,6 +96,6 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything but Next's own assets and files with an extension (favicon.ico, robots.txt, …).
-  matcher: ["/((?!_next/static|_next/image|.*\\.[a-zA-Z0-9]+$).*)"],
+  // Everything but Next's own assets (a 404 for /x.png is a page too, and gets the CSP).
+  matcher: ["/((?!_next/static|_next/image).*)"],
 };

@@ -92,8 +92,8 @@ describe("configuration", () => {
     ],
     [
       "a URL that is not one",
-      { ALERT_WEBHOOK_URL: "not a url" },
-      'ALERT_WEBHOOK_URL must be a URL starting with http:// or https://, got "not a url"',
+      { OIDC_ISSUER: "not a url" },
+      'OIDC_ISSUER must be a URL starting with http:// or https://, got "not a url"',
     ],
     [
       "a malformed host list",

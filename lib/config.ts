@@ -3,9 +3,11 @@
  *
  * Names and defaults come from the seed document (DESIGN.md "Defaults"). A bad value stops
  * start-up with a message that names the variable, the value and what was expected, e.g.
- * `MAX_RETRY_ATTEMPTS must be an integer >= 0, got "three"`.
+ * `MAX_RETRY_ATTEMPTS must be an integer >= 0, got "three"`. A secret's value is never quoted (its
+ * length is), and a REDIS_URL is quoted with its password replaced by "***".
  */
 import { z } from "zod";
+import { hiddenValue, redactUrl, secretWeakness } from "./config-secrets.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -14,6 +16,8 @@ interface VarSpec<T> {
   default: string | undefined;
   expected: string;
   schema: z.ZodType<T>;
+  /** How a bad value is quoted in the error; secrets are never echoed (lib/config-secrets.ts). */
+  show?: (value: string) => string;
 }
 
 const intSchema = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -33,7 +37,7 @@ const numSchema = (min: number, max = Number.MAX_VALUE) =>
     .pipe(z.number().min(min).max(max));
 
 /** A variable with a default: its type has no `undefined`. */
-function d<T>(def: string | number | boolean, v: VarSpec<T>): Required<VarSpec<T>> & { default: string } {
+function d<T>(def: string | number | boolean, v: VarSpec<T>): VarSpec<T> & { default: string } {
   return { ...v, default: String(def) };
 }
 
@@ -99,6 +103,18 @@ function hostList(): VarSpec<{ host: string; port: number }[]> {
   };
 }
 
+/** A secret: never echoed; when `strength` is given, a weak one is refused (say how to make one). */
+function secret(strength?: { minLength: number; kind: string; howTo: string }): VarSpec<string> {
+  if (!strength) return { ...str(), show: hiddenValue };
+  const { minLength, kind, howTo } = strength;
+  return {
+    default: undefined,
+    expected: `${kind} of at least ${minLength} characters that is not a placeholder (make one with: ${howTo})`,
+    schema: z.string().refine((v) => secretWeakness(v, minLength) === undefined),
+    show: (v) => `${hiddenValue(v)}: ${secretWeakness(v, minLength)}`,
+  };
+}
+
 function list(): VarSpec<string[]> {
   return {
     default: undefined,
@@ -119,7 +135,10 @@ function enumOf<const T extends readonly [string, ...string[]]>(values: T): VarS
 /** The catalogue: one line per variable. `.env.example` documents each of them. */
 const spec = {
   // Redis connection
-  REDIS_URL: d("redis://127.0.0.1:6379", url(["redis:", "rediss:"])),
+  REDIS_URL: d("redis://127.0.0.1:6379", {
+    ...url(["redis:", "rediss:"]),
+    show: (v) => JSON.stringify(redactUrl(v)),
+  }),
   REDIS_SENTINELS: hostList(),
   REDIS_SENTINEL_NAME: d("mymaster", str()),
   REDIS_CLUSTER_NODES: hostList(),
@@ -182,7 +201,7 @@ const spec = {
   ALERT_REDIS_MEMORY: d(0.8, num(0, 1)),
   ALERT_EVICTION_RATE: d(0.05, num(0, 1)),
   ALERT_CACHE_LATENCY_MS: d(5, num(0)),
-  ALERT_WEBHOOK_URL: url(["http:", "https:"]),
+  ALERT_WEBHOOK_URL: { ...url(["http:", "https:"]), show: hiddenValue }, // its path is often the token
   ALERT_WINDOW_MINUTES: d(15, int(1, 1440)),
   ALERT_WEBHOOK_TIMEOUT_MS: d(5000, int(100, 60000)),
   ALERT_EVALUATE_INTERVAL_MS: d(15000, int(100)),
@@ -191,13 +210,13 @@ const spec = {
   PORT: d(3000, int(1, 65535)),
   HOST: d("127.0.0.1", str()),
   NEXTAUTH_URL: url(["http:", "https:"]),
-  NEXTAUTH_SECRET: str(),
+  NEXTAUTH_SECRET: secret({ minLength: 32, kind: "a random string", howTo: "openssl rand -base64 32" }),
   ADMIN_EMAIL: str(),
-  ADMIN_PASSWORD: str(),
+  ADMIN_PASSWORD: secret({ minLength: 12, kind: "a password", howTo: "openssl rand -base64 18" }),
   SESSION_MAX_AGE_SECONDS: d(8 * 3600, int(60)),
   OIDC_ISSUER: url(["http:", "https:"]),
   OIDC_CLIENT_ID: str(),
-  OIDC_CLIENT_SECRET: str(),
+  OIDC_CLIENT_SECRET: secret(),
   /** Fields masked for viewers (lib/auth/mask.ts); the secret names too, so a token in a payload is hidden. */
   MASK_FIELDS: d(
     "email,ssn,card,cardNumber,phone,password,passwd,secret,token,apiKey,api_key,accessToken,refreshToken,privateKey,authorization,cookie,credential",
@@ -244,7 +263,8 @@ export function parseConfig(env: Env = process.env): Config {
     }
     const result = v.schema.safeParse(input);
     if (result.success) out[name] = result.data;
-    else problems.push(`${name} must be ${v.expected}, got ${JSON.stringify(input)}`);
+    else
+      problems.push(`${name} must be ${v.expected}, got ${v.show ? v.show(input) : JSON.stringify(input)}`);
   }
   if (out.REDIS_SENTINELS && out.REDIS_CLUSTER_NODES) {
     problems.push("REDIS_SENTINELS and REDIS_CLUSTER_NODES must not both be set: choose Sentinel or Cluster");

@@ -100,4 +100,26 @@ describe("npm start", () => {
     expect(run.output()).toMatch(/apt-get install -y redis-server/);
     expect(run.output()).toMatch(/docker compose up -d redis/);
   }, 60_000);
+
+  it("refuses a weak NEXTAUTH_SECRET and a bad REDIS_URL, printing neither value", async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDIS_URL: "redis://:hunter2-start-pw@bad host:6379",
+      NEXTAUTH_SECRET: "change-me-to-a-long-random-string",
+      REQUEUE_DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+    };
+    const proc = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: "pipe" });
+    let output = "";
+    proc.stdout?.on("data", (d) => (output += d));
+    proc.stderr?.on("data", (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => proc.once("exit", resolve));
+    expect(code).not.toBe(0);
+    expect(output).toContain("NEXTAUTH_SECRET must be");
+    expect(output).toContain(
+      'REDIS_URL must be a URL starting with redis:// or rediss://, got "redis://:***@bad host:6379"',
+    );
+    expect(output).not.toContain("hunter2");
+    expect(output).not.toContain("change-me-to-a-long-random-string");
+  }, 60_000);
 });

@@ -13,7 +13,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Redis } from "ioredis";
-import { ConfigError, parseConfig } from "../lib/config.ts";
+import { ConfigError } from "../lib/config.ts";
+import { consoleConfig } from "../lib/console-config.ts";
 
 const demo = process.argv.includes("--demo");
 const dataDir = resolve(process.env.REQUEUE_DATA_DIR ?? ".data");
@@ -83,7 +84,7 @@ async function findRedis(): Promise<string> {
         `no Redis answers on 127.0.0.1:${embeddedPort} and redis-server is not on PATH. Get one with:`,
         "  Debian/Ubuntu:  sudo apt-get install -y redis-server",
         "  macOS:          brew install redis",
-        "  Docker:         docker compose up -d redis   (then REDIS_URL=redis://:requeue@127.0.0.1:6379)",
+        "  Docker:         docker compose up -d redis   (then REDIS_URL=redis://:$REDIS_PASSWORD@127.0.0.1:6379)",
         "or point Requeue at your own Redis with REDIS_URL=redis://…",
       ].join("\n"),
     );
@@ -188,9 +189,9 @@ async function main() {
   };
   // The demo retries within seconds, not the seed's minute, so a newcomer sees retries at once.
   if (demo) env.RETRY_BACKOFF_BASE_SECONDS ||= "2";
-  let config: ReturnType<typeof parseConfig>;
+  let config: ReturnType<typeof consoleConfig>;
   try {
-    config = parseConfig(env);
+    config = consoleConfig(env);
   } catch (err) {
     fail(err instanceof ConfigError ? err.message : String(err));
   }

@@ -6,6 +6,7 @@
  * Library modules that use the shared client (`getRedis()`) read the same REDIS_URL.
  */
 import { type Config, ConfigError, parseConfig, resetConfig } from "../../lib/config.ts";
+import { redactUrl } from "../../lib/config-secrets.ts";
 import { closeSharedRedis, createRedis, type RedisClient } from "../../lib/redis/connection.ts";
 import { str, type Values } from "./command.ts";
 import { unreachable, usageError } from "./errors.ts";
@@ -33,13 +34,7 @@ export function displayUrl(config: Config): string {
   if (config.REDIS_CLUSTER_NODES)
     return `cluster ${config.REDIS_CLUSTER_NODES.map((n) => `${n.host}:${n.port}`)}`;
   if (config.REDIS_SENTINELS) return `sentinel ${config.REDIS_SENTINEL_NAME}`;
-  try {
-    const u = new URL(config.REDIS_URL);
-    if (u.password) u.password = "***";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return "the configured Redis";
-  }
+  return redactUrl(config.REDIS_URL);
 }
 
 /** Turns a connection error into words: "connection refused", "timed out after 3000 ms", … */

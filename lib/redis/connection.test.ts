@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { Cluster } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { startRedisServer, testConfig, testRedis } from "../../test/harness/index.ts";
@@ -32,6 +33,32 @@ describe("redis connection factory", () => {
       wrong.on("error", () => {});
       await expect(wrong.ping()).rejects.toThrow();
       wrong.disconnect();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("never puts the URL's password in an error: a bad URL, a wrong password", async () => {
+    let bad: unknown;
+    try {
+      createRedisFromUrl("redis://:hunter2-bad-url@bad host:6379");
+    } catch (err) {
+      bad = err;
+    }
+    expect(inspect(bad)).toContain("redis://:***@bad host:6379");
+    expect(inspect(bad)).not.toContain("hunter2");
+
+    const server = await startRedisServer({ password: "right-password" });
+    try {
+      const wrong = createRedisFromUrl(`redis://:hunter2-wrong-pw@127.0.0.1:${server.port}`, {
+        failFast: true,
+      });
+      const seen: unknown[] = [];
+      wrong.on("error", (err) => seen.push(err));
+      await wrong.ping().catch((err) => seen.push(err));
+      wrong.disconnect();
+      expect(seen.length).toBeGreaterThan(0);
+      for (const err of seen) expect(inspect(err)).not.toContain("hunter2");
     } finally {
       await server.stop();
     }

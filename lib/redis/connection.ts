@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { type Config, getConfig } from "../config.ts";
+import { redactUrl } from "../config-secrets.ts";
 
 /** A standalone, Sentinel or Cluster client: the commands Requeue uses are common to both. */
 export type RedisClient = Redis | Cluster;
@@ -44,8 +45,17 @@ export function reconnectDelay(attempt: number, capMs = 5000): number {
 /** Fail-fast clients retry every second at most, so a command while Redis is down fails within ~1 s. */
 const fastReconnectDelay = (attempt: number) => reconnectDelay(attempt, 1000);
 
+/** Parses a Redis URL; a bad one is reported with its password replaced (Node's own error carries the input). */
+function parseUrl(redisUrl: string): URL {
+  try {
+    return new URL(redisUrl);
+  } catch {
+    throw new TypeError(`not a valid Redis URL: ${redactUrl(redisUrl)}`);
+  }
+}
+
 function urlParts(redisUrl: string) {
-  const u = new URL(redisUrl);
+  const u = parseUrl(redisUrl);
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
   return {
     host: u.hostname.replace(/^\[|\]$/g, ""),
@@ -62,6 +72,17 @@ function tlsOptions(s: ConnectionSettings) {
     ca: s.REDIS_TLS_CA_FILE ? readFileSync(s.REDIS_TLS_CA_FILE) : undefined,
     rejectUnauthorized: !s.REDIS_TLS_INSECURE,
   };
+}
+
+/**
+ * A failed AUTH or HELLO carries its arguments, the password among them, in `err.command.args`,
+ * and logging the error object would print them: replace them. The same object rejects the
+ * pending command, so this clean-up reaches callers too.
+ */
+function hideAuthArgs(err: unknown): void {
+  const command = (err as { command?: { name?: string; args?: unknown[] } } | null)?.command;
+  if (command?.args && /^(auth|hello)$/i.test(command.name ?? ""))
+    command.args = command.args.map(() => "***");
 }
 
 /** Builds a new client. The caller owns it and must `quit()` it. */
@@ -85,23 +106,27 @@ export function createRedis(
     ...opts.extra,
   };
 
+  let client: RedisClient;
   if (settings.REDIS_CLUSTER_NODES) {
-    return new Cluster(settings.REDIS_CLUSTER_NODES, {
+    client = new Cluster(settings.REDIS_CLUSTER_NODES, {
       lazyConnect: true,
       clusterRetryStrategy: opts.failFast ? fastReconnectDelay : (attempt) => reconnectDelay(attempt),
       redisOptions: { ...common, db: undefined },
     });
-  }
-  if (settings.REDIS_SENTINELS) {
-    return new Redis({
+  } else if (settings.REDIS_SENTINELS) {
+    client = new Redis({
       ...common,
       sentinels: settings.REDIS_SENTINELS,
       name: settings.REDIS_SENTINEL_NAME,
       db: url.db,
       sentinelRetryStrategy: reconnectDelay,
     });
+  } else {
+    client = new Redis({ ...common, host: url.host, port: url.port, db: url.db });
   }
-  return new Redis({ ...common, host: url.host, port: url.port, db: url.db });
+  // First listener, so the error is clean before any other listener or a rejected command sees it.
+  client.on("error", hideAuthArgs);
+  return client;
 }
 
 /** Builds a client for a URL alone (tests, tools), with the rest of the settings at their defaults. */

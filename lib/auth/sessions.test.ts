@@ -49,7 +49,11 @@ describe("API token expiry", () => {
 
   it("never expires without a lifetime, and refuses a lifetime out of bounds", async () => {
     const opts = store();
-    const { token, info } = await createToken(redis, { name: "forever", role: "viewer", createdBy: "a" }, opts);
+    const { token, info } = await createToken(
+      redis,
+      { name: "forever", role: "viewer", createdBy: "a" },
+      opts,
+    );
     expect(info.expiresAt).toBeNull();
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 20 * 365 * 24 * HOUR });
     expect(await verifyToken(redis, token, opts)).not.toBeNull();
@@ -77,7 +81,9 @@ async function team() {
   const alive = async () =>
     (
       await Promise.all(
-        [ann1, ann2, child, bob, cli].map(async (t) => ((await verifyToken(redis, t.token, opts)) ? t.info.name : null)),
+        [ann1, ann2, child, bob, cli].map(async (t) =>
+          (await verifyToken(redis, t.token, opts)) ? t.info.name : null,
+        ),
       )
     ).filter(Boolean);
   return { opts, alive };

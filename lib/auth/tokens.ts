@@ -47,6 +47,16 @@ function toInfo(h: Record<string, string>): TokenInfo | null {
   };
 }
 
+/** Days (as the API and Settings take them) → the lifetime createToken takes; none → never. */
+export const expiryMs = (days: number | undefined) => (days === undefined ? undefined : days * 86_400_000);
+
+/** For the audit log: "role admin, expires 2026-12-30T11:00:00.000Z" or "…, never expires". */
+export function describeToken(info: Pick<TokenInfo, "role" | "expiresAt">): string {
+  const expiry =
+    info.expiresAt === null ? "never expires" : `expires ${new Date(info.expiresAt).toISOString()}`;
+  return `role ${info.role}, ${expiry}`;
+}
+
 export function isTokenExpired(info: Pick<TokenInfo, "expiresAt">, now = Date.now()): boolean {
   return info.expiresAt !== null && now >= info.expiresAt;
 }

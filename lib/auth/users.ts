@@ -136,6 +136,10 @@ export interface UserChange {
   revokedTokens: number;
 }
 
+/** For the audit log: "2 API tokens revoked; " (empty when none were). */
+export const revokedNote = (c: UserChange) =>
+  c.revokedTokens ? `${c.revokedTokens} API token${c.revokedTokens === 1 ? "" : "s"} revoked; ` : "";
+
 /** Changes the role; a real change ends the user's sessions, a demotion revokes their tokens. */
 export async function setUserRole(
   redis: RedisClient,

@@ -103,6 +103,11 @@ describe("bad arguments: exit 2 and a message that says what is wrong", () => {
     [["users", "add", "a@b.test", "--role", "viewer", "--password", "short"], /at least 8 characters/],
     [["tokens", "create", "ci", "--role", "superuser"], /--role must be admin or viewer/],
     [["tokens", "create", "bad\nname", "--role", "viewer"], /token name must be/],
+    [
+      ["tokens", "create", "ci", "--role", "viewer", "--expires-in", "soon"],
+      /--expires-in must be a duration/,
+    ],
+    [["tokens", "create", "ci", "--role", "viewer", "--expires-in", "3651d"], /--expires-in must be between/],
   ] as [string[], RegExp][])("requeue %j", async ([args, message], { expect }) => {
     const r = await runCli(args, { env: env() });
     expect(r.stderr).toMatch(message);
@@ -236,6 +241,31 @@ describe("tokens", () => {
       const again = await runCli(["tokens", "revoke", id], { env: env() });
       expect(again.code).toBe(3);
       expect(again.stderr).toMatch(/no API token with id or name/);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("create --expires-in gives the token a lifetime, shown on creation and in the list", async () => {
+    const before = Date.now();
+    const created = await runCli(
+      ["tokens", "create", "month", "--role", "viewer", "--expires-in", "30d", "--json"],
+      {
+        env: env(),
+      },
+    );
+    expect(created.code).toBe(0);
+    const { token, expiresAt } = json<{ token: string; expiresAt: number }>(created);
+    const month = 30 * 86_400_000;
+    expect(expiresAt).toBeGreaterThanOrEqual(before + month);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + month);
+    const redis = createRedisFromUrl(inject("redisUrl"));
+    try {
+      expect((await verifyToken(redis, token, { prefix }))?.expiresAt).toBe(expiresAt);
+      const list = await runCli(["tokens", "list"], { env: env() });
+      expect(list.stdout).toMatch(/EXPIRES/);
+      expect(list.stdout).toContain(`expires ${new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z")}`);
+      expect(list.stdout).toMatch(/nightly .*never expires/);
     } finally {
       redis.disconnect();
     }

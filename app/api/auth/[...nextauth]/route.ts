@@ -1,5 +1,6 @@
 /** /api/auth/* — next-auth's own endpoints (sign-in, callback, session, csrf, sign-out). Public. */
 import NextAuth from "next-auth";
+import { getConfig } from "#lib/config";
 import { authOptions } from "../options.ts";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +9,9 @@ async function handler(request: Request, context: { params: Promise<{ nextauth: 
   const response: Response = await NextAuth(request as never, context as never, authOptions());
   const [action, provider] = (await context.params).nextauth ?? [];
   if (request.method === "GET" && action === "callback" && provider !== "credentials") {
-    return landOnSameSite(response, new URL(request.url).origin);
+    // next-auth sends the browser only to its base URL's origin (NEXTAUTH_URL); request.url may
+    // name the host differently (the server's own bind address).
+    return landOnSameSite(response, new URL(getConfig().NEXTAUTH_URL ?? request.url).origin);
   }
   return response;
 }

@@ -156,7 +156,7 @@ export async function revokeToken(redis: RedisClient, id: string, opts?: StoreOp
 }
 
 /**
- * Revokes every token `creator` (an email, as createTokens records it) created, and the tokens
+ * Revokes every token `creator` (an email, as createToken records it) created, and the tokens
  * created by those tokens (`token:<id>`), so no key a user handed out outlives their rights.
  */
 export async function revokeTokensCreatedBy(

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { json, runCli } from "../bin/cli/testing.ts";
 import { verifyToken } from "../lib/auth/tokens.ts";
-import { getUser, verifyPassword } from "../lib/auth/users.ts";
+import { getUser, getUserSession, verifyPassword } from "../lib/auth/users.ts";
 import { createRedisFromUrl } from "../lib/redis/connection.ts";
 import { freePort } from "./harness/index.ts";
 
@@ -43,6 +43,7 @@ describe("help", () => {
     ["stats"],
     ["users", "add"],
     ["users", "list"],
+    ["users", "sign-out"],
     ["tokens", "create"],
     ["tokens", "revoke"],
     ["tokens", "list"],
@@ -206,6 +207,29 @@ describe("users add", () => {
     expect(json<{ email: string; role: string }[]>(list)).toEqual(
       expect.arrayContaining([expect.objectContaining({ email: "admin2@example.test", role: "admin" })]),
     );
+  });
+
+  it("users sign-out ends every session of the user (a new session version); an unknown user → exit 3", async () => {
+    const created = await runCli(["users", "add", "leaver@example.test", "--role", "viewer"], {
+      env: env(),
+      input: "leaver-password-1\n",
+    });
+    expect(created.code).toBe(0);
+    const redis = createRedisFromUrl(inject("redisUrl"));
+    try {
+      const before = (await getUserSession(redis, "leaver@example.test", { prefix }))?.sessionVersion;
+      const r = await runCli(["users", "sign-out", "leaver@example.test"], { env: env() });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("signed leaver@example.test out everywhere");
+      const after = (await getUserSession(redis, "leaver@example.test", { prefix }))?.sessionVersion;
+      expect(after).toBeTruthy();
+      expect(after).not.toBe(before);
+      const unknown = await runCli(["users", "sign-out", "nobody@example.test"], { env: env() });
+      expect(unknown.code).toBe(3);
+      expect(unknown.stderr).toMatch(/no user nobody@example.test/);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { userInfo } from "node:os";
 import { type AuditActor, appendAudit } from "../../lib/auth/audit.ts";
 import { createToken, describeToken, listTokens, revokeToken } from "../../lib/auth/tokens.ts";
 import { AuthError } from "../../lib/auth/types.ts";
-import { createUser, listUsers } from "../../lib/auth/users.ts";
+import { createUser, endSessions, listUsers } from "../../lib/auth/users.ts";
 import { namespaceSummary } from "../../lib/cache/stats.ts";
 import { DlqError } from "../../lib/dlq/errors.ts";
 import { countDeadLetters, listDeadLetters } from "../../lib/dlq/list.ts";
@@ -134,6 +134,10 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
     },
     async listUsers() {
       return (await listUsers(redis)).map((u) => ({ email: u.email, role: u.role, createdAt: u.createdAt }));
+    },
+    async signOutUser(email) {
+      await endSessions(redis, email).catch(mapError);
+      await audit("user.signout", email, undefined, "ok", "every session ended");
     },
     async createToken({ name, role, expiresInMs }) {
       const created = await createToken(redis, { name, role, expiresInMs, createdBy: actor().id }).catch(

@@ -86,6 +86,8 @@ export interface Backend {
   cacheStats(windowMinutes: number): Promise<CacheNamespaceStats[]>;
   addUser(input: { email: string; role: Role; password: string }): Promise<{ email: string; role: Role }>;
   listUsers(): Promise<{ email: string; role: Role; createdAt: number }[]>;
+  /** Ends every session of the user; a not-found error when there is no such user. */
+  signOutUser(email: string): Promise<void>;
   createToken(input: {
     name: string;
     role: Role;

@@ -1,13 +1,16 @@
 "use client";
 /**
- * Settings › API tokens (admin): create a named token with a role — shown once, here, and never
- * again — list tokens with their last use, revoke one.
+ * Settings › API tokens (admin): create a named token with a role and a lifetime — shown once,
+ * here, and never again — list tokens with their last use and expiry, revoke one.
  */
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState, useTransition } from "react";
 import type { TokenInfo } from "#lib/auth/tokens";
 import { createTokenAction, revokeTokenAction } from "@/app/(console)/settings/actions.ts";
 import { RelativeTime } from "./ui/relative-time.tsx";
+
+/** The lifetimes offered, in days; 0: never expires. */
+const EXPIRY_DAYS = [7, 30, 90, 365, 0];
 
 export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
   const router = useRouter();
@@ -23,6 +26,7 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
       const res = await createTokenAction({
         name: String(f.get("name") ?? ""),
         role: String(f.get("role") ?? "viewer"),
+        expiresInDays: Number(f.get("expires")) || undefined,
       });
       if (res.ok) {
         setCreated({ name: res.data.name, token: res.data.token });
@@ -74,6 +78,7 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
                 <th>Role</th>
                 <th>Created</th>
                 <th>Last used</th>
+                <th>Expires</th>
                 <th className="col-actions">Actions</th>
               </tr>
             </thead>
@@ -88,6 +93,17 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
                   </td>
                   <td>
                     {t.lastUsedAt ? <RelativeTime ms={t.lastUsedAt} /> : <span className="muted">never</span>}
+                  </td>
+                  <td data-testid="token-expires">
+                    {t.expiresAt === null ? (
+                      <span className="muted">never</span>
+                    ) : t.expiresAt <= Date.now() ? (
+                      <span className="error-text">
+                        expired <RelativeTime ms={t.expiresAt} />
+                      </span>
+                    ) : (
+                      <RelativeTime ms={t.expiresAt} />
+                    )}
                   </td>
                   <td className="col-actions">
                     <button
@@ -111,6 +127,13 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
         <select name="role" aria-label="Token role" defaultValue="viewer">
           <option value="viewer">viewer</option>
           <option value="admin">admin</option>
+        </select>
+        <select name="expires" aria-label="Token expiry" defaultValue="90">
+          {EXPIRY_DAYS.map((d) => (
+            <option key={d} value={d}>
+              {d ? `expires in ${d} days` : "never expires"}
+            </option>
+          ))}
         </select>
         <button type="submit" className="btn btn-primary" disabled={pending} data-testid="token-create">
           Create token

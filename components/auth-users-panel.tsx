@@ -1,21 +1,34 @@
 "use client";
-/** Settings › Users (admin): add a user, change a role, delete a user. Server actions do the work. */
+/**
+ * Settings › Users (admin): add a user, change a role, delete a user, sign a user out everywhere.
+ * Server actions do the work. A role change or a delete ends the user's sessions; demoting or
+ * deleting an admin also revokes the API tokens they created.
+ */
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState, useTransition } from "react";
 import type { User } from "#lib/auth/users";
 import type { ActionResult } from "@/app/_lib/action.ts";
-import { createUserAction, deleteUserAction, setRoleAction } from "@/app/(console)/settings/actions.ts";
+import {
+  createUserAction,
+  deleteUserAction,
+  setRoleAction,
+  signOutUserAction,
+} from "@/app/(console)/settings/actions.ts";
 import { RelativeTime } from "./ui/relative-time.tsx";
+
+const tokensNote = (n: number) =>
+  n ? ` and ${n} API token${n === 1 ? "" : "s"} they created ${n === 1 ? "was" : "were"} revoked` : "";
 
 export function AuthUsersPanel({ users, self }: { users: User[]; self: string }) {
   const router = useRouter();
   const [pending, start] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
-  function run<T>(call: () => Promise<ActionResult<T>>, done: string) {
+  function run<T>(call: () => Promise<ActionResult<T>>, done: string | ((data: T) => string)) {
     start(async () => {
       const res = await call();
-      setMessage(res.ok ? { ok: true, text: done } : { ok: false, text: res.error });
+      const text = res.ok ? (typeof done === "string" ? done : done(res.data)) : res.error;
+      setMessage({ ok: res.ok, text });
       if (res.ok) router.refresh();
     });
   }
@@ -68,7 +81,8 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
                     onChange={(e) =>
                       run(
                         () => setRoleAction({ email: u.email, role: e.target.value }),
-                        `${u.email} is now ${e.target.value}.`,
+                        (r) =>
+                          `${u.email} is now ${r.role}; their sessions ended${tokensNote(r.revokedTokens)}.`,
                       )
                     }
                   >
@@ -83,6 +97,23 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
                 <td className="col-actions">
                   <button
                     type="button"
+                    className="btn btn-small"
+                    data-testid="user-sign-out"
+                    disabled={pending || u.email === self}
+                    title={u.email === self ? "Use “Sign out everywhere” under Your account" : undefined}
+                    onClick={() => {
+                      if (
+                        window.confirm(
+                          `Sign ${u.email} out everywhere? Every session of theirs ends at its next request; their API tokens stay.`,
+                        )
+                      )
+                        run(() => signOutUserAction({ email: u.email }), `Signed ${u.email} out everywhere.`);
+                    }}
+                  >
+                    Sign out
+                  </button>{" "}
+                  <button
+                    type="button"
                     className="btn btn-danger btn-small"
                     data-testid="user-delete"
                     disabled={pending || u.email === self}
@@ -90,10 +121,13 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
                     onClick={() => {
                       if (
                         window.confirm(
-                          `Delete the user ${u.email}? Their session ends at their next request.`,
+                          `Delete the user ${u.email}? Their sessions end at their next request and the API tokens they created are revoked.`,
                         )
                       )
-                        run(() => deleteUserAction({ email: u.email }), `Deleted ${u.email}.`);
+                        run(
+                          () => deleteUserAction({ email: u.email }),
+                          (r) => `Deleted ${u.email}${tokensNote(r.revokedTokens)}.`,
+                        );
                     }}
                   >
                     Delete

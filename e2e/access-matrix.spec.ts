@@ -1,7 +1,8 @@
 /**
  * The access matrix, live: every page, route handler and server action found on disk
  * (e2e/helpers/auth-routes.ts) × anonymous, viewer, admin, viewer token, admin token, revoked
- * token and expired session, each asserted against the running app. A route missing sample
+ * token, expired token, expired session and ended session (its user signed out everywhere),
+ * each asserted against the running app. A route missing sample
  * parameters or a declared check fails here (and in test/access-matrix.test.ts).
  *
  * Calls never change data: dynamic segments name things that do not exist, mutations send a
@@ -12,9 +13,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type APIRequestContext, expect, request as playwrightRequest, test } from "@playwright/test";
 import { encode } from "next-auth/jwt";
-import { revokeToken } from "../lib/auth/index.ts";
+import { endSessions, revokeToken } from "../lib/auth/index.ts";
 import { E2E_ADMIN, E2E_BASE_URL, E2E_SECRET } from "./env.ts";
-import { apiAs, bearerFor, e2eRedis } from "./helpers/auth.ts";
+import { apiAs, bearerFor, createE2EUser, e2eRedis, expireToken, uniqueEmail } from "./helpers/auth.ts";
 import {
   type Access,
   discoverActions,
@@ -30,7 +31,9 @@ type Who =
   | "viewerToken"
   | "adminToken"
   | "revokedToken"
-  | "expiredSession";
+  | "expiredToken"
+  | "expiredSession"
+  | "endedSession";
 const WHO: Who[] = [
   "anonymous",
   "viewer",
@@ -38,7 +41,9 @@ const WHO: Who[] = [
   "viewerToken",
   "adminToken",
   "revokedToken",
+  "expiredToken",
   "expiredSession",
+  "endedSession",
 ];
 const roleOf: Partial<Record<Who, "viewer" | "admin">> = {
   viewer: "viewer",
@@ -63,9 +68,16 @@ async function contexts(): Promise<Record<Who, APIRequestContext>> {
       extraHTTPHeaders: { origin: E2E_BASE_URL, ...headers },
     });
   const revoked = await bearerFor("admin", "matrix-revoked");
+  const expiredToken = await bearerFor("admin", "matrix-expired");
+  // An admin of its own whose sessions end: ending the shared admin's would end the `admin` caller's.
+  const ended = { email: uniqueEmail("matrix-ended"), password: "matrix-ended-password-1" };
+  await createE2EUser(ended.email, ended.password, "admin");
+  const endedSession = await apiAs(await make(), ended);
   const redis = e2eRedis();
   try {
     await revokeToken(redis, revoked.split("_")[1]);
+    await expireToken(redis, expiredToken);
+    await endSessions(redis, ended.email);
   } finally {
     await redis.quit();
   }
@@ -81,7 +93,9 @@ async function contexts(): Promise<Record<Who, APIRequestContext>> {
     viewerToken: await make({ authorization: `Bearer ${await bearerFor("viewer", "matrix-viewer")}` }),
     adminToken: await make({ authorization: `Bearer ${await bearerFor("admin", "matrix-admin")}` }),
     revokedToken: await make({ authorization: `Bearer ${revoked}` }),
+    expiredToken: await make({ authorization: `Bearer ${expiredToken}` }),
     expiredSession: await make({ cookie: `next-auth.session-token=${expired}` }),
+    endedSession,
   };
 }
 

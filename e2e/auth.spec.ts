@@ -181,7 +181,8 @@ test("an admin adds a user in Settings; a role change and a deletion take effect
   await cache.user.set("me", { role: "admin" }, { user: email });
   await page.getByTestId(`user-row-${email}`).getByTestId("user-role").selectOption("viewer");
   await expect(page.getByTestId("users-message")).toContainText("is now viewer");
-  expect((await colleague.get("/api/v1/users")).status()).toBe(403);
+  // A role change ends the user's sessions (lib/auth/users.ts): signed out, not just demoted.
+  expect((await colleague.get("/api/v1/users")).status()).toBe(401);
   expect(await cache.user.get("me", { user: email })).toBeUndefined();
 
   await cache.user.set("me", { role: "viewer" }, { user: email });

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { json, runCli } from "../bin/cli/testing.ts";
 import { verifyToken } from "../lib/auth/tokens.ts";
-import { getUser, verifyPassword } from "../lib/auth/users.ts";
+import { getUser, getUserSession, verifyPassword } from "../lib/auth/users.ts";
 import { createRedisFromUrl } from "../lib/redis/connection.ts";
 import { freePort } from "./harness/index.ts";
 
@@ -43,6 +43,7 @@ describe("help", () => {
     ["stats"],
     ["users", "add"],
     ["users", "list"],
+    ["users", "sign-out"],
     ["tokens", "create"],
     ["tokens", "revoke"],
     ["tokens", "list"],
@@ -103,6 +104,11 @@ describe("bad arguments: exit 2 and a message that says what is wrong", () => {
     [["users", "add", "a@b.test", "--role", "viewer", "--password", "short"], /at least 8 characters/],
     [["tokens", "create", "ci", "--role", "superuser"], /--role must be admin or viewer/],
     [["tokens", "create", "bad\nname", "--role", "viewer"], /token name must be/],
+    [
+      ["tokens", "create", "ci", "--role", "viewer", "--expires-in", "soon"],
+      /--expires-in must be a duration/,
+    ],
+    [["tokens", "create", "ci", "--role", "viewer", "--expires-in", "3651d"], /--expires-in must be between/],
   ] as [string[], RegExp][])("requeue %j", async ([args, message], { expect }) => {
     const r = await runCli(args, { env: env() });
     expect(r.stderr).toMatch(message);
@@ -202,6 +208,29 @@ describe("users add", () => {
       expect.arrayContaining([expect.objectContaining({ email: "admin2@example.test", role: "admin" })]),
     );
   });
+
+  it("users sign-out ends every session of the user (a new session version); an unknown user → exit 3", async () => {
+    const created = await runCli(["users", "add", "leaver@example.test", "--role", "viewer"], {
+      env: env(),
+      input: "leaver-password-1\n",
+    });
+    expect(created.code).toBe(0);
+    const redis = createRedisFromUrl(inject("redisUrl"));
+    try {
+      const before = (await getUserSession(redis, "leaver@example.test", { prefix }))?.sessionVersion;
+      const r = await runCli(["users", "sign-out", "leaver@example.test"], { env: env() });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("signed leaver@example.test out everywhere");
+      const after = (await getUserSession(redis, "leaver@example.test", { prefix }))?.sessionVersion;
+      expect(after).toBeTruthy();
+      expect(after).not.toBe(before);
+      const unknown = await runCli(["users", "sign-out", "nobody@example.test"], { env: env() });
+      expect(unknown.code).toBe(3);
+      expect(unknown.stderr).toMatch(/no user nobody@example.test/);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });
 
 describe("tokens", () => {
@@ -236,6 +265,31 @@ describe("tokens", () => {
       const again = await runCli(["tokens", "revoke", id], { env: env() });
       expect(again.code).toBe(3);
       expect(again.stderr).toMatch(/no API token with id or name/);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("create --expires-in gives the token a lifetime, shown on creation and in the list", async () => {
+    const before = Date.now();
+    const created = await runCli(
+      ["tokens", "create", "month", "--role", "viewer", "--expires-in", "30d", "--json"],
+      {
+        env: env(),
+      },
+    );
+    expect(created.code).toBe(0);
+    const { token, expiresAt } = json<{ token: string; expiresAt: number }>(created);
+    const month = 30 * 86_400_000;
+    expect(expiresAt).toBeGreaterThanOrEqual(before + month);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + month);
+    const redis = createRedisFromUrl(inject("redisUrl"));
+    try {
+      expect((await verifyToken(redis, token, { prefix }))?.expiresAt).toBe(expiresAt);
+      const list = await runCli(["tokens", "list"], { env: env() });
+      expect(list.stdout).toMatch(/EXPIRES/);
+      expect(list.stdout).toContain(`expires ${new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z")}`);
+      expect(list.stdout).toMatch(/nightly .*never expires/);
     } finally {
       redis.disconnect();
     }

@@ -3,17 +3,21 @@
  * server action and page asks here; the proxy is only a first gate.
  *
  * This is the one place that reads sessions (`sessionPrincipal`). The session's JWT says who
- * signed in; the user record is re-read from Redis on every request (one HGETALL), so a role
- * change or a deleted user takes effect on the next request, not when the JWT expires.
- * Bearer tokens are checked against their SHA-256 in Redis (lib/auth/tokens).
+ * signed in and under which session version; the user record and the current version are
+ * re-read from Redis on every request (one HGETALL), so a deleted user, a role or password
+ * change and "sign out everywhere" end the session at its next request, not when the JWT
+ * expires. proxy.ts only checks the JWT (no Redis): a page's layout stops an ended session.
+ * Bearer tokens are checked against their SHA-256 in Redis (lib/auth/tokens); revoked and
+ * expired tokens get 401.
  * Cookie-authenticated mutations from another site are refused here (403) as well as in proxy.ts.
  */
 
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
-import { getServerSession } from "next-auth";
-import { getUser, verifyToken } from "#lib/auth/index";
-import { authOptions, clientIp, redis } from "../api/auth/options.ts";
+import { getToken } from "next-auth/jwt";
+import { getUserSession, verifyToken } from "#lib/auth/index";
+import { getConfig } from "#lib/config";
+import { clientIp, redis, sessionCookie } from "../api/auth/options.ts";
 import { auditForbiddenPage } from "./forbidden-audit.ts";
 import { HttpError } from "./http.ts";
 
@@ -37,15 +41,20 @@ export function hasRole(principal: Principal, needed: Role): boolean {
 
 /** The signed-in user of the current request (RSC, action or route handler), or null. */
 async function sessionPrincipal(ip: string): Promise<Principal | null> {
-  let email: string | undefined;
-  try {
-    email = (await getServerSession(authOptions()))?.user?.email;
-  } catch {
-    return null; // a malformed or foreign cookie is no session
-  }
-  if (!email) return null;
-  const user = await getUser(redis(), email);
-  if (!user) return null;
+  const cookie = sessionCookie();
+  // The session cookie only (no `headers`: getToken would also take a JWT from Authorization).
+  // A malformed, expired or foreign cookie decodes to null.
+  const jwt = await getToken({
+    req: { cookies: await cookies(), headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
+    secret: getConfig().NEXTAUTH_SECRET,
+    secureCookie: cookie.secure,
+    cookieName: cookie.name,
+  }).catch(() => null);
+  if (typeof jwt?.email !== "string" || !jwt.email) return null;
+  const found = await getUserSession(redis(), jwt.email);
+  // Sessions from before session versions carry none, and match a user that has none yet.
+  if (!found || found.sessionVersion !== (jwt.sv ?? "")) return null;
+  const { user } = found;
   return { id: user.email, email: user.email, name: user.name, role: user.role, via: "session", ip };
 }
 

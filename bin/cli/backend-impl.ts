@@ -5,9 +5,9 @@
  */
 import { userInfo } from "node:os";
 import { type AuditActor, appendAudit } from "../../lib/auth/audit.ts";
-import { createToken, listTokens, revokeToken } from "../../lib/auth/tokens.ts";
+import { createToken, describeToken, listTokens, revokeToken } from "../../lib/auth/tokens.ts";
 import { AuthError } from "../../lib/auth/types.ts";
-import { createUser, listUsers } from "../../lib/auth/users.ts";
+import { createUser, endSessions, listUsers } from "../../lib/auth/users.ts";
 import { namespaceSummary } from "../../lib/cache/stats.ts";
 import { DlqError } from "../../lib/dlq/errors.ts";
 import { countDeadLetters, listDeadLetters } from "../../lib/dlq/list.ts";
@@ -46,8 +46,13 @@ function mapError(err: unknown): never {
 }
 
 export async function createBackend(redis: RedisClient): Promise<Backend> {
-  const audit = (action: string, target: string, count?: number, outcome: "ok" | "partial" = "ok") =>
-    appendAudit(redis, actor(), action, { target, count, outcome }).catch(() => undefined);
+  const audit = (
+    action: string,
+    target: string,
+    count?: number,
+    outcome: "ok" | "partial" = "ok",
+    detail?: string,
+  ) => appendAudit(redis, actor(), action, { target, count, outcome, detail }).catch(() => undefined);
 
   return {
     async enqueue({ queue, payload, id, delayMs, maxAttempts, metadata }) {
@@ -135,9 +140,21 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
     async listUsers() {
       return (await listUsers(redis)).map((u) => ({ email: u.email, role: u.role, createdAt: u.createdAt }));
     },
-    async createToken({ name, role }) {
-      const created = await createToken(redis, { name, role, createdBy: actor().id }).catch(mapError);
-      await audit("token.create", `${created.info.name} (${created.info.id})`);
+    async signOutUser(email) {
+      await endSessions(redis, email).catch(mapError);
+      await audit("user.signout", email, undefined, "ok", "every session ended");
+    },
+    async createToken({ name, role, expiresInMs }) {
+      const created = await createToken(redis, { name, role, expiresInMs, createdBy: actor().id }).catch(
+        mapError,
+      );
+      await audit(
+        "token.create",
+        `${created.info.name} (${created.info.id})`,
+        undefined,
+        "ok",
+        describeToken(created.info),
+      );
       return created;
     },
     listTokens: () => listTokens(redis),

@@ -63,6 +63,8 @@ export interface TokenInfo {
   role: Role;
   createdAt?: number;
   lastUsedAt?: number | null;
+  /** when it stops working (ms epoch); null: never */
+  expiresAt?: number | null;
 }
 
 export interface Backend {
@@ -84,7 +86,13 @@ export interface Backend {
   cacheStats(windowMinutes: number): Promise<CacheNamespaceStats[]>;
   addUser(input: { email: string; role: Role; password: string }): Promise<{ email: string; role: Role }>;
   listUsers(): Promise<{ email: string; role: Role; createdAt: number }[]>;
-  createToken(input: { name: string; role: Role }): Promise<{ token: string; info: TokenInfo }>;
+  /** Ends every session of the user; a not-found error when there is no such user. */
+  signOutUser(email: string): Promise<void>;
+  createToken(input: {
+    name: string;
+    role: Role;
+    expiresInMs?: number;
+  }): Promise<{ token: string; info: TokenInfo }>;
   listTokens(): Promise<TokenInfo[]>;
   /** False when no token has that id or name. */
   revokeToken(idOrName: string): Promise<TokenInfo | null>;

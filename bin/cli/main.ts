@@ -9,7 +9,7 @@ import { dlqDelete, dlqRequeue } from "./commands/dlq-mutate.ts";
 import { enqueue } from "./commands/enqueue.ts";
 import { stats } from "./commands/stats.ts";
 import { tokensCreate, tokensList, tokensRevoke } from "./commands/tokens.ts";
-import { usersAdd, usersList } from "./commands/users.ts";
+import { usersAdd, usersList, usersSignOut } from "./commands/users.ts";
 import { CliError, EXIT, usageError } from "./errors.ts";
 import { Output } from "./output.ts";
 import { closeAll, isConnectionError } from "./redis.ts";
@@ -23,7 +23,10 @@ const COMMANDS: Record<string, Entry> = {
     sub: { list: dlqList, groups: dlqGroups, show: dlqShow, requeue: dlqRequeue, delete: dlqDelete },
   },
   stats,
-  users: { summary: "manage console users", sub: { add: usersAdd, list: usersList } },
+  users: {
+    summary: "manage console users",
+    sub: { add: usersAdd, list: usersList, "sign-out": usersSignOut },
+  },
   tokens: {
     summary: "manage API tokens",
     sub: { create: tokensCreate, list: tokensList, revoke: tokensRevoke },

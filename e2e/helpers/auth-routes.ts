@@ -28,6 +28,7 @@ export const PARAMS: Record<string, Record<string, string>> = {
   "/api/auth/[...nextauth]": { nextauth: "session" },
   "/api/v1/alerts/thresholds/[id]": { id: "matrix-none" },
   "/api/v1/users/[email]": { email: "nobody@matrix.test" },
+  "/api/v1/users/[email]/sessions": { email: "nobody@matrix.test" },
   "/api/v1/tokens/[id]": { id: "000000000000" },
   "/api/v1/queues/[queue]": { queue: "matrix-none" },
   "/api/v1/queues/[queue]/jobs": { queue: "matrix-none" },

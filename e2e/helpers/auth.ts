@@ -10,9 +10,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, type Page } from "@playwright/test";
-import { createToken, createUser, type Role } from "../../lib/auth/index.ts";
+import { createToken, createUser, hashToken, type Role } from "../../lib/auth/index.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
-import { E2E_ADMIN, E2E_BASE_URL, E2E_VIEWER, e2eClient } from "../env.ts";
+import { globalKeys } from "../../lib/redis/keys.ts";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_VIEWER, e2eClient, e2eConfig } from "../env.ts";
 
 export type E2EUser = "admin" | "viewer" | { email: string; password: string };
 
@@ -109,6 +110,13 @@ export async function apiAs(request: APIRequestContext, user: E2EUser): Promise<
 /** A fresh API token with the role (created in Redis; shown once, like in Settings). */
 export async function bearerFor(role: Role, name = `e2e-${role}`): Promise<string> {
   return withRedis(async (redis) => (await createToken(redis, { name, role, createdBy: "e2e" })).token);
+}
+
+/** Moves a token's expiry into the past (as if its lifetime had run out), straight in Redis. */
+export async function expireToken(redis: RedisClient, token: string): Promise<void> {
+  const key = globalKeys(e2eConfig().REDIS_KEY_PREFIX).token(hashToken(token));
+  expect(await redis.exists(key), "the token exists").toBe(1);
+  await redis.hset(key, "expiresAt", String(Date.now() - 1000));
 }
 
 /** `{ headers }` for a Playwright request with a bearer token. */

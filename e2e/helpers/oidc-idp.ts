@@ -1,7 +1,7 @@
 /**
  * A real OpenID Provider for the e2e suite: panva's `oidc-provider` (certified), in-process in
- * e2e/serve.ts, on a free loopback port. One confidential client (the console: authorization
- * code + PKCE S256, redirect to `${E2E_BASE_URL}/api/auth/callback/oidc`) and an account for
+ * e2e/serve.ts, on a free loopback port named `localhost` (to the browser another site than
+ * the console at 127.0.0.1). One confidential client (the console: authorization code + PKCE S256, redirect to `${E2E_BASE_URL}/api/auth/callback/oidc`) and an account for
  * any login: the login typed into the IdP's own (development) login form is the account id and
  * its `email`, so a test picks who the IdP vouches for (and, by a prefix, whether it says the
  * address is verified). No password is checked — the IdP is the
@@ -42,7 +42,10 @@ export async function startOidcIdp(redirectUri: string): Promise<OidcIdp> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);
   });
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // "localhost", not the console's "127.0.0.1": another site to the browser, as a real identity
+  // provider is, so the return to the console is the cross-site navigation production sees
+  // (SameSite cookies behave as they would there).
+  const issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
   const signingKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
 
   const provider = new Provider(issuer, {

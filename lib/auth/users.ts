@@ -5,9 +5,19 @@
  * stored, returned or logged. A user without a password can sign in only through OIDC.
  * The first admin is bootstrapped from ADMIN_EMAIL / ADMIN_PASSWORD: created when no user
  * with that email exists, never overwritten, so a password changed later stays changed.
+ *
+ * Sessions: each user hash holds a `sessionVersion`, a random value put into the session JWT
+ * at sign-in and compared on every request (app/_lib/principal.ts, in the same HGETALL that
+ * reads the user). A new value — on a password change, a role change or `endSessions` ("sign
+ * out everywhere") — ends every session signed in before it. Deleting the user deletes the
+ * hash; a user created again under the same email gets a fresh value, so no old session
+ * comes back. Deleting a user or taking away the admin role also revokes the API tokens that
+ * user created (lib/auth/tokens.ts `revokeTokensCreatedBy`).
  */
+import { randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
 import { appendAudit, recorded } from "./audit.ts";
+import { revokeTokensCreatedBy } from "./tokens.ts";
 import { AuthError, authKeys, isRole, type RedisClient, type Role, type StoreOptions } from "./types.ts";
 
 export interface User {
@@ -31,6 +41,15 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 redis.call('SADD', KEYS[2], ARGV[1])
 return 1`;
 
+/** KEYS: user hash. ARGV: new session version. Only an existing user: no half record appears. */
+const BUMP_SESSIONS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'sessionVersion', ARGV[1])
+return 1`;
+
+/** Random, not a counter: a user deleted and created again must not match an old session's value. */
+const newSessionVersion = () => randomBytes(12).toString("base64url");
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -50,6 +69,27 @@ function toUser(h: Record<string, string>): User | null {
 export async function getUser(redis: RedisClient, email: string, opts?: StoreOptions): Promise<User | null> {
   const h = await redis.hgetall(authKeys(opts).user(normalizeEmail(email)));
   return toUser(h);
+}
+
+/**
+ * The user and their current session version, in one HGETALL: what every request of a session
+ * costs. Users from before session versions have none (""), as have their old sessions.
+ */
+export async function getUserSession(
+  redis: RedisClient,
+  email: string,
+  opts?: StoreOptions,
+): Promise<{ user: User; sessionVersion: string } | null> {
+  const h = await redis.hgetall(authKeys(opts).user(normalizeEmail(email)));
+  const user = toUser(h);
+  return user ? { user, sessionVersion: h.sessionVersion ?? "" } : null;
+}
+
+/** Ends every session of the user ("sign out everywhere"). NOT_FOUND if there is no such user. */
+export async function endSessions(redis: RedisClient, email: string, opts?: StoreOptions): Promise<void> {
+  const key = authKeys(opts).user(normalizeEmail(email));
+  const done = await redis.eval(BUMP_SESSIONS, 1, key, newSessionVersion());
+  if (done !== 1) throw new AuthError("NOT_FOUND", `no user ${normalizeEmail(email)}`);
 }
 
 export async function listUsers(redis: RedisClient, opts?: StoreOptions): Promise<User[]> {
@@ -83,6 +123,7 @@ export async function createUser(redis: RedisClient, input: NewUser, opts?: Stor
     role: input.role,
     createdAt: String(now),
     updatedAt: String(now),
+    sessionVersion: newSessionVersion(),
   };
   if (input.password) fields.passwordHash = await bcrypt.hash(input.password, BCRYPT_COST);
   const flat = Object.entries(fields).flat();
@@ -91,19 +132,35 @@ export async function createUser(redis: RedisClient, input: NewUser, opts?: Stor
   return toUser(fields) as User;
 }
 
+/** What a change to a user also did: how many API tokens it revoked. */
+export interface UserChange {
+  revokedTokens: number;
+}
+
+/** For the audit log: "2 API tokens revoked; " (empty when none were). */
+export const revokedNote = (c: UserChange) =>
+  c.revokedTokens ? `${c.revokedTokens} API token${c.revokedTokens === 1 ? "" : "s"} revoked; ` : "";
+
+/** Changes the role; a real change ends the user's sessions, a demotion revokes their tokens. */
 export async function setUserRole(
   redis: RedisClient,
   email: string,
   role: Role,
   opts?: StoreOptions,
-): Promise<User> {
+): Promise<User & UserChange> {
   if (!isRole(role)) throw new AuthError("INVALID_INPUT", "role must be admin or viewer");
   const keys = authKeys(opts);
   const user = await getUser(redis, email, opts);
   if (!user) throw new AuthError("NOT_FOUND", `no user ${normalizeEmail(email)}`);
-  if (user.role === "admin" && role !== "admin") await assertNotLastAdmin(redis, user.email, opts);
-  await redis.hset(keys.user(user.email), { role, updatedAt: String(Date.now()) });
-  return { ...user, role };
+  if (user.role === role) return { ...user, revokedTokens: 0 };
+  if (user.role === "admin") await assertNotLastAdmin(redis, user.email, opts);
+  await redis.hset(keys.user(user.email), {
+    role,
+    updatedAt: String(Date.now()),
+    sessionVersion: newSessionVersion(),
+  });
+  const revoked = user.role === "admin" ? await revokeTokensCreatedBy(redis, user.email, opts) : [];
+  return { ...user, role, revokedTokens: revoked.length };
 }
 
 export async function setUserPassword(
@@ -116,15 +173,25 @@ export async function setUserPassword(
   const user = await getUser(redis, email, opts);
   if (!user) throw new AuthError("NOT_FOUND", `no user ${normalizeEmail(email)}`);
   const passwordHash = await bcrypt.hash(password, BCRYPT_COST);
-  await redis.hset(authKeys(opts).user(user.email), { passwordHash, updatedAt: String(Date.now()) });
+  await redis.hset(authKeys(opts).user(user.email), {
+    passwordHash,
+    updatedAt: String(Date.now()),
+    sessionVersion: newSessionVersion(),
+  });
 }
 
-export async function deleteUser(redis: RedisClient, email: string, opts?: StoreOptions): Promise<void> {
+/** Deletes the user (their sessions end with the record) and revokes the tokens they created. */
+export async function deleteUser(
+  redis: RedisClient,
+  email: string,
+  opts?: StoreOptions,
+): Promise<UserChange> {
   const keys = authKeys(opts);
   const user = await getUser(redis, email, opts);
   if (!user) throw new AuthError("NOT_FOUND", `no user ${normalizeEmail(email)}`);
   if (user.role === "admin") await assertNotLastAdmin(redis, user.email, opts);
   await redis.multi().del(keys.user(user.email)).srem(keys.users, user.email).exec();
+  return { revokedTokens: (await revokeTokensCreatedBy(redis, user.email, opts)).length };
 }
 
 /** Removing or demoting the last admin would lock everyone out of Settings. */

@@ -1,10 +1,24 @@
 "use server";
 /**
  * Settings' mutations (admin only, through the action frame): add a user, change a role, delete
- * a user, create an API token (returned once), revoke a token. Each is audited, success or not.
+ * a user, create an API token (returned once, with an optional expiry), revoke a token. And
+ * "sign out everywhere", which anyone may do for themselves and an admin for anyone. Each is
+ * audited, success or not.
  */
 import { z } from "zod";
-import { audit, createToken, createUser, deleteUser, revokeToken, setUserRole } from "#lib/auth/index";
+import {
+  audit,
+  createToken,
+  createUser,
+  deleteUser,
+  describeToken,
+  endSessions,
+  expiryMs,
+  normalizeEmail,
+  revokedNote,
+  revokeToken,
+  setUserRole,
+} from "#lib/auth/index";
 import { getRedis } from "#lib/redis/connection";
 import { action } from "@/app/_lib/action.ts";
 import type { Principal } from "@/app/_lib/principal.ts";
@@ -59,8 +73,8 @@ export const setRoleAction = action(
       "user.role",
       input.email,
       () => setUserRole(redis(), input.email, input.role),
-      async (u) => `role ${input.role}; ${await invalidateUserEntries(u.email)}`,
-    ).then((u) => ({ email: u.email, role: u.role })),
+      async (u) => `role ${input.role}; ${revokedNote(u)}${await invalidateUserEntries(u.email)}`,
+    ).then((u) => ({ email: u.email, role: u.role, revokedTokens: u.revokedTokens })),
 );
 
 export const deleteUserAction = action(
@@ -72,23 +86,52 @@ export const deleteUserAction = action(
       "user.delete",
       input.email,
       () => deleteUser(redis(), input.email),
-      () => invalidateUserEntries(input.email),
-    ).then(() => ({ email: input.email })),
+      async (change) => `${revokedNote(change)}${await invalidateUserEntries(input.email)}`,
+    ).then((change) => ({ email: input.email, revokedTokens: change.revokedTokens })),
 );
 
 export const createTokenAction = action(
   "admin",
-  z.object({ name: z.string().trim().min(1, "Name the token").max(80), role }),
+  z.object({
+    name: z.string().trim().min(1, "Name the token").max(80),
+    role,
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  }),
   async (input, p) => {
     const { token, info } = await audited(
       p,
       "token.create",
       input.name,
-      () => createToken(redis(), { ...input, createdBy: p.email ?? p.id }),
-      `role ${input.role}`,
+      () =>
+        createToken(redis(), {
+          name: input.name,
+          role: input.role,
+          createdBy: p.email ?? p.id,
+          expiresInMs: expiryMs(input.expiresInDays),
+        }),
+      (created) => Promise.resolve(describeToken(created.info)),
     );
-    return { token, id: info.id, name: info.name, role: info.role };
+    return { token, id: info.id, name: info.name, role: info.role, expiresAt: info.expiresAt };
   },
+);
+
+/**
+ * "Sign out everywhere": every session of the user ends at its next request — for your own
+ * account (any role; this session ends too) or, for an admin, any user's.
+ */
+const signOutEverywhere = (p: Principal, email: string) =>
+  audited(p, "user.signout", email, () => endSessions(redis(), email), "every session ended").then(() => ({
+    email,
+  }));
+
+export const signOutEverywhereAction = action("viewer", z.object({}), async (_input, p) =>
+  signOutEverywhere(p, p.email ?? p.id),
+);
+
+export const signOutUserAction = action(
+  "admin",
+  z.object({ email: z.string().min(3).max(254) }),
+  async (input, p) => signOutEverywhere(p, normalizeEmail(input.email)),
 );
 
 export const revokeTokenAction = action(

@@ -1,5 +1,6 @@
 /**
- * /settings — your account for everyone; users and API tokens for admins. Viewers get no
+ * /settings — your account for everyone (with "sign out everywhere"); users and API tokens for
+ * admins. Viewers get no
  * mutation controls here (and the actions refuse them anyway: admin only, on the server).
  */
 
@@ -7,6 +8,7 @@ import { listTokens, listUsers } from "#lib/auth/index";
 import { getConfig } from "#lib/config";
 import { getRedis } from "#lib/redis/connection";
 import { requirePrincipal } from "@/app/_lib/principal.ts";
+import { SignOutEverywhere } from "@/components/auth-sign-out-everywhere.tsx";
 import { AuthTokensPanel } from "@/components/auth-tokens-panel.tsx";
 import { AuthUsersPanel } from "@/components/auth-users-panel.tsx";
 
@@ -27,6 +29,7 @@ export default async function SettingsPage() {
           Signed in as <strong>{principal.email ?? principal.name}</strong> with the role{" "}
           <span className={`role role-${principal.role}`}>{principal.role}</span>. Sessions last {hours} h.
         </p>
+        <SignOutEverywhere />
         {isAdmin ? null : (
           <p className="muted" data-testid="viewer-note">
             Viewers may look but not change anything. Users and API tokens are managed by admins.

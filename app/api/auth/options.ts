@@ -1,10 +1,11 @@
 /**
  * next-auth v4 configuration: email + password against lib/auth, and an OIDC provider when
  * OIDC_ISSUER / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET are set. Sessions are JWTs (cookie
- * `next-auth.session-token`, httpOnly, SameSite=Lax, Secure when NEXTAUTH_URL is https) that
- * expire after SESSION_MAX_AGE_SECONDS. The token carries the email and the role at sign-in;
- * app/_lib/principal.ts re-reads the user on every request, so a changed role or a deleted
- * user takes effect at once.
+ * `next-auth.session-token`, httpOnly, SameSite=Strict, Secure when NEXTAUTH_URL is https) that
+ * expire after SESSION_MAX_AGE_SECONDS. The token carries the email, the role and the user's
+ * session version at sign-in; app/_lib/principal.ts re-reads the user on every request and
+ * compares the version, so a password or role change, a delete or "sign out everywhere" ends
+ * the session at its next request (lib/auth/users.ts).
  *
  * Sign-in attempts are rate limited (lib/auth/rate-limit); failed and refused ones are audited
  * as `signin.failed` / `signin.refused` in the log of refused requests (lib/auth/audit-refused).
@@ -19,6 +20,7 @@ import {
   auditRefused,
   bootstrapAdmin,
   getUser,
+  getUserSession,
   normalizeEmail,
   recordSignInSuccess,
   reserveSignIn,
@@ -28,6 +30,22 @@ import { getConfig } from "#lib/config";
 import { getRedis } from "#lib/redis/connection";
 
 export const redis = () => getRedis("console", { failFast: true });
+
+/**
+ * The session cookie: SameSite=Strict, so no other site's link, form or script makes a request
+ * that carries it. Only the session token: next-auth's state, PKCE and callback-url cookies stay
+ * Lax, because the identity provider's redirect back to /api/auth/callback/oidc is a cross-site
+ * navigation that must carry them (see app/api/auth/[...nextauth]/route.ts for the landing).
+ * proxy.ts reads the same names (it cannot import this module's Redis and config).
+ */
+export function sessionCookie() {
+  const secure = (getConfig().NEXTAUTH_URL ?? "").startsWith("https://");
+  return {
+    secure,
+    name: `${secure ? "__Secure-" : ""}next-auth.session-token`,
+    options: { httpOnly: true, sameSite: "strict" as const, path: "/", secure },
+  };
+}
 
 let bootstrapped: Promise<unknown> | undefined;
 /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; once per process, before any sign-in. */
@@ -90,6 +108,7 @@ function buildOptions(): NextAuthOptions {
     session: { strategy: "jwt", maxAge: c.SESSION_MAX_AGE_SECONDS },
     jwt: { maxAge: c.SESSION_MAX_AGE_SECONDS },
     useSecureCookies: (c.NEXTAUTH_URL ?? "").startsWith("https://"),
+    cookies: { sessionToken: { name: sessionCookie().name, options: sessionCookie().options } },
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({
@@ -154,10 +173,12 @@ function buildOptions(): NextAuthOptions {
       },
       async jwt({ token, user }) {
         if (user?.email) {
-          const known = await getUser(redis(), user.email);
+          // At sign-in only: the session version it starts under (lib/auth/users.ts).
+          const known = await getUserSession(redis(), user.email);
           token.email = normalizeEmail(user.email);
-          token.name = known?.name ?? user.name ?? user.email;
-          token.role = known?.role ?? "viewer";
+          token.name = known?.user.name ?? user.name ?? user.email;
+          token.role = known?.user.role ?? "viewer";
+          token.sv = known?.sessionVersion ?? "";
         }
         return token;
       },
@@ -186,5 +207,7 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     role?: string;
+    /** the user's session version at sign-in; a session whose value is not current has ended */
+    sv?: string;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * `requeue users add <email> --role admin|viewer`: creates a console user. The password comes
+ * `requeue users add <email> --role admin|viewer`: creates a console user; `users list`;
+ * `users sign-out <email>` ends every session of a user ("sign out everywhere"). The password comes
  * from --password (visible in the process list: prefer the others), --password-stdin, or a
  * hidden prompt on a terminal. It is never printed.
  */
@@ -62,5 +63,21 @@ export const usersList: Command = {
             { title: "CREATED", value: (u) => (u.createdAt ? ago(u.createdAt) : "") },
           ]),
     );
+  },
+};
+
+export const usersSignOut: Command = {
+  name: "users sign-out",
+  summary: "sign a console user out everywhere (every session ends)",
+  usage: "requeue users sign-out <email>",
+  help: [],
+  notes: ["Their sessions end at their next request; their API tokens stay (see tokens revoke)."],
+  options: {},
+  positionals: { min: 1, max: 1 },
+  async run(values, [emailArg], { out }) {
+    const email = parseEmail(emailArg);
+    const { backend } = await openSession(values);
+    await backend.signOutUser(email);
+    out.result({ signedOut: email }, () => `signed ${email} out everywhere`);
   },
 };

@@ -1,24 +1,34 @@
 /**
- * GET /api/v1/tokens — API tokens without their secrets (admin). POST {name, role} — create one;
- * the response is the only time the token appears in clear.
+ * GET /api/v1/tokens — API tokens without their secrets (admin), each with `expiresAt` (null:
+ * never). POST {name, role, expiresInDays?} — create one; the response is the only time the
+ * token appears in clear. From `expiresAt` on, the token gets 401 like a revoked one.
  */
 import { z } from "zod";
-import { audit, createToken, listTokens } from "#lib/auth/index";
+import { audit, createToken, describeToken, expiryMs, listTokens } from "#lib/auth/index";
 import { getRedis } from "#lib/redis/connection";
 import { route } from "@/app/_lib/http.ts";
 
 export const dynamic = "force-dynamic";
 
 const redis = () => getRedis("console", { failFast: true });
-const body = z.object({ name: z.string().trim().min(1).max(80), role: z.enum(["admin", "viewer"]) });
+const body = z.object({
+  name: z.string().trim().min(1).max(80),
+  role: z.enum(["admin", "viewer"]),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
 
 export const GET = route({ role: "admin" }, async () => ({ tokens: await listTokens(redis()) }));
 
 export const POST = route({ role: "admin", body }, async ({ body, principal }) => {
-  const { token, info } = await createToken(redis(), { ...body, createdBy: principal.email ?? principal.id });
+  const { token, info } = await createToken(redis(), {
+    name: body.name,
+    role: body.role,
+    createdBy: principal.email ?? principal.id,
+    expiresInMs: expiryMs(body.expiresInDays),
+  });
   await audit(principal, "token.create", {
     target: `${info.name} (${info.id})`,
-    detail: `role ${info.role}`,
+    detail: describeToken(info),
   });
   return Response.json({ token, info }, { status: 201, headers: { "cache-control": "no-store" } });
 });

@@ -1,11 +1,19 @@
 /**
  * PATCH /api/v1/users/:email — change role and/or password (admin). DELETE — remove the user.
- * Both take effect on the user's next request: sessions re-read the user record every time; the
- * user's cache entries (tag `user:<email>`) are invalidated, so nothing cached under the old role
- * is served.
+ * Both end the user's sessions at their next request (lib/auth/users.ts session version); taking
+ * away the admin role or deleting also revokes the API tokens the user created; the user's cache
+ * entries (tag `user:<email>`) are invalidated, so nothing cached under the old role is served.
  */
 import { z } from "zod";
-import { audit, deleteUser, getUser, setUserPassword, setUserRole } from "#lib/auth/index";
+import {
+  audit,
+  deleteUser,
+  getUser,
+  revokedNote,
+  setUserPassword,
+  setUserRole,
+  type UserChange,
+} from "#lib/auth/index";
 import { getRedis } from "#lib/redis/connection";
 import { badRequest, route } from "@/app/_lib/http.ts";
 import { invalidateUserEntries } from "@/app/api/v1/cache/_ops.ts";
@@ -27,7 +35,10 @@ export const PATCH = route(
       if (body.role) {
         const u = await setUserRole(redis(), params.email, body.role);
         const cache = await invalidateUserEntries(u.email);
-        await audit(principal, "user.role", { target: params.email, detail: `role ${body.role}; ${cache}` });
+        await audit(principal, "user.role", {
+          target: params.email,
+          detail: `role ${body.role}; ${revokedNote(u)}${cache}`,
+        });
       }
       if (body.password) {
         await setUserPassword(redis(), params.email, body.password);
@@ -46,8 +57,9 @@ export const PATCH = route(
 );
 
 export const DELETE = route({ role: "admin", params }, async ({ params, principal }) => {
+  let change: UserChange;
   try {
-    await deleteUser(redis(), params.email);
+    change = await deleteUser(redis(), params.email);
   } catch (err) {
     await audit(principal, "user.delete", {
       target: params.email,
@@ -58,7 +70,7 @@ export const DELETE = route({ role: "admin", params }, async ({ params, principa
   }
   await audit(principal, "user.delete", {
     target: params.email,
-    detail: await invalidateUserEntries(params.email),
+    detail: `${revokedNote(change)}${await invalidateUserEntries(params.email)}`,
   });
   return { deleted: params.email };
 });

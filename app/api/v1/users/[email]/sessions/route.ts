@@ -1,0 +1,28 @@
+/**
+ * DELETE /api/v1/users/:email/sessions — sign the user out everywhere (admin): every session of
+ * theirs ends at its next request (lib/auth/users.ts `endSessions`). Their API tokens stay; revoke
+ * those with DELETE /api/v1/tokens/:id. Audited as `user.signout`.
+ */
+import { z } from "zod";
+import { audit, endSessions } from "#lib/auth/index";
+import { getRedis } from "#lib/redis/connection";
+import { route } from "@/app/_lib/http.ts";
+
+export const dynamic = "force-dynamic";
+
+const params = z.object({ email: z.string().min(3).max(254) });
+
+export const DELETE = route({ role: "admin", params }, async ({ params, principal }) => {
+  try {
+    await endSessions(getRedis("console", { failFast: true }), params.email);
+  } catch (err) {
+    await audit(principal, "user.signout", {
+      target: params.email,
+      outcome: "error",
+      detail: (err as Error).message,
+    });
+    throw err;
+  }
+  await audit(principal, "user.signout", { target: params.email, detail: "every session ended" });
+  return { signedOut: params.email };
+});

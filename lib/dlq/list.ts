@@ -7,7 +7,7 @@
  * reads at most SCAN_CHUNK ids per call, and a page stops after PAGE_SCAN_MAX ids or PAGE_TIME_MS
  * of reading (whichever comes first; the first round always runs): it returns the
  * matches found so far, `complete: false` and a cursor to go on from — a rare text never turns a
- * page into one long Redis call. Counting with text reads the whole index, chunk by chunk.
+ * page into one long Redis call. Counting is count.ts.
  */
 import { performance } from "node:perf_hooks";
 import type { RedisClient } from "../redis/connection.ts";
@@ -30,6 +30,8 @@ export interface DlqPage {
   nextCursor: string | null;
   /** false when a text search stopped at its read budget before filling the page */
   complete: boolean;
+  /** the same, as counts and groups say it: true when the page stopped at its read bound */
+  partial: boolean;
   /** ids read to build the page */
   scanned: number;
 }
@@ -197,6 +199,7 @@ export async function listDeadLetters(
     items: matches.map((m) => summaryFromRow(m.pos.queue, m.row)),
     nextCursor: r.next ? encodeCursor(r.next) : null,
     complete: r.complete,
+    partial: !r.complete,
     scanned: r.scanned,
   };
 }
@@ -211,38 +214,4 @@ export async function nextMatches(
 ): Promise<{ matches: Position[]; next: Position | null }> {
   const r = await readPage(client, filter, after, limit, limits);
   return { matches: r.matches.map((m) => m.pos), next: r.next };
-}
-
-async function countSource(
-  client: RedisClient,
-  s: Source,
-  filter: DlqFilter,
-  chunk: number,
-): Promise<number> {
-  const lo = filter.from ?? "-inf";
-  const hi = filter.to ?? "+inf";
-  if (!filter.search) return client.zcount(s.index, lo, hi);
-  let total = 0;
-  let after: Position | null = null;
-  for (;;) {
-    const b = boundsFor(s.queue, after, filter.from, filter.to);
-    if (!b) return total;
-    const r = await scanIndex(client, s.queue, s.index, b, {
-      want: chunk,
-      budget: chunk,
-      needle: filter.search,
-      mode: "count",
-    });
-    total += r.found;
-    if (!r.more || !r.last) return total;
-    after = { score: r.last.score, queue: s.queue, id: r.last.id };
-  }
-}
-
-/** How many dead letters a filter matches now (the console says it before a bulk action). */
-export async function countDeadLetters(client: RedisClient, filter: DlqFilter = {}, limits: ScanLimits = {}) {
-  const f = parseInput(filterSchema, filter, "filter");
-  const sources = await sourcesOf(client, f);
-  const counts = await Promise.all(sources.map((s) => countSource(client, s, f, limits.chunk ?? SCAN_CHUNK)));
-  return counts.reduce((a, b) => a + b, 0);
 }

@@ -10,6 +10,7 @@
  * page into one long Redis call. Counting is count.ts.
  */
 import { performance } from "node:perf_hooks";
+import { getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { queueKeys } from "../redis/keys.ts";
 import { boundsFor, comparePositions, decodeCursor, encodeCursor, type Position } from "./cursor.ts";
@@ -21,6 +22,8 @@ import { readRows, type ScanRequest, scanIndex } from "./scripts.ts";
 export const SCAN_CHUNK = 500;
 /** Ids one page reads at most when searching text, over all its rounds. */
 export const PAGE_SCAN_MAX = 2000;
+/** PAGE_SCAN_MAX, or less when the operator bounds every request lower (API_SCAN_LIMIT). */
+const pageScanMax = () => Math.min(PAGE_SCAN_MAX, getConfig().API_SCAN_LIMIT);
 /** A page starts no new round of reads after this many ms (a busy server reads less per page). */
 export const PAGE_TIME_MS = 10;
 
@@ -152,7 +155,7 @@ async function readPage(
       return { matches: out.slice(0, limit), next: out[limit - 1].pos, complete: true, scanned };
     }
     if (!open.length) return { matches: out, next: null, complete: true, scanned };
-    if (scanned >= (lim.pageScanMax ?? PAGE_SCAN_MAX) || performance.now() >= deadline)
+    if (scanned >= (lim.pageScanMax ?? pageScanMax()) || performance.now() >= deadline)
       return { matches: out, next: frontier, complete: false, scanned };
     lagging = open.filter((c) => (c.last ?? after) === frontier);
   }

@@ -1,16 +1,21 @@
 /**
  * GET /api/v1/dead-letters/groups — one row per error fingerprint, largest first. Groups are
  * kept per queue; `group` narrows to one fingerprint. Time and text filters do not apply here.
+ * Reads at most API_SCAN_LIMIT groups: `partial: true` and `nextCursor` when more exist.
  */
 import { route } from "@/app/_lib/http.ts";
-import { listGroups } from "@/lib/dlq/index.ts";
+import { getConfig } from "@/lib/config.ts";
+import { listGroupsPage } from "@/lib/dlq/index.ts";
 import { assertQueue, consoleRedis } from "../_ops.ts";
-import { filterQuery } from "../_schemas.ts";
+import { resumableQuery } from "../_schemas.ts";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer", query: filterQuery }, async ({ query }) => {
+export const GET = route({ role: "viewer", query: resumableQuery }, async ({ query }) => {
   await assertQueue(query.queue);
-  const groups = await listGroups(consoleRedis(), query.queue);
-  return { groups: query.group ? groups.filter((g) => g.fingerprint === query.group) : groups };
+  return listGroupsPage(
+    consoleRedis(),
+    { queue: query.queue, fingerprint: query.group },
+    { scanMax: getConfig().API_SCAN_LIMIT, cursor: query.cursor },
+  );
 });

@@ -2,7 +2,8 @@
  * Bounded work for every request (issue 12), against the built console on its shipped defaults
  * (API_SCAN_LIMIT 10,000, API_BODY_MAX_BYTES 1 MiB, BULK_MAX_RUNNING 4):
  * - a count with text over 12,000 dead letters stops at the bound, says `partial`, and its cursor
- *   counts on to the exact total; the console's bulk confirmation says "≥";
+ *   counts on to the exact total; the console's bulk confirmation says "≥"; the groups list stops
+ *   at 1,000 groups the same way, and the groups tab says more exist;
  * - a body over the limit answers 413 with a JSON error, whether Content-Length announces it or
  *   it arrives chunked, and nothing is created;
  * - adding a user who exists answers 409 in the API and a clear message in Settings;
@@ -18,6 +19,7 @@ import { purgeSeeded, uniqueQueue } from "./helpers/seed.ts";
 const SCAN_LIMIT = 10_000; // API_SCAN_LIMIT's default
 const BODY_MAX = 1024 * 1024; // API_BODY_MAX_BYTES's default
 const BULK_MAX = 4; // BULK_MAX_RUNNING's default
+const GROUPS_MAX = 1000; // GROUPS_PAGE_MAX
 
 async function seedMany(queue: string, n: number, message: (i: number) => string) {
   const client = e2eClient();
@@ -78,6 +80,38 @@ test("a count with text stops at API_SCAN_LIMIT, says partial, and its cursor go
   await expect(page.getByTestId("count-partial")).toContainText(
     /Counting stopped after reading [\d,]+ entries/,
   );
+});
+
+test("the groups list reads at most 1,000 groups, says partial, and its cursor goes on", async ({
+  request,
+  page,
+}) => {
+  const queue = uniqueQueue("groups");
+  const N = GROUPS_MAX + 200;
+  const client = e2eClient();
+  try {
+    await seedFast(
+      client,
+      queue,
+      Array.from({ length: N }, (_, i) => ({ id: `g${i}`, fingerprint: `fp-${i}`, message: `error ${i}` })),
+    );
+  } finally {
+    await client.quit();
+  }
+  const viewer = bearer(await bearerFor("viewer", "e2e-bounds-groups"));
+  const first = await (await request.get(`/api/v1/dead-letters/groups?queue=${queue}`, viewer)).json();
+  expect(first).toMatchObject({ partial: true, scanned: GROUPS_MAX, nextCursor: expect.any(String) });
+  expect(first.groups).toHaveLength(GROUPS_MAX);
+  const rest = await (
+    await request.get(`/api/v1/dead-letters/groups?queue=${queue}&cursor=${first.nextCursor}`, viewer)
+  ).json();
+  expect(rest).toMatchObject({ partial: false, nextCursor: null });
+  const all = new Set([...first.groups, ...rest.groups].map((g: { fingerprint: string }) => g.fingerprint));
+  expect(all.size).toBe(N);
+
+  await signIn(page, "viewer");
+  await page.goto(`/dead-letters?tab=groups&queue=${queue}`);
+  await expect(page.getByTestId("groups-partial")).toContainText("more exist");
 });
 
 test("a body over API_BODY_MAX_BYTES answers 413 with a JSON error, announced or chunked", async ({

@@ -203,7 +203,7 @@ const spec = {
   SIGNIN_WINDOW_SECONDS: d(900, int(1)),
   /** The audit log keeps about this many newest entries (Redis stream, MAXLEN ~). */
   AUDIT_MAX_ENTRIES: d(100000, int(100)),
-  /** Bounded work per console/API request: entries (or error groups) one read may scan. */
+  /** Bounded work per console/API request: entries one read may scan (groups: 1,000 or this). */
   API_SCAN_LIMIT: d(10_000, int(100, 10_000_000)),
   /** Largest request body a route handler or server action accepts (bytes); more answers 413. */
   API_BODY_MAX_BYTES: d(1024 * 1024, int(1024)),

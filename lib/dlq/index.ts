@@ -19,7 +19,7 @@ export {
 export { type CountResult, countDeadLetters, countMatches } from "./count.ts";
 export { DlqError, type DlqErrorCode, isDlqError } from "./errors.ts";
 export { type ExportFormat, exportDeadLetters } from "./export.ts";
-export { type GroupsPage, listGroupsPage } from "./groups.ts";
+export { GROUPS_PAGE_MAX, type GroupsPage, listGroupsPage } from "./groups.ts";
 export { type DlqPage, listDeadLetters } from "./list.ts";
 export {
   deleteDeadLetter,

@@ -1,11 +1,12 @@
 /**
  * GET /api/v1/dead-letters/groups — one row per error fingerprint, largest first. Groups are
  * kept per queue; `group` narrows to one fingerprint. Time and text filters do not apply here.
- * Reads at most API_SCAN_LIMIT groups: `partial: true` and `nextCursor` when more exist.
+ * Reads at most GROUPS_PAGE_MAX (1,000) groups, or API_SCAN_LIMIT if lower: `partial: true` and
+ * `nextCursor` when more exist.
  */
 import { route } from "@/app/_lib/http.ts";
 import { getConfig } from "@/lib/config.ts";
-import { listGroupsPage } from "@/lib/dlq/index.ts";
+import { GROUPS_PAGE_MAX, listGroupsPage } from "@/lib/dlq/index.ts";
 import { assertQueue, consoleRedis } from "../_ops.ts";
 import { resumableQuery } from "../_schemas.ts";
 
@@ -16,6 +17,6 @@ export const GET = route({ role: "viewer", query: resumableQuery }, async ({ que
   return listGroupsPage(
     consoleRedis(),
     { queue: query.queue, fingerprint: query.group },
-    { scanMax: getConfig().API_SCAN_LIMIT, cursor: query.cursor },
+    { scanMax: Math.min(GROUPS_PAGE_MAX, getConfig().API_SCAN_LIMIT), cursor: query.cursor },
   );
 });

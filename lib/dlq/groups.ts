@@ -33,7 +33,7 @@ const ROUND = 200;
 
 /**
  * Groups one console request reads at most (or API_SCAN_LIMIT if lower): a group costs two
- * commands and a table row, about four times a scanned entry (1,000 ≈ 45 ms of Redis work).
+ * commands and a table row, several times a scanned entry (bench/bounded-reads.ts measures it).
  */
 export const GROUPS_PAGE_MAX = 1000;
 

@@ -220,6 +220,8 @@ test("roles: anonymous gets 401, a viewer reads but gets 403 on every mutation",
   // Exports carry unmasked payloads: admins only.
   expect((await viewer.get(`/api/v1/dead-letters/export?queue=${queue}`)).status()).toBe(403);
   // Nothing changed.
-  expect(await (await viewer.get(`/api/v1/dead-letters/count?queue=${queue}`)).json()).toMatchObject({ count: 4 });
+  expect(await (await viewer.get(`/api/v1/dead-letters/count?queue=${queue}`)).json()).toMatchObject({
+    count: 4,
+  });
   await ctx.dispose();
 });

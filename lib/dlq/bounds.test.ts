@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
-import { resetConfig } from "../config.ts";
+import { ConfigError, parseConfig, resetConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { cancelBulk, startBulk } from "./bulk.ts";
 import { countDeadLetters, countMatches } from "./count.ts";
@@ -176,4 +176,21 @@ describe("bulk operations running at once are capped", () => {
     expect(again).toEqual(expect.any(String));
     await cancelBulk(redis, again as string);
   }, 30_000);
+});
+
+describe("the settings", () => {
+  it("default to 10,000 entries, 1 MiB bodies and 4 bulk operations, and refuse a body limit below a payload", () => {
+    expect(parseConfig({})).toMatchObject({
+      API_SCAN_LIMIT: 10_000,
+      API_BODY_MAX_BYTES: 1024 * 1024,
+      BULK_MAX_RUNNING: 4,
+    });
+    expect(() => parseConfig({ API_BODY_MAX_BYTES: "600000" })).toThrow(ConfigError);
+    expect(() => parseConfig({ API_BODY_MAX_BYTES: "600000" })).toThrow(
+      /API_BODY_MAX_BYTES must be at least/,
+    );
+    expect(
+      parseConfig({ API_BODY_MAX_BYTES: "600000", JOB_MAX_PAYLOAD_BYTES: "1000" }).API_BODY_MAX_BYTES,
+    ).toBe(600_000);
+  });
 });

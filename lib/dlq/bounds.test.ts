@@ -185,8 +185,8 @@ describe("the settings", () => {
       API_BODY_MAX_BYTES: 1024 * 1024,
       BULK_MAX_RUNNING: 4,
     });
-    expect(() => parseConfig({ API_BODY_MAX_BYTES: "600000" })).toThrow(ConfigError);
-    expect(() => parseConfig({ API_BODY_MAX_BYTES: "600000" })).toThrow(
+    expect(() => parseConfig({ API_BODY_MAX_BYTES: "500000" })).toThrow(ConfigError);
+    expect(() => parseConfig({ API_BODY_MAX_BYTES: "500000" })).toThrow(
       /API_BODY_MAX_BYTES must be at least/,
     );
     expect(

@@ -18,8 +18,12 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   turbopack: { root: import.meta.dirname },
   serverExternalPackages: ["ioredis"],
-  // forbidden() and app/forbidden.tsx for a viewer on an admin page
-  experimental: { authInterrupts: true },
+  // forbidden() and app/forbidden.tsx for a viewer on an admin page. Server actions take bodies up
+  // to API_BODY_MAX_BYTES, as route handlers do (app/_lib/http.ts readBody); Next answers 413 past it.
+  experimental: {
+    authInterrupts: true,
+    serverActions: { bodySizeLimit: Number(process.env.API_BODY_MAX_BYTES) || 1024 * 1024 },
+  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

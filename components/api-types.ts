@@ -65,11 +65,19 @@ export interface QueuesResponse {
 /** GET /dead-letters answers lib/dlq's page as it is: summaries, nextCursor, complete, scanned. */
 export type DeadLetterPage = DlqPage;
 
-export interface GroupsResponse {
+/** Reads that stop at API_SCAN_LIMIT say so: `partial`, how much was read, and where to go on. */
+interface Bounded {
+  partial: boolean;
+  scanned: number;
+  nextCursor: string | null;
+}
+
+export interface GroupsResponse extends Bounded {
   groups: ErrorGroup[];
 }
 
-export interface CountResponse {
+/** With `partial`, `count` is a floor: at least that many match. */
+export interface CountResponse extends Bounded {
   count: number;
 }
 

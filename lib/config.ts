@@ -232,6 +232,12 @@ const spec = {
   AUDIT_MAX_ENTRIES: d(100000, int(100)),
   /** Failed sign-ins and refused requests go to their own log, capped at about this many entries. */
   AUDIT_REFUSED_MAX_ENTRIES: d(10000, int(100)),
+  /** Bounded work per console/API request: entries one read may scan (groups: 1,000 or this). */
+  API_SCAN_LIMIT: d(10_000, int(100, 10_000_000)),
+  /** Largest request body a route handler or server action accepts (bytes); more answers 413. */
+  API_BODY_MAX_BYTES: d(1024 * 1024, int(1024)),
+  /** Background bulk requeue/delete operations that may run at once (all console processes). */
+  BULK_MAX_RUNNING: d(4, int(1, 1000)),
   LOG_LEVEL: d("info", enumOf(["debug", "info", "warn", "error"] as const)),
 } satisfies Record<string, VarSpec<unknown>>;
 
@@ -268,6 +274,14 @@ export function parseConfig(env: Env = process.env): Config {
   }
   if (out.REDIS_SENTINELS && out.REDIS_CLUSTER_NODES) {
     problems.push("REDIS_SENTINELS and REDIS_CLUSTER_NODES must not both be set: choose Sentinel or Cluster");
+  }
+  if (
+    typeof out.API_BODY_MAX_BYTES === "number" &&
+    typeof out.JOB_MAX_PAYLOAD_BYTES === "number" &&
+    out.API_BODY_MAX_BYTES < out.JOB_MAX_PAYLOAD_BYTES + 1024
+  ) {
+    // Edit & requeue sends a whole payload in one body: a smaller limit could never accept the largest.
+    problems.push("API_BODY_MAX_BYTES must be at least JOB_MAX_PAYLOAD_BYTES + 1024");
   }
   if (problems.length) throw new ConfigError(problems);
   return out as Config;

@@ -40,6 +40,8 @@ export function action<S extends z.ZodType, T>(
       const e = err as { code?: string; message?: string };
       if (e?.code === "NOT_FOUND") return { ok: false, error: e.message ?? "Not found", status: 404 };
       if (e?.code === "INVALID_INPUT") return { ok: false, error: e.message ?? "Invalid input", status: 400 };
+      if (e?.code === "CONFLICT") return { ok: false, error: e.message ?? "It exists already", status: 409 };
+      if (e?.code === "BUSY") return { ok: false, error: e.message ?? "Too busy; try again", status: 429 };
       console.error("[action] unexpected error:", e?.message ?? String(err));
       return { ok: false, error: "Something went wrong; nothing was changed", status: 500 };
     }

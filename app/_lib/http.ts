@@ -7,6 +7,7 @@
  * Handlers return plain data; they know nothing of status codes except through `HttpError`.
  */
 import type { z } from "zod";
+import { getConfig } from "../../lib/config.ts";
 import { clientIp } from "../api/auth/options.ts";
 import { auditForbidden } from "./forbidden-audit.ts";
 import { authenticateRequest, hasRole, type Principal, type Role } from "./principal.ts";
@@ -24,6 +25,31 @@ export class HttpError extends Error {
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, message, details);
 export const notFound = (message: string) => new HttpError(404, message);
 export const conflict = (message: string) => new HttpError(409, message);
+const tooLarge = (max: number) =>
+  new HttpError(413, `The request body is larger than ${max} bytes (API_BODY_MAX_BYTES)`);
+
+/**
+ * A request body as text, refused with 413 past `max` bytes: at once when Content-Length says so,
+ * else as soon as the bytes read pass it, so a huge body is never buffered whole.
+ */
+export async function readBody(request: Request, max = getConfig().API_BODY_MAX_BYTES): Promise<string> {
+  if (Number(request.headers.get("content-length")) > max) throw tooLarge(max);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let bytes = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(max);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
 
 function zodMessage(where: string, error: z.ZodError): string {
   return error.issues
@@ -43,7 +69,7 @@ export function errorResponse(err: unknown): Response {
   if (err instanceof HttpError) {
     return Response.json(
       { error: { status: err.status, message: err.message, details: err.details } },
-      { status: err.status },
+      { status: err.status, headers: err.status === 429 ? { "retry-after": "10" } : undefined },
     );
   }
   if (isRedisDown(err)) {
@@ -57,6 +83,7 @@ export function errorResponse(err: unknown): Response {
   if (code === "NOT_FOUND") return errorResponse(notFound((err as Error).message));
   if (code === "INVALID_INPUT") return errorResponse(badRequest((err as Error).message));
   if (code === "CONFLICT") return errorResponse(conflict((err as Error).message));
+  if (code === "BUSY") return errorResponse(new HttpError(429, (err as Error).message));
   console.error("[api] unexpected error:", err instanceof Error ? err.message : String(err));
   return Response.json({ error: { status: 500, message: "Internal error" } }, { status: 500 });
 }
@@ -99,9 +126,9 @@ export function route<
       const params = spec.params ? parse(spec.params, (await context?.params) ?? {}, "path") : undefined;
       let body: unknown;
       if (spec.body) {
+        const text = await readBody(request);
         let raw: unknown;
         try {
-          const text = await request.text();
           raw = text ? JSON.parse(text) : {};
         } catch {
           throw badRequest("The request body is not valid JSON");

@@ -9,8 +9,9 @@ import { createToken, describeToken, listTokens, revokeToken } from "../../lib/a
 import { AuthError } from "../../lib/auth/types.ts";
 import { createUser, endSessions, listUsers } from "../../lib/auth/users.ts";
 import { namespaceSummary } from "../../lib/cache/stats.ts";
+import { countDeadLetters } from "../../lib/dlq/count.ts";
 import { DlqError } from "../../lib/dlq/errors.ts";
-import { countDeadLetters, listDeadLetters } from "../../lib/dlq/list.ts";
+import { listDeadLetters } from "../../lib/dlq/list.ts";
 import { deleteDeadLetters, requeueDeadLetters } from "../../lib/dlq/mutate.ts";
 import { getDeadLetter, listGroups } from "../../lib/dlq/read.ts";
 import { viewDeadLetter, viewGroups, viewPage } from "../../lib/dlq/view.ts";

@@ -18,6 +18,9 @@ type Action = "requeue" | "delete";
 interface Confirming {
   action: Action;
   count: number | null;
+  /** the count stopped at API_SCAN_LIMIT: at least `count` match (the operation still takes all) */
+  partial?: boolean;
+  scanned?: number;
   error?: string;
 }
 
@@ -35,8 +38,8 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
     setMessage(null);
     setConfirming({ action, count: null });
     try {
-      const { count } = await api.deadLetterCount(f);
-      setConfirming({ action, count });
+      const { count, partial, scanned } = await api.deadLetterCount(f);
+      setConfirming({ action, count, partial, scanned });
     } catch (err) {
       setConfirming({ action, count: null, error: (err as Error).message });
     }
@@ -96,11 +99,20 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
               {confirming.error ? `Could not count the matching entries: ${confirming.error}` : "Counting…"}
             </p>
           ) : (
-            <p data-testid="confirm-text">
-              {verb} <strong>{formatCount(confirming.count)}</strong> dead letter
-              {confirming.count === 1 ? "" : "s"} {describeFilters(f)}?
-              {confirming.action === "delete" ? " They cannot be recovered." : ""}
-            </p>
+            <>
+              <p data-testid="confirm-text">
+                {verb} <strong>{atLeast(confirming)}</strong> dead letter
+                {confirming.count === 1 && !confirming.partial ? "" : "s"} {describeFilters(f)}?
+                {confirming.action === "delete" ? " They cannot be recovered." : ""}
+              </p>
+              {confirming.partial ? (
+                <p className="muted small" data-testid="count-partial">
+                  Counting stopped after reading {formatCount(confirming.scanned)} entries: at least{" "}
+                  {formatCount(confirming.count)} match, maybe more. Refine the search for an exact number;
+                  the {confirming.action} itself goes through every match.
+                </p>
+              ) : null}
+            </>
           )}
           <label>
             Rate limit (per second, optional){" "}
@@ -120,10 +132,10 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
               type="button"
               className={`btn ${confirming.action === "delete" ? "btn-danger" : "btn-primary"}`}
               data-testid="confirm-bulk-go"
-              disabled={pending || !confirming.count}
+              disabled={pending || (!confirming.count && !confirming.partial)}
               onClick={confirm}
             >
-              {verb} {confirming.count === null ? "" : formatCount(confirming.count)}
+              {verb} {confirming.count === null ? "" : atLeast(confirming)}
             </button>
             <button type="button" className="btn btn-quiet" onClick={() => setConfirming(null)}>
               Cancel
@@ -140,3 +152,6 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
     </div>
   );
 }
+
+/** "1,284", or "≥ 10,000" when the count stopped at its bound. */
+const atLeast = (c: Confirming) => `${c.partial ? "≥ " : ""}${formatCount(c.count)}`;

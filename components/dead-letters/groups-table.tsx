@@ -76,6 +76,12 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
           search apply to the list only.
         </p>
       ) : null}
+      {groups.data?.partial ? (
+        <p className="muted small" data-testid="groups-partial">
+          Showing the {formatCount(groups.data.scanned)} error groups read first (most recently seen, queue by
+          queue): more exist. Choose a queue to narrow the list.
+        </p>
+      ) : null}
       {list.length === 0 ? (
         <Empty title="No error groups">
           No dead letter matches these filters, so there is nothing to group.

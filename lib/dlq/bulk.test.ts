@@ -15,7 +15,7 @@ import {
   STALLED_AFTER_MS,
   startBulk,
 } from "./bulk.ts";
-import { countDeadLetters } from "./list.ts";
+import { countDeadLetters } from "./count.ts";
 import { deleteDeadLetters } from "./mutate.ts";
 import { BATCH_MAX } from "./scripts.ts";
 import { seedDeadLetters } from "./testing.ts";

@@ -12,8 +12,10 @@
 import { randomUUID } from "node:crypto";
 import type { RedisClient } from "../redis/connection.ts";
 import { globalKeys } from "../redis/keys.ts";
+import { releaseSlot, renewSlot, takeSlot } from "./bulk-slots.ts";
+import { countDeadLetters } from "./count.ts";
 import type { Position } from "./cursor.ts";
-import { countDeadLetters, nextMatches, sourcesOf } from "./list.ts";
+import { nextMatches, sourcesOf } from "./list.ts";
 import { type BulkOp, type BulkOpInput, bulkOpSchema, type DlqFilter, parseInput } from "./schemas.ts";
 import { BATCH_MAX, type BatchResult, type BatchTarget, deleteBatch, requeueBatch } from "./scripts.ts";
 
@@ -64,6 +66,7 @@ async function save(client: RedisClient, p: BulkProgress): Promise<boolean> {
     client.hset(key, fields),
     client.expire(key, PROGRESS_TTL_SECONDS),
     client.hget(key, "cancel"),
+    renewSlot(client, p.opId),
   ]);
   return cancel === "1";
 }
@@ -228,19 +231,23 @@ async function pace(clock: Clock, startedAt: number, processed: number, rate: nu
 /**
  * Starts a bulk operation in the background of this process and returns its id at once;
  * poll it with bulkProgress (from any process) and stop it with cancelBulk.
- * Invalid input is refused here, before anything starts.
+ * Invalid input is refused here, before anything starts, and so is an operation beyond
+ * BULK_MAX_RUNNING (`maxRunning`) running at once: DlqError BUSY (bulk-slots.ts).
  */
 export async function startBulk(
   client: RedisClient,
   input: BulkOpInput,
-  options: Omit<RunOptions, "opId"> = {},
+  options: Omit<RunOptions, "opId"> & { maxRunning?: number } = {},
 ) {
   parseInput(bulkOpSchema(), input, "bulk operation");
   const opId = randomUUID();
+  await takeSlot(client, opId, options.maxRunning);
   const running = runBulk(client, input, { ...options, opId });
-  running.catch(() => {
-    // recorded as state "failed" with its error in the progress record
-  });
+  running
+    .catch(() => {
+      // recorded as state "failed" with its error in the progress record
+    })
+    .finally(() => releaseSlot(client, opId).catch(() => {}));
   await waitForRecord(client, opId, running);
   return opId;
 }

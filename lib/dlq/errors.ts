@@ -1,8 +1,9 @@
 /**
  * The errors the DLQ admin API throws, each with a stable `code` the console and the CLI map to
- * a status (NOT_FOUND → 404, INVALID_INPUT → 400) and a message a person can act on.
+ * a status (NOT_FOUND → 404, INVALID_INPUT → 400, BUSY → 429: too many bulk operations running)
+ * and a message a person can act on.
  */
-export type DlqErrorCode = "NOT_FOUND" | "INVALID_INPUT" | "SCRIPT_FAILED";
+export type DlqErrorCode = "NOT_FOUND" | "INVALID_INPUT" | "SCRIPT_FAILED" | "BUSY";
 
 export class DlqError extends Error {
   constructor(

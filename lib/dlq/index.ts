@@ -16,9 +16,11 @@ export {
   runBulk,
   startBulk,
 } from "./bulk.ts";
+export { type CountResult, countDeadLetters, countMatches } from "./count.ts";
 export { DlqError, type DlqErrorCode, isDlqError } from "./errors.ts";
 export { type ExportFormat, exportDeadLetters } from "./export.ts";
-export { countDeadLetters, type DlqPage, listDeadLetters } from "./list.ts";
+export { GROUPS_PAGE_MAX, type GroupsPage, listGroupsPage } from "./groups.ts";
+export { type DlqPage, listDeadLetters } from "./list.ts";
 export {
   deleteDeadLetter,
   deleteDeadLetters,

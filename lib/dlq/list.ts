@@ -7,9 +7,10 @@
  * reads at most SCAN_CHUNK ids per call, and a page stops after PAGE_SCAN_MAX ids or PAGE_TIME_MS
  * of reading (whichever comes first; the first round always runs): it returns the
  * matches found so far, `complete: false` and a cursor to go on from — a rare text never turns a
- * page into one long Redis call. Counting with text reads the whole index, chunk by chunk.
+ * page into one long Redis call. Counting is count.ts.
  */
 import { performance } from "node:perf_hooks";
+import { getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { queueKeys } from "../redis/keys.ts";
 import { boundsFor, comparePositions, decodeCursor, encodeCursor, type Position } from "./cursor.ts";
@@ -21,6 +22,8 @@ import { readRows, type ScanRequest, scanIndex } from "./scripts.ts";
 export const SCAN_CHUNK = 500;
 /** Ids one page reads at most when searching text, over all its rounds. */
 export const PAGE_SCAN_MAX = 2000;
+/** PAGE_SCAN_MAX, or less when the operator bounds every request lower (API_SCAN_LIMIT). */
+const pageScanMax = () => Math.min(PAGE_SCAN_MAX, getConfig().API_SCAN_LIMIT);
 /** A page starts no new round of reads after this many ms (a busy server reads less per page). */
 export const PAGE_TIME_MS = 10;
 
@@ -30,6 +33,8 @@ export interface DlqPage {
   nextCursor: string | null;
   /** false when a text search stopped at its read budget before filling the page */
   complete: boolean;
+  /** the same, as counts and groups say it: true when the page stopped at its read bound */
+  partial: boolean;
   /** ids read to build the page */
   scanned: number;
 }
@@ -150,7 +155,7 @@ async function readPage(
       return { matches: out.slice(0, limit), next: out[limit - 1].pos, complete: true, scanned };
     }
     if (!open.length) return { matches: out, next: null, complete: true, scanned };
-    if (scanned >= (lim.pageScanMax ?? PAGE_SCAN_MAX) || performance.now() >= deadline)
+    if (scanned >= (lim.pageScanMax ?? pageScanMax()) || performance.now() >= deadline)
       return { matches: out, next: frontier, complete: false, scanned };
     lagging = open.filter((c) => (c.last ?? after) === frontier);
   }
@@ -197,6 +202,7 @@ export async function listDeadLetters(
     items: matches.map((m) => summaryFromRow(m.pos.queue, m.row)),
     nextCursor: r.next ? encodeCursor(r.next) : null,
     complete: r.complete,
+    partial: !r.complete,
     scanned: r.scanned,
   };
 }
@@ -211,38 +217,4 @@ export async function nextMatches(
 ): Promise<{ matches: Position[]; next: Position | null }> {
   const r = await readPage(client, filter, after, limit, limits);
   return { matches: r.matches.map((m) => m.pos), next: r.next };
-}
-
-async function countSource(
-  client: RedisClient,
-  s: Source,
-  filter: DlqFilter,
-  chunk: number,
-): Promise<number> {
-  const lo = filter.from ?? "-inf";
-  const hi = filter.to ?? "+inf";
-  if (!filter.search) return client.zcount(s.index, lo, hi);
-  let total = 0;
-  let after: Position | null = null;
-  for (;;) {
-    const b = boundsFor(s.queue, after, filter.from, filter.to);
-    if (!b) return total;
-    const r = await scanIndex(client, s.queue, s.index, b, {
-      want: chunk,
-      budget: chunk,
-      needle: filter.search,
-      mode: "count",
-    });
-    total += r.found;
-    if (!r.more || !r.last) return total;
-    after = { score: r.last.score, queue: s.queue, id: r.last.id };
-  }
-}
-
-/** How many dead letters a filter matches now (the console says it before a bulk action). */
-export async function countDeadLetters(client: RedisClient, filter: DlqFilter = {}, limits: ScanLimits = {}) {
-  const f = parseInput(filterSchema, filter, "filter");
-  const sources = await sourcesOf(client, f);
-  const counts = await Promise.all(sources.map((s) => countSource(client, s, f, limits.chunk ?? SCAN_CHUNK)));
-  return counts.reduce((a, b) => a + b, 0);
 }

@@ -133,20 +133,23 @@ export async function listQueues(client: RedisClient): Promise<string[]> {
 }
 
 async function groupsOf(client: RedisClient, queue: string): Promise<ErrorGroup[]> {
-  const k = queueKeys(queue);
-  const fps = await client.zrevrange(k.groups, 0, -1);
+  const fps = await client.zrevrange(queueKeys(queue).groups, 0, -1);
   const out: ErrorGroup[] = [];
-  for (let i = 0; i < fps.length; i += 200) {
-    const chunk = fps.slice(i, i + 200);
-    const rows = await Promise.all(
-      chunk.map(async (fp) => {
-        const [count, info] = await Promise.all([client.zcard(k.group(fp)), client.hgetall(k.groupInfo(fp))]);
-        return groupFrom(queue, fp, count, info);
-      }),
-    );
-    out.push(...rows.filter((g) => g.count > 0));
-  }
+  for (let i = 0; i < fps.length; i += 200)
+    out.push(...(await readGroups(client, queue, fps.slice(i, i + 200))));
   return out;
+}
+
+/** The groups of some fingerprints of a queue, in that order; empty groups are left out. */
+export async function readGroups(client: RedisClient, queue: string, fps: string[]): Promise<ErrorGroup[]> {
+  const k = queueKeys(queue);
+  const rows = await Promise.all(
+    fps.map(async (fp) => {
+      const [count, info] = await Promise.all([client.zcard(k.group(fp)), client.hgetall(k.groupInfo(fp))]);
+      return groupFrom(queue, fp, count, info);
+    }),
+  );
+  return rows.filter((g) => g.count > 0);
 }
 
 function groupFrom(queue: string, fp: string, count: number, info: Record<string, string>): ErrorGroup {
@@ -166,6 +169,9 @@ function groupFrom(queue: string, fp: string, count: number, info: Record<string
 export async function listGroups(client: RedisClient, queue?: string): Promise<ErrorGroup[]> {
   if (queue !== undefined) parseInput(queueNameSchema, queue, "queue name");
   const queues = queue ? [queue] : await listQueues(client);
-  const all = (await Promise.all(queues.map((q) => groupsOf(client, q)))).flat();
-  return all.sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen);
+  return byCount((await Promise.all(queues.map((q) => groupsOf(client, q)))).flat());
 }
+
+/** Largest first, then the most recently seen. */
+export const byCount = (groups: ErrorGroup[]) =>
+  groups.sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen);

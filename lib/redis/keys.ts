@@ -61,6 +61,8 @@ export function globalKeys(prefix = getConfig().REDIS_KEY_PREFIX) {
     /** bulk operation progress, by operation id */
     bulk: (opId: string) => `${prefix}:bulk:${opId}`,
     bulkIndex: `${prefix}:bulk:index`,
+    /** bulk operations running now: op id -> lease end (ms), for BULK_MAX_RUNNING */
+    bulkRunning: `${prefix}:bulk:running`,
     /** cache namespace stats, per minute */
     cacheStats: (namespace: string, minute: number) => `${prefix}:cstats:{${namespace}}:${minute}`,
     /** zset minute → minute: the minutes a namespace has stats for (same slot as cacheStats) */

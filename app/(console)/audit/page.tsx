@@ -139,6 +139,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </table>
         </div>
       )}
+      {nextCursor && entries.length < (filter.limit ?? 100) ? (
+        <p className="muted" data-testid="audit-partial">
+          The search stopped after reading many entries without filling the page; older entries may still
+          match.
+        </p>
+      ) : null}
       {nextCursor ? (
         <p className="pager">
           <a className="btn" href={nextHref(sp, nextCursor)} data-testid="audit-older">

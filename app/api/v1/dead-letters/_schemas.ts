@@ -19,6 +19,12 @@ const fromBeforeToError = { message: "from must not be after to", path: ["from"]
 
 export const filterQuery = windowed.strict().refine(fromBeforeTo, fromBeforeToError);
 
+/** Count and groups: the filters plus the cursor of a previous partial answer. */
+export const resumableQuery = windowed
+  .extend({ cursor: z.string().min(1).max(2000, "a cursor from a previous nextCursor").optional() })
+  .strict()
+  .refine(fromBeforeTo, fromBeforeToError);
+
 const pageSizeError = `a page size between 1 and ${PAGE_SIZE_MAX}`;
 export const listQuery = windowed
   .extend({

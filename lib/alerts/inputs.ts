@@ -8,8 +8,8 @@
 import { latestRedisSample, redisSeries } from "../cache/redis-sampler.ts";
 import { namespaceSummary } from "../cache/stats.ts";
 import type { Config } from "../config.ts";
-import { readRedisInfo } from "../metrics/redis-info.ts";
 import type { RedisClient } from "../redis/connection.ts";
+import { readRedisInfo } from "../redis/info.ts";
 import { type CacheTotals, measure, type RedisTotals } from "./measure.ts";
 import { readQueueTotals } from "./queue-inputs.ts";
 import type { AlertValues } from "./types.ts";

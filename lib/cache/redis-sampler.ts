@@ -151,8 +151,8 @@ export async function sampleRedis(client: RedisClient, opts: SampleOptions = {})
   const at = Date.now();
   const figures = await serverFigures(nodesOf(client));
   const namespaces: Record<string, NamespaceMemory> = {};
-  // The set stats.ts lists, read directly: stats.ts reads these samples (no import circle).
-  for (const ns of await client.smembers(globalKeys(o.prefix).cacheNamespaces)) {
+  // stats.ts's listNamespaces, read here: stats.ts reads these samples (no import circle).
+  for (const ns of (await client.smembers(globalKeys(o.prefix).cacheNamespaces)).sort()) {
     namespaces[ns] = await namespaceMemory(client, ns, figures.dbKeys, o);
   }
   const sample: RedisSample = { at, minute: minuteOf(at) * 60_000, ...figures, namespaces };

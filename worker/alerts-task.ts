@@ -11,10 +11,10 @@
 import { type EvaluationResult, evaluateAlerts } from "../lib/alerts/index.ts";
 import { registerTask, type TaskContext } from "./tasks.ts";
 
-export const ALERTS_TASK = "alerts";
+const ALERTS_TASK = "alerts";
 
 /** One evaluation, with a log line per state change. */
-export async function runAlertsTask(
+async function runAlertsTask(
   ctx: Pick<TaskContext, "client" | "config">,
   log: (line: string) => void = console.log,
 ): Promise<EvaluationResult> {

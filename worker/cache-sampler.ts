@@ -10,7 +10,7 @@ import { sampleRedis } from "../lib/cache/redis-sampler.ts";
 import { registerTask } from "./tasks.ts";
 
 export const CACHE_SAMPLER_TASK = "cache-sampler";
-export const CACHE_SAMPLER_INTERVAL_MS = 30_000;
+const CACHE_SAMPLER_INTERVAL_MS = 30_000;
 
 export function registerCacheSamplerTask(): void {
   registerTask(CACHE_SAMPLER_TASK, CACHE_SAMPLER_INTERVAL_MS, async ({ client, config }) => {

@@ -50,10 +50,6 @@ export function registerTask(
   tasks.set(name, { name, intervalMs, fn, options });
 }
 
-export function unregisterTask(name: string): boolean {
-  return tasks.delete(name);
-}
-
 export function registeredTasks(): Task[] {
   return [...tasks.values()];
 }

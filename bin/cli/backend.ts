@@ -5,7 +5,6 @@
  */
 import type { DeadLetterSummary } from "../../lib/dlq/read.ts";
 import type { DeadLetter, ErrorGroup } from "../../lib/queue/types.ts";
-import type { RedisClient } from "../../lib/redis/connection.ts";
 import type { Role } from "./parse.ts";
 
 export interface EnqueueInput {
@@ -97,5 +96,3 @@ export interface Backend {
   /** False when no token has that id or name. */
   revokeToken(idOrName: string): Promise<TokenInfo | null>;
 }
-
-export type BackendFactory = (redis: RedisClient) => Promise<Backend>;

@@ -20,16 +20,6 @@ export function intOpt(raw: string | undefined, what: string, min: number, max: 
   return check(schema, raw, what, `an integer between ${min} and ${max}`);
 }
 
-export function numOpt(raw: string | undefined, what: string, min: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const schema = z
-    .string()
-    .regex(/^\d+(\.\d+)?$/)
-    .transform(Number)
-    .pipe(z.number().min(min));
-  return check(schema, raw, what, `a number >= ${min}`);
-}
-
 export function queueName(raw: string, what = "queue"): string {
   if (!isValidQueueName(raw)) {
     throw usageError(

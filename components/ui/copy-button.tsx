@@ -2,7 +2,7 @@
 /** Copies a value (an id, a fingerprint) to the clipboard and says so for a moment. */
 import { useState } from "react";
 
-export function CopyButton({ value, label = "Copy" }: { value: string; label?: string }) {
+function CopyButton({ value, label = "Copy" }: { value: string; label?: string }) {
   const [copied, setCopied] = useState(false);
   async function copy() {
     try {

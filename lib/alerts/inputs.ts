@@ -8,8 +8,8 @@
 import { latestRedisSample, redisSeries } from "../cache/redis-sampler.ts";
 import { namespaceSummary } from "../cache/stats.ts";
 import type { Config } from "../config.ts";
-import { readRedisInfo } from "../metrics/redis-info.ts";
 import type { RedisClient } from "../redis/connection.ts";
+import { readRedisInfo } from "../redis/info.ts";
 import { type CacheTotals, measure, type RedisTotals } from "./measure.ts";
 import { readQueueTotals } from "./queue-inputs.ts";
 import type { AlertValues } from "./types.ts";
@@ -17,11 +17,7 @@ import type { AlertValues } from "./types.ts";
 /** A sample older than this is not "now" for the memory alert: INFO is read instead. */
 const SAMPLE_FRESH_MS = 3 * 60_000;
 
-export async function readCacheTotals(
-  client: RedisClient,
-  windowMs: number,
-  prefix: string,
-): Promise<CacheTotals> {
+async function readCacheTotals(client: RedisClient, windowMs: number, prefix: string): Promise<CacheTotals> {
   const summary = await namespaceSummary(client, { windowMs, prefix });
   let hits = 0;
   let misses = 0;
@@ -37,7 +33,7 @@ export async function readCacheTotals(
   return { hits, misses, writes: misses, latencyP99Ms };
 }
 
-export async function readRedisTotals(
+async function readRedisTotals(
   client: RedisClient,
   now: number,
   windowMs: number,

@@ -1,25 +1,17 @@
 /** The shapes lib/alerts hands to the console, the API, the worker and webhooks. */
-import type { AlertId, AlertUnit, Comparator } from "./definitions.ts";
+import type { AlertDefinition, AlertId, Comparator } from "./definitions.ts";
 
 export type AlertState = "ok" | "firing";
 
 /** Current metric values; null means "no data in the window" (never fires). */
 export type AlertValues = Record<AlertId, number | null>;
 
-/** One alert as the console lists it. */
-export interface AlertStatus {
-  id: AlertId;
-  label: string;
-  group: "queue" | "cache";
-  comparator: Comparator;
-  unit: AlertUnit;
-  measures: string;
+/** One alert as the console lists it: its definition (less the variable name) and its state. */
+export interface AlertStatus extends Omit<AlertDefinition, "configKey" | "integer"> {
   threshold: number;
   /** The environment's default, and whether an admin changed it. */
   defaultThreshold: number;
   overridden: boolean;
-  min: number;
-  max: number;
   integer: boolean;
   /** The value at the last evaluation (null: no data), and when that was (ms). */
   value: number | null;

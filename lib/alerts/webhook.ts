@@ -12,7 +12,7 @@ export interface WebhookOutcome {
   error?: string;
 }
 
-export function webhookBody(t: AlertTransition) {
+function webhookBody(t: AlertTransition) {
   const verb = t.to === "firing" ? "FIRING" : "RESOLVED";
   return {
     event: t.to === "firing" ? "alert.firing" : "alert.resolved",

@@ -16,7 +16,7 @@ import { getRedis } from "../redis/connection.ts";
 import { type AuditActor, type AuditDetails, auditFields, recorded } from "./audit.ts";
 import { authKeys, type RedisClient, type StoreOptions } from "./types.ts";
 
-export const AGGREGATE_SECONDS = 3600;
+const AGGREGATE_SECONDS = 3600;
 
 export interface RefusedOptions extends StoreOptions {
   cap?: number;

@@ -19,7 +19,7 @@ export const MASK_DEPTH_MAX = 64;
  * Masked values shorter than this are not searched for in text: "1", "US" or "yes" occur in
  * every message, replacing them would shred it, and a value that short is guessed anyway.
  */
-export const MASK_TEXT_MIN_VALUE = 4;
+const MASK_TEXT_MIN_VALUE = 4;
 /** Distinct values searched for in text; an entry with more has its text hidden whole (fail closed). */
 export const MASK_TEXT_VALUES_MAX = 200;
 /** Text searched at most: a longer text is cut first (stored messages are bounded well below). */
@@ -28,7 +28,7 @@ export const MASK_TEXT_MAX = 8192;
 export const MASK_TEXT_HIDDEN = `${MASK} (hidden: it may quote masked values)`;
 
 /** A field name as compared: lowercase, without `_` and `-`. */
-export const fieldKey = (name: string) => name.toLowerCase().replaceAll("_", "").replaceAll("-", "");
+const fieldKey = (name: string) => name.toLowerCase().replaceAll("_", "").replaceAll("-", "");
 
 export class Masker {
   private readonly names: string[];

@@ -16,7 +16,7 @@ export interface RateLimits {
   windowSeconds: number;
 }
 
-export function configuredLimits(): RateLimits {
+function configuredLimits(): RateLimits {
   const c = getConfig();
   return {
     perAccount: c.SIGNIN_MAX_FAILURES_PER_ACCOUNT,

@@ -16,7 +16,7 @@ export function bucketOf(us: number): number {
 }
 
 /** The upper bound of a bucket, in µs. */
-export const upperUs = (bucket: number) => BASE_US * FACTOR ** bucket;
+const upperUs = (bucket: number) => BASE_US * FACTOR ** bucket;
 
 /** The p-th percentile (0 < p ≤ 1) in ms, interpolated inside its bucket; 0 when empty. */
 export function percentileMs(counts: ReadonlyMap<number, number>, p: number): number {

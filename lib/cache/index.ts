@@ -20,7 +20,6 @@ export {
   sampleRedis,
 } from "./redis-sampler.ts";
 export type { NamespaceSettings } from "./runtime.ts";
-export { type SeedCalls, type SeedSources, seedCalls } from "./seed-calls.ts";
 export {
   breakerStates,
   type CacheSeriesRow,

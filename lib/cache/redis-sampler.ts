@@ -8,8 +8,8 @@
 import type { Redis } from "ioredis";
 import { getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
+import { parseInfo } from "../redis/info.ts";
 import { cacheKeys, globalKeys, minuteOf, STATS_TTL_SECONDS } from "../redis/keys.ts";
-import { listNamespaces } from "./stats.ts";
 
 export interface NamespaceMemory {
   /** exact when the bounded scan covered the whole namespace, otherwise an estimate */
@@ -53,15 +53,6 @@ const nodesOf = (client: RedisClient): Redis[] =>
   client.isCluster
     ? (client as unknown as { nodes(role: string): Redis[] }).nodes("master")
     : [client as Redis];
-
-function parseInfo(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split("\r\n")) {
-    const i = line.indexOf(":");
-    if (i > 0 && line[0] !== "#") out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
 
 const num = (v: string | undefined) => (v === undefined ? 0 : Number(v) || 0);
 const dbKeysOf = (info: Record<string, string>) =>
@@ -160,7 +151,8 @@ export async function sampleRedis(client: RedisClient, opts: SampleOptions = {})
   const at = Date.now();
   const figures = await serverFigures(nodesOf(client));
   const namespaces: Record<string, NamespaceMemory> = {};
-  for (const ns of await listNamespaces(client, o.prefix)) {
+  // stats.ts's listNamespaces, read here: stats.ts reads these samples (no import circle).
+  for (const ns of (await client.smembers(globalKeys(o.prefix).cacheNamespaces)).sort()) {
     namespaces[ns] = await namespaceMemory(client, ns, figures.dbKeys, o);
   }
   const sample: RedisSample = { at, minute: minuteOf(at) * 60_000, ...figures, namespaces };

@@ -29,7 +29,7 @@ export function entryKeyOf(key: string): string {
 }
 
 /** JSON with object keys sorted, so {a,b} and {b,a} give one key. */
-export function stableStringify(value: unknown): string {
+function stableStringify(value: unknown): string {
   return JSON.stringify(value, (_k, v) => {
     if (v === undefined) return null;
     if (typeof v === "bigint") return v.toString();

@@ -11,6 +11,7 @@ import { type RedisSeriesRow, redisSeries } from "../cache/redis-sampler.ts";
 import { type CacheSeriesRow, cacheSeries, listNamespaces, namespaceSummary } from "../cache/stats.ts";
 import { type Config, getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
+import { readRedisInfo } from "../redis/info.ts";
 import {
   CACHE_RANGES,
   type CachePoint,
@@ -19,7 +20,6 @@ import {
   type NamespacesResponse,
   type RedisPoint,
 } from "./cache-dashboard-types.ts";
-import { readRedisInfo } from "./redis-info.ts";
 
 export class UnknownNamespaceError extends Error {
   readonly code = "NOT_FOUND";

@@ -8,7 +8,15 @@ import {
   STAT_FIELDS,
 } from "../queue/stats.ts";
 import type { RedisClient } from "../redis/connection.ts";
-import type { QueueSnapshot } from "./snapshot.ts";
+
+export interface QueueSnapshot {
+  name: string;
+  sizes: Record<"ready" | "active" | "retry" | "dead", number>;
+  oldestDeadAgeMs: number | null;
+  /** lifetime count of dead letters dropped by retention or the cap (null: unknown) */
+  dropped: number | null;
+  events5m: Record<string, number>;
+}
 
 /** Prometheus label values for the stats fields. */
 const EVENT_LABEL: Record<(typeof STAT_FIELDS)[number], string> = {

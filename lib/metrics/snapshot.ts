@@ -2,25 +2,16 @@
  * One read of everything /api/metrics reports: per queue (sizes, oldest dead letter, dropped,
  * events of the last 5 minutes), per cache namespace (calls by result, p99 latency, keys, memory),
  * circuit breakers (how many cache instances are in each state), Redis itself (INFO, now), and
- * the alerts. The reads come from lib/queue/stats, lib/cache/stats, INFO and lib/alerts;
- * rendering is in prometheus.ts.
+ * the alerts. The reads come from lib/queue/stats, lib/cache/stats, INFO (lib/redis/info) and
+ * lib/alerts; rendering is in prometheus.ts.
  */
 import { listAlerts } from "../alerts/evaluate.ts";
 import type { AlertStatus } from "../alerts/types.ts";
 import { breakerStates, namespaceSummary } from "../cache/stats.ts";
 import { type Config, getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
-import { readQueueSnapshots } from "./queue-source.ts";
-import { readRedisInfo } from "./redis-info.ts";
-
-export interface QueueSnapshot {
-  name: string;
-  sizes: Record<"ready" | "active" | "retry" | "dead", number>;
-  oldestDeadAgeMs: number | null;
-  /** lifetime count of dead letters dropped by retention or the cap (null: unknown) */
-  dropped: number | null;
-  events5m: Record<string, number>;
-}
+import { type RedisSnapshot, readRedisInfo } from "../redis/info.ts";
+import { type QueueSnapshot, readQueueSnapshots } from "./queue-source.ts";
 
 export interface CacheNamespaceSnapshot {
   namespace: string;
@@ -30,13 +21,6 @@ export interface CacheNamespaceSnapshot {
   p99Ms: number | null;
   keys: number | null;
   memoryBytes: number | null;
-}
-
-export interface RedisSnapshot {
-  usedMemory: number | null;
-  maxMemory: number | null;
-  evictedKeys: number | null;
-  opsPerSec: number | null;
 }
 
 export interface MetricsSnapshot {

@@ -1,9 +1,6 @@
 /**
- * Every error the queue raises, and the one place where Lua return codes become errors.
- *
- * Scripts return 0/positive codes for success and negative codes for a refused transition;
- * `scriptError(rc, { jobId, command })` turns a negative code into a QueueError that names the
- * job and the command. Users throw `UnrecoverableError` from a handler to skip the retries.
+ * Every error the queue raises, and the return codes its scripts share.
+ * Users throw `UnrecoverableError` from a handler to skip the retries.
  */
 import type { AddResult } from "./job.ts";
 
@@ -27,10 +24,7 @@ export type QueueErrorCode =
   | "PAYLOAD_NOT_JSON"
   | "PAYLOAD_TOO_LARGE"
   | "INVALID_OPTION"
-  | "JOB_NOT_FOUND"
-  | "JOB_NOT_ACTIVE"
   | "LEASE_LOST"
-  | "QUEUE_CLOSED"
   | "SCRIPT_FAILED"
   | "NOT_REPLICATED"
   | "ADD_TIMEOUT";
@@ -85,28 +79,9 @@ export class AddTimeoutError extends QueueError {
   }
 }
 
-/** Return codes shared by the scripts (see each script's header). */
+/** Return codes of the complete and fail scripts (see each script's header); negative: lease lost. */
 export const RC = {
   OK: 1,
-  EXISTS: 0,
   RETRY: 1,
   DEAD: 2,
-  MISSING: -1,
-  NOT_ACTIVE: -3,
 } as const;
-
-const MESSAGES: Record<number, [QueueErrorCode, string]> = {
-  [RC.MISSING]: ["JOB_NOT_FOUND", "job does not exist"],
-  [RC.NOT_ACTIVE]: ["LEASE_LOST", "job is not leased by this consumer (lease expired or released)"],
-};
-
-export function scriptError(
-  rc: number,
-  ctx: { jobId?: string; command: string; queue?: string },
-): QueueError {
-  const [code, text] = MESSAGES[rc] ?? ["SCRIPT_FAILED", `unexpected return code ${rc}`];
-  const where = [ctx.queue && `queue ${ctx.queue}`, ctx.jobId && `job ${ctx.jobId}`]
-    .filter(Boolean)
-    .join(", ");
-  return new QueueError(code, `${ctx.command}: ${text}${where ? ` (${where})` : ""}`);
-}

@@ -40,5 +40,3 @@ export const runScript = scripts.run;
 export const scriptPipeline = scripts.pipeline;
 /** Queues a script on a pipeline from scriptPipeline(). */
 export const pipeScript = scripts.pipe;
-/** The expanded source of a script (tests and docs). */
-export const scriptSource = scripts.source;

@@ -3,8 +3,6 @@
  * the DLQ admin API (lib/dlq) and the console. docs/storage.md shows how they sit in Redis.
  */
 
-export type JobState = "ready" | "active" | "retry" | "dead" | "completed";
-
 /** Fields of the job hash `queueKeys(q).job(id)`. All values are strings in Redis. */
 export const JOB_FIELDS = {
   payload: "payload", // JSON text of the payload

@@ -43,8 +43,6 @@ export function queueKeys(queue: string, prefix = getConfig().REDIS_KEY_PREFIX) 
     totals: `${base}:totals`,
     /** string counter: ids generated for jobs added without one (custom ids are never all digits) */
     seq: `${base}:seq`,
-    /** hash id → requeue token, makes a manual requeue idempotent */
-    requeued: `${base}:requeued`,
   };
 }
 

@@ -30,8 +30,6 @@ export interface ScriptSet<N extends string> {
   pipeline(client: RedisClient): ChainableCommander;
   /** Queues a script on a pipeline from `pipeline()`, sent with its other commands. */
   pipe(pipeline: ChainableCommander, name: N, keys: string[], args: Args): void;
-  /** The expanded source of a script (tests, benchmarks, docs). */
-  source(name: N): LuaScript;
   /** Every script of the set. */
   all(): LuaScript[];
 }
@@ -106,7 +104,6 @@ export function scriptSet<N extends string>(
       checkKeys(name, keys);
       (pipeline as unknown as Callable)[command(name)](...keys, ...args);
     },
-    source,
     all() {
       loaded ??= loadAll(folder, opts.constants ?? {});
       return [...loaded.values()];

@@ -8,11 +8,7 @@ import type { RedisClient } from "../../lib/redis/connection.ts";
 import type { JobCounts } from "./jobs.ts";
 import type { TrafficCounts } from "./traffic.ts";
 
-export async function statusLine(
-  redis: RedisClient,
-  jobs: JobCounts,
-  traffic: TrafficCounts,
-): Promise<string> {
+async function statusLine(redis: RedisClient, jobs: JobCounts, traffic: TrafficCounts): Promise<string> {
   const [cache, groups] = await Promise.all([
     namespaceSummary(redis, { windowMs: 60_000 }),
     listGroups(redis).catch(() => []),

@@ -1,10 +1,11 @@
 /**
- * Redis's own figures at this moment (INFO memory and stats): used and max memory, evicted keys
- * since start, ops/s. Read at scrape time, so /api/metrics is current even without the worker.
+ * Redis's own figures from INFO: the one parser of its text (the metrics, the alerts and the
+ * worker's sampler all read INFO), and the four figures /api/metrics and the alerts read at
+ * request time, so they are current even without the worker.
  */
-import type { RedisClient } from "../redis/connection.ts";
-import type { RedisSnapshot } from "./snapshot.ts";
+import type { RedisClient } from "./connection.ts";
 
+/** INFO's "field:value" lines as a record; section headers ("# Memory") and blank lines skipped. */
 export function parseInfo(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
@@ -14,10 +15,20 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
+export interface RedisSnapshot {
+  usedMemory: number | null;
+  maxMemory: number | null;
+  evictedKeys: number | null;
+  opsPerSec: number | null;
+}
+
 const num = (v: string | undefined) =>
   v === undefined || v === "" || Number.isNaN(Number(v)) ? null : Number(v);
 
-/** On a Cluster, INFO goes to one node; the console reports that node (memory is per node). */
+/**
+ * Used and max memory, evicted keys since start, ops/s. On a Cluster, INFO goes to one node;
+ * the console reports that node (memory is per node).
+ */
 export async function readRedisInfo(client: RedisClient): Promise<RedisSnapshot> {
   const [memory, stats] = await Promise.all([client.info("memory"), client.info("stats")]);
   const info = { ...parseInfo(memory), ...parseInfo(stats) };

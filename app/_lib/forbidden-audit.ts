@@ -6,7 +6,7 @@
  */
 import { cache } from "react";
 import { auditRefused } from "#lib/auth/index";
-import type { Principal } from "./principal.ts";
+import type { Principal } from "./roles.ts";
 
 export function auditForbidden(
   principal: Principal | null,

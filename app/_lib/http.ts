@@ -10,17 +10,10 @@ import type { z } from "zod";
 import { getConfig } from "../../lib/config.ts";
 import { clientIp } from "../api/auth/options.ts";
 import { auditForbidden } from "./forbidden-audit.ts";
+import { HttpError } from "./http-error.ts";
 import { authenticateRequest, hasRole, type Principal, type Role } from "./principal.ts";
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+export { HttpError };
 
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, message, details);
 export const notFound = (message: string) => new HttpError(404, message);

@@ -19,25 +19,10 @@ import { getUserSession, verifyToken } from "#lib/auth/index";
 import { getConfig } from "#lib/config";
 import { clientIp, redis, sessionCookie } from "../api/auth/options.ts";
 import { auditForbiddenPage } from "./forbidden-audit.ts";
-import { HttpError } from "./http.ts";
+import { HttpError } from "./http-error.ts";
+import { hasRole, type Principal, type Role } from "./roles.ts";
 
-export type Role = "viewer" | "admin";
-
-export interface Principal {
-  id: string;
-  email?: string;
-  name: string;
-  role: Role;
-  via: "session" | "token";
-  /** the client's address, for the audit log */
-  ip?: string;
-}
-
-const rank: Record<Role, number> = { viewer: 1, admin: 2 };
-
-export function hasRole(principal: Principal, needed: Role): boolean {
-  return rank[principal.role] >= rank[needed];
-}
+export { hasRole, type Principal, type Role } from "./roles.ts";
 
 /** The signed-in user of the current request (RSC, action or route handler), or null. */
 async function sessionPrincipal(ip: string): Promise<Principal | null> {

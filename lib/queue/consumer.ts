@@ -1,15 +1,14 @@
 /**
- * The consumer: leases jobs, runs the handler, reports outcomes.
+ * The consumer: holds the slots, runs the handlers, renews their leases, closes gracefully.
  *
- * One lease loop (pump.ts, behind its LeaseHost interface) talks to Redis: a lease call for as
- * many jobs as there are free slots, and pipelines that complete and fail the jobs whose handlers
- * finished, so under load fetching and acknowledging are batched over many jobs, and at
- * concurrency 1 a job costs one round trip. This file holds the slots and the handlers. While
- * handlers run, their leases are renewed every lease/3 (extend-2.lua); a
- * handler that outlives its timeout fails with JobTimeoutError. Consumers also promote due
- * retries (inside the lease script) and, at most once per lease period across all consumers of
- * a queue and the worker, reclaim expired leases (maintenance.ts) — so a queue keeps moving while the worker service is down.
- * `close()` stops leasing, lets running handlers finish within a bound, then releases the rest.
+ * The lease loop (pump.ts) talks to Redis for it, through the LeaseHost methods below: lease
+ * calls and the pipelines that complete and fail the jobs whose handlers finished. While
+ * handlers run, their leases are renewed every lease/3 (extend-2.lua); a handler that outlives
+ * its timeout fails with JobTimeoutError. At most once per lease period across a queue's
+ * consumers and the worker, one of them reclaims expired leases (maintenance.ts), and due
+ * retries are promoted inside the lease script (retry.ts) — so a queue keeps moving while the
+ * worker service is down. `close()` stops leasing, lets running handlers finish within a
+ * bound, then releases the rest.
  */
 
 import { randomBytes } from "node:crypto";
@@ -50,7 +49,6 @@ export interface ConsumerOptions {
 interface Running extends Leased {
   /** made on first use of the handler's `signal` (most handlers never read it) */
   abort?: AbortController;
-  settled?: boolean;
   /** holds one of the `concurrency` slots (started, slot not yet given back) */
   slot?: boolean;
   timer?: NodeJS.Timeout;
@@ -68,21 +66,16 @@ export interface ConsumerCounters {
 export class Consumer implements LeaseHost {
   readonly id: string;
   readonly counters: ConsumerCounters = { completed: 0, failed: 0, deadLettered: 0, leaseLost: 0 };
-  private readonly concurrency: number;
-  /** jobs leased ahead of free slots */
-  private readonly prefetch: number;
-  private readonly leaseMs: number;
-  private readonly timeoutMs: number;
-  private readonly onError: (err: Error) => void;
+  private readonly o: Required<Omit<ConsumerOptions, "consumerId">>;
   /** handlers running now */
   private running = 0;
-  /** leased, waiting for a slot (also in inHand) */
+  /** leased, waiting for a slot (also in `held`) */
   private waiting: Running[] = [];
+  /** every job in hand, by id */
   private readonly held = new Map<string, Running>();
   private stopping = false;
   private readonly loop: LeaseLoop;
-  private readonly extendTimer: NodeJS.Timeout;
-  private readonly reclaimTimer: NodeJS.Timeout;
+  private readonly timers: NodeJS.Timeout[];
 
   constructor(
     readonly ctx: QueueContext,
@@ -90,38 +83,27 @@ export class Consumer implements LeaseHost {
     opts: ConsumerOptions = {},
   ) {
     this.id = opts.consumerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-    this.leaseMs = opts.leaseMs ?? ctx.settings.leaseMs;
-    this.concurrency = Math.max(1, opts.concurrency ?? 1);
-    this.prefetch = Math.max(0, opts.prefetch ?? Math.min(100, opts.concurrency ?? 1));
-    this.timeoutMs = opts.timeoutMs ?? ctx.settings.jobTimeoutMs;
-    this.onError = opts.onError ?? ((err) => console.error(`[requeue] consumer ${this.id}: ${err.message}`));
-    this.loop = new LeaseLoop(this, {
-      leaseMs: this.leaseMs,
+    const leaseMs = opts.leaseMs ?? ctx.settings.leaseMs;
+    this.o = {
+      concurrency: Math.max(1, opts.concurrency ?? 1),
+      prefetch: Math.max(0, opts.prefetch ?? Math.min(100, opts.concurrency ?? 1)),
+      leaseMs,
+      timeoutMs: opts.timeoutMs ?? ctx.settings.jobTimeoutMs,
       pollMs: opts.pollMs ?? 200,
       promoteIntervalMs: opts.promoteIntervalMs ?? 1000,
-      onError: this.onError,
-    });
-    this.extendTimer = setInterval(
-      () => void this.extendLeases(),
-      Math.max(50, Math.floor(this.leaseMs / 3)),
-    );
-    this.reclaimTimer = setInterval(() => void this.reclaimExpired(), this.leaseMs);
+      onError: opts.onError ?? ((err) => console.error(`[requeue] consumer ${this.id}: ${err.message}`)),
+    };
+    this.loop = new LeaseLoop(this, this.o);
+    this.timers = [
+      setInterval(() => void this.extendLeases(), Math.max(50, Math.floor(leaseMs / 3))),
+      setInterval(() => void this.reclaimExpired(), leaseMs),
+    ];
   }
 
-  // LeaseHost: what the lease loop (pump.ts) asks of this consumer
-  room(): number {
-    return this.concurrency + this.prefetch - this.held.size;
-  }
-  freeSlots(): number {
-    return this.concurrency - this.running - this.waiting.length;
-  }
-  inHand(): number {
-    return this.held.size;
-  }
-  holds(leased: Leased): boolean {
-    const run: Running = leased;
-    return !run.settled && this.held.get(run.job.id) === run;
-  }
+  // LeaseHost: what the lease loop asks of this consumer
+  room = () => this.o.concurrency + this.o.prefetch - this.held.size;
+  freeSlots = () => this.o.concurrency - this.running - this.waiting.length;
+  inHand = () => this.held.size;
   tally(outcome: Tally): void {
     const c = this.counters;
     if (outcome === "completed") c.completed++;
@@ -140,7 +122,7 @@ export class Consumer implements LeaseHost {
     this.held.set(run.job.id, run);
     if (error !== undefined)
       this.settle(run, new CorruptJobError(`payload is not valid JSON: ${(error as Error).message}`));
-    else if (this.running < this.concurrency && !this.stopping) this.start(run);
+    else if (this.running < this.o.concurrency && !this.stopping) this.start(run);
     else this.waiting.push(run);
   }
 
@@ -150,8 +132,9 @@ export class Consumer implements LeaseHost {
     run.slot = true;
     this.running++;
     if (run.prefetched) this.loop.started(run); // from now on its attempt counts: tell Redis
-    if (this.timeoutMs > 0)
-      run.timer = setTimeout(() => this.settle(run, new JobTimeoutError(this.timeoutMs)), this.timeoutMs);
+    const { timeoutMs } = this.o;
+    if (timeoutMs > 0)
+      run.timer = setTimeout(() => this.settle(run, new JobTimeoutError(timeoutMs)), timeoutMs);
     let result: unknown;
     try {
       result = this.handler(job, {
@@ -175,7 +158,7 @@ export class Consumer implements LeaseHost {
     if (!run.slot) return;
     run.slot = false;
     this.running--;
-    while (!this.stopping && this.running < this.concurrency && this.waiting.length) {
+    while (!this.stopping && this.running < this.o.concurrency && this.waiting.length) {
       const next = this.waiting.shift()!;
       if (this.held.get(next.job.id) === next) this.start(next);
     }
@@ -192,8 +175,7 @@ export class Consumer implements LeaseHost {
     if (ok) this.loop.complete({ id, attempt });
     else {
       run.abort?.abort(err);
-      const leased = { id, attempt, backoffBaseMs: run.backoffBaseMs, backoffMaxMs: run.backoffMaxMs };
-      this.loop.fail(failureOf(leased, err, this.id, this.ctx.settings.errorMessageMax));
+      this.loop.fail(failureOf({ ...run, id, attempt }, err, this.id, this.ctx.settings.errorMessageMax));
     }
   }
 
@@ -201,16 +183,8 @@ export class Consumer implements LeaseHost {
   private async extendLeases(): Promise<void> {
     const runs = [...this.held.values()];
     if (runs.length === 0) return;
-    try {
-      const lost = await runScript<string[]>(this.ctx.client, "extend", extendKeys(this.ctx.keys), [
-        this.id,
-        this.leaseMs,
-        ...refArgs(runs.map((r) => r.job)),
-      ]);
-      for (const id of lost) this.dropLost(id);
-    } catch (err) {
-      this.onError(err as Error);
-    }
+    const lost = await this.callFor<string[]>("extend", extendKeys(this.ctx.keys), [this.o.leaseMs], runs);
+    for (const id of lost ?? []) this.dropLost(id);
   }
 
   /** Forgets a job whose lease is gone: its result would be refused. */
@@ -228,7 +202,7 @@ export class Consumer implements LeaseHost {
 
   /** At most one consumer (or worker) per lease period reclaims a queue's expired leases. */
   private async reclaimExpired(): Promise<void> {
-    await reclaimIfDue(this.ctx, this.id, this.leaseMs, 1).catch((err) => this.onError(err as Error));
+    await reclaimIfDue(this.ctx, this.id, this.o.leaseMs, 1).catch((err) => this.o.onError(err as Error));
   }
 
   /**
@@ -244,8 +218,7 @@ export class Consumer implements LeaseHost {
     for (const run of queued) this.held.delete(run.job.id);
     await this.release(queued);
     while (this.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    clearInterval(this.extendTimer);
-    clearInterval(this.reclaimTimer);
+    for (const t of this.timers) clearInterval(t);
     // still running at the bound, or leased by a call answered while stopping
     const left = [...this.held.values()];
     for (const run of left) this.dropLost(run.job.id);
@@ -263,10 +236,14 @@ export class Consumer implements LeaseHost {
 
   /** Hands jobs back: front of ready, attempt refunded (release-3.lua). */
   private async release(runs: Running[]): Promise<void> {
-    if (runs.length === 0) return;
-    const args = refArgs(runs.map((r) => r.job));
-    await runScript(this.ctx.client, "release", releaseKeys(this.ctx.keys), [this.id, ...args]).catch((err) =>
-      this.onError(err as Error),
+    if (runs.length > 0) await this.callFor("release", releaseKeys(this.ctx.keys), [], runs);
+  }
+
+  /** One script call over jobs in hand (ARGV: consumer, `head`, id + attempt a job); errors go to onError. */
+  private callFor<T>(script: "extend" | "release", keys: string[], head: number[], runs: Running[]) {
+    const args = [this.id, ...head, ...refArgs(runs.map((r) => r.job))];
+    return runScript<T>(this.ctx.client, script, keys, args).catch(
+      (err) => void this.o.onError(err as Error),
     );
   }
 }

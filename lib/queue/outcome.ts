@@ -20,11 +20,6 @@ export interface JobRef {
   attempt: number;
 }
 
-export interface LeasedAttempt extends JobRef {
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-}
-
 /** A failed attempt, as fail-10.lua stores it. */
 export interface Failure extends JobRef {
   /** the AttemptError appended to the job's errors (JSON, first key "attempt") */
@@ -32,11 +27,10 @@ export interface Failure extends JobRef {
   /** ms until the retry; -1: no retry (dead letter) */
   delay: number;
   reason: DeadReason;
-  /** fingerprint, and what its group shows: the error's name, normalised message, top frame */
-  fp: string;
+  /** the error's name; the fingerprint and what its group shows (normalised message, top frame) */
   name: string;
-  groupMessage: string;
-  topFrame: string;
+  fp: string;
+  group: FingerprintParts;
 }
 
 /** ARGV of complete, extend and release: id, attempt per job. */
@@ -52,8 +46,8 @@ export const failArgs = (failures: Failure[]): (string | number)[] =>
     f.reason,
     f.fp,
     f.name,
-    f.groupMessage,
-    f.topFrame,
+    f.group.message,
+    f.group.topFrame,
   ]);
 
 /**
@@ -96,7 +90,7 @@ function frames(raw: string | undefined): string | undefined {
 
 /** A failed attempt of `job` (what the handler threw is `err`), recorded by `consumer`. */
 export function failureOf(
-  job: LeasedAttempt,
+  job: JobRef & { backoffBaseMs: number; backoffMaxMs: number },
   err: unknown,
   consumer: string,
   messageMax: number,
@@ -118,16 +112,5 @@ export function failureOf(
     at: Date.now(),
     consumer,
   });
-  const { id, attempt } = job;
-  return {
-    id,
-    attempt,
-    record,
-    delay,
-    reason,
-    fp,
-    name,
-    groupMessage: parts.message,
-    topFrame: parts.topFrame,
-  };
+  return { id: job.id, attempt: job.attempt, record, delay, reason, name, fp, group: parts };
 }

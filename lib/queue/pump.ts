@@ -1,14 +1,11 @@
 /**
- * The consumer's conversation with Redis: the lease loop. A lease call asks for as many jobs as
- * there are free slots and starts their handlers as soon as it is answered; the outcomes that have
- * piled up meanwhile go in one pipeline (complete + fail), up to two such pipelines in flight, sent
- * right after the lease so Redis applies them while this process runs handlers. That is what
- * batches acknowledgements and fetches under load; at concurrency 1 a job still costs one round
- * trip. On an empty queue it sleeps (growing to `pollMs`) until a handler finishes or a retry it
- * scheduled (or the earliest one the lease call saw) falls due.
- *
- * The loop knows its consumer only through LeaseHost; the consumer hands it outcomes with
- * `complete`, `fail` and `started`.
+ * The lease loop: a consumer's conversation with Redis. A lease call asks for as many jobs as
+ * there are free slots and hands them over as soon as it is answered; the outcomes that piled up
+ * meanwhile go in one pipeline (complete + fail), up to two in flight, sent right after the lease
+ * so Redis applies them while this process runs handlers: fetches and acknowledgements batch
+ * under load, and at concurrency 1 a job costs one round trip. On an empty queue it sleeps
+ * (growing to `pollMs`) until a handler finishes or a retry it knows of falls due. It sees its
+ * consumer only through LeaseHost; the consumer hands it `complete`, `fail` and `started`.
  */
 import { completeKeys, deadKeys, type QueueContext } from "./context.ts";
 import { RC } from "./errors.ts";
@@ -31,6 +28,8 @@ export interface Leased {
   backoffMaxMs: number;
   /** leased beyond the free slots: marked `pf` until Redis learns its handler started */
   prefetched: boolean;
+  /** set by the consumer once the outcome is in or the lease was lost */
+  settled?: boolean;
 }
 
 /** What an acknowledged outcome counts as: "dead" is a failure that wrote a dead letter. */
@@ -40,16 +39,12 @@ export type Tally = "completed" | "failed" | "dead" | "lost";
 export interface LeaseHost {
   readonly id: string;
   readonly ctx: QueueContext;
-  /** jobs to lease to fill the free slots and the prefetch */
+  /** jobs to lease to fill the slots and the prefetch; slots free now; jobs in hand */
   room(): number;
-  /** slots free now: jobs leased beyond them are prefetched */
   freeSlots(): number;
-  /** jobs in hand (running or waiting for a slot) */
   inHand(): number;
   /** a leased job; `error`: its payload could not be read */
   take(leased: Leased, error?: unknown): void;
-  /** the job's handler is still running here (so its start is worth telling Redis) */
-  holds(leased: Leased): boolean;
   /** one outcome Redis answered */
   tally(outcome: Tally): void;
 }
@@ -104,13 +99,11 @@ export class LeaseLoop {
     this.done = this.run();
   }
 
-  /** A handler succeeded. */
   complete(ref: JobRef): void {
     this.completions.push(ref);
     this.wake();
   }
 
-  /** A handler failed. */
   fail(failure: Failure): void {
     this.failures.push(failure);
     this.wake();
@@ -152,7 +145,7 @@ export class LeaseLoop {
    */
   private pendingStarts(): Leased[] {
     if (this.starts.length === 0) return this.starts;
-    this.starts = this.starts.filter((r) => this.host.holds(r));
+    this.starts = this.starts.filter((r) => !r.settled);
     return this.starts;
   }
 
@@ -214,26 +207,20 @@ export class LeaseLoop {
       ]);
     const replies = (await pipeline.exec()) ?? [];
     const [c, f] = completions.length ? replies : [undefined, replies[0]];
-    if (c) {
-      if (c[0]) {
-        this.completions.push(...completions);
-        this.o.onError(c[0]);
-      } else for (const rc of c[1] as number[]) this.host.tally(rc === RC.OK ? "completed" : "lost");
+    if (c?.[0]) {
+      this.completions.push(...completions);
+      this.o.onError(c[0]);
+    } else if (c) for (const rc of c[1] as number[]) this.host.tally(rc === RC.OK ? "completed" : "lost");
+    if (f?.[0]) {
+      this.failures.push(...failures);
+      this.o.onError(f[0]);
+    } else if (f) {
+      const now = Date.now();
+      (f[1] as number[]).forEach((rc, i) => {
+        this.host.tally(rc < 0 ? "lost" : rc === RC.DEAD ? "dead" : "failed");
+        if (rc === RC.RETRY) this.promote.dueAt(now + failures[i].delay);
+      });
     }
-    if (f) {
-      if (f[0]) {
-        this.failures.push(...failures);
-        this.o.onError(f[0]);
-      } else this.tallyFailures(failures, f[1] as number[]);
-    }
-  }
-
-  private tallyFailures(sent: Failure[], codes: number[]): void {
-    const now = Date.now();
-    codes.forEach((rc, i) => {
-      this.host.tally(rc < 0 ? "lost" : rc === RC.DEAD ? "dead" : "failed");
-      if (rc === RC.RETRY) this.promote.dueAt(now + sent[i].delay);
-    });
   }
 
   /**

@@ -47,30 +47,27 @@ export function retryDelay(
   return Math.max(0, Math.round(delay * (1 - jitter * random())));
 }
 
-/** Why an attempt failed: only "failed" is retried (while attempts are left). */
-export function reasonOf(err: unknown): DeadReason {
-  if (err instanceof CorruptJobError) return "corrupt";
-  const name = tryOr(() => (err as Error | undefined)?.name, undefined); // a getter may throw
-  if (err instanceof UnrecoverableError || name === "UnrecoverableError") return "unrecoverable";
-  return "failed";
-}
-
 /**
- * The retry decision for a failed attempt: its reason, and the delay before the next attempt
- * (-1: none; fail-10.lua dead-letters the job then, and also when no attempts are left).
+ * The retry decision for a failed attempt: its reason, and the delay before the next attempt.
+ * Only "failed" is retried (fail-10.lua dead-letters it when no attempts are left); delay -1:
+ * never (unrecoverable, corrupt).
  */
 export function retryPlan(
   err: unknown,
   job: { attempt: number; backoffBaseMs: number; backoffMaxMs: number },
   random: () => number = Math.random,
 ): { reason: DeadReason; delay: number } {
-  const reason = reasonOf(err);
-  const delay =
-    reason === "failed" ? retryDelay(job.attempt, job.backoffBaseMs, job.backoffMaxMs, 0.2, random) : -1;
-  return { reason, delay };
+  if (err instanceof CorruptJobError) return { reason: "corrupt", delay: -1 };
+  const name = tryOr(() => (err as Error | undefined)?.name, undefined); // a getter may throw
+  if (err instanceof UnrecoverableError || name === "UnrecoverableError")
+    return { reason: "unrecoverable", delay: -1 };
+  return {
+    reason: "failed",
+    delay: retryDelay(job.attempt, job.backoffBaseMs, job.backoffMaxMs, 0.2, random),
+  };
 }
 
-/** How many due retries a lease call promotes at most. */
+/** Most due retries one script call promotes (a lease call's or the sweep's). */
 const PROMOTE_LIMIT = 1000;
 
 /**
@@ -79,7 +76,6 @@ const PROMOTE_LIMIT = 1000;
  */
 export class PromoteClock {
   private last = 0;
-  /** when the earliest retry this consumer knows of falls due (ms), or +Infinity */
   nextDueAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly intervalMs: number) {}
@@ -98,15 +94,13 @@ export class PromoteClock {
   }
 }
 
-const BATCH = 1000;
-
 /** The worker's sweep: retries and delayed jobs that are due → ready, in bounded calls. */
 export async function promoteDue(ctx: QueueContext, maxRounds = 10): Promise<{ promoted: number }> {
   let promoted = 0;
   for (let i = 0; i < maxRounds; i++) {
-    const n = await runScript<number>(ctx.client, "promote", promoteKeys(ctx.keys), [BATCH]);
+    const n = await runScript<number>(ctx.client, "promote", promoteKeys(ctx.keys), [PROMOTE_LIMIT]);
     promoted += n;
-    if (n < BATCH) break;
+    if (n < PROMOTE_LIMIT) break;
   }
   return { promoted };
 }

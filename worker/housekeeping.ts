@@ -3,8 +3,8 @@
  * retries, reclaim expired leases, trim the DLQ by retention and cap, trim completed ids.
  * Each sweep is single-runner, so several worker replicas share the work safely (and the Lua
  * scripts are atomic, so a sweep run twice is harmless anyway). The reclaim takes each queue's
- * own lock, the one its consumers take too (reclaimIfDue), so worker and consumers together
- * reclaim a queue once per period; the other sweeps take the task's lock (tasks.ts).
+ * own lock, the one its consumers take too (reclaimIfDue: held at most a second, so a consumer's
+ * reclaim never delays the worker's by more); the other sweeps take the task's lock (tasks.ts).
  */
 import type { Config } from "../lib/config.ts";
 import { queueContext } from "../lib/queue/context.ts";

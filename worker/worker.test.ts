@@ -95,14 +95,14 @@ describe("reclaim", () => {
     const { client, settings } = q.ctx;
     const task = { client, config: testConfig(), workerId: "worker-a", signal: new AbortController().signal };
     await q.add({});
-    // a consumer of this queue reclaims now; its period (its lease) is 10 s
+    // a consumer of this queue reclaims now; its period (its lease) is 10 s, the lock held 1 s
     expect(await reclaimIfDue(q.ctx, "consumer-a", 10_000)).toEqual({ reclaimed: 0, deadLettered: 0 });
     await runScript(client, "lease", deadKeys(q.ctx.keys), ["gone", 1, 20, 0, settings.dlqRetentionMs, 0]);
     await sleep(40); // that lease expired
     expect(await reclaimIfDue(q.ctx, "consumer-b", 10_000)).toEqual({});
     await reclaimAll(task);
     expect((await queueSizes(client, q.name)).active).toBe(1); // the worker waited too
-    await client.del(globalKeys(settings.prefix).sweepLock(`reclaim:${q.name}`)); // the period is over
+    await client.del(globalKeys(settings.prefix).sweepLock(`reclaim:${q.name}`)); // the hold is over
     await reclaimAll(task);
     expect(await queueSizes(client, q.name)).toMatchObject({ active: 0, ready: 1 });
     await closeQueue(q);

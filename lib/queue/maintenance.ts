@@ -41,9 +41,17 @@ export async function reclaimExpired(ctx: QueueContext, maxRounds = 10): Promise
 }
 
 /**
- * The reclaim both consumers and the worker run: at most one per `periodMs` per queue, by
- * whoever takes the queue's lock first (`SET lock:reclaim:<queue> <owner> PX periodMs NX`).
- * Nothing (an empty result) when another process holds the lock.
+ * Longest a reclaim lock is held. A consumer's period is its lease (30 s by default): holding the
+ * lock that long would make the worker (every WORKER_INTERVAL_MS, 1 s by default) wait a whole
+ * lease before putting a dead consumer's jobs back. Capped, the worker waits at most this long.
+ */
+const RECLAIM_LOCK_MAX_MS = 1000;
+
+/**
+ * The reclaim both consumers and the worker run: at most one per `periodMs` (capped at
+ * RECLAIM_LOCK_MAX_MS) per queue, by whoever takes the queue's lock first
+ * (`SET lock:reclaim:<queue> <owner> PX … NX`). Nothing (an empty result) when another process
+ * holds the lock.
  */
 export async function reclaimIfDue(
   ctx: QueueContext,
@@ -52,7 +60,8 @@ export async function reclaimIfDue(
   maxRounds?: number,
 ): Promise<SweepResult> {
   const lock = globalKeys(ctx.settings.prefix).sweepLock(`reclaim:${ctx.name}`);
-  if ((await ctx.client.set(lock, owner, "PX", periodMs, "NX")) !== "OK") return {};
+  const holdMs = Math.max(1, Math.min(periodMs, RECLAIM_LOCK_MAX_MS));
+  if ((await ctx.client.set(lock, owner, "PX", holdMs, "NX")) !== "OK") return {};
   return reclaimExpired(ctx, maxRounds);
 }
 

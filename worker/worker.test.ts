@@ -2,13 +2,15 @@
 import { spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { deadKeys } from "../lib/queue/context.ts";
-import { promoteDue, reclaimExpired, trimCompleted, trimDead } from "../lib/queue/maintenance.ts";
+import { reclaimExpired, reclaimIfDue, trimCompleted, trimDead } from "../lib/queue/maintenance.ts";
+import { promoteDue } from "../lib/queue/retry.ts";
 import { runScript } from "../lib/queue/scripts.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
 import { closeQueue, testQueue, until } from "../lib/queue/testing.ts";
+import { globalKeys } from "../lib/redis/keys.ts";
 import { testConfig, testRedis, uniqueName } from "../test/harness/index.ts";
 import { readHeartbeats } from "./heartbeat.ts";
-import { sweepAll } from "./housekeeping.ts";
+import { reclaimAll, sweepAll } from "./housekeeping.ts";
 import { startWorker } from "./runner.ts";
 import type { Task } from "./tasks.ts";
 
@@ -83,6 +85,26 @@ describe("housekeeping sweeps", () => {
     await sleep(150);
     expect((await trimDead(q.ctx)).dropped).toBeGreaterThanOrEqual(1);
     expect((await queueSizes(client, q.name)).dead).toBe(0);
+    await closeQueue(q);
+  });
+});
+
+describe("reclaim", () => {
+  it("a consumer's reclaim and the worker's take one lock per queue: one of them per period", async () => {
+    const q = testQueue();
+    const { client, settings } = q.ctx;
+    const task = { client, config: testConfig(), workerId: "worker-a", signal: new AbortController().signal };
+    await q.add({});
+    // a consumer of this queue reclaims now; its period (its lease) is 10 s, the lock held 1 s
+    expect(await reclaimIfDue(q.ctx, "consumer-a", 10_000)).toEqual({ reclaimed: 0, deadLettered: 0 });
+    await runScript(client, "lease", deadKeys(q.ctx.keys), ["gone", 1, 20, 0, settings.dlqRetentionMs, 0]);
+    await sleep(40); // that lease expired
+    expect(await reclaimIfDue(q.ctx, "consumer-b", 10_000)).toEqual({});
+    await reclaimAll(task);
+    expect((await queueSizes(client, q.name)).active).toBe(1); // the worker waited too
+    await client.del(globalKeys(settings.prefix).sweepLock(`reclaim:${q.name}`)); // the hold is over
+    await reclaimAll(task);
+    expect(await queueSizes(client, q.name)).toMatchObject({ active: 0, ready: 1 });
     await closeQueue(q);
   });
 });

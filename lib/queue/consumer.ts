@@ -1,23 +1,24 @@
 /**
- * The consumer: leases jobs, runs the handler, reports outcomes.
+ * The consumer: holds the slots, runs the handlers, renews their leases, closes gracefully.
  *
- * One "pump" (pump.ts) talks to Redis: a lease call for as many jobs as there are free slots,
- * and pipelines that complete and fail the jobs whose handlers finished, so under load fetching
- * and acknowledging are batched over many jobs, and at concurrency 1 a job costs one round trip. While handlers run, their leases are renewed every lease/3 (extend-2.lua); a
- * handler that outlives its timeout fails with JobTimeoutError. Consumers also promote due
- * retries (inside the lease script) and, at most once per lease period across all consumers of
- * a queue, reclaim expired leases — so a queue keeps moving while the worker service is down.
- * `close()` stops leasing, lets running handlers finish within a bound, then releases the rest.
+ * The lease loop (pump.ts) talks to Redis for it, through the LeaseHost methods below: lease
+ * calls and the pipelines that complete and fail the jobs whose handlers finished. While
+ * handlers run, their leases are renewed every lease/3 (extend-2.lua); a handler that outlives
+ * its timeout fails with JobTimeoutError. At most once per lease period across a queue's
+ * consumers and the worker, one of them reclaims expired leases (maintenance.ts), and due
+ * retries are promoted inside the lease script (retry.ts) — so a queue keeps moving while the
+ * worker service is down. `close()` stops leasing, lets running handlers finish within a
+ * bound, then releases the rest.
  */
 
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { globalKeys } from "../redis/keys.ts";
-import { deadKeys, extendKeys, type QueueContext, releaseKeys } from "./context.ts";
-import { JobTimeoutError, QueueError } from "./errors.ts";
+import { extendKeys, type QueueContext, releaseKeys } from "./context.ts";
+import { CorruptJobError, JobTimeoutError, QueueError } from "./errors.ts";
 import type { Job } from "./job.ts";
-import { CorruptJobError, failureArgs } from "./outcome.ts";
-import { type PumpState, pump } from "./pump.ts";
+import { reclaimIfDue } from "./maintenance.ts";
+import { failureOf, refArgs } from "./outcome.ts";
+import { type Leased, type LeaseHost, LeaseLoop, type Tally } from "./pump.ts";
 import { runScript } from "./scripts.ts";
 
 export type Handler<T = unknown> = (job: Job<T>, ctx: { signal: AbortSignal }) => unknown | Promise<unknown>;
@@ -44,15 +45,10 @@ export interface ConsumerOptions {
   consumerId?: string;
 }
 
-export interface Running {
-  job: Job;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
+/** A leased job in this process's hand. */
+interface Running extends Leased {
   /** made on first use of the handler's `signal` (most handlers never read it) */
   abort?: AbortController;
-  settled: boolean;
-  /** leased ahead of a free slot and not yet known to Redis as started (`pf` mark, lease-10.lua) */
-  prefetched?: boolean;
   /** holds one of the `concurrency` slots (started, slot not yet given back) */
   slot?: boolean;
   timer?: NodeJS.Timeout;
@@ -67,13 +63,19 @@ export interface ConsumerCounters {
   leaseLost: number;
 }
 
-export class Consumer {
+export class Consumer implements LeaseHost {
   readonly id: string;
   readonly counters: ConsumerCounters = { completed: 0, failed: 0, deadLettered: 0, leaseLost: 0 };
-  readonly state: PumpState;
-  private readonly done: Promise<void>;
-  private extendTimer?: NodeJS.Timeout;
-  private reclaimTimer?: NodeJS.Timeout;
+  private readonly o: Required<Omit<ConsumerOptions, "consumerId">>;
+  /** handlers running now */
+  private running = 0;
+  /** leased, waiting for a slot (also in `held`) */
+  private waiting: Running[] = [];
+  /** every job in hand, by id */
+  private readonly held = new Map<string, Running>();
+  private stopping = false;
+  private readonly loop: LeaseLoop;
+  private readonly timers: NodeJS.Timeout[];
 
   constructor(
     readonly ctx: QueueContext,
@@ -82,48 +84,57 @@ export class Consumer {
   ) {
     this.id = opts.consumerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     const leaseMs = opts.leaseMs ?? ctx.settings.leaseMs;
-    this.state = {
-      consumer: this,
+    this.o = {
       concurrency: Math.max(1, opts.concurrency ?? 1),
       prefetch: Math.max(0, opts.prefetch ?? Math.min(100, opts.concurrency ?? 1)),
-      running: 0,
-      waiting: [],
       leaseMs,
       timeoutMs: opts.timeoutMs ?? ctx.settings.jobTimeoutMs,
       pollMs: opts.pollMs ?? 200,
       promoteIntervalMs: opts.promoteIntervalMs ?? 1000,
       onError: opts.onError ?? ((err) => console.error(`[requeue] consumer ${this.id}: ${err.message}`)),
-      inHand: new Map(),
-      completions: [],
-      failures: [],
-      starts: [],
-      stopping: false,
-      wake: () => {},
-      lastPromote: 0,
-      nextDueAt: Number.POSITIVE_INFINITY,
     };
-    this.done = pump(this.state);
-    this.extendTimer = setInterval(() => void this.extendLeases(), Math.max(50, Math.floor(leaseMs / 3)));
-    this.reclaimTimer = setInterval(() => void this.reclaimExpired(), leaseMs);
+    this.loop = new LeaseLoop(this, this.o);
+    this.timers = [
+      setInterval(() => void this.extendLeases(), Math.max(50, Math.floor(leaseMs / 3))),
+      setInterval(() => void this.reclaimExpired(), leaseMs),
+    ];
   }
 
-  /** Takes a leased job: starts it when a slot is free, else keeps it for the next free slot. */
-  accept(run: Running): void {
-    const s = this.state;
-    s.inHand.set(run.job.id, run);
-    if (s.running < s.concurrency && !s.stopping) this.start(run);
-    else s.waiting.push(run);
+  // LeaseHost: what the lease loop asks of this consumer
+  room = () => this.o.concurrency + this.o.prefetch - this.held.size;
+  freeSlots = () => this.o.concurrency - this.running - this.waiting.length;
+  inHand = () => this.held.size;
+  tally(outcome: Tally): void {
+    const c = this.counters;
+    if (outcome === "completed") c.completed++;
+    else if (outcome === "lost") c.leaseLost++;
+    else {
+      c.failed++;
+      if (outcome === "dead") c.deadLettered++;
+    }
   }
 
-  /** Starts a leased job's handler; its outcome is queued for the pump. */
+  /**
+   * Takes a leased job: starts it when a slot is free, else keeps it for the next free slot. A job
+   * whose payload could not be parsed goes straight to the DLQ as "corrupt".
+   */
+  take(run: Running, error?: unknown): void {
+    this.held.set(run.job.id, run);
+    if (error !== undefined)
+      this.settle(run, new CorruptJobError(`payload is not valid JSON: ${(error as Error).message}`));
+    else if (this.running < this.o.concurrency && !this.stopping) this.start(run);
+    else this.waiting.push(run);
+  }
+
+  /** Starts a leased job's handler; its outcome goes to the lease loop. */
   private start(run: Running): void {
     const { job } = run;
-    const s = this.state;
     run.slot = true;
-    s.running++;
-    if (run.prefetched) s.starts.push(run); // from now on its attempt counts: tell Redis (pump.ts)
-    if (s.timeoutMs > 0)
-      run.timer = setTimeout(() => this.settle(run, new JobTimeoutError(s.timeoutMs)), s.timeoutMs);
+    this.running++;
+    if (run.prefetched) this.loop.started(run); // from now on its attempt counts: tell Redis
+    const { timeoutMs } = this.o;
+    if (timeoutMs > 0)
+      run.timer = setTimeout(() => this.settle(run, new JobTimeoutError(timeoutMs)), timeoutMs);
     let result: unknown;
     try {
       result = this.handler(job, {
@@ -142,21 +153,14 @@ export class Consumer {
     );
   }
 
-  /** A job whose payload could not be parsed goes straight to the DLQ as "corrupt". */
-  startCorrupt(run: Running, err: unknown): void {
-    this.state.inHand.set(run.job.id, run);
-    this.settle(run, new CorruptJobError(`payload is not valid JSON: ${(err as Error).message}`));
-  }
-
   /** Gives a handler's slot back and starts the next prefetched job in it. */
   private freeSlot(run: Running): void {
     if (!run.slot) return;
     run.slot = false;
-    const s = this.state;
-    s.running--;
-    while (!s.stopping && s.running < s.concurrency && s.waiting.length) {
-      const next = s.waiting.shift()!;
-      if (s.inHand.get(next.job.id) === next) this.start(next);
+    this.running--;
+    while (!this.stopping && this.running < this.o.concurrency && this.waiting.length) {
+      const next = this.waiting.shift()!;
+      if (this.held.get(next.job.id) === next) this.start(next);
     }
   }
 
@@ -165,40 +169,30 @@ export class Consumer {
     if (run.settled) return;
     run.settled = true;
     clearTimeout(run.timer);
-    if (this.state.inHand.get(run.job.id) !== run) return; // released or lost meanwhile
-    this.state.inHand.delete(run.job.id);
-    if (ok) this.state.completions.push([run.job.id, run.job.attempt]);
+    if (this.held.get(run.job.id) !== run) return; // released or lost meanwhile
+    this.held.delete(run.job.id);
+    const { id, attempt } = run.job;
+    if (ok) this.loop.complete({ id, attempt });
     else {
       run.abort?.abort(err);
-      const leased = { id: run.job.id, attempt: run.job.attempt, ...run };
-      this.state.failures.push(failureArgs(leased, err, this.id, this.ctx.settings.errorMessageMax));
+      this.loop.fail(failureOf({ ...run, id, attempt }, err, this.id, this.ctx.settings.errorMessageMax));
     }
-    this.state.wake();
   }
 
   /** Renews every lease in hand in one call; handlers whose lease was lost are told via their signal. */
   private async extendLeases(): Promise<void> {
-    const runs = [...this.state.inHand.values()];
+    const runs = [...this.held.values()];
     if (runs.length === 0) return;
-    const args = runs.flatMap((r) => [r.job.id, r.job.attempt]);
-    try {
-      const lost = await runScript<string[]>(this.ctx.client, "extend", extendKeys(this.ctx.keys), [
-        this.id,
-        this.state.leaseMs,
-        ...args,
-      ]);
-      for (const id of lost) this.dropLost(id);
-    } catch (err) {
-      this.state.onError(err as Error);
-    }
+    const lost = await this.callFor<string[]>("extend", extendKeys(this.ctx.keys), [this.o.leaseMs], runs);
+    for (const id of lost ?? []) this.dropLost(id);
   }
 
   /** Forgets a job whose lease is gone: its result would be refused. */
-  dropLost(id: string): void {
-    const run = this.state.inHand.get(id);
+  private dropLost(id: string): void {
+    const run = this.held.get(id);
     if (!run) return;
-    this.state.inHand.delete(id);
-    this.state.waiting = this.state.waiting.filter((r) => r !== run);
+    this.held.delete(id);
+    this.waiting = this.waiting.filter((r) => r !== run);
     this.freeSlot(run);
     run.settled = true;
     clearTimeout(run.timer);
@@ -208,18 +202,7 @@ export class Consumer {
 
   /** At most one consumer (or worker) per lease period reclaims a queue's expired leases. */
   private async reclaimExpired(): Promise<void> {
-    const { client, keys, name, settings } = this.ctx;
-    try {
-      const lock = globalKeys(settings.prefix).sweepLock(`reclaim:${name}`);
-      if ((await client.set(lock, this.id, "PX", this.state.leaseMs, "NX")) !== "OK") return;
-      await runScript(client, "reclaim", deadKeys(keys), [
-        1000,
-        settings.dlqRetentionMs,
-        settings.dlqMaxEntries,
-      ]);
-    } catch (err) {
-      this.state.onError(err as Error);
-    }
+    await reclaimIfDue(this.ctx, this.id, this.o.leaseMs, 1).catch((err) => this.o.onError(err as Error));
   }
 
   /**
@@ -227,38 +210,40 @@ export class Consumer {
    * jobs still in hand (back to the front of ready, attempt refunded); flush outcomes.
    */
   async close(timeoutMs = 10_000): Promise<void> {
-    const s = this.state;
-    s.stopping = true;
-    s.wake();
+    this.stopping = true;
+    this.loop.stop();
     const deadline = Date.now() + timeoutMs;
     // prefetched jobs never started: they go back at once
-    const queued = s.waiting.splice(0);
-    for (const run of queued) s.inHand.delete(run.job.id);
+    const queued = this.waiting.splice(0);
+    for (const run of queued) this.held.delete(run.job.id);
     await this.release(queued);
-    while (s.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    clearInterval(this.extendTimer);
-    clearInterval(this.reclaimTimer);
+    while (this.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    for (const t of this.timers) clearInterval(t);
     // still running at the bound, or leased by a call answered while stopping
-    const left = [...s.inHand.values()];
+    const left = [...this.held.values()];
     for (const run of left) this.dropLost(run.job.id);
     this.counters.leaseLost -= left.length;
-    s.wake();
+    this.loop.wake();
     // While Redis is unreachable the last flush cannot finish: do not wait past the bound for it.
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((r) => {
       timer = setTimeout(r, Math.max(1000, deadline - Date.now() + 1000));
     });
-    await Promise.race([this.done, bound]);
+    await Promise.race([this.loop.done, bound]);
     clearTimeout(timer);
     await this.release(left);
   }
 
   /** Hands jobs back: front of ready, attempt refunded (release-3.lua). */
   private async release(runs: Running[]): Promise<void> {
-    if (runs.length === 0) return;
-    const args = runs.flatMap((r) => [r.job.id, r.job.attempt]);
-    await runScript(this.ctx.client, "release", releaseKeys(this.ctx.keys), [this.id, ...args]).catch((err) =>
-      this.state.onError(err as Error),
+    if (runs.length > 0) await this.callFor("release", releaseKeys(this.ctx.keys), [], runs);
+  }
+
+  /** One script call over jobs in hand (ARGV: consumer, `head`, id + attempt a job); errors go to onError. */
+  private callFor<T>(script: "extend" | "release", keys: string[], head: number[], runs: Running[]) {
+    const args = [this.id, ...head, ...refArgs(runs.map((r) => r.job))];
+    return runScript<T>(this.ctx.client, script, keys, args).catch(
+      (err) => void this.o.onError(err as Error),
     );
   }
 }

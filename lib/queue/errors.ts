@@ -12,6 +12,14 @@ export class UnrecoverableError extends Error {
   }
 }
 
+/** A failure that is not the handler's: the stored payload could not be parsed. */
+export class CorruptJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CorruptJob";
+  }
+}
+
 /** The handler ran longer than its timeout; counts as a failed attempt. */
 export class JobTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {

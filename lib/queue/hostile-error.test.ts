@@ -1,6 +1,6 @@
 /**
  * A handler's error is hostile input: it must never block the consumer's event loop. Recording a
- * failure (failureArgs: cut, redact, fingerprint, the record fail-10.lua stores) runs
+ * failure (failureOf: cut, redact, fingerprint, the record fail-10.lua stores) runs
  * synchronously in the consumer, so it is timed here on the shapes that once took seconds or
  * never returned (issue 12), and fast-check throws random and adversarial text at redact() and
  * the fingerprint.
@@ -12,7 +12,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeMessage, topFrame } from "./fingerprint.ts";
-import { failureArgs } from "./outcome.ts";
+import { type Failure, failureOf } from "./outcome.ts";
 import { REDACT_INPUT_MAX, redact } from "./redact.ts";
 import { MAX_STACK_FRAMES, NAME_MAX, STACK_LINE_MAX } from "./thrown.ts";
 
@@ -77,7 +77,7 @@ function best<T>(run: () => T, times = 5): { ms: number; out: T } {
 
 const job = { id: "j1", attempt: 1, backoffBaseMs: 1000, backoffMaxMs: 60_000 };
 let unique = 0;
-/** A new error each run: failureArgs remembers texts it has redacted. */
+/** A new error each run: failureOf remembers texts it has redacted. */
 function errorOf(message: string, stackLine?: string): Error {
   const err = new Error(`${++unique} ${message}`);
   if (stackLine !== undefined) err.stack = `Error: x\n    at ${stackLine}\n${frames(20)}`;
@@ -85,11 +85,11 @@ function errorOf(message: string, stackLine?: string): Error {
 }
 
 /** The stored record (fail-10.lua's ARGV) keeps every text within its bound. */
-function expectBounded(args: (string | number)[]): void {
-  const record = JSON.parse(String(args[2])) as { name: string; message: string; stack?: string };
+function expectBounded(args: Failure): void {
+  const record = JSON.parse(args.record) as { name: string; message: string; stack?: string };
   expect(record.message.length).toBeLessThanOrEqual(MESSAGE_MAX);
   expect(record.name.length).toBeLessThanOrEqual(NAME_MAX);
-  expect(args[6]).toBe(record.name);
+  expect(args.name).toBe(record.name);
   const frames = record.stack?.split("\n") ?? [];
   expect(frames.length).toBeLessThanOrEqual(MAX_STACK_FRAMES);
   for (const frame of frames) expect(frame.length).toBeLessThanOrEqual(STACK_LINE_MAX);
@@ -97,13 +97,13 @@ function expectBounded(args: (string | number)[]): void {
 
 describe("recording a hostile failure takes under 50 ms", () => {
   it.each(SHAPES)("%s as the message", (_name, text) => {
-    const { ms, out: args } = best(() => failureArgs(job, errorOf(text), "c1", MESSAGE_MAX));
+    const { ms, out: args } = best(() => failureOf(job, errorOf(text), "c1", MESSAGE_MAX));
     expect(ms).toBeLessThan(BOUND_MS);
     expectBounded(args);
   });
 
   it.each(SHAPES)("%s as a stack frame", (_name, text) => {
-    const { ms, out: args } = best(() => failureArgs(job, errorOf("boom", text), "c1", MESSAGE_MAX));
+    const { ms, out: args } = best(() => failureOf(job, errorOf("boom", text), "c1", MESSAGE_MAX));
     expect(ms).toBeLessThan(BOUND_MS);
     expectBounded(args);
   });
@@ -124,7 +124,7 @@ describe("recording a hostile failure takes under 50 ms", () => {
     const bare = () => Object.assign(Object.create(null), { n: ++unique });
     const huge = () => `${++unique}${"x".repeat(1_000_000)}`;
     for (const thrown of [circular, named, getters, bare, huge]) {
-      const { ms, out: args } = best(() => failureArgs(job, thrown(), "c1", MESSAGE_MAX), 3);
+      const { ms, out: args } = best(() => failureOf(job, thrown(), "c1", MESSAGE_MAX), 3);
       expect(ms).toBeLessThan(BOUND_MS);
       expectBounded(args);
     }
@@ -139,7 +139,7 @@ describe("recording a hostile failure takes under 50 ms", () => {
     ["a JWT", (pad: string) => `${pad} eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJodW50ZXIyIn0.hunter2hunter2hunter2`],
   ])("a secret straddling the message bound is still redacted: %s", (_name, messageOf) => {
     const message = messageOf("x".repeat(MESSAGE_MAX - 20));
-    const record = JSON.parse(String(failureArgs(job, new Error(message), "c1", MESSAGE_MAX)[2]));
+    const record = JSON.parse(failureOf(job, new Error(message), "c1", MESSAGE_MAX).record);
     expect(record.message).not.toContain("hunter2");
     expect(record.message.length).toBeLessThanOrEqual(MESSAGE_MAX);
   });
@@ -222,7 +222,7 @@ describe("any text up to 100 KB (fast-check)", () => {
   it("recording any text as a message or a stack returns quickly with a bounded record", () => {
     fc.assert(
       fc.property(anyText, (text) => {
-        const { ms, out: args } = best(() => failureArgs(job, errorOf(text, text), "c1", MESSAGE_MAX), 3);
+        const { ms, out: args } = best(() => failureOf(job, errorOf(text, text), "c1", MESSAGE_MAX), 3);
         expect(ms).toBeLessThan(BOUND_MS);
         expectBounded(args);
       }),

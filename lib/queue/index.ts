@@ -22,7 +22,6 @@ import {
 } from "./job.ts";
 import { addJobs, addTimeout, boundAdd } from "./producer.ts";
 
-export { type BackoffOptions, retryDelay } from "./backoff.ts";
 export { Consumer, type ConsumerOptions, type Handler } from "./consumer.ts";
 export {
   AddTimeoutError,
@@ -32,8 +31,9 @@ export {
   UnrecoverableError,
 } from "./errors.ts";
 export { fingerprint } from "./fingerprint.ts";
-export type { AddCallOptions, AddResult, Job, JobOptions } from "./job.ts";
+export type { AddCallOptions, AddResult, BackoffOptions, Job, JobOptions } from "./job.ts";
 export { redact } from "./redact.ts";
+export { retryDelay } from "./retry.ts";
 
 export interface CreateQueueOptions {
   /** A client to use (not closed by the queue). Default: a connection of its own from `config`. */

@@ -3,7 +3,15 @@
  * settings a queue derives from configuration. (The stored shape is in ./types.ts.)
  */
 import type { Config } from "../config.ts";
-import type { BackoffOptions } from "./backoff.ts";
+
+export interface BackoffOptions {
+  /** "exponential" (default) or "fixed" (every retry waits `baseMs`). */
+  type?: "exponential" | "fixed";
+  /** Delay before the first retry, in ms. */
+  baseMs: number;
+  /** Longest delay, in ms (exponential only). */
+  maxMs?: number;
+}
 
 export interface JobOptions {
   /** Your id for the job (not all digits). Adding an id that exists changes nothing. */

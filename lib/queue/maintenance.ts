@@ -1,10 +1,11 @@
 /**
- * Housekeeping transitions, run by the worker service (and, for reclaim and promotion, by
- * consumers too): promote due retries, reclaim expired leases, trim the DLQ by retention and
- * cap, trim completed ids by age and count. Each loops over bounded script calls, so no single
+ * Housekeeping transitions, run by the worker service (and, for reclaim, by consumers too):
+ * reclaim expired leases, trim the DLQ by retention and cap, trim completed ids by age and count
+ * (promotion of due retries is in retry.ts). Each loops over bounded script calls, so no single
  * Redis call runs long, and stops after `maxRounds` so one busy queue cannot starve others.
  */
-import { deadKeys, promoteKeys, type QueueContext } from "./context.ts";
+import { globalKeys } from "../redis/keys.ts";
+import { deadKeys, type QueueContext } from "./context.ts";
 import { runScript } from "./scripts.ts";
 
 const BATCH = 1000;
@@ -16,17 +17,6 @@ export interface SweepResult {
   deadLettered?: number;
   dropped?: number;
   completedTrimmed?: number;
-}
-
-/** Retries and delayed jobs that are due → ready. */
-export async function promoteDue(ctx: QueueContext, maxRounds = 10): Promise<SweepResult> {
-  let promoted = 0;
-  for (let i = 0; i < maxRounds; i++) {
-    const n = await runScript<number>(ctx.client, "promote", promoteKeys(ctx.keys), [BATCH]);
-    promoted += n;
-    if (n < BATCH) break;
-  }
-  return { promoted };
 }
 
 /**
@@ -48,6 +38,31 @@ export async function reclaimExpired(ctx: QueueContext, maxRounds = 10): Promise
     if (back + dead < BATCH) break;
   }
   return { reclaimed, deadLettered };
+}
+
+/**
+ * Longest a reclaim lock is held. A consumer's period is its lease (30 s by default): holding the
+ * lock that long would make the worker (every WORKER_INTERVAL_MS, 1 s by default) wait a whole
+ * lease before putting a dead consumer's jobs back. Capped, the worker waits at most this long.
+ */
+const RECLAIM_LOCK_MAX_MS = 1000;
+
+/**
+ * The reclaim both consumers and the worker run: at most one per `periodMs` (capped at
+ * RECLAIM_LOCK_MAX_MS) per queue, by whoever takes the queue's lock first
+ * (`SET lock:reclaim:<queue> <owner> PX … NX`). Nothing (an empty result) when another process
+ * holds the lock.
+ */
+export async function reclaimIfDue(
+  ctx: QueueContext,
+  owner: string,
+  periodMs: number,
+  maxRounds?: number,
+): Promise<SweepResult> {
+  const lock = globalKeys(ctx.settings.prefix).sweepLock(`reclaim:${ctx.name}`);
+  const holdMs = Math.max(1, Math.min(periodMs, RECLAIM_LOCK_MAX_MS));
+  if ((await ctx.client.set(lock, owner, "PX", holdMs, "NX")) !== "OK") return {};
+  return reclaimExpired(ctx, maxRounds);
 }
 
 /** Dead letters past DLQ_RETENTION_DAYS or beyond DLQ_MAX_ENTRIES are dropped (and counted). */

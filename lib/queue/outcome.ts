@@ -1,33 +1,54 @@
 /**
- * What a handler's outcome becomes in Redis. A thrown value is turned into an attempt error —
- * name, message (redacted, cut to ERROR_MESSAGE_MAX_LENGTH), stack frames (redacted, bounded),
- * attempt, time, consumer — plus the fingerprint of the failure, the reason (failed,
- * unrecoverable, corrupt) and the backoff delay, as the 9 ARGV entries per job of fail-10.lua.
+ * What a handler's outcome becomes in Redis. A success is the job's id and attempt (a JobRef). A
+ * thrown value becomes a Failure: the attempt error — name, message (redacted, cut to
+ * ERROR_MESSAGE_MAX_LENGTH), stack frames (redacted, bounded), attempt, time, consumer — plus the
+ * fingerprint of the failure, and the reason and backoff delay (the retry decision, retry.ts).
+ * `failArgs` and `refArgs` write them as the ARGV of fail-10.lua and complete-4.lua.
  */
-import { retryDelay } from "./backoff.ts";
-import { UnrecoverableError } from "./errors.ts";
 import { type FingerprintParts, fingerprintOf, fingerprintParts } from "./fingerprint.ts";
 import { clip, REDACT_INPUT_MAX, redact } from "./redact.ts";
-import { CUT_MARGIN, describeThrown, STACK_LINE_MAX, tryOr } from "./thrown.ts";
+import { retryPlan } from "./retry.ts";
+import { CUT_MARGIN, describeThrown, STACK_LINE_MAX } from "./thrown.ts";
 import type { DeadReason } from "./types.ts";
-
-/** A failure that is not the handler's: the stored payload could not be parsed. */
-export class CorruptJobError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CorruptJob";
-  }
-}
 
 /** The largest ERROR_MESSAGE_MAX_LENGTH that redaction reads whole, with the margin. */
 export const MESSAGE_MAX_LIMIT = REDACT_INPUT_MAX - CUT_MARGIN;
 
-export interface LeasedAttempt {
+/** One lease of a job: the scripts accept an outcome only for this id at this attempt. */
+export interface JobRef {
   id: string;
   attempt: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
 }
+
+/** A failed attempt, as fail-10.lua stores it. */
+export interface Failure extends JobRef {
+  /** the AttemptError appended to the job's errors (JSON, first key "attempt") */
+  record: string;
+  /** ms until the retry; -1: no retry (dead letter) */
+  delay: number;
+  reason: DeadReason;
+  /** the error's name; the fingerprint and what its group shows (normalised message, top frame) */
+  name: string;
+  fp: string;
+  group: FingerprintParts;
+}
+
+/** ARGV of complete, extend and release: id, attempt per job. */
+export const refArgs = (refs: JobRef[]): (string | number)[] => refs.flatMap((r) => [r.id, r.attempt]);
+
+/** ARGV of fail-10.lua: 9 entries per failure, in the script header's order. */
+export const failArgs = (failures: Failure[]): (string | number)[] =>
+  failures.flatMap((f) => [
+    f.id,
+    f.attempt,
+    f.record,
+    f.delay,
+    f.reason,
+    f.fp,
+    f.name,
+    f.group.message,
+    f.group.topFrame,
+  ]);
 
 /**
  * Redaction is the costly part of recording a failure (many regular expressions over a stack),
@@ -67,21 +88,14 @@ function frames(raw: string | undefined): string | undefined {
     .join("\n");
 }
 
-function reasonOf(err: unknown): DeadReason {
-  if (err instanceof CorruptJobError) return "corrupt";
-  const name = tryOr(() => (err as Error | undefined)?.name, undefined); // a getter may throw
-  if (err instanceof UnrecoverableError || name === "UnrecoverableError") return "unrecoverable";
-  return "failed";
-}
-
-/** The 9 ARGV entries of fail-10.lua for one failed attempt. */
-export function failureArgs(
-  job: LeasedAttempt,
+/** A failed attempt of `job` (what the handler threw is `err`), recorded by `consumer`. */
+export function failureOf(
+  job: JobRef & { backoffBaseMs: number; backoffMaxMs: number },
   err: unknown,
   consumer: string,
   messageMax: number,
   random: () => number = Math.random,
-): (string | number)[] {
+): Failure {
   // Every text is cut to its bound before any pattern runs over it (thrown.ts).
   const max = Math.max(1, Math.min(messageMax, MESSAGE_MAX_LIMIT));
   const d = describeThrown(err, max);
@@ -89,9 +103,7 @@ export function failureArgs(
   const message = redactCached(d.message);
   const stack = frames(d.frames);
   const { parts, fp } = fingerprinted(name, message, stack);
-  const reason = reasonOf(err);
-  const delay =
-    reason === "failed" ? retryDelay(job.attempt, job.backoffBaseMs, job.backoffMaxMs, 0.2, random) : -1;
+  const { reason, delay } = retryPlan(err, job, random);
   const record = JSON.stringify({
     attempt: job.attempt,
     name,
@@ -100,5 +112,5 @@ export function failureArgs(
     at: Date.now(),
     consumer,
   });
-  return [job.id, job.attempt, record, delay, reason, fp, name, parts.message, parts.topFrame];
+  return { id: job.id, attempt: job.attempt, record, delay, reason, name, fp, group: parts };
 }

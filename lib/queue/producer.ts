@@ -7,10 +7,11 @@
  * (JOB_ADD_TIMEOUT_MS or the call's `addTimeoutMs`): a producer inside a web request must not
  * wait on a Redis that is down or paused.
  */
-import { backoffFields } from "./backoff.ts";
+
 import { addKeys, type QueueContext } from "./context.ts";
 import { AddTimeoutError, NotReplicatedError, QueueError } from "./errors.ts";
 import type { AddCallOptions, AddResult, JobOptions } from "./job.ts";
+import { backoffFields } from "./retry.ts";
 import { pipeScript, scriptPipeline } from "./scripts.ts";
 
 const CHUNK = 500;

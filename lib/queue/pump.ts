@@ -1,283 +1,309 @@
 /**
- * The consumer's conversation with Redis. A lease call asks for as many jobs as there are free
- * slots and starts their handlers as soon as it is answered; the outcomes that have piled up
- * meanwhile go in one pipeline (complete + fail), up to two such pipelines in flight, sent right
- * after the lease so Redis applies them while this process runs handlers. That is what batches
- * acknowledgements and fetches under load; at concurrency 1 a job still costs one round trip.
- * On an empty queue it sleeps (growing to `pollMs`) until a handler finishes or a retry it
- * scheduled (or the earliest one the lease call saw) falls due.
+ * The lease loop: a consumer's conversation with Redis. A lease call asks for as many jobs as
+ * there are free slots and hands them over as soon as it is answered; the outcomes that piled up
+ * meanwhile go in one pipeline (complete + fail), up to two in flight, sent right after the lease
+ * so Redis applies them while this process runs handlers: fetches and acknowledgements batch
+ * under load, and at concurrency 1 a job costs one round trip. On an empty queue it sleeps
+ * (growing to `pollMs`) until a handler finishes or a retry it knows of falls due. It sees its
+ * consumer only through LeaseHost; the consumer hands it `complete`, `fail` and `started`.
  */
-import type { Consumer, Running } from "./consumer.ts";
-import { completeKeys, deadKeys } from "./context.ts";
+import { completeKeys, deadKeys, type QueueContext } from "./context.ts";
 import { RC } from "./errors.ts";
 import type { Job } from "./job.ts";
+import { type Failure, failArgs, type JobRef, refArgs } from "./outcome.ts";
+import { PromoteClock } from "./retry.ts";
 import { pipeScript, runScript, scriptPipeline } from "./scripts.ts";
 
 /** Most jobs leased in one call (keeps each script call short). */
 const MAX_LEASE = 200;
-/** How many due retries a lease call promotes at most. */
-const PROMOTE_LIMIT = 1000;
+/** Outcome pipelines in flight at once; a lease call may run beside them. */
+const MAX_TURNS = 2;
+/** Fields per job in a lease reply (lease-10.lua). */
+const LEASE_FIELDS = 8;
 
-export interface PumpState {
-  consumer: Consumer;
-  concurrency: number;
-  /** jobs leased ahead of free slots */
-  prefetch: number;
-  /** handlers running now */
-  running: number;
-  /** leased, waiting for a slot (also in inHand) */
-  waiting: Running[];
+/** A job as a lease call hands it over. */
+export interface Leased {
+  job: Job;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** leased beyond the free slots: marked `pf` until Redis learns its handler started */
+  prefetched: boolean;
+  /** set by the consumer once the outcome is in or the lease was lost */
+  settled?: boolean;
+}
+
+/** What an acknowledged outcome counts as: "dead" is a failure that wrote a dead letter. */
+export type Tally = "completed" | "failed" | "dead" | "lost";
+
+/** All the lease loop needs of its consumer. */
+export interface LeaseHost {
+  readonly id: string;
+  readonly ctx: QueueContext;
+  /** jobs to lease to fill the slots and the prefetch; slots free now; jobs in hand */
+  room(): number;
+  freeSlots(): number;
+  inHand(): number;
+  /** a leased job; `error`: its payload could not be read */
+  take(leased: Leased, error?: unknown): void;
+  /** one outcome Redis answered */
+  tally(outcome: Tally): void;
+}
+
+export interface LeaseLoopOptions {
   leaseMs: number;
-  timeoutMs: number;
   pollMs: number;
   promoteIntervalMs: number;
   onError: (err: Error) => void;
-  inHand: Map<string, Running>;
-  completions: [string, number][];
-  failures: (string | number)[][];
-  /** prefetched jobs whose handlers started: told to Redis with the next lease call */
-  starts: Running[];
-  stopping: boolean;
-  wake: () => void;
-  lastPromote: number;
-  nextDueAt: number;
 }
 
-/** Waits `ms` or until `s.wake()`; a wait that is already over yields to I/O only (no 1 ms timer). */
-function sleep(s: PumpState, ms: number): Promise<void> {
-  if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      s.wake = () => {};
-      resolve();
-    }
-    s.wake = done;
-  });
-}
-
-function toJob(c: Consumer, f: (string | number)[], i: number): { run: Running; error?: unknown } {
-  const run: Running = {
+/** The lease reply: when the earliest retry left falls due (-1: none), then 8 fields a job. */
+function leasedAt(queue: string, f: (string | number)[], i: number, prefetched: boolean) {
+  const leased: Leased = {
     job: {
       id: String(f[i]),
-      queue: c.ctx.name,
+      queue,
       data: undefined,
       metadata: {},
       attempt: Number(f[i + 3]),
       maxAttempts: Number(f[i + 4]),
       createdAt: Number(f[i + 7]),
-    } as Job,
+    },
     backoffBaseMs: Number(f[i + 5]),
     backoffMaxMs: Number(f[i + 6]),
-    settled: false,
+    prefetched,
   };
   try {
-    run.job.data = JSON.parse(String(f[i + 1]));
-    if (f[i + 2] !== "") run.job.metadata = JSON.parse(String(f[i + 2]));
+    leased.job.data = JSON.parse(String(f[i + 1]));
+    if (f[i + 2] !== "") leased.job.metadata = JSON.parse(String(f[i + 2]));
   } catch (error) {
-    return { run, error };
+    return { leased, error };
   }
-  return { run };
+  return { leased };
 }
 
-function applyCompletions(s: PumpState, codes: number[]): void {
-  for (const rc of codes) {
-    if (rc === RC.OK) s.consumer.counters.completed++;
-    else s.consumer.counters.leaseLost++;
+export class LeaseLoop {
+  readonly done: Promise<void>;
+  private completions: JobRef[] = [];
+  private failures: Failure[] = [];
+  /** prefetched jobs whose handlers started: told to Redis with the next lease call */
+  private starts: Leased[] = [];
+  private stopping = false;
+  private wakeUp = () => {};
+  private readonly promote: PromoteClock;
+
+  constructor(
+    private readonly host: LeaseHost,
+    private readonly o: LeaseLoopOptions,
+  ) {
+    this.promote = new PromoteClock(o.promoteIntervalMs);
+    this.done = this.run();
   }
-}
 
-function applyFailures(s: PumpState, sent: (string | number)[][], codes: number[]): void {
-  const now = Date.now();
-  codes.forEach((rc, i) => {
-    if (rc < 0) {
-      s.consumer.counters.leaseLost++;
-      return;
-    }
-    s.consumer.counters.failed++;
-    if (rc === RC.DEAD) s.consumer.counters.deadLettered++;
-    if (rc === RC.RETRY) s.nextDueAt = Math.min(s.nextDueAt, now + Number(sent[i][3]));
-  });
-}
-
-function startLeased(s: PumpState, flat: (string | number)[], startNow: number): number {
-  // first element: when the earliest retry left falls due (a wake-up hint), or -1
-  const nextDue = Number(flat[0]);
-  if (nextDue >= 0) s.nextDueAt = Math.min(s.nextDueAt, nextDue);
-  for (let i = 1; i < flat.length; i += 8) {
-    const { run, error } = toJob(s.consumer, flat, i);
-    run.prefetched = (i - 1) / 8 >= startNow; // marked `pf` by the lease script
-    if (error === undefined) s.consumer.accept(run);
-    else s.consumer.startCorrupt(run, error);
+  complete(ref: JobRef): void {
+    this.completions.push(ref);
+    this.wake();
   }
-  return (flat.length - 1) / 8;
-}
 
-/**
- * Prefetched jobs whose handlers started and are still running: Redis must learn they started,
- * or a reclaim after a crash would refund their attempt. A job that already finished needs no
- * word: its outcome (complete or fail) ends its lease and mark anyway.
- */
-function pendingStarts(s: PumpState): Running[] {
-  if (s.starts.length === 0) return s.starts;
-  s.starts = s.starts.filter((r) => !r.settled && s.inHand.get(r.job.id) === r);
-  return s.starts;
-}
-
-/**
- * Leases up to `want` jobs and starts them; `replied` runs before the handlers start. The jobs
- * beyond the free slots are leased as prefetched (their attempt is refunded if this process
- * dies before they start), and the starts of earlier prefetched jobs ride along.
- */
-async function leaseTurn(s: PumpState, want: number, replied: () => void): Promise<number> {
-  const { client, keys, settings } = s.consumer.ctx;
-  const now = Date.now();
-  const startNow = Math.max(0, s.concurrency - s.running - s.waiting.length);
-  const started = pendingStarts(s).splice(0);
-  const promote = now >= s.nextDueAt || now - s.lastPromote >= s.promoteIntervalMs;
-  if (promote) {
-    s.lastPromote = now;
-    s.nextDueAt = Number.POSITIVE_INFINITY;
+  fail(failure: Failure): void {
+    this.failures.push(failure);
+    this.wake();
   }
-  const args = [
-    s.consumer.id,
-    want,
-    s.leaseMs,
-    promote ? PROMOTE_LIMIT : 0,
-    settings.dlqRetentionMs,
-    settings.dlqMaxEntries,
-    startNow,
-    ...started.map((r) => r.job.id),
-  ];
-  let reply: (string | number)[];
-  try {
-    reply = await runScript<(string | number)[]>(client, "lease", deadKeys(keys), args);
-  } catch (err) {
-    s.starts.push(...started); // told with the next lease call
-    throw err;
-  }
-  replied();
-  return startLeased(s, reply, startNow);
-}
 
-/** Completes and fails the jobs whose handlers finished, in one pipeline. */
-async function outcomeTurn(s: PumpState, completions: [string, number][], failures: (string | number)[][]) {
-  const { client, keys, settings } = s.consumer.ctx;
-  const id = s.consumer.id;
-  const pipeline = scriptPipeline(client);
-  if (completions.length)
-    pipeScript(pipeline, "complete", completeKeys(keys), [
-      id,
-      settings.completedMaxEntries,
-      ...completions.flat(),
-    ]);
-  if (failures.length)
-    pipeScript(pipeline, "fail", deadKeys(keys), [
-      id,
+  /** A prefetched job's handler started: from now on its attempt counts. */
+  started(leased: Leased): void {
+    this.starts.push(leased);
+  }
+
+  /** Stop leasing; `done` resolves once the outcomes in hand are flushed. */
+  stop(): void {
+    this.stopping = true;
+    this.wake();
+  }
+
+  wake(): void {
+    this.wakeUp();
+  }
+
+  /** Waits `ms` or until `wake()`; a wait that is already over yields to I/O only (no 1 ms timer). */
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = () => {};
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  /**
+   * Prefetched jobs whose handlers started and are still running: Redis must learn they started,
+   * or a reclaim after a crash would refund their attempt. A job that already finished needs no
+   * word: its outcome (complete or fail) ends its lease and mark anyway.
+   */
+  private pendingStarts(): Leased[] {
+    if (this.starts.length === 0) return this.starts;
+    this.starts = this.starts.filter((r) => !r.settled);
+    return this.starts;
+  }
+
+  /**
+   * Leases up to `want` jobs and hands them over; `replied` runs before the handlers start. The
+   * jobs beyond the free slots are leased as prefetched (their attempt is refunded if this process
+   * dies before they start), and the starts of earlier prefetched jobs ride along.
+   */
+  private async leaseTurn(want: number, replied: () => void): Promise<number> {
+    const { client, keys, name, settings } = this.host.ctx;
+    const now = Date.now();
+    const startNow = Math.max(0, this.host.freeSlots());
+    const started = this.pendingStarts().splice(0);
+    const args = [
+      this.host.id,
+      want,
+      this.o.leaseMs,
+      this.promote.limit(now),
       settings.dlqRetentionMs,
       settings.dlqMaxEntries,
-      ...failures.flat(),
-    ]);
-  const replies = (await pipeline.exec()) ?? [];
-  const [first, second] = replies;
-  const results = completions.length ? { c: first, f: second } : { c: undefined, f: first };
-  if (results.c) {
-    if (results.c[0]) {
-      s.completions.push(...completions);
-      s.onError(results.c[0]);
-    } else applyCompletions(s, results.c[1] as number[]);
-  }
-  if (results.f) {
-    if (results.f[0]) {
-      s.failures.push(...failures);
-      s.onError(results.f[0]);
-    } else applyFailures(s, failures, results.f[1] as number[]);
-  }
-}
-
-/** Outcome pipelines in flight at once; a lease call may run beside them. */
-const MAX_TURNS = 2;
-
-/**
- * Runs until the consumer stops and every outcome in hand is flushed. A lease call is sent
- * first and answered on its own, so handlers start while Redis still applies the outcomes.
- */
-export async function pump(s: PumpState): Promise<void> {
-  let idleMs = 1;
-  let errorMs = 50;
-  let retryAt = 0;
-  let outcomeTurns = 0;
-  let leasing = 0;
-  let leaseInFlight = false;
-  let idle = false; // the last lease found nothing
-  const failed = (err: unknown) => {
-    s.onError(err as Error);
-    retryAt = Date.now() + errorMs;
-    errorMs = Math.min(errorMs * 2, 2000);
-  };
-  for (;;) {
-    const now = Date.now();
-    const hasOutcomes = s.completions.length > 0 || s.failures.length > 0;
-    const room = s.concurrency + s.prefetch - s.inHand.size - leasing;
-    const want = s.stopping ? 0 : Math.max(0, Math.min(MAX_LEASE, room));
-    // starts to tell Redis make a lease call worth sending even with nothing to lease (stopping)
-    const starts = pendingStarts(s).length > 0;
-    if (s.stopping && !hasOutcomes && s.inHand.size === 0 && outcomeTurns === 0 && !leaseInFlight) return;
-    if (now < retryAt) {
-      await sleep(s, retryAt - now);
-      continue;
+      startNow,
+      ...started.map((r) => r.job.id),
+    ];
+    let reply: (string | number)[];
+    try {
+      reply = await runScript<(string | number)[]>(client, "lease", deadKeys(keys), args);
+    } catch (err) {
+      this.starts.push(...started); // told with the next lease call
+      throw err;
     }
-    let started = false;
-    if ((want > 0 || starts) && !leaseInFlight) {
-      if (idle && !hasOutcomes && !starts) {
-        // Nothing was ready: wait for a handler to finish, a retry to fall due, or the next poll.
-        idle = false;
-        await sleep(s, Math.min(idleMs, s.nextDueAt - now));
-        idleMs = Math.min(idleMs * 2, s.pollMs);
+    replied();
+    const nextDue = Number(reply[0]);
+    if (nextDue >= 0) this.promote.dueAt(nextDue);
+    for (let i = 1; i < reply.length; i += LEASE_FIELDS) {
+      // jobs beyond the free slots were marked `pf` by the lease script
+      const { leased, error } = leasedAt(name, reply, i, (i - 1) / LEASE_FIELDS >= startNow);
+      this.host.take(leased, error);
+    }
+    return (reply.length - 1) / LEASE_FIELDS;
+  }
+
+  /** Completes and fails the jobs whose handlers finished, in one pipeline. */
+  private async outcomeTurn(completions: JobRef[], failures: Failure[]): Promise<void> {
+    const { client, keys, settings } = this.host.ctx;
+    const id = this.host.id;
+    const pipeline = scriptPipeline(client);
+    if (completions.length)
+      pipeScript(pipeline, "complete", completeKeys(keys), [
+        id,
+        settings.completedMaxEntries,
+        ...refArgs(completions),
+      ]);
+    if (failures.length)
+      pipeScript(pipeline, "fail", deadKeys(keys), [
+        id,
+        settings.dlqRetentionMs,
+        settings.dlqMaxEntries,
+        ...failArgs(failures),
+      ]);
+    const replies = (await pipeline.exec()) ?? [];
+    const [c, f] = completions.length ? replies : [undefined, replies[0]];
+    if (c?.[0]) {
+      this.completions.push(...completions);
+      this.o.onError(c[0]);
+    } else if (c) for (const rc of c[1] as number[]) this.host.tally(rc === RC.OK ? "completed" : "lost");
+    if (f?.[0]) {
+      this.failures.push(...failures);
+      this.o.onError(f[0]);
+    } else if (f) {
+      const now = Date.now();
+      (f[1] as number[]).forEach((rc, i) => {
+        this.host.tally(rc < 0 ? "lost" : rc === RC.DEAD ? "dead" : "failed");
+        if (rc === RC.RETRY) this.promote.dueAt(now + failures[i].delay);
+      });
+    }
+  }
+
+  /**
+   * Runs until the consumer stops and every outcome in hand is flushed. A lease call is sent
+   * first and answered on its own, so handlers start while Redis still applies the outcomes.
+   */
+  private async run(): Promise<void> {
+    const { host } = this;
+    let idleMs = 1;
+    let errorMs = 50;
+    let retryAt = 0;
+    let outcomeTurns = 0;
+    let leasing = 0;
+    let leaseInFlight = false;
+    let idle = false; // the last lease found nothing
+    const failed = (err: unknown) => {
+      this.o.onError(err as Error);
+      retryAt = Date.now() + errorMs;
+      errorMs = Math.min(errorMs * 2, 2000);
+    };
+    for (;;) {
+      const now = Date.now();
+      const hasOutcomes = this.completions.length > 0 || this.failures.length > 0;
+      const want = this.stopping ? 0 : Math.max(0, Math.min(MAX_LEASE, host.room() - leasing));
+      // starts to tell Redis make a lease call worth sending even with nothing to lease (stopping)
+      const starts = this.pendingStarts().length > 0;
+      if (this.stopping && !hasOutcomes && host.inHand() === 0 && outcomeTurns === 0 && !leaseInFlight)
+        return;
+      if (now < retryAt) {
+        await this.sleep(retryAt - now);
         continue;
       }
-      leaseInFlight = true;
-      leasing += want;
-      let open = true;
-      const replied = () => {
-        if (!open) return;
-        open = false;
-        leaseInFlight = false;
-        leasing -= want;
-      };
-      leaseTurn(s, want, replied)
-        .then((leased) => {
-          errorMs = 50;
-          idle = want > 0 && leased === 0; // a call that only told starts says nothing of the queue
-          if (leased > 0) idleMs = 1;
-        })
-        .catch(failed)
-        .finally(() => {
-          replied();
-          s.wake();
-        });
-      started = true;
+      let started = false;
+      if ((want > 0 || starts) && !leaseInFlight) {
+        if (idle && !hasOutcomes && !starts) {
+          // Nothing was ready: wait for a handler to finish, a retry to fall due, or the next poll.
+          idle = false;
+          await this.sleep(Math.min(idleMs, this.promote.nextDueAt - now));
+          idleMs = Math.min(idleMs * 2, this.o.pollMs);
+          continue;
+        }
+        leaseInFlight = true;
+        leasing += want;
+        let open = true;
+        const replied = () => {
+          if (!open) return;
+          open = false;
+          leaseInFlight = false;
+          leasing -= want;
+        };
+        this.leaseTurn(want, replied)
+          .then((leased) => {
+            errorMs = 50;
+            idle = want > 0 && leased === 0; // a call that only told starts says nothing of the queue
+            if (leased > 0) idleMs = 1;
+          })
+          .catch(failed)
+          .finally(() => {
+            replied();
+            this.wake();
+          });
+        started = true;
+      }
+      if (hasOutcomes && outcomeTurns < MAX_TURNS) {
+        const completions = this.completions.splice(0);
+        const failures = this.failures.splice(0);
+        outcomeTurns++;
+        this.outcomeTurn(completions, failures)
+          .then(() => {
+            errorMs = 50;
+          })
+          .catch((err) => {
+            this.completions.push(...completions);
+            this.failures.push(...failures);
+            failed(err);
+          })
+          .finally(() => {
+            outcomeTurns--;
+            this.wake();
+          });
+        started = true;
+      }
+      if (!started) await this.sleep(this.o.pollMs);
     }
-    if (hasOutcomes && outcomeTurns < MAX_TURNS) {
-      const completions = s.completions.splice(0);
-      const failures = s.failures.splice(0);
-      outcomeTurns++;
-      outcomeTurn(s, completions, failures)
-        .then(() => {
-          errorMs = 50;
-        })
-        .catch((err) => {
-          s.completions.push(...completions);
-          s.failures.push(...failures);
-          failed(err);
-        })
-        .finally(() => {
-          outcomeTurns--;
-          s.wake();
-        });
-      started = true;
-    }
-    if (!started) await sleep(s, s.pollMs);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffFields, exponentialDelay, retryDelay } from "./backoff.ts";
+import { backoffFields, exponentialDelay, retryDelay } from "./retry.ts";
 
 describe("backoff", () => {
   it("doubles from the base: base × 2^(attempt−1)", () => {

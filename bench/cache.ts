@@ -1,20 +1,3 @@
-/**
- * npm run bench:cache — the cache hit path side by side with its peers, in one run, on one
- * redis-server this bench starts:
- *
- *   raw          ioredis GET of the stored JSON (the floor: one round trip, nothing else)
- *   requeue      lib/cache getOrSet, statistics on (one MGET: entry + generation; the writes
- *                of one tick coalesced into one, as node-redis does for cache-manager)
- *   cache-mgr    cache-manager 7 wrap() over Keyv + @keyv/redis
- *   cachified    @epic-web/cachified with a small ioredis adapter (below)
- *
- * Each round measures p50/p99 of sequential hits (interleaved call by call) and then the
- * throughput of 50 concurrent callers (interleaved in ten bursts each, in rotating order); the
- * table shows medians over rounds with min–max.
- * With `taskset` available, redis-server runs on core 1 and this process on core 0.
- * The last line is JSON: {"bench":"cache","ratios":{...},...}.
- */
-import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { type CacheEntry, type Cache as CachifiedCache, cachified, totalTtl } from "@epic-web/cachified";
 import KeyvRedis from "@keyv/redis";
@@ -24,6 +7,7 @@ import { Keyv } from "keyv";
 import { Cache } from "../lib/cache/cache.ts";
 import { parseConfig } from "../lib/config.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
+import { median, pin } from "./measure.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SEQ_HITS = Number(process.env.BENCH_SEQ_HITS ?? 4000);
@@ -45,15 +29,6 @@ const record = (i: number) => ({
 });
 
 type Hit = (i: number) => Promise<unknown>;
-
-function pin(pid: number, core: number): boolean {
-  try {
-    execFileSync("taskset", ["-a", "-pc", String(core), String(pid)], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** cachified's Cache interface over ioredis: one GET per hit, entries as JSON with a TTL. */
 function cachifiedRedisAdapter(redis: Redis): CachifiedCache {
@@ -205,10 +180,6 @@ async function concurrent(contestants: Record<string, Hit>, total: number, admin
   );
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const summary = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 type Summary = ReturnType<typeof summary>;
 

@@ -1,15 +1,6 @@
-/**
- * `npm run bench:durability`: what `appendfsync always` costs against `everysec` (the default
- * `npm start` and docker-compose.yml ship), for Requeue's adds and processing. Two append-only
- * redis-servers are started here, one per setting, on the same disk; the scenarios of
- * bench/queue.ts (Requeue's runner) run against each in interleaved rounds (A B, B A, …), and the
- * output gives medians with min–max and the ratio always ÷ everysec per scenario. Last line: JSON.
- *
- * The choice it informs, and the guarantee on each setting, are in docs/RELIABILITY.md.
- */
-import { execFileSync } from "node:child_process";
 import { createRedisFromUrl } from "../lib/redis/connection.ts";
 import { type RedisServer, startRedisServer } from "../test/harness/redis-server.ts";
+import { median, pin } from "./measure.ts";
 import { requeue, type Target } from "./queue-runners.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -41,19 +32,6 @@ const scenarios = [
 const SETTINGS = ["everysec", "always"] as const;
 type Setting = (typeof SETTINGS)[number];
 
-function pin(pid: number, core: number): boolean {
-  try {
-    execFileSync("taskset", ["-a", "-cp", String(core), String(pid)], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
 
 async function main(): Promise<void> {

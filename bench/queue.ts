@@ -1,14 +1,6 @@
-/**
- * `npm run bench:queue`: Requeue side by side with BullMQ on one redis-server started here,
- * in interleaved rounds (A B, B A, …), reporting medians with min–max and ours ÷ theirs:
- * no-op jobs/s at concurrency 1, 10 and 100; single adds/s; the always-failing path (3 attempts,
- * 1 ms backoff, 1 KB payload) until every job is dead; Redis memory per dead letter (lower is
- * better); Redis commands and Redis CPU per job (INFO commandstats / INFO cpu before and after).
- * Redis is pinned to core 1 and node to core 0 when taskset exists. Last line: JSON summary.
- */
-import { execFileSync } from "node:child_process";
 import { createRedisFromUrl } from "../lib/redis/connection.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
+import { median, pin } from "./measure.ts";
 import { bullmq, type Runner, requeue, type Target } from "./queue-runners.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -55,15 +47,6 @@ const scenarios: Scenario[] = [
     run: (r, t, q) => r.failing(t, q, n(2000), 10, PAYLOAD_1KB),
   },
 ];
-
-function pin(pid: number, core: number): boolean {
-  try {
-    execFileSync("taskset", ["-cp", String(core), String(pid)], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function commandCount(t: Target): Promise<number> {
   const info = await t.client.info("commandstats");
@@ -117,10 +100,6 @@ async function measure(r: Runner, s: Scenario, t: Target, round: number): Promis
   results[r.name][s.key].push(sample);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
 const range = (xs: number[]) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
 

@@ -195,7 +195,7 @@ export class Cache {
       names.flatMap((name) => {
         const keys = cacheKeys(name, this.rt.prefix);
         return encoded.map((t) =>
-          guarded(this.rt, name, () => this.rt.scripts.rqCacheInvalidateTag(keys.meta, keys.tag(t))),
+          guarded(this.rt, name, () => this.rt.scripts.invalidateTag(keys.meta, keys.tag(t))),
         );
       }),
     );

@@ -100,20 +100,17 @@ export interface WriteArgs {
 export async function writeEntry(scripts: CacheScripts, keys: CacheKeys, a: WriteArgs): Promise<boolean> {
   const tagKeys = a.tags.map((t) => keys.tag(t));
   const expectedVersions = a.expected ? a.expected.versions : a.tags.map(() => "");
-  const written = await scripts.rqCacheWrite(
-    4 + tagKeys.length,
-    a.entry,
-    keys.generation,
-    keys.meta,
-    keys.lock(a.entry),
-    ...tagKeys,
-    a.expected?.generation ?? "",
-    a.lifetimeMs,
-    a.encoded.head,
-    a.encoded.payload,
-    a.token ?? "",
-    ...a.tags,
-    ...expectedVersions,
+  const written = await scripts.write(
+    [a.entry, keys.generation, keys.meta, keys.lock(a.entry), ...tagKeys],
+    [
+      a.expected?.generation ?? "",
+      a.lifetimeMs,
+      a.encoded.head,
+      a.encoded.payload,
+      a.token ?? "",
+      ...a.tags,
+      ...expectedVersions,
+    ],
   );
   return written === 1;
 }

@@ -1,20 +1,15 @@
 /**
- * The DLQ's Lua scripts (lib/dlq/scripts/<name>-<numkeys>.lua) behind typed calls. Each call
+ * The DLQ's Lua scripts (lib/redis/lua/dlq/<name>-<numkeys>.lua) behind typed calls. Each call
  * touches one queue's keys only (one hash tag, one Cluster slot); failures become DlqErrors here.
  */
 
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { RedisClient } from "../redis/connection.ts";
-import { minuteOf, type QueueKeys, queueKeys, STATS_TTL_SECONDS } from "../redis/keys.ts";
+import { minuteOf, type QueueKeys, queueKeys } from "../redis/keys.ts";
 import { scriptSet } from "../redis/scripts.ts";
 import { scriptError } from "./errors.ts";
 import { hasNoControlChars } from "./schemas.ts";
 
-// Not `new URL("./scripts/", import.meta.url)`: Turbopack (next build) tries to bundle that folder and fails.
-const scripts = scriptSet<DlqScript>(join(dirname(fileURLToPath(import.meta.url)), "scripts"), {
-  commandPrefix: "rqdlq_",
-});
+const scripts = scriptSet<DlqScript>("dlq", { commandPrefix: "rqdlq_" });
 
 type DlqScript = "page" | "rows" | "requeue" | "delete";
 
@@ -84,10 +79,10 @@ export async function scanIndex(
   const k = queueKeys(queue);
   // ASCII case folding only, as Lua's string.lower does on the server.
   const lower = r.needle.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  const args = [`${k.base}:job:`, b.hi, b.lo, b.ties, b.afterId, r.want, lower, r.budget, jsonForm(lower)];
   const mode = r.mode ?? "rows";
-  args.push(mode === "rows" ? "" : mode);
-  const reply = (await run(client, "page", queue, [index], args)) as (string | number)[];
+  const text = [lower, r.budget, jsonForm(lower), mode === "rows" ? "" : mode];
+  const args = [b.hi, b.lo, b.ties, b.afterId, r.want, ...text];
+  const reply = (await run(client, "page", queue, [index, k.job("")], args)) as (string | number)[];
   const rows: string[][] = [];
   const width = mode === "pos" ? 2 : ROW_WIDTH;
   for (let i = 5; i < reply.length; i += width) rows.push(reply.slice(i, i + width).map(String));
@@ -108,6 +103,9 @@ function targetArgs(k: QueueKeys, t: BatchTarget): { index: string; args: (strin
   return { index: t.index, args: ["range", t.max, t.min, t.count] };
 }
 
+/** The key prefixes a batch script appends an id or a fingerprint to (docs/storage.md). */
+const prefixes = (k: QueueKeys) => [k.job(""), k.group(""), k.groupInfo("")];
+
 export interface BatchResult {
   done: number;
   gone: number;
@@ -117,10 +115,7 @@ export interface BatchResult {
 export async function readRows(client: RedisClient, queue: string, ids: string[]): Promise<string[][]> {
   if (ids.length === 0) return [];
   const k = queueKeys(queue);
-  const reply = (await run(client, "rows", queue, [k.dead], [`${k.base}:job:`, ...ids])) as (
-    | string
-    | number
-  )[];
+  const reply = (await run(client, "rows", queue, [k.dead, k.job("")], ids)) as (string | number)[];
   const rows: string[][] = [];
   for (let i = 0; i < reply.length; i += ROW_WIDTH) rows.push(reply.slice(i, i + ROW_WIDTH).map(String));
   return rows;
@@ -136,8 +131,8 @@ export async function requeueBatch(
   const now = opts.now ?? Date.now();
   const due = opts.delayMs ? now + opts.delayMs : 0;
   const { index, args } = targetArgs(k, target);
-  const keys = [k.dead, index, k.ready, k.retry, k.groups, k.stats(minuteOf(now))];
-  const head = [`${k.base}:`, now, due, opts.payload ?? "", opts.by ?? "", STATS_TTL_SECONDS];
+  const keys = [k.dead, index, k.ready, k.retry, k.groups, k.stats(minuteOf(now)), ...prefixes(k)];
+  const head = [now, due, opts.payload ?? "", opts.by ?? ""];
   const [done, gone] = (await run(client, "requeue", queue, keys, [...head, ...args])) as number[];
   return { done, gone };
 }
@@ -149,11 +144,7 @@ export async function deleteBatch(
 ): Promise<BatchResult> {
   const k = queueKeys(queue);
   const { index, args } = targetArgs(k, target);
-  const keys = [k.dead, index, k.groups, k.stats(minuteOf(Date.now()))];
-  const [done, gone] = (await run(client, "delete", queue, keys, [
-    `${k.base}:`,
-    STATS_TTL_SECONDS,
-    ...args,
-  ])) as number[];
+  const keys = [k.dead, index, k.groups, k.stats(minuteOf(Date.now())), ...prefixes(k)];
+  const [done, gone] = (await run(client, "delete", queue, keys, args)) as number[];
   return { done, gone };
 }

@@ -16,7 +16,7 @@ export interface QueueContext {
 
 const statsNow = (k: QueueKeys) => k.stats(minuteOf(Date.now()));
 
-/** KEYS of lease, fail, reclaim and trimdead (includes/keys10.lua). */
+/** KEYS of lease, fail, reclaim and trimdead (lib/redis/lua/includes/keys10.lua). */
 export function deadKeys(k: QueueKeys): string[] {
   return [
     k.active,

@@ -1,12 +1,9 @@
 /**
- * The queue's Lua scripts: each state transition lives in scripts/<name>-<numkeys>.lua (loaded by
- * lib/redis/scripts.ts, which reads the number of keys from the file name and expands
- * `--@include`), with the constants below filled in for their `__NAME__` placeholders.
+ * The queue's Lua scripts: each state transition lives in lib/redis/lua/queue/<name>-<numkeys>.lua
+ * (loaded by lib/redis/scripts.ts, which reads the number of keys from the file name and expands
+ * `--@include`), with the constant below filled in for its `__NAME__` placeholder.
  */
 
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { STATS_TTL_SECONDS } from "../redis/keys.ts";
 import { scriptSet } from "../redis/scripts.ts";
 
 export type ScriptName =
@@ -23,15 +20,9 @@ export type ScriptName =
 /** Errors kept per job (the newest). */
 export const MAX_ERRORS_PER_JOB = 25;
 
-const CONSTANTS: Record<string, string> = {
-  __STATS_TTL__: String(STATS_TTL_SECONDS),
-  __MAX_ERRORS__: String(MAX_ERRORS_PER_JOB),
-};
-
-// A path, not `new URL("./scripts/", import.meta.url)`: Turbopack (next build) cannot bundle that.
-const scripts = scriptSet<ScriptName>(join(dirname(fileURLToPath(import.meta.url)), "scripts"), {
+const scripts = scriptSet<ScriptName>("queue", {
   commandPrefix: "rq_",
-  constants: CONSTANTS,
+  constants: { __MAX_ERRORS__: String(MAX_ERRORS_PER_JOB) },
 });
 
 /** Runs a script on a client: one round trip. */

@@ -1,21 +1,28 @@
 /**
- * The one loader for Requeue's Lua scripts, kept one per file as `<name>-<numkeys>.lua` (BullMQ's
- * habit): the number of keys is read from the file name, so TypeScript never keeps a second copy.
- * `--@include <file>` pulls a helper from the folder's includes/, and `__NAME__` placeholders take
- * constants the module passes in.
+ * The one loader for Requeue's Lua scripts. They live in one tree, lib/redis/lua/: a folder per
+ * set (queue/, dlq/, cache/) and the helpers they share in includes/. Each script is one file
+ * `<name>-<numkeys>.lua` (BullMQ's habit): the number of keys is read from the file name, so
+ * TypeScript never keeps a second copy; `<name>-<n>+.lua` takes n keys or more (the cache's
+ * write: one per tag). `--@include <file>` pulls in includes/<file>.lua, and `__NAME__`
+ * placeholders take constants (__STATS_TTL__ for every set, others from the set's module).
  *
  * Scripts are read on first use (not at import) and defined on each client with defineCommand, so
  * ioredis sends EVALSHA and falls back to EVAL when the server does not know them (after a restart,
- * or on a Cluster node that has not seen them). lib/queue and lib/dlq each build a ScriptSet.
+ * or on a Cluster node that has not seen them). lib/queue, lib/dlq and lib/cache each build a set.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { ChainableCommander } from "ioredis";
 import type { RedisClient } from "./connection.ts";
+import { STATS_TTL_SECONDS } from "./keys.ts";
 
 export interface LuaScript {
   name: string;
+  /** keys it takes (at least this many when `variadic`) */
   numberOfKeys: number;
+  variadic: boolean;
   lua: string;
   sha: string;
 }
@@ -34,67 +41,73 @@ export interface ScriptSet<N extends string> {
   all(): LuaScript[];
 }
 
-const FILE_NAME = /^([A-Za-z]\w*)-(\d+)\.lua$/;
+/** The script sets: folders of the tree. */
+export type ScriptFolder = "queue" | "dlq" | "cache";
 
-function expand(dir: string, source: string, seen: Set<string>): string {
+// A path, not `new URL("./lua/", import.meta.url)`: Turbopack (next build) tries to bundle a URL'd folder.
+const TREE = join(dirname(fileURLToPath(import.meta.url)), "lua");
+const FILE_NAME = /^([A-Za-z]\w*)-(\d+)(\+?)\.lua$/;
+
+function expand(source: string, seen: Set<string>): string {
   return source.replace(/^--@include (\w+)\s*$/gm, (_m, name: string) => {
     if (seen.has(name)) throw new Error(`script include cycle or repeat: ${name}`);
     seen.add(name);
-    return expand(dir, readFileSync(`${dir}includes/${name}.lua`, "utf8"), seen);
+    return expand(readFileSync(join(TREE, "includes", `${name}.lua`), "utf8"), seen);
   });
 }
 
-function loadAll(dir: string, constants: Record<string, string>): Map<string, LuaScript> {
+function loadAll(folder: ScriptFolder, constants: Record<string, string>): Map<string, LuaScript> {
+  const dir = join(TREE, folder);
   const scripts = new Map<string, LuaScript>();
+  const all = { __STATS_TTL__: String(STATS_TTL_SECONDS), ...constants };
   for (const file of readdirSync(dir).sort()) {
     const m = FILE_NAME.exec(file);
     if (!m) continue;
     if (scripts.has(m[1])) throw new Error(`two scripts named ${m[1]} in ${dir}`);
-    let lua = expand(dir, readFileSync(dir + file, "utf8"), new Set());
-    for (const [name, value] of Object.entries(constants)) lua = lua.replaceAll(name, value);
+    let lua = expand(readFileSync(join(dir, file), "utf8"), new Set());
+    for (const [name, value] of Object.entries(all)) lua = lua.replaceAll(name, value);
     const sha = createHash("sha1").update(lua).digest("hex");
-    scripts.set(m[1], { name: m[1], numberOfKeys: Number(m[2]), lua, sha });
+    scripts.set(m[1], { name: m[1], numberOfKeys: Number(m[2]), variadic: m[3] === "+", lua, sha });
   }
   return scripts;
 }
 
 /**
- * The scripts of a folder. `commandPrefix` names them on the client (`rq_lease`), and must differ
- * between sets that share a client. Pass the folder as a path, not `new URL(…, import.meta.url)`:
- * Turbopack (next build) tries to bundle a URL'd folder and fails.
+ * The scripts of a folder of the tree. `commandPrefix` names them on the client (`rq_lease`), and
+ * must differ between sets that share a client.
  */
 export function scriptSet<N extends string>(
-  dir: string,
+  folder: ScriptFolder,
   opts: { commandPrefix: string; constants?: Record<string, string> },
 ): ScriptSet<N> {
-  const folder = dir.replace(/\/?$/, "/");
   let loaded: Map<string, LuaScript> | undefined;
+  const load = () => (loaded ??= loadAll(folder, opts.constants ?? {}));
   const registered = new WeakSet<object>();
   const command = (name: string) => `${opts.commandPrefix}${name}`;
 
   const source = (name: N): LuaScript => {
-    loaded ??= loadAll(folder, opts.constants ?? {});
-    const script = loaded.get(name);
+    const script = load().get(name);
     if (!script) throw new Error(`no script named ${name} in ${folder}`);
     return script;
   };
   const register = (client: RedisClient) => {
     if (registered.has(client)) return;
     loaded ??= loadAll(folder, opts.constants ?? {});
-    for (const s of loaded.values()) client.defineCommand(command(s.name), s);
+    // No numberOfKeys: every call passes its key count first, as EVALSHA sends it either way.
+    for (const s of loaded.values()) client.defineCommand(command(s.name), { lua: s.lua });
     registered.add(client);
   };
   const checkKeys = (name: N, keys: string[]) => {
-    const expected = source(name).numberOfKeys;
-    if (keys.length !== expected)
-      throw new Error(`script ${name} takes ${expected} keys, got ${keys.length}`);
+    const { numberOfKeys: n, variadic } = source(name);
+    if (variadic ? keys.length < n : keys.length !== n)
+      throw new Error(`script ${name} takes ${variadic ? "at least " : ""}${n} keys, got ${keys.length}`);
   };
 
   return {
     run<T>(client: RedisClient, name: N, keys: string[], args: Args): Promise<T> {
       register(client);
       checkKeys(name, keys);
-      return (client as unknown as Callable)[command(name)](...keys, ...args) as Promise<T>;
+      return (client as unknown as Callable)[command(name)](keys.length, ...keys, ...args) as Promise<T>;
     },
     pipeline(client) {
       register(client);
@@ -102,11 +115,10 @@ export function scriptSet<N extends string>(
     },
     pipe(pipeline, name, keys, args) {
       checkKeys(name, keys);
-      (pipeline as unknown as Callable)[command(name)](...keys, ...args);
+      (pipeline as unknown as Callable)[command(name)](keys.length, ...keys, ...args);
     },
     all() {
-      loaded ??= loadAll(folder, opts.constants ?? {});
-      return [...loaded.values()];
+      return [...load().values()];
     },
   };
 }

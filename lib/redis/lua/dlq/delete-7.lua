@@ -8,36 +8,35 @@
   KEYS[2]  index zset the range mode reads (the dead zset, or one group's zset)
   KEYS[3]  groups zset
   KEYS[4]  stats hash of the current minute
-  ARGV[1]  queue key base, e.g. "rq:{orders}:" (job:<id>, group:<fp>, groupinfo:<fp>)
-  ARGV[2]  stats TTL (s)
-  ARGV[3]  "ids": ARGV[4..] are ids | "range": the newest ARGV[6] ids of KEYS[2] scored
-           between ARGV[4] (max) and ARGV[5] (min)
+  KEYS[5..7] jobPrefix, groupPrefix, groupInfoPrefix: keys.job(""), keys.group(""),
+           keys.groupInfo(""); the script appends an id or fingerprint (docs/storage.md)
+  ARGV[1]  "ids": ARGV[2..] are ids | "range": the newest ARGV[4] ids of KEYS[2] scored
+           between ARGV[2] (max) and ARGV[3] (min)
 
   Returns { deleted, gone }
   Job field names are those of JOB_FIELDS (lib/queue/types.ts).
 ]]
-local dead, index, groups, stats = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local base = ARGV[1]
-
+local K = { dead = KEYS[1], index = KEYS[2], groups = KEYS[3], stats = KEYS[4], jobPrefix = KEYS[5],
+  groupPrefix = KEYS[6], groupInfoPrefix = KEYS[7] }
+--@include common
+--@include groups
 --@include batch
 
-local ids = batchIds(3)
+local ids = batchIds(1)
 
 local deleted, gone = 0, 0
 for _, id in ipairs(ids) do
-  if index ~= dead then redis.call('ZREM', index, id) end
-  if redis.call('ZREM', dead, id) == 0 then
+  if K.index ~= K.dead then redis.call('ZREM', K.index, id) end
+  if redis.call('ZREM', K.dead, id) == 0 then
     gone = gone + 1
   else
-    local key = base .. 'job:' .. id
+    local key = K.jobPrefix .. id
     leaveGroup(id, redis.call('HGET', key, 'fp'))
     redis.call('DEL', key)
     deleted = deleted + 1
   end
 end
 dropEmptyGroups()
-if deleted > 0 then
-  redis.call('HINCRBY', stats, 'deleted', deleted)
-  redis.call('EXPIRE', stats, ARGV[2])
-end
+if deleted > 0 then count('deleted', deleted) end
+flushStats()
 return { deleted, gone }

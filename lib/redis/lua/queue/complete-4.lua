@@ -12,6 +12,7 @@
 ]]
 local K = { active = KEYS[1], completed = KEYS[2], stats = KEYS[3], jobPrefix = KEYS[4] }
 --@include common
+--@include lease
 
 local consumer = ARGV[1]
 local now = nowMs()
@@ -19,9 +20,7 @@ local out = {}
 for i = 3, #ARGV, 2 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local jobKey = K.jobPrefix .. id
-  local f = redis.pcall('HMGET', jobKey, 'lease', 'attempts')
-  if type(f) == 'table' and not f.err and f[1] == consumer and f[2] == attempt
-    and redis.call('ZREM', K.active, id) == 1 then
+  if leasedFields(jobKey, consumer, attempt) and redis.call('ZREM', K.active, id) == 1 then
     redis.call('ZADD', K.completed, now, id)
     redis.call('DEL', jobKey)
     count('completed', 1)

@@ -14,6 +14,7 @@
 --@include keys10
 --@include common
 --@include errors
+--@include groups
 --@include dead
 
 local retentionMs, cap = tonumber(ARGV[2]), tonumber(ARGV[3])

@@ -10,14 +10,14 @@
 ]]
 local K = { active = KEYS[1], jobPrefix = KEYS[2] }
 --@include common
+--@include lease
 
 local consumer = ARGV[1]
 local deadline = nowMs() + tonumber(ARGV[2])
 local lost = {}
 for i = 3, #ARGV, 2 do
   local id, attempt = ARGV[i], ARGV[i + 1]
-  local f = redis.pcall('HMGET', K.jobPrefix .. id, 'lease', 'attempts')
-  if type(f) == 'table' and not f.err and f[1] == consumer and f[2] == attempt then
+  if leasedFields(K.jobPrefix .. id, consumer, attempt) then
     redis.call('ZADD', K.active, 'XX', deadline, id)
   else
     lost[#lost + 1] = id

@@ -1,19 +1,13 @@
 -- Dead letters: add one (with its group indexes) and trim the DLQ by age and count, bounded
--- per call. Expects K.dead, K.groups, K.totals, K.jobPrefix, K.groupPrefix, K.groupInfoPrefix.
+-- per call. Expects K.dead, K.groups, K.totals, K.jobPrefix, K.groupPrefix, K.groupInfoPrefix,
+-- and the includes common, errors and groups before it.
 
 local function dropDead(id)
   local jobKey = K.jobPrefix .. id
   local fp = redis.pcall('HGET', jobKey, 'fp')
   redis.call('ZREM', K.dead, id)
   redis.call('DEL', jobKey)
-  if type(fp) == 'string' then
-    local g = K.groupPrefix .. fp
-    redis.call('ZREM', g, id)
-    if redis.call('ZCARD', g) == 0 then
-      redis.call('ZREM', K.groups, fp)
-      redis.call('DEL', K.groupInfoPrefix .. fp)
-    end
-  end
+  leaveGroup(id, fp)
 end
 
 -- Drops dead letters older than retentionMs, then the oldest beyond cap; at most `limit`.
@@ -32,6 +26,7 @@ local function trimDead(now, retentionMs, cap, limit)
       byCap = #ids
     end
   end
+  dropEmptyGroups()
   if byAge > 0 then redis.call('HINCRBY', K.totals, 'droppedAge', byAge) end
   if byCap > 0 then redis.call('HINCRBY', K.totals, 'droppedCap', byCap) end
   if byAge + byCap > 0 then redis.call('HINCRBY', K.totals, 'dropped', byAge + byCap) end

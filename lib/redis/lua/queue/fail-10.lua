@@ -17,7 +17,9 @@
 --@include keys10
 --@include common
 --@include errors
+--@include groups
 --@include dead
+--@include lease
 
 local consumer = ARGV[1]
 local retentionMs, cap = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -26,9 +28,8 @@ local out = {}
 for i = 4, #ARGV, 9 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local jobKey = K.jobPrefix .. id
-  local f = redis.pcall('HMGET', jobKey, 'lease', 'attempts', 'max', 'errors', 'ff')
-  if type(f) == 'table' and not f.err and f[1] == consumer and f[2] == attempt
-    and redis.call('ZREM', K.active, id) == 1 then
+  local f = leasedFields(jobKey, consumer, attempt, 'max', 'errors', 'ff')
+  if f and redis.call('ZREM', K.active, id) == 1 then
     local fields = failureFields(f[4], f[5], ARGV[i + 2], now)
     count('failed', 1)
     local delay, reason = tonumber(ARGV[i + 3]), ARGV[i + 4]

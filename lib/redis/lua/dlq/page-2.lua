@@ -1,21 +1,21 @@
 --[[
   Scans one index of dead letters (a queue's dead zset or one error group's zset) newest first,
   from a position, and returns the entries that match, with the fields a list row needs.
-  Reads at most ARGV[8] ids per call, so a text search over a million entries is many short
+  Reads at most ARGV[7] ids per call, so a text search over a million entries is many short
   calls, never one long one. Read-only.
 
   KEYS[1]  index zset: id -> dead at (ms)
-  ARGV[1]  job key prefix, e.g. "rq:{orders}:job:" (same hash tag as KEYS[1])
-  ARGV[2]  upper score bound (inclusive), a number or "+inf"
-  ARGV[3]  lower score bound (inclusive), a number or "-inf"
-  ARGV[4]  what to do with ids scored exactly ARGV[2]: "all" keep them, "none" skip them,
-           "after" keep only those after ARGV[5] in newest-first order (member < ARGV[5] bytewise)
-  ARGV[5]  the id to resume after (with "after")
-  ARGV[6]  matches wanted (>= 1)
-  ARGV[7]  lowercase text to find in an attempt's error message ("" = no text filter)
-  ARGV[8]  ids to read at most (>= ARGV[6])
-  ARGV[9]  the text as it appears inside JSON, lowercase ("" = skip the raw pre-check)
-  ARGV[10] "count" to count matches without returning them, "pos" to return only id and score
+  KEYS[2]  jobPrefix: keys.job(""); the script appends each id (docs/storage.md)
+  ARGV[1]  upper score bound (inclusive), a number or "+inf"
+  ARGV[2]  lower score bound (inclusive), a number or "-inf"
+  ARGV[3]  what to do with ids scored exactly ARGV[1]: "all" keep them, "none" skip them,
+           "after" keep only those after ARGV[4] in newest-first order (member < ARGV[4] bytewise)
+  ARGV[4]  the id to resume after (with "after")
+  ARGV[5]  matches wanted (>= 1)
+  ARGV[6]  lowercase text to find in an attempt's error message ("" = no text filter)
+  ARGV[7]  ids to read at most (>= ARGV[5])
+  ARGV[8]  the text as it appears inside JSON, lowercase ("" = skip the raw pre-check)
+  ARGV[9]  "count" to count matches without returning them, "pos" to return only id and score
            of each (no text filter; the caller reads the fields of the rows it keeps), "" = rows
 
   Returns { more, lastScore, lastId, scanned, found, [id, score, attempts, max, fp, reason, ff, lf, dt,
@@ -23,11 +23,13 @@
   more = 1 when ids may remain below (lastScore, lastId), 0 when the index is exhausted.
   Job field names are those of JOB_FIELDS (lib/queue/types.ts).
 ]]
-local index, prefix = KEYS[1], ARGV[1]
-local hi, lo, ties, afterId = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local want, needle, budget, rawNeedle = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), ARGV[9]
+--@include row
+
+local index, prefix = KEYS[1], KEYS[2]
+local hi, lo, ties, afterId = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local want, needle, budget, rawNeedle = tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7]), ARGV[8]
 local loNum = tonumber(lo) or -math.huge
-local countOnly, posOnly = ARGV[10] == 'count', ARGV[10] == 'pos'
+local countOnly, posOnly = ARGV[9] == 'count', ARGV[9] == 'pos'
 
 -- Byte-wise comparison, as Redis orders members of equal score (Lua's < follows the locale).
 local function bytesLess(a, b)
@@ -120,13 +122,7 @@ while scanned < budget and found < want do
     elseif countOnly then
       if matches(redis.call('HGET', key, 'errors')) then found = found + 1 end
     elseif needle == '' or matches(redis.call('HGET', key, 'errors')) then
-      local f = redis.call('HMGET', key, 'attempts', 'max', 'fp', 'reason', 'ff', 'lf', 'dt', 'ct', 'errors')
-      if f[8] or f[1] then
-        found = found + 1
-        local row = { id, score, f[1] or '', f[2] or '', f[3] or '', f[4] or '', f[5] or '', f[6] or '',
-          f[7] or '', f[8] or '', f[9] or '', redis.call('HSTRLEN', key, 'payload') }
-        for _, v in ipairs(row) do out[#out + 1] = v end
-      end
+      if pushRow(out, key, id, score) then found = found + 1 end
     end
     if found >= want or scanned >= budget then break end
   end

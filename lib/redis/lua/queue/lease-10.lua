@@ -22,6 +22,7 @@
 --@include keys10
 --@include common
 --@include errors
+--@include groups
 --@include dead
 --@include promote
 

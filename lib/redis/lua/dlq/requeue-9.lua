@@ -12,25 +12,27 @@
   KEYS[4]  retry zset
   KEYS[5]  groups zset
   KEYS[6]  stats hash of the current minute
-  ARGV[1]  queue key base, e.g. "rq:{orders}:" (job:<id>, group:<fp>, groupinfo:<fp>)
-  ARGV[2]  now (ms)
-  ARGV[3]  due time (ms) for a delayed requeue, "0" = ready now
-  ARGV[4]  edited payload, JSON text ("" = keep the payload)
-  ARGV[5]  who requeued ("" = unknown)
-  ARGV[6]  stats TTL (s)
-  ARGV[7]  "ids": ARGV[8..] are ids | "range": the newest ARGV[10] ids of KEYS[2] scored
-           between ARGV[8] (max) and ARGV[9] (min)
+  KEYS[7..9] jobPrefix, groupPrefix, groupInfoPrefix: keys.job(""), keys.group(""),
+           keys.groupInfo(""); the script appends an id or fingerprint (docs/storage.md)
+  ARGV[1]  now (ms)
+  ARGV[2]  due time (ms) for a delayed requeue, "0" = ready now
+  ARGV[3]  edited payload, JSON text ("" = keep the payload)
+  ARGV[4]  who requeued ("" = unknown)
+  ARGV[5]  "ids": ARGV[6..] are ids | "range": the newest ARGV[8] ids of KEYS[2] scored
+           between ARGV[6] (max) and ARGV[7] (min)
 
   Returns { requeued, gone }
   Job field names are those of JOB_FIELDS (lib/queue/types.ts).
 ]]
-local dead, index, ready, retry, groups, stats = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local base, now, due, payload, by = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local K = { dead = KEYS[1], index = KEYS[2], ready = KEYS[3], retry = KEYS[4], groups = KEYS[5],
+  stats = KEYS[6], jobPrefix = KEYS[7], groupPrefix = KEYS[8], groupInfoPrefix = KEYS[9] }
+local now, due, payload, by = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local HISTORY_MAX_BYTES, HISTORY_KEEP = 65536, 20
-
+--@include common
+--@include groups
 --@include batch
 
-local ids = batchIds(7)
+local ids = batchIds(5)
 
 -- Appends entries (JSON objects, comma-separated) to the history array without decoding it,
 -- unless it is unreadable or too long: then it keeps the newest HISTORY_KEEP entries.
@@ -57,11 +59,11 @@ end
 local requeuedEntry = entry('requeued')
 local requeued, gone, toReady = 0, 0, {}
 for _, id in ipairs(ids) do
-  if index ~= dead then redis.call('ZREM', index, id) end
-  if redis.call('ZREM', dead, id) == 0 then
+  if K.index ~= K.dead then redis.call('ZREM', K.index, id) end
+  if redis.call('ZREM', K.dead, id) == 0 then
     gone = gone + 1
   else
-    local key = base .. 'job:' .. id
+    local key = K.jobPrefix .. id
     local f = redis.call('HMGET', key, 'fp', 'ct', 'attempts', 'hist')
     leaveGroup(id, f[1])
     if not (f[2] or f[3]) then
@@ -74,15 +76,13 @@ for _, id in ipairs(ids) do
       end
       redis.call('HSET', key, 'attempts', 0, 'hist', appendHistory(f[4], hist))
       redis.call('HDEL', key, 'reason', 'dt')
-      if due > 0 then redis.call('ZADD', retry, due, id) else toReady[#toReady + 1] = id end
+      if due > 0 then redis.call('ZADD', K.retry, due, id) else toReady[#toReady + 1] = id end
       requeued = requeued + 1
     end
   end
 end
 dropEmptyGroups()
-if #toReady > 0 then redis.call('LPUSH', ready, unpack(toReady)) end
-if requeued > 0 then
-  redis.call('HINCRBY', stats, 'requeued', requeued)
-  redis.call('EXPIRE', stats, ARGV[6])
-end
+if #toReady > 0 then redis.call('LPUSH', K.ready, unpack(toReady)) end
+if requeued > 0 then count('requeued', requeued) end
+flushStats()
 return { requeued, gone }

@@ -9,15 +9,14 @@
   Returns the number of jobs released (jobs whose lease this consumer no longer holds are skipped).
 ]]
 local K = { active = KEYS[1], ready = KEYS[2], jobPrefix = KEYS[3] }
+--@include lease
 
 local consumer = ARGV[1]
 local released = 0
 for i = 2, #ARGV, 2 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local jobKey = K.jobPrefix .. id
-  local f = redis.pcall('HMGET', jobKey, 'lease', 'attempts')
-  if type(f) == 'table' and not f.err and f[1] == consumer and f[2] == attempt
-    and redis.call('ZREM', K.active, id) == 1 then
+  if leasedFields(jobKey, consumer, attempt) and redis.call('ZREM', K.active, id) == 1 then
     redis.call('HSET', jobKey, 'attempts', math.max(tonumber(attempt) - 1, 0))
     redis.call('HDEL', jobKey, 'lease', 'pf')
     redis.call('RPUSH', K.ready, id)

@@ -13,6 +13,7 @@
 --@include keys10
 --@include common
 --@include errors
+--@include groups
 --@include dead
 
 return trimDead(nowMs(), tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))

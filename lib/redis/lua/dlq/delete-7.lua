@@ -26,11 +26,10 @@ local ids = batchIds(1)
 
 local deleted, gone = 0, 0
 for _, id in ipairs(ids) do
-  if K.index ~= K.dead then redis.call('ZREM', K.index, id) end
-  if redis.call('ZREM', K.dead, id) == 0 then
+  local key = leaveDead(id)
+  if not key then
     gone = gone + 1
   else
-    local key = K.jobPrefix .. id
     leaveGroup(id, redis.call('HGET', key, 'fp'))
     redis.call('DEL', key)
     deleted = deleted + 1

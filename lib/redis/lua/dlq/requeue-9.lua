@@ -59,11 +59,10 @@ end
 local requeuedEntry = entry('requeued')
 local requeued, gone, toReady = 0, 0, {}
 for _, id in ipairs(ids) do
-  if K.index ~= K.dead then redis.call('ZREM', K.index, id) end
-  if redis.call('ZREM', K.dead, id) == 0 then
+  local key = leaveDead(id)
+  if not key then
     gone = gone + 1
   else
-    local key = K.jobPrefix .. id
     local f = redis.call('HMGET', key, 'fp', 'ct', 'attempts', 'hist')
     leaveGroup(id, f[1])
     if not (f[2] or f[3]) then

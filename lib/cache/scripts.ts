@@ -7,13 +7,9 @@ import { scriptSet } from "../redis/scripts.ts";
 
 const scripts = scriptSet<"write" | "invalidateTag">("cache", { commandPrefix: "rqc_" });
 
-type Args = (string | number | Buffer)[];
-
-/** The scripts bound to one client. */
+/** The scripts bound to one client (KEYS and ARGV: the headers of their files). */
 export interface CacheScripts {
-  /** write-4+.lua: KEYS entry, generation, meta, lock, then one version key per tag */
-  write(keys: string[], args: Args): Promise<unknown>;
-  /** invalidateTag-2.lua: returns the tag's new version */
+  write(keys: string[], args: (string | number | Buffer)[]): Promise<unknown>;
   invalidateTag(meta: string, tag: string): Promise<unknown>;
 }
 

@@ -4,7 +4,7 @@
  */
 
 import type { RedisClient } from "../redis/connection.ts";
-import { minuteOf, type QueueKeys, queueKeys } from "../redis/keys.ts";
+import { keyPrefixes, minuteOf, type QueueKeys, queueKeys } from "../redis/keys.ts";
 import { scriptSet } from "../redis/scripts.ts";
 import { scriptError } from "./errors.ts";
 import { hasNoControlChars } from "./schemas.ts";
@@ -103,9 +103,6 @@ function targetArgs(k: QueueKeys, t: BatchTarget): { index: string; args: (strin
   return { index: t.index, args: ["range", t.max, t.min, t.count] };
 }
 
-/** The key prefixes a batch script appends an id or a fingerprint to (docs/storage.md). */
-const prefixes = (k: QueueKeys) => [k.job(""), k.group(""), k.groupInfo("")];
-
 export interface BatchResult {
   done: number;
   gone: number;
@@ -131,7 +128,7 @@ export async function requeueBatch(
   const now = opts.now ?? Date.now();
   const due = opts.delayMs ? now + opts.delayMs : 0;
   const { index, args } = targetArgs(k, target);
-  const keys = [k.dead, index, k.ready, k.retry, k.groups, k.stats(minuteOf(now)), ...prefixes(k)];
+  const keys = [k.dead, index, k.ready, k.retry, k.groups, k.stats(minuteOf(now)), ...keyPrefixes(k)];
   const head = [now, due, opts.payload ?? "", opts.by ?? ""];
   const [done, gone] = (await run(client, "requeue", queue, keys, [...head, ...args])) as number[];
   return { done, gone };
@@ -144,7 +141,7 @@ export async function deleteBatch(
 ): Promise<BatchResult> {
   const k = queueKeys(queue);
   const { index, args } = targetArgs(k, target);
-  const keys = [k.dead, index, k.groups, k.stats(minuteOf(Date.now())), ...prefixes(k)];
+  const keys = [k.dead, index, k.groups, k.stats(minuteOf(Date.now())), ...keyPrefixes(k)];
   const [done, gone] = (await run(client, "delete", queue, keys, args)) as number[];
   return { done, gone };
 }

@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
-import { minuteOf, type QueueKeys, queueKeys } from "../redis/keys.ts";
+import { keyPrefixes, minuteOf, type QueueKeys, queueKeys } from "../redis/keys.ts";
 import { type QueueSettings, queueSettings } from "./job.ts";
 
 export interface QueueContext {
@@ -18,18 +18,7 @@ const statsNow = (k: QueueKeys) => k.stats(minuteOf(Date.now()));
 
 /** KEYS of lease, fail, reclaim and trimdead (lib/redis/lua/includes/keys10.lua). */
 export function deadKeys(k: QueueKeys): string[] {
-  return [
-    k.active,
-    k.ready,
-    k.retry,
-    k.dead,
-    k.groups,
-    k.totals,
-    statsNow(k),
-    k.job(""),
-    k.group(""),
-    k.groupInfo(""),
-  ];
+  return [k.active, k.ready, k.retry, k.dead, k.groups, k.totals, statsNow(k), ...keyPrefixes(k)];
 }
 
 export const addKeys = (k: QueueKeys) => [k.ready, k.retry, k.completed, statsNow(k), k.seq, k.job("")];

@@ -48,6 +48,9 @@ export function queueKeys(queue: string, prefix = getConfig().REDIS_KEY_PREFIX) 
 
 export type QueueKeys = ReturnType<typeof queueKeys>;
 
+/** job, group and groupinfo names without the id: scripts append it (KEYS; docs/storage.md). */
+export const keyPrefixes = (k: QueueKeys) => [k.job(""), k.group(""), k.groupInfo("")];
+
 export function globalKeys(prefix = getConfig().REDIS_KEY_PREFIX) {
   return {
     /** set of every queue name ever added to */

@@ -1,10 +1,8 @@
 /**
- * The one loader for Requeue's Lua scripts. They live in one tree, lib/redis/lua/: a folder per
- * set (queue/, dlq/, cache/) and the helpers they share in includes/. Each script is one file
- * `<name>-<numkeys>.lua` (BullMQ's habit): the number of keys is read from the file name, so
- * TypeScript never keeps a second copy; `<name>-<n>+.lua` takes n keys or more (the cache's
- * write: one per tag). `--@include <file>` pulls in includes/<file>.lua, and `__NAME__`
- * placeholders take constants (__STATS_TTL__ for every set, others from the set's module).
+ * The one loader for Requeue's Lua scripts: one tree, lib/redis/lua/ (queue/, dlq/, cache/ and the
+ * includes/ they share), a script per file `<name>-<numkeys>.lua` (BullMQ's habit; `-<n>+`: n keys
+ * or more), so TypeScript never keeps a second copy of a key count. `--@include <file>` pulls in
+ * includes/<file>.lua; `__NAME__` placeholders take constants (__STATS_TTL__, and the set's own).
  *
  * Scripts are read on first use (not at import) and defined on each client with defineCommand, so
  * ioredis sends EVALSHA and falls back to EVAL when the server does not know them (after a restart,
@@ -20,7 +18,7 @@ import { STATS_TTL_SECONDS } from "./keys.ts";
 
 export interface LuaScript {
   name: string;
-  /** keys it takes (at least this many when `variadic`) */
+  /** keys it takes; at least this many when `variadic` */
   numberOfKeys: number;
   variadic: boolean;
   lua: string;
@@ -41,7 +39,6 @@ export interface ScriptSet<N extends string> {
   all(): LuaScript[];
 }
 
-/** The script sets: folders of the tree. */
 export type ScriptFolder = "queue" | "dlq" | "cache";
 
 // A path, not `new URL("./lua/", import.meta.url)`: Turbopack (next build) tries to bundle a URL'd folder.
@@ -92,9 +89,8 @@ export function scriptSet<N extends string>(
   };
   const register = (client: RedisClient) => {
     if (registered.has(client)) return;
-    loaded ??= loadAll(folder, opts.constants ?? {});
     // No numberOfKeys: every call passes its key count first, as EVALSHA sends it either way.
-    for (const s of loaded.values()) client.defineCommand(command(s.name), { lua: s.lua });
+    for (const s of load().values()) client.defineCommand(command(s.name), { lua: s.lua });
     registered.add(client);
   };
   const checkKeys = (name: N, keys: string[]) => {

@@ -14,8 +14,8 @@ import { discoverActions, discoverPages, discoverRoutes, urlFor } from "../e2e/h
 function audits(file: string): boolean {
   const src = readFileSync(file, "utf8");
   if (/\baudit\(/.test(src)) return true;
-  for (const [, spec] of src.matchAll(/from\s+["']((?:\.{1,2}\/|@\/app\/)[^"']+)["']/g)) {
-    const base = spec.startsWith("@/") ? join(process.cwd(), spec.slice(2)) : resolve(dirname(file), spec);
+  for (const [, spec] of src.matchAll(/from\s+["']((?:\.{1,2}\/|#app\/)[^"']+)["']/g)) {
+    const base = spec.startsWith("#") ? join(process.cwd(), spec.slice(1)) : resolve(dirname(file), spec);
     const target = [base, `${base}.ts`, `${base}.tsx`, join(base, "index.ts")].find(
       (f) => /\.tsx?$/.test(f) && existsSync(f),
     );

@@ -7,8 +7,8 @@
  * Handlers return plain data; they know nothing of status codes except through `HttpError`.
  */
 import type { z } from "zod";
-import { getConfig } from "../../lib/config.ts";
-import { clientIp } from "../api/auth/options.ts";
+import { clientIp } from "#app/api/auth/options.ts";
+import { getConfig } from "#lib/config.ts";
 import { auditForbidden } from "./forbidden-audit.ts";
 import { HttpError } from "./http-error.ts";
 import { authenticateRequest, hasRole, type Principal, type Role } from "./principal.ts";

@@ -1,10 +1,10 @@
 "use server";
 /** The cache page's mutations (admin): flush a namespace, invalidate a tag — audited, checked on the server. */
 import { z } from "zod";
-import { audit } from "#lib/auth/audit";
-import { action } from "@/app/_lib/action.ts";
-import { HttpError } from "@/app/_lib/http.ts";
-import { flushNamespace, invalidateTag, NAMESPACE_PATTERN, TAG_PATTERN } from "@/app/api/v1/cache/_ops.ts";
+import { action } from "#app/_lib/action.ts";
+import { HttpError } from "#app/_lib/http.ts";
+import { flushNamespace, invalidateTag, NAMESPACE_PATTERN, TAG_PATTERN } from "#app/_lib/ops/cache.ts";
+import { audit } from "#lib/auth/audit.ts";
 
 /**
  * The action frame knows library codes (NOT_FOUND, INVALID_INPUT) and Redis-down errors, not

@@ -6,6 +6,10 @@
  * audited, success or not.
  */
 import { z } from "zod";
+import { action } from "#app/_lib/action.ts";
+import { invalidateUserEntries } from "#app/_lib/ops/cache.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import type { Principal } from "#app/_lib/principal.ts";
 import {
   audit,
   createToken,
@@ -18,13 +22,8 @@ import {
   revokedNote,
   revokeToken,
   setUserRole,
-} from "#lib/auth/index";
-import { getRedis } from "#lib/redis/connection";
-import { action } from "@/app/_lib/action.ts";
-import type { Principal } from "@/app/_lib/principal.ts";
-import { invalidateUserEntries } from "@/app/api/v1/cache/_ops.ts";
+} from "#lib/auth/index.ts";
 
-const redis = () => getRedis("console", { failFast: true });
 const role = z.enum(["admin", "viewer"], { error: "Choose admin or viewer" });
 
 /**
@@ -57,11 +56,15 @@ export const createUserAction = action(
     password: z.string().min(8, "The password needs at least 8 characters").max(200).optional(),
   }),
   async (input, p) =>
-    audited(p, "user.create", input.email, () => createUser(redis(), input), `role ${input.role}`).then(
-      (u) => ({
-        email: u.email,
-      }),
-    ),
+    audited(
+      p,
+      "user.create",
+      input.email,
+      () => createUser(consoleRedis(), input),
+      `role ${input.role}`,
+    ).then((u) => ({
+      email: u.email,
+    })),
 );
 
 export const setRoleAction = action(
@@ -72,7 +75,7 @@ export const setRoleAction = action(
       p,
       "user.role",
       input.email,
-      () => setUserRole(redis(), input.email, input.role),
+      () => setUserRole(consoleRedis(), input.email, input.role),
       async (u) => `role ${input.role}; ${revokedNote(u)}${await invalidateUserEntries(u.email)}`,
     ).then((u) => ({ email: u.email, role: u.role, revokedTokens: u.revokedTokens })),
 );
@@ -85,7 +88,7 @@ export const deleteUserAction = action(
       p,
       "user.delete",
       input.email,
-      () => deleteUser(redis(), input.email),
+      () => deleteUser(consoleRedis(), input.email),
       async (change) => `${revokedNote(change)}${await invalidateUserEntries(input.email)}`,
     ).then((change) => ({ email: input.email, revokedTokens: change.revokedTokens })),
 );
@@ -103,7 +106,7 @@ export const createTokenAction = action(
       "token.create",
       input.name,
       () =>
-        createToken(redis(), {
+        createToken(consoleRedis(), {
           name: input.name,
           role: input.role,
           createdBy: p.email ?? p.id,
@@ -120,9 +123,11 @@ export const createTokenAction = action(
  * account (any role; this session ends too) or, for an admin, any user's.
  */
 const signOutEverywhere = (p: Principal, email: string) =>
-  audited(p, "user.signout", email, () => endSessions(redis(), email), "every session ended").then(() => ({
-    email,
-  }));
+  audited(p, "user.signout", email, () => endSessions(consoleRedis(), email), "every session ended").then(
+    () => ({
+      email,
+    }),
+  );
 
 export const signOutEverywhereAction = action("viewer", z.object({}), async (_input, p) =>
   signOutEverywhere(p, p.email ?? p.id),
@@ -138,7 +143,7 @@ export const revokeTokenAction = action(
   "admin",
   z.object({ id: z.string().regex(/^[a-f0-9]{12}$/) }),
   async (input, p) =>
-    audited(p, "token.revoke", input.id, () => revokeToken(redis(), input.id)).then((t) => ({
+    audited(p, "token.revoke", input.id, () => revokeToken(consoleRedis(), input.id)).then((t) => ({
       id: t.id,
       name: t.name,
     })),

@@ -3,13 +3,11 @@
  * Passwords are hashed by lib/auth; no response ever contains a password or its hash.
  */
 import { z } from "zod";
-import { audit, createUser, listUsers } from "#lib/auth/index";
-import { getRedis } from "#lib/redis/connection";
-import { route } from "@/app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { audit, createUser, listUsers } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
-
-const redis = () => getRedis("console", { failFast: true });
 
 const newUserBody = z.object({
   email: z.string().trim().min(3).max(254),
@@ -18,11 +16,11 @@ const newUserBody = z.object({
   password: z.string().min(8).max(200).optional(),
 });
 
-export const GET = route({ role: "admin" }, async () => ({ users: await listUsers(redis()) }));
+export const GET = route({ role: "admin" }, async () => ({ users: await listUsers(consoleRedis()) }));
 
 export const POST = route({ role: "admin", body: newUserBody }, async ({ body, principal }) => {
   try {
-    const user = await createUser(redis(), body);
+    const user = await createUser(consoleRedis(), body);
     await audit(principal, "user.create", { target: user.email, detail: `role ${user.role}` });
     return Response.json({ user }, { status: 201 });
   } catch (err) {

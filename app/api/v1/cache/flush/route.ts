@@ -1,8 +1,8 @@
 /** POST /api/v1/cache/flush {namespace} — every entry of one namespace becomes a miss (admin). */
 import { z } from "zod";
-import { audit } from "#lib/auth/audit";
-import { route } from "@/app/_lib/http.ts";
-import { flushNamespace, NAMESPACE_PATTERN } from "../_ops.ts";
+import { route } from "#app/_lib/http.ts";
+import { flushNamespace, NAMESPACE_PATTERN } from "#app/_lib/ops/cache.ts";
+import { audit } from "#lib/auth/audit.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 /** POST /api/v1/cache/invalidate {tag} — every entry with the tag, in every namespace, becomes a miss (admin). */
 import { z } from "zod";
-import { audit } from "#lib/auth/audit";
-import { route } from "@/app/_lib/http.ts";
-import { invalidateTag, TAG_PATTERN } from "../_ops.ts";
+import { route } from "#app/_lib/http.ts";
+import { invalidateTag, TAG_PATTERN } from "#app/_lib/ops/cache.ts";
+import { audit } from "#lib/auth/audit.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -4,9 +4,9 @@
  * those with DELETE /api/v1/tokens/:id. Audited as `user.signout`.
  */
 import { z } from "zod";
-import { audit, endSessions } from "#lib/auth/index";
-import { getRedis } from "#lib/redis/connection";
-import { route } from "@/app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { audit, endSessions } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +14,7 @@ const params = z.object({ email: z.string().min(3).max(254) });
 
 export const DELETE = route({ role: "admin", params }, async ({ params, principal }) => {
   try {
-    await endSessions(getRedis("console", { failFast: true }), params.email);
+    await endSessions(consoleRedis(), params.email);
   } catch (err) {
     await audit(principal, "user.signout", {
       target: params.email,

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { route } from "#app/_lib/http.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
-import { audit, createUser, listUsers } from "#lib/auth/index.ts";
+import { createUser, listUsers } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -18,17 +18,11 @@ const newUserBody = z.object({
 
 export const GET = route({ role: "admin" }, async () => ({ users: await listUsers(consoleRedis()) }));
 
-export const POST = route({ role: "admin", body: newUserBody }, async ({ body, principal }) => {
-  try {
+export const POST = route(
+  { role: "admin", body: newUserBody, audit: { action: "user.create", target: ({ body }) => body.email } },
+  async ({ body, note }) => {
     const user = await createUser(consoleRedis(), body);
-    await audit(principal, "user.create", { target: user.email, detail: `role ${user.role}` });
+    note({ target: user.email, detail: `role ${user.role}` });
     return Response.json({ user }, { status: 201 });
-  } catch (err) {
-    await audit(principal, "user.create", {
-      target: body.email,
-      outcome: "error",
-      detail: (err as Error).message,
-    });
-    throw err;
-  }
-});
+  },
+);

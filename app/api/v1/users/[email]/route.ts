@@ -8,15 +8,7 @@ import { z } from "zod";
 import { badRequest, route } from "#app/_lib/http.ts";
 import { invalidateUserEntries } from "#app/_lib/ops/cache.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
-import {
-  audit,
-  deleteUser,
-  getUser,
-  revokedNote,
-  setUserPassword,
-  setUserRole,
-  type UserChange,
-} from "#lib/auth/index.ts";
+import { audit, deleteUser, getUser, revokedNote, setUserPassword, setUserRole } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -55,21 +47,11 @@ export const PATCH = route(
   },
 );
 
-export const DELETE = route({ role: "admin", params }, async ({ params, principal }) => {
-  let change: UserChange;
-  try {
-    change = await deleteUser(consoleRedis(), params.email);
-  } catch (err) {
-    await audit(principal, "user.delete", {
-      target: params.email,
-      outcome: "error",
-      detail: (err as Error).message,
-    });
-    throw err;
-  }
-  await audit(principal, "user.delete", {
-    target: params.email,
-    detail: `${revokedNote(change)}${await invalidateUserEntries(params.email)}`,
-  });
-  return { deleted: params.email };
-});
+export const DELETE = route(
+  { role: "admin", params, audit: { action: "user.delete", target: ({ params }) => params.email } },
+  async ({ params, note }) => {
+    const change = await deleteUser(consoleRedis(), params.email);
+    note({ detail: `${revokedNote(change)}${await invalidateUserEntries(params.email)}` });
+    return { deleted: params.email };
+  },
+);

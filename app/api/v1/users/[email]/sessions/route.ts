@@ -6,23 +6,17 @@
 import { z } from "zod";
 import { route } from "#app/_lib/http.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
-import { audit, endSessions } from "#lib/auth/index.ts";
+import { endSessions } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
 
 const params = z.object({ email: z.string().min(3).max(254) });
 
-export const DELETE = route({ role: "admin", params }, async ({ params, principal }) => {
-  try {
+export const DELETE = route(
+  { role: "admin", params, audit: { action: "user.signout", target: ({ params }) => params.email } },
+  async ({ params, note }) => {
     await endSessions(consoleRedis(), params.email);
-  } catch (err) {
-    await audit(principal, "user.signout", {
-      target: params.email,
-      outcome: "error",
-      detail: (err as Error).message,
-    });
-    throw err;
-  }
-  await audit(principal, "user.signout", { target: params.email, detail: "every session ended" });
-  return { signedOut: params.email };
-});
+    note({ detail: "every session ended" });
+    return { signedOut: params.email };
+  },
+);

@@ -69,7 +69,7 @@ describe("access matrix (static)", () => {
         .map((r) => r.file),
       ...discoverActions().map((a) => a.file),
     ]);
-    expect([...files].filter((f) => !audits(f)).map((f) => `${f}: no audit(…) call or audit option`)).toEqual([]);
+    expect([...files].filter((f) => !audits(f)).map((f) => `${f}: no audit(…) or audit option`)).toEqual([]);
   });
 
   it("admin-only API routes include users, tokens and the audit log", () => {

@@ -1,8 +1,8 @@
 /**
- * What a requeue or delete touches — one scope per request, the same for the server actions and
- * POST /api/v1/dead-letters/requeue|delete. Small scopes run inline; big ones become a bulk
- * operation with progress (app/_lib/ops/dead-letters.ts). Field rules come from lib/dlq's
- * schemas so the console, the API and the CLI refuse the same things. Server-side only.
+ * The zod schemas of the dead-letter and bulk-operation inputs, shared by the /api/v1 routes and
+ * the server actions. A requeue or delete touches one scope per request; small scopes run inline,
+ * big ones become a bulk operation with progress (./dead-letters.ts). Field rules come from
+ * lib/dlq's schemas so the console, the API and the CLI refuse the same things. Server-side only.
  */
 import { z } from "zod";
 import { RANGES } from "#components/dead-letters/filters.ts";
@@ -94,5 +94,6 @@ export const exportQuery = windowed
 
 export const queueParam = z.object({ queue: queueNameSchema });
 export const entryParams = z.object({ queue: queueNameSchema, id: jobIdSchema });
+export const bulkParams = z.object({ id: z.uuid("a bulk operation id as returned by requeue or delete") });
 
 export type FilterQuery = z.infer<typeof filterQuery>;

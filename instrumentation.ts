@@ -9,8 +9,8 @@
 export async function register(): Promise<void> {
   // `next build` may load this file too, where no runtime secret exists yet (a Docker build has none).
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const { exitOnBadConsoleConfig } = await import("./lib/console-config.ts");
+  const { exitOnBadConsoleConfig } = await import("#lib/console-config.ts");
   exitOnBadConsoleConfig();
-  const { stampSocketAddresses } = await import("./lib/auth/client-address.ts");
+  const { stampSocketAddresses } = await import("#lib/auth/client-address.ts");
   stampSocketAddresses();
 }

@@ -15,7 +15,7 @@
  */
 import { type NextRequest, NextResponse } from "next/server";
 import { decode } from "next-auth/jwt";
-import { newNonce, securityHeaders } from "./app/_lib/security-headers.ts";
+import { newNonce, securityHeaders } from "#app/_lib/security-headers.ts";
 
 const PUBLIC_PAGES = ["/login"];
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);

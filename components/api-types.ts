@@ -2,8 +2,8 @@
  * The JSON shapes /api/v1 answers with, shared by the route handlers (which build them) and the
  * console's API client (which reads them). Library types are re-used where they fit as they are.
  */
-import type { BulkProgress, DeadLetterSummary, DlqPage } from "../lib/dlq/index.ts";
-import type { AttemptError, DeadLetter, ErrorGroup } from "../lib/queue/types.ts";
+import type { BulkProgress, DeadLetterSummary, DlqPage } from "#lib/dlq/index.ts";
+import type { AttemptError, DeadLetter, ErrorGroup } from "#lib/queue/types.ts";
 
 export type { AttemptError, BulkProgress, DeadLetter, DeadLetterSummary, DlqPage, ErrorGroup };
 

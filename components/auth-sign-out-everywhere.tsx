@@ -6,7 +6,7 @@
  */
 import { signOut } from "next-auth/react";
 import { useState, useTransition } from "react";
-import { signOutEverywhereAction } from "@/app/(console)/settings/actions.ts";
+import { signOutEverywhereAction } from "#app/(console)/settings/actions.ts";
 
 export function SignOutEverywhere() {
   const [pending, start] = useTransition();

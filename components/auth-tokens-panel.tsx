@@ -5,8 +5,8 @@
  */
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState, useTransition } from "react";
-import type { TokenInfo } from "#lib/auth/tokens";
-import { createTokenAction, revokeTokenAction } from "@/app/(console)/settings/actions.ts";
+import { createTokenAction, revokeTokenAction } from "#app/(console)/settings/actions.ts";
+import type { TokenInfo } from "#lib/auth/tokens.ts";
 import { RelativeTime } from "./ui/relative-time.tsx";
 
 /** The lifetimes offered, in days; 0: never expires. */

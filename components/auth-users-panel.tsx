@@ -6,14 +6,14 @@
  */
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState, useTransition } from "react";
-import type { User } from "#lib/auth/users";
-import type { ActionResult } from "@/app/_lib/action.ts";
+import type { ActionResult } from "#app/_lib/action.ts";
 import {
   createUserAction,
   deleteUserAction,
   setRoleAction,
   signOutUserAction,
-} from "@/app/(console)/settings/actions.ts";
+} from "#app/(console)/settings/actions.ts";
+import type { User } from "#lib/auth/users.ts";
 import { RelativeTime } from "./ui/relative-time.tsx";
 
 const tokensNote = (n: number) =>

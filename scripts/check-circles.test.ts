@@ -19,8 +19,8 @@ describe("findCircles", () => {
   it("finds a circle through a type-only import, an alias, a re-export and an index file", () => {
     tree({
       "a/one.ts": 'import type { Two } from "./two.ts";\nexport type One = Two;\n',
-      "a/two.ts": 'export { three } from "@/b";\nexport type Two = string;\n',
-      "b/index.ts": 'import {\n  one,\n} from "#lib/x";\nexport const three = 3;\n',
+      "a/two.ts": 'export { three } from "#b/index.ts";\nexport type Two = string;\n',
+      "b/index.ts": 'import {\n  one,\n} from "#lib/x.ts";\nexport const three = 3;\n',
       "lib/x.ts": 'import "../a/one.ts";\n',
     });
     expect(findCircles(root, ["a"])).toEqual([["a/one.ts", "a/two.ts", "b/index.ts", "lib/x.ts"]]);

@@ -30,12 +30,11 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The file a specifier names in the tree (tsconfig's `@/`, package.json's `#lib/*`), or null. */
+/** The file a specifier names in the tree (relative, or package.json's `#<folder>/*`), or null. */
 function resolveImport(root: string, from: string, spec: string): string | null {
   let base: string;
   if (spec.startsWith(".")) base = resolve(dirname(from), spec);
-  else if (spec.startsWith("@/")) base = join(root, spec.slice(2));
-  else if (spec.startsWith("#lib/")) base = join(root, "lib", spec.slice(5));
+  else if (/^#[a-z]+\//.test(spec)) base = join(root, spec.slice(1));
   else return null;
   const stem = base.replace(/\.js$/, "");
   for (const c of [base, `${stem}.ts`, `${stem}.tsx`, join(base, "index.ts"), join(base, "index.tsx")])

@@ -10,16 +10,22 @@ import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { discoverActions, discoverPages, discoverRoutes, urlFor } from "../e2e/helpers/auth-routes.ts";
 
+/**
+ * An audit(…) call, or the `audit: { action: "…" }` option of route()/action()
+ * (app/_lib/audited.ts), which records the entry on success and on failure.
+ */
+const RECORDS_AUDIT = /\baudit\(|\baudit: \{ action: "[a-z.]{1,60}"/;
+
 /** True when the file, or a module it imports from app/ (one level), records an audit entry. */
 function audits(file: string): boolean {
   const src = readFileSync(file, "utf8");
-  if (/\baudit\(/.test(src)) return true;
-  for (const [, spec] of src.matchAll(/from\s+["']((?:\.{1,2}\/|@\/app\/)[^"']+)["']/g)) {
-    const base = spec.startsWith("@/") ? join(process.cwd(), spec.slice(2)) : resolve(dirname(file), spec);
+  if (RECORDS_AUDIT.test(src)) return true;
+  for (const [, spec] of src.matchAll(/from\s+["']((?:\.{1,2}\/|#app\/)[^"']+)["']/g)) {
+    const base = spec.startsWith("#") ? join(process.cwd(), spec.slice(1)) : resolve(dirname(file), spec);
     const target = [base, `${base}.ts`, `${base}.tsx`, join(base, "index.ts")].find(
       (f) => /\.tsx?$/.test(f) && existsSync(f),
     );
-    if (target && /\baudit\(/.test(readFileSync(target, "utf8"))) return true;
+    if (target && RECORDS_AUDIT.test(readFileSync(target, "utf8"))) return true;
   }
   return false;
 }
@@ -63,7 +69,7 @@ describe("access matrix (static)", () => {
         .map((r) => r.file),
       ...discoverActions().map((a) => a.file),
     ]);
-    expect([...files].filter((f) => !audits(f)).map((f) => `${f}: no audit(…) call`)).toEqual([]);
+    expect([...files].filter((f) => !audits(f)).map((f) => `${f}: no audit(…) or audit option`)).toEqual([]);
   });
 
   it("admin-only API routes include users, tokens and the audit log", () => {

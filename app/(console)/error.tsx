@@ -6,8 +6,8 @@
  */
 import { useRouter } from "next/navigation";
 import { startTransition, useEffect, useRef } from "react";
-import { useRedisStatus } from "@/components/shell/use-health.ts";
-import { ErrorState } from "@/components/ui/states.tsx";
+import { useRedisStatus } from "#components/shell/use-health.ts";
+import { ErrorState } from "#components/ui/states.tsx";
 
 export default function ConsoleError({
   error,

@@ -11,15 +11,15 @@
  */
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
-import { isRedisDown } from "@/app/_lib/http.ts";
-import { type Principal, requirePrincipal } from "@/app/_lib/principal.ts";
-import { FiringAlertsBanner } from "@/components/alerts/firing-banner.tsx";
-import { roleFor } from "@/components/nav.ts";
-import { type ClientPrincipal, Providers } from "@/components/providers.tsx";
-import { RedisBanner } from "@/components/shell/redis-banner.tsx";
-import { SideNav } from "@/components/shell/side-nav.tsx";
-import { TopBar } from "@/components/shell/top-bar.tsx";
-import { SignOutButton } from "@/components/sign-out-button.tsx";
+import { isRedisDown } from "#app/_lib/http.ts";
+import { type Principal, requirePrincipal } from "#app/_lib/principal.ts";
+import { FiringAlertsBanner } from "#components/alerts/firing-banner.tsx";
+import { roleFor } from "#components/nav.ts";
+import { type ClientPrincipal, Providers } from "#components/providers.tsx";
+import { RedisBanner } from "#components/shell/redis-banner.tsx";
+import { SideNav } from "#components/shell/side-nav.tsx";
+import { TopBar } from "#components/shell/top-bar.tsx";
+import { SignOutButton } from "#components/sign-out-button.tsx";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 /** Overview: the first page an admin sees — alerts, the retry worker, and every queue at a glance. */
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { OverviewView } from "@/components/overview/overview-view.tsx";
+import { requirePrincipal } from "#app/_lib/principal.ts";
+import { OverviewView } from "#components/overview/overview-view.tsx";
 
 export const metadata = { title: "Overview · Requeue" };
 

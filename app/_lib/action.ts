@@ -5,6 +5,7 @@
  */
 import { headers } from "next/headers";
 import type { z } from "zod";
+import { type AuditNote, type AuditSpec, audited } from "./audited.ts";
 import { auditForbidden } from "./forbidden-audit.ts";
 import { isRedisDown } from "./http.ts";
 import { currentPrincipal, hasRole, type Principal, type Role } from "./principal.ts";
@@ -14,7 +15,9 @@ export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string
 export function action<S extends z.ZodType, T>(
   role: Role,
   schema: S,
-  fn: (input: z.infer<S>, principal: Principal) => Promise<T>,
+  fn: (input: z.infer<S>, principal: Principal, note: AuditNote) => Promise<T>,
+  /** `audit`: the mutation's audit entry, recorded on success and on failure (./audited.ts). */
+  opts: { audit?: AuditSpec<z.infer<S>> } = {},
 ) {
   const wrapped = async (input: unknown): Promise<ActionResult<T>> => {
     const principal = await currentPrincipal();
@@ -33,7 +36,10 @@ export function action<S extends z.ZodType, T>(
       };
     }
     try {
-      return { ok: true, data: await fn(parsed.data, principal) };
+      const data = await audited(principal, opts.audit, parsed.data, (note) =>
+        fn(parsed.data, principal, note),
+      );
+      return { ok: true, data };
     } catch (err) {
       if (isRedisDown(err))
         return { ok: false, error: "Redis is unreachable; try again when it is back", status: 503 };

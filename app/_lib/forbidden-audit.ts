@@ -5,7 +5,7 @@
  * (lib/auth/audit-refused.ts), so a viewer probing admin routes is visible without flooding.
  */
 import { cache } from "react";
-import { auditRefused } from "#lib/auth/index";
+import { auditRefused } from "#lib/auth/index.ts";
 import type { Principal } from "./roles.ts";
 
 export function auditForbidden(

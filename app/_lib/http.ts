@@ -7,8 +7,9 @@
  * Handlers return plain data; they know nothing of status codes except through `HttpError`.
  */
 import type { z } from "zod";
-import { getConfig } from "../../lib/config.ts";
-import { clientIp } from "../api/auth/options.ts";
+import { clientIp } from "#app/api/auth/options.ts";
+import { getConfig } from "#lib/config.ts";
+import { type AuditNote, type AuditSpec, audited } from "./audited.ts";
 import { auditForbidden } from "./forbidden-audit.ts";
 import { HttpError } from "./http-error.ts";
 import { authenticateRequest, hasRole, type Principal, type Role } from "./principal.ts";
@@ -87,6 +88,8 @@ interface RouteSpec<Q extends z.ZodType, B extends z.ZodType, P extends z.ZodTyp
   query?: Q;
   body?: B;
   params?: P;
+  /** A mutation's audit entry, recorded by the frame on success and on failure (./audited.ts). */
+  audit?: AuditSpec<Omit<RouteInput<z.infer<Q>, z.infer<B>, z.infer<P>>, "note">>;
 }
 
 interface RouteInput<Q, B, P> {
@@ -95,6 +98,8 @@ interface RouteInput<Q, B, P> {
   query: Q;
   body: B;
   params: P;
+  /** Adds to the audit entry of a route with the `audit` option. */
+  note: AuditNote;
 }
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -128,11 +133,11 @@ export function route<
         }
         body = parse(spec.body, raw, "body");
       }
-      const result = await handler({ request, principal, query, body, params } as RouteInput<
-        z.infer<Q>,
-        z.infer<B>,
-        z.infer<P>
-      >);
+      const input = { request, principal, query, body, params } as Omit<
+        RouteInput<z.infer<Q>, z.infer<B>, z.infer<P>>,
+        "note"
+      >;
+      const result = await audited(principal, spec.audit, input, (note) => handler({ ...input, note }));
       return result instanceof Response
         ? result
         : Response.json(result, { headers: { "cache-control": "no-store" } });

@@ -15,9 +15,10 @@
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { getToken } from "next-auth/jwt";
-import { getUserSession, verifyToken } from "#lib/auth/index";
-import { getConfig } from "#lib/config";
-import { clientIp, redis, sessionCookie } from "../api/auth/options.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { clientIp, sessionCookie } from "#app/api/auth/options.ts";
+import { getUserSession, verifyToken } from "#lib/auth/index.ts";
+import { getConfig } from "#lib/config.ts";
 import { auditForbiddenPage } from "./forbidden-audit.ts";
 import { HttpError } from "./http-error.ts";
 import { hasRole, type Principal, type Role } from "./roles.ts";
@@ -36,7 +37,7 @@ async function sessionPrincipal(ip: string): Promise<Principal | null> {
     cookieName: cookie.name,
   }).catch(() => null);
   if (typeof jwt?.email !== "string" || !jwt.email) return null;
-  const found = await getUserSession(redis(), jwt.email);
+  const found = await getUserSession(consoleRedis(), jwt.email);
   // Sessions from before session versions carry none, and match a user that has none yet.
   if (!found || found.sessionVersion !== (jwt.sv ?? "")) return null;
   const { user } = found;
@@ -44,7 +45,7 @@ async function sessionPrincipal(ip: string): Promise<Principal | null> {
 }
 
 async function tokenPrincipal(token: string, ip: string): Promise<Principal | null> {
-  const info = await verifyToken(redis(), token);
+  const info = await verifyToken(consoleRedis(), token);
   if (!info) return null;
   return { id: `token:${info.id}`, name: `token ${info.name}`, role: info.role, via: "token", ip };
 }

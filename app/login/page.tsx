@@ -5,12 +5,12 @@
  * shows only its own messages: `error` picks one from a fixed table (components/auth-messages.ts).
  */
 import { redirect } from "next/navigation";
-import { safeCallbackPath } from "#lib/auth/callback-url";
-import { getConfig } from "#lib/config";
-import { currentPrincipal } from "@/app/_lib/principal.ts";
-import { oidcEnabled } from "@/app/api/auth/options.ts";
-import { LoginForm } from "@/components/auth-login-form.tsx";
-import { describeSignInError } from "@/components/auth-messages.ts";
+import { currentPrincipal } from "#app/_lib/principal.ts";
+import { oidcEnabled } from "#app/api/auth/options.ts";
+import { LoginForm } from "#components/auth-login-form.tsx";
+import { describeSignInError } from "#components/auth-messages.ts";
+import { safeCallbackPath } from "#lib/auth/callback-url.ts";
+import { getConfig } from "#lib/config.ts";
 import styles from "./login.module.css";
 
 export const dynamic = "force-dynamic";

@@ -1,11 +1,11 @@
 "use client";
 /** The history of alert state changes, newest first, with what the webhook answered. */
 import { useQuery } from "@tanstack/react-query";
-import { alertDefinition, formatAlertValue, isAlertId } from "#lib/alerts/definitions";
-import type { AlertHistoryEntry } from "#lib/alerts/types";
-import { RelativeTime } from "../ui/relative-time.tsx";
-import { Empty, ErrorState, Loading } from "../ui/states.tsx";
-import t from "../ui/table.module.css";
+import { RelativeTime } from "#components/ui/relative-time.tsx";
+import { Empty, ErrorState, Loading } from "#components/ui/states.tsx";
+import t from "#components/ui/table.module.css";
+import { alertDefinition, formatAlertValue, isAlertId } from "#lib/alerts/definitions.ts";
+import type { AlertHistoryEntry } from "#lib/alerts/types.ts";
 import s from "./alerts.module.css";
 import { alertKeys, alertsApi } from "./alerts-api.ts";
 

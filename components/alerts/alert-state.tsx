@@ -1,6 +1,7 @@
 /** One alert's state: "Firing since 3 min ago" or "OK", with a symbol so colour is never alone. */
-import type { AlertState } from "#lib/alerts/types";
-import { RelativeTime } from "../ui/relative-time.tsx";
+
+import { RelativeTime } from "#components/ui/relative-time.tsx";
+import type { AlertState } from "#lib/alerts/types.ts";
 import s from "./alerts.module.css";
 
 export function AlertStateLabel({ state, since }: { state: AlertState; since: number | null }) {

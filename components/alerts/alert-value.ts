@@ -2,7 +2,7 @@
  * How a threshold is shown and typed in the console: ratios as percent (0.9 ↔ "90"), other
  * units as they are. Shared by the threshold editor and the tables.
  */
-import type { AlertUnit } from "#lib/alerts/definitions";
+import type { AlertUnit } from "#lib/alerts/definitions.ts";
 
 export const unitSuffix: Record<AlertUnit, string> = {
   count: "",

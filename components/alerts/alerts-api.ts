@@ -3,8 +3,9 @@
  * and their React Query keys. Everything under ["alerts"] includes the top bar's firing badge
  * (qk.alertsFiring), so invalidating it after a change refreshes the badge too.
  */
-import type { AlertHistoryEntry, AlertStatus } from "#lib/alerts/types";
-import { getJson } from "../api-client.ts";
+
+import { getJson } from "#components/api-client.ts";
+import type { AlertHistoryEntry, AlertStatus } from "#lib/alerts/types.ts";
 
 export interface AlertsResponse {
   alerts: AlertStatus[];

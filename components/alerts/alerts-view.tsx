@@ -5,13 +5,13 @@
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
-import { formatAlertValue } from "#lib/alerts/definitions";
-import type { AlertStatus } from "#lib/alerts/types";
-import type { ActionResult } from "@/app/_lib/action.ts";
-import { ApiError } from "../api-client.ts";
-import { RelativeTime } from "../ui/relative-time.tsx";
-import { ErrorState, Loading, StaleNote } from "../ui/states.tsx";
-import t from "../ui/table.module.css";
+import type { ActionResult } from "#app/_lib/action.ts";
+import { ApiError } from "#components/api-client.ts";
+import { RelativeTime } from "#components/ui/relative-time.tsx";
+import { ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
+import t from "#components/ui/table.module.css";
+import { formatAlertValue } from "#lib/alerts/definitions.ts";
+import type { AlertStatus } from "#lib/alerts/types.ts";
 import { AlertHistoryTable } from "./alert-history.tsx";
 import { AlertStateLabel } from "./alert-state.tsx";
 import s from "./alerts.module.css";

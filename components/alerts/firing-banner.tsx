@@ -6,10 +6,10 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { formatAlertValue } from "#lib/alerts/definitions";
-import { api } from "../api-client.ts";
-import { qk } from "../query-keys.ts";
-import { RelativeTime } from "../ui/relative-time.tsx";
+import { api } from "#components/api-client.ts";
+import { qk } from "#components/query-keys.ts";
+import { RelativeTime } from "#components/ui/relative-time.tsx";
+import { formatAlertValue } from "#lib/alerts/definitions.ts";
 import s from "./alerts.module.css";
 import type { AlertsResponse } from "./alerts-api.ts";
 

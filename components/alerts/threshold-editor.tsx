@@ -4,8 +4,8 @@
  * server action (which validates again), and says what happened. Ratios are typed as percent.
  */
 import { useState } from "react";
-import type { AlertStatus } from "#lib/alerts/types";
-import type { ActionResult } from "@/app/_lib/action.ts";
+import type { ActionResult } from "#app/_lib/action.ts";
+import type { AlertStatus } from "#lib/alerts/types.ts";
 import { fromInput, toInput, unitSuffix } from "./alert-value.ts";
 import s from "./alerts.module.css";
 

@@ -1,8 +1,8 @@
 "use client";
 /** The webhook URL (admins only): validated as you type (http or https) and again on the server. */
 import { useState } from "react";
-import type { WebhookSetting } from "#lib/alerts/settings";
-import type { ActionResult } from "@/app/_lib/action.ts";
+import type { ActionResult } from "#app/_lib/action.ts";
+import type { WebhookSetting } from "#lib/alerts/settings.ts";
 import s from "./alerts.module.css";
 
 export interface WebhookFormProps {

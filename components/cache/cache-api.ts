@@ -1,6 +1,11 @@
 /** The cache page's reads through the console's API client, and their React Query keys. */
-import type { CacheRange, CacheStatsResponse, NamespacesResponse } from "#lib/metrics/cache-dashboard-types";
-import { getJson } from "../api-client.ts";
+
+import { getJson } from "#components/api-client.ts";
+import type {
+  CacheRange,
+  CacheStatsResponse,
+  NamespacesResponse,
+} from "#lib/metrics/cache-dashboard-types.ts";
 
 export const cacheKeys = {
   all: ["cache"] as const,

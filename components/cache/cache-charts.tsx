@@ -1,12 +1,12 @@
 "use client";
+import { type ChartRow, TimeSeriesChart } from "#components/charts/time-series-chart.tsx";
+import { formatCount } from "#components/format.ts";
 /**
  * The cache dashboard's charts, each answering one question: is the hit rate falling (per
  * namespace, with the alert threshold drawn)? hits vs misses? is Redis slow (p50 / p99)? is
  * memory near the limit? is Redis evicting? how busy is it?
  */
-import type { CacheStatsResponse } from "#lib/metrics/cache-dashboard-types";
-import { type ChartRow, TimeSeriesChart } from "../charts/time-series-chart.tsx";
-import { formatCount } from "../format.ts";
+import type { CacheStatsResponse } from "#lib/metrics/cache-dashboard-types.ts";
 import s from "./cache.module.css";
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;

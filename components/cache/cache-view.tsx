@@ -8,16 +8,16 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
+import type { ActionResult } from "#app/_lib/action.ts";
+import { ApiError } from "#components/api-client.ts";
+import { formatCount, formatDuration, formatPercent } from "#components/format.ts";
+import { ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import {
   CACHE_RANGES,
   type CacheRange,
   type CacheStatsResponse,
   type NamespaceRow,
-} from "#lib/metrics/cache-dashboard-types";
-import type { ActionResult } from "@/app/_lib/action.ts";
-import { ApiError } from "../api-client.ts";
-import { formatCount, formatDuration, formatPercent } from "../format.ts";
-import { ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+} from "#lib/metrics/cache-dashboard-types.ts";
 import s from "./cache.module.css";
 import { cacheApi, cacheKeys } from "./cache-api.ts";
 import { CacheCharts, formatBytes } from "./cache-charts.tsx";

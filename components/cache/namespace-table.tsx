@@ -4,9 +4,9 @@
  * last hour, approximate keys and memory. Admins get a Flush button per row, confirmed by a dialog that names what it touches.
  */
 import { useState } from "react";
-import type { NamespaceRow } from "#lib/metrics/cache-dashboard-types";
-import { formatCount, formatDuration, formatPercent } from "../format.ts";
-import t from "../ui/table.module.css";
+import { formatCount, formatDuration, formatPercent } from "#components/format.ts";
+import t from "#components/ui/table.module.css";
+import type { NamespaceRow } from "#lib/metrics/cache-dashboard-types.ts";
 import s from "./cache.module.css";
 import { formatBytes } from "./cache-charts.tsx";
 import { ConfirmDialog } from "./confirm-dialog.tsx";

@@ -5,9 +5,9 @@
  * then live progress (cancellable) and what happened. Admins only.
  */
 import { useState } from "react";
-import { deleteAction, requeueAction } from "@/app/(console)/dead-letters/actions.ts";
-import { api } from "../api-client.ts";
-import { formatCount } from "../format.ts";
+import { deleteAction, requeueAction } from "#app/(console)/dead-letters/actions.ts";
+import { api } from "#components/api-client.ts";
+import { formatCount } from "#components/format.ts";
 import { BulkProgressView } from "./bulk-progress.tsx";
 import { type DeadLetterFilters, describeFilters, filtersOf } from "./filters.ts";
 import { describeResult } from "./outcome.ts";

@@ -2,10 +2,10 @@
 /** Live progress of a bulk requeue or delete: a bar, counts, Cancel, and what happened at the end. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { cancelBulkAction } from "@/app/(console)/dead-letters/actions.ts";
-import { api } from "../api-client.ts";
-import { formatCount } from "../format.ts";
-import { FAST_POLL_MS, qk } from "../query-keys.ts";
+import { cancelBulkAction } from "#app/(console)/dead-letters/actions.ts";
+import { api } from "#components/api-client.ts";
+import { formatCount } from "#components/format.ts";
+import { FAST_POLL_MS, qk } from "#components/query-keys.ts";
 import { describeBulk } from "./outcome.ts";
 import { useMutationAction } from "./use-mutation-action.ts";
 

@@ -1,10 +1,10 @@
 "use client";
 import Link from "next/link";
-import type { DeadLetterSummary } from "../api-types.ts";
-import { formatCount } from "../format.ts";
-import { MonoId } from "../ui/copy-button.tsx";
-import { RelativeTime } from "../ui/relative-time.tsx";
-import { StateBadge } from "../ui/state-badge.tsx";
+import type { DeadLetterSummary } from "#components/api-types.ts";
+import { formatCount } from "#components/format.ts";
+import { MonoId } from "#components/ui/copy-button.tsx";
+import { RelativeTime } from "#components/ui/relative-time.tsx";
+import { StateBadge } from "#components/ui/state-badge.tsx";
 /**
  * One page of dead letters as a dense table: selection boxes, monospace ids with copy buttons,
  * the last error as plain text, right-aligned counts, relative times (absolute on hover), and

@@ -5,8 +5,8 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { api } from "../api-client.ts";
-import { qk } from "../query-keys.ts";
+import { api } from "#components/api-client.ts";
+import { qk } from "#components/query-keys.ts";
 import { type DeadLetterView, RANGES, type RangeKey } from "./filters.ts";
 
 interface Props {

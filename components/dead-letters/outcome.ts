@@ -1,6 +1,6 @@
 /** Sentences that say what an action did: "1,280 requeued, 4 already gone". */
-import type { BulkProgress, MutationResult } from "../api-types.ts";
-import { formatCount } from "../format.ts";
+import type { BulkProgress, MutationResult } from "#components/api-types.ts";
+import { formatCount } from "#components/format.ts";
 
 const PAST = { requeue: "requeued", delete: "deleted" } as const;
 

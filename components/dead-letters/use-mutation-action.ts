@@ -6,9 +6,9 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState, useTransition } from "react";
-import type { ActionResult } from "@/app/_lib/action.ts";
-import { qk } from "../query-keys.ts";
-import { useRedisStatus } from "../shell/use-health.ts";
+import type { ActionResult } from "#app/_lib/action.ts";
+import { qk } from "#components/query-keys.ts";
+import { useRedisStatus } from "#components/shell/use-health.ts";
 
 export function useMutationAction<I, T>(fn: (input: I) => Promise<ActionResult<T>>) {
   const client = useQueryClient();

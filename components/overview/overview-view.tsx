@@ -5,14 +5,14 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { api } from "../api-client.ts";
-import { formatAbsolute, formatCount } from "../format.ts";
-import { qk } from "../query-keys.ts";
-import { QueueCard } from "../queues/queue-card.tsx";
-import { toFiringAlerts } from "../shell/alerts-badge.tsx";
-import { heartbeatTone } from "../shell/worker-heartbeat.tsx";
-import { StateBadge } from "../ui/state-badge.tsx";
-import { Empty, ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+import { api } from "#components/api-client.ts";
+import { formatAbsolute, formatCount } from "#components/format.ts";
+import { qk } from "#components/query-keys.ts";
+import { QueueCard } from "#components/queues/queue-card.tsx";
+import { toFiringAlerts } from "#components/shell/alerts-badge.tsx";
+import { heartbeatTone } from "#components/shell/worker-heartbeat.tsx";
+import { StateBadge } from "#components/ui/state-badge.tsx";
+import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 
 function AlertsPanel() {
   const q = useQuery({ queryKey: qk.alertsFiring, queryFn: ({ signal }) => api.firingAlerts(signal) });

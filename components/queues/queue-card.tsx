@@ -1,9 +1,9 @@
 "use client";
 /** One queue on the overview: sizes, throughput and failure-rate sparklines, oldest dead letter. */
 import Link from "next/link";
-import type { QueueSummary } from "../api-types.ts";
-import { Sparkline } from "../charts/sparkline.tsx";
-import { formatDuration, formatPercent, formatRate } from "../format.ts";
+import type { QueueSummary } from "#components/api-types.ts";
+import { Sparkline } from "#components/charts/sparkline.tsx";
+import { formatDuration, formatPercent, formatRate } from "#components/format.ts";
 import { QueueSizesRow } from "./queue-sizes.tsx";
 
 export function failureSeries(q: QueueSummary) {

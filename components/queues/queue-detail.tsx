@@ -3,10 +3,10 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { ApiError, api } from "../api-client.ts";
-import { formatDuration, formatPercent, formatRate } from "../format.ts";
-import { qk } from "../query-keys.ts";
-import { Empty, ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+import { ApiError, api } from "#components/api-client.ts";
+import { formatDuration, formatPercent, formatRate } from "#components/format.ts";
+import { qk } from "#components/query-keys.ts";
+import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import { QueueSizesRow } from "./queue-sizes.tsx";
 
 const minute = (t: number) => new Date(t).toISOString().slice(11, 16);

@@ -1,6 +1,6 @@
 /** A queue's four sizes side by side, each in its state colour with a word (never colour alone). */
-import type { QueueSizes } from "../api-types.ts";
-import { formatCount } from "../format.ts";
+import type { QueueSizes } from "#components/api-types.ts";
+import { formatCount } from "#components/format.ts";
 
 const CELLS: { key: keyof QueueSizes; label: string; tone: string }[] = [
   { key: "ready", label: "ready", tone: "" },

@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { api } from "../api-client.ts";
-import type { QueueSummary } from "../api-types.ts";
-import { formatCount, formatDuration, formatPercent, formatRate } from "../format.ts";
-import { qk } from "../query-keys.ts";
-import { Empty, ErrorState, Loading, StaleNote } from "../ui/states.tsx";
+import { api } from "#components/api-client.ts";
+import type { QueueSummary } from "#components/api-types.ts";
+import { formatCount, formatDuration, formatPercent, formatRate } from "#components/format.ts";
+import { qk } from "#components/query-keys.ts";
+import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 
 const COLUMNS = {
   name: { label: "Queue", get: (q: QueueSummary) => q.name },

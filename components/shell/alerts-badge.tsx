@@ -5,8 +5,8 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { api } from "../api-client.ts";
-import { qk } from "../query-keys.ts";
+import { api } from "#components/api-client.ts";
+import { qk } from "#components/query-keys.ts";
 
 export interface FiringAlert {
   name: string;

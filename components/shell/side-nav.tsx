@@ -2,7 +2,7 @@
 /** The side bar: the navigation data (components/nav.ts) rendered, with the current page marked. */
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { activeNav, NAV } from "../nav.ts";
+import { activeNav, NAV } from "#components/nav.ts";
 
 export function SideNav() {
   const pathname = usePathname() ?? "/";

@@ -4,8 +4,8 @@
  * badge, and the signed-in user with role and a sign-out control.
  */
 import type { ReactNode } from "react";
-import { usePrincipal } from "../providers.tsx";
-import { StateBadge } from "../ui/state-badge.tsx";
+import { usePrincipal } from "#components/providers.tsx";
+import { StateBadge } from "#components/ui/state-badge.tsx";
 import { FiringAlertsBadge } from "./alerts-badge.tsx";
 import { useRedisStatus } from "./use-health.ts";
 import { WorkerHeartbeat } from "./worker-heartbeat.tsx";

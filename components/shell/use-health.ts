@@ -6,8 +6,8 @@
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
-import { ApiError, api } from "../api-client.ts";
-import { FAST_POLL_MS, POLL_MS, qk } from "../query-keys.ts";
+import { ApiError, api } from "#components/api-client.ts";
+import { FAST_POLL_MS, POLL_MS, qk } from "#components/query-keys.ts";
 
 export type RedisStatus = "up" | "down" | "unknown" | "console-down";
 

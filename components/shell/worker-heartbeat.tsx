@@ -1,11 +1,11 @@
 "use client";
 /** The retry worker's heartbeat: how long since the freshest worker beat, in the state colours. */
 import { useQuery } from "@tanstack/react-query";
-import { api } from "../api-client.ts";
-import type { WorkerBeat } from "../api-types.ts";
-import { formatAbsolute, formatDuration } from "../format.ts";
-import { qk } from "../query-keys.ts";
-import { StateBadge, type Tone } from "../ui/state-badge.tsx";
+import { api } from "#components/api-client.ts";
+import type { WorkerBeat } from "#components/api-types.ts";
+import { formatAbsolute, formatDuration } from "#components/format.ts";
+import { qk } from "#components/query-keys.ts";
+import { StateBadge, type Tone } from "#components/ui/state-badge.tsx";
 
 /**
  * ok: a worker beat within three of its intervals; retrying colour: the freshest beat is late

@@ -1,7 +1,7 @@
 "use client";
 /** A time shown relative ("3 min ago") with the absolute UTC time on hover; re-renders each 15 s. */
 import { useEffect, useState } from "react";
-import { formatAbsolute, formatRelative } from "../format.ts";
+import { formatAbsolute, formatRelative } from "#components/format.ts";
 
 export function RelativeTime({ ms }: { ms: number | null | undefined }) {
   const [now, setNow] = useState(() => Date.now());

@@ -5,24 +5,22 @@
  * an evaluation so the page shows the effect at once.
  */
 import { z } from "zod";
-import { evaluateAlerts, resetThreshold, setThreshold, setWebhook } from "#lib/alerts/index";
-import { audit } from "#lib/auth/audit";
-import { getRedis } from "#lib/redis/connection";
-import { action } from "@/app/_lib/action.ts";
-
-const redis = () => getRedis("console", { failFast: true });
+import { action } from "#app/_lib/action.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { evaluateAlerts, resetThreshold, setThreshold, setWebhook } from "#lib/alerts/index.ts";
+import { audit } from "#lib/auth/audit.ts";
 
 export const setThresholdAction = action(
   "admin",
   z.object({ id: z.string().min(1).max(64), value: z.number({ error: "Enter a number" }) }),
   async ({ id, value }, principal) => {
-    const res = await setThreshold(redis(), id, value);
+    const res = await setThreshold(consoleRedis(), id, value);
     await audit(principal, "alerts.threshold.set", {
       target: res.id,
       outcome: "ok",
       detail: `${res.previous} -> ${res.value}`,
     });
-    await evaluateAlerts(redis());
+    await evaluateAlerts(consoleRedis());
     return res;
   },
 );
@@ -31,9 +29,9 @@ export const resetThresholdAction = action(
   "admin",
   z.object({ id: z.string().min(1).max(64) }),
   async ({ id }, p) => {
-    await resetThreshold(redis(), id);
+    await resetThreshold(consoleRedis(), id);
     await audit(p, "alerts.threshold.reset", { target: id, outcome: "ok" });
-    await evaluateAlerts(redis());
+    await evaluateAlerts(consoleRedis());
     return { id };
   },
 );
@@ -42,7 +40,7 @@ export const setWebhookAction = action(
   "admin",
   z.object({ url: z.string().max(2048).nullable() }),
   async ({ url }, principal) => {
-    const res = await setWebhook(redis(), url);
+    const res = await setWebhook(consoleRedis(), url);
     await audit(principal, url ? "alerts.webhook.set" : "alerts.webhook.clear", {
       target: "webhook",
       outcome: "ok",

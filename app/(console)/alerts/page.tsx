@@ -3,10 +3,10 @@
  * thresholds and the webhook here (server actions, checked again on the server); viewers read.
  */
 
-import { getWebhook, type WebhookSetting } from "#lib/alerts/index";
-import { getRedis } from "#lib/redis/connection";
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { AlertsView } from "@/components/alerts/alerts-view.tsx";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { requirePrincipal } from "#app/_lib/principal.ts";
+import { AlertsView } from "#components/alerts/alerts-view.tsx";
+import { getWebhook, type WebhookSetting } from "#lib/alerts/index.ts";
 import { resetThresholdAction, setThresholdAction, setWebhookAction } from "./actions.ts";
 
 export const metadata = { title: "Alerts · Requeue" };
@@ -17,7 +17,7 @@ export default async function AlertsPage() {
   let webhook: WebhookSetting = { url: null, source: "none" };
   if (principal.role === "admin") {
     // Redis down: the form starts empty; the table shows its own banner and recovers.
-    webhook = await getWebhook(getRedis("console", { failFast: true })).catch(() => webhook);
+    webhook = await getWebhook(consoleRedis()).catch(() => webhook);
   }
   return (
     <>

@@ -5,11 +5,11 @@
  * emails and client addresses. Read-only by design: there is no edit or delete.
  */
 
-import { type AuditFilter, type AuditLog, type AuditOutcome, listAudit } from "#lib/auth/index";
-import { getRedis } from "#lib/redis/connection";
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { formatAbsolute, formatCount } from "@/components/format.ts";
-import { RelativeTime } from "@/components/ui/relative-time.tsx";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { requirePrincipal } from "#app/_lib/principal.ts";
+import { formatAbsolute, formatCount } from "#components/format.ts";
+import { RelativeTime } from "#components/ui/relative-time.tsx";
+import { type AuditFilter, type AuditLog, type AuditOutcome, listAudit } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -56,7 +56,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   await requirePrincipal("admin");
   const sp = await searchParams;
   const filter = toFilter(sp);
-  const { entries, nextCursor } = await listAudit(getRedis("console", { failFast: true }), filter);
+  const { entries, nextCursor } = await listAudit(consoleRedis(), filter);
   return (
     <div data-testid="audit">
       <h1>Audit log</h1>

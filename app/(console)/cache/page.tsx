@@ -4,9 +4,9 @@
  * namespace or invalidate a tag (server actions, checked again on the server); viewers only look.
  */
 import { Suspense } from "react";
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { CacheView } from "@/components/cache/cache-view.tsx";
-import { Loading } from "@/components/ui/states.tsx";
+import { requirePrincipal } from "#app/_lib/principal.ts";
+import { CacheView } from "#components/cache/cache-view.tsx";
+import { Loading } from "#components/ui/states.tsx";
 import { flushNamespaceAction, invalidateTagAction } from "./actions.ts";
 
 export const metadata = { title: "Cache · Requeue" };

@@ -2,15 +2,15 @@
 /**
  * The dead letters page's mutations as server actions, each through the action frame: the admin
  * role is checked on the server, input validated with zod, failures returned as `{ error }`.
- * The work itself is app/api/v1/dead-letters/_ops.ts, shared with the JSON API.
+ * The work itself is app/_lib/ops/dead-letters.ts, shared with the JSON API.
  */
 import { z } from "zod";
-import { action } from "@/app/_lib/action.ts";
-import { editAndRequeue, mutate } from "@/app/api/v1/dead-letters/_ops.ts";
-import { editRequeueSchema, mutationSchema } from "@/components/dead-letters/mutation.ts";
-import { audit } from "@/lib/auth/audit.ts";
-import { bulkProgress, cancelBulk } from "@/lib/dlq/index.ts";
-import { getRedis } from "@/lib/redis/connection.ts";
+import { action } from "#app/_lib/action.ts";
+import { editAndRequeue, mutate } from "#app/_lib/ops/dead-letters.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { editRequeueSchema, mutationSchema } from "#app/_lib/ops/schemas.ts";
+import { audit } from "#lib/auth/audit.ts";
+import { bulkProgress, cancelBulk } from "#lib/dlq/index.ts";
 
 export const requeueAction = action("admin", mutationSchema, (input, principal) =>
   mutate(principal, "requeue", input),
@@ -28,7 +28,7 @@ export const cancelBulkAction = action(
   "admin",
   z.object({ id: z.string().min(1).max(100) }),
   async ({ id }, principal) => {
-    const client = getRedis("console", { failFast: true });
+    const client = consoleRedis();
     const cancelled = await cancelBulk(client, id);
     await audit(principal, "dlq.bulk.cancel", { target: `bulk ${id}`, outcome: cancelled ? "ok" : "error" });
     return { cancelled, progress: await bulkProgress(client, id) };

@@ -1,4 +1,4 @@
-import { Loading } from "@/components/ui/states.tsx";
+import { Loading } from "#components/ui/states.tsx";
 
 export default function DeadLettersLoading() {
   return <Loading what="dead letters" />;

@@ -4,9 +4,9 @@
  * from /api/v1 by the client so the page keeps its last data when Redis goes away.
  */
 import { Suspense } from "react";
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { DeadLettersView } from "@/components/dead-letters/dead-letters-view.tsx";
-import { Loading } from "@/components/ui/states.tsx";
+import { requirePrincipal } from "#app/_lib/principal.ts";
+import { DeadLettersView } from "#components/dead-letters/dead-letters-view.tsx";
+import { Loading } from "#components/ui/states.tsx";
 
 export const metadata = { title: "Dead letters · Requeue" };
 

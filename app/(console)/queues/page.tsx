@@ -1,8 +1,8 @@
 /** Queues: every queue's sizes and recent rates in one sortable table (sort lives in the URL). */
 import { Suspense } from "react";
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { QueuesTable } from "@/components/queues/queues-table.tsx";
-import { Loading } from "@/components/ui/states.tsx";
+import { requirePrincipal } from "#app/_lib/principal.ts";
+import { QueuesTable } from "#components/queues/queues-table.tsx";
+import { Loading } from "#components/ui/states.tsx";
 
 export const metadata = { title: "Queues · Requeue" };
 

@@ -6,8 +6,11 @@
  * audited, success or not.
  */
 import { z } from "zod";
+import { action } from "#app/_lib/action.ts";
+import type { AuditNote } from "#app/_lib/audited.ts";
+import { invalidateUserEntries } from "#app/_lib/ops/cache.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
 import {
-  audit,
   createToken,
   createUser,
   deleteUser,
@@ -18,35 +21,9 @@ import {
   revokedNote,
   revokeToken,
   setUserRole,
-} from "#lib/auth/index";
-import { getRedis } from "#lib/redis/connection";
-import { action } from "@/app/_lib/action.ts";
-import type { Principal } from "@/app/_lib/principal.ts";
-import { invalidateUserEntries } from "@/app/api/v1/cache/_ops.ts";
+} from "#lib/auth/index.ts";
 
-const redis = () => getRedis("console", { failFast: true });
 const role = z.enum(["admin", "viewer"], { error: "Choose admin or viewer" });
-
-/**
- * Runs a mutation and audits it either way; errors still reach the action frame. `detail` may be
- * worked out from the result (what a follow-up step did).
- */
-async function audited<T>(
-  p: Principal,
-  name: string,
-  target: string,
-  fn: () => Promise<T>,
-  detail: string | ((result: T) => Promise<string>) = "",
-): Promise<T> {
-  try {
-    const result = await fn();
-    await audit(p, name, { target, detail: typeof detail === "string" ? detail : await detail(result) });
-    return result;
-  } catch (err) {
-    await audit(p, name, { target, outcome: "error", detail: (err as Error).message });
-    throw err;
-  }
-}
 
 export const createUserAction = action(
   "admin",
@@ -56,38 +33,34 @@ export const createUserAction = action(
     role,
     password: z.string().min(8, "The password needs at least 8 characters").max(200).optional(),
   }),
-  async (input, p) =>
-    audited(p, "user.create", input.email, () => createUser(redis(), input), `role ${input.role}`).then(
-      (u) => ({
-        email: u.email,
-      }),
-    ),
+  async (input, _p, note) => {
+    const u = await createUser(consoleRedis(), input);
+    note({ detail: `role ${input.role}` });
+    return { email: u.email };
+  },
+  { audit: { action: "user.create", target: (input) => input.email } },
 );
 
 export const setRoleAction = action(
   "admin",
   z.object({ email: z.string().min(3).max(254), role }),
-  async (input, p) =>
-    audited(
-      p,
-      "user.role",
-      input.email,
-      () => setUserRole(redis(), input.email, input.role),
-      async (u) => `role ${input.role}; ${revokedNote(u)}${await invalidateUserEntries(u.email)}`,
-    ).then((u) => ({ email: u.email, role: u.role, revokedTokens: u.revokedTokens })),
+  async (input, _p, note) => {
+    const u = await setUserRole(consoleRedis(), input.email, input.role);
+    note({ detail: `role ${input.role}; ${revokedNote(u)}${await invalidateUserEntries(u.email)}` });
+    return { email: u.email, role: u.role, revokedTokens: u.revokedTokens };
+  },
+  { audit: { action: "user.role", target: (input) => input.email } },
 );
 
 export const deleteUserAction = action(
   "admin",
   z.object({ email: z.string().min(3).max(254) }),
-  async (input, p) =>
-    audited(
-      p,
-      "user.delete",
-      input.email,
-      () => deleteUser(redis(), input.email),
-      async (change) => `${revokedNote(change)}${await invalidateUserEntries(input.email)}`,
-    ).then((change) => ({ email: input.email, revokedTokens: change.revokedTokens })),
+  async (input, _p, note) => {
+    const change = await deleteUser(consoleRedis(), input.email);
+    note({ detail: `${revokedNote(change)}${await invalidateUserEntries(input.email)}` });
+    return { email: input.email, revokedTokens: change.revokedTokens };
+  },
+  { audit: { action: "user.delete", target: (input) => input.email } },
 );
 
 export const createTokenAction = action(
@@ -97,49 +70,49 @@ export const createTokenAction = action(
     role,
     expiresInDays: z.number().int().min(1).max(3650).optional(),
   }),
-  async (input, p) => {
-    const { token, info } = await audited(
-      p,
-      "token.create",
-      input.name,
-      () =>
-        createToken(redis(), {
-          name: input.name,
-          role: input.role,
-          createdBy: p.email ?? p.id,
-          expiresInMs: expiryMs(input.expiresInDays),
-        }),
-      (created) => Promise.resolve(describeToken(created.info)),
-    );
+  async (input, p, note) => {
+    const { token, info } = await createToken(consoleRedis(), {
+      name: input.name,
+      role: input.role,
+      createdBy: p.email ?? p.id,
+      expiresInMs: expiryMs(input.expiresInDays),
+    });
+    note({ detail: describeToken(info) });
     return { token, id: info.id, name: info.name, role: info.role, expiresAt: info.expiresAt };
   },
+  { audit: { action: "token.create", target: (input) => input.name } },
 );
 
 /**
  * "Sign out everywhere": every session of the user ends at its next request — for your own
  * account (any role; this session ends too) or, for an admin, any user's.
  */
-const signOutEverywhere = (p: Principal, email: string) =>
-  audited(p, "user.signout", email, () => endSessions(redis(), email), "every session ended").then(() => ({
-    email,
-  }));
+async function signOut(email: string, note: AuditNote) {
+  await endSessions(consoleRedis(), email);
+  note({ detail: "every session ended" });
+  return { email };
+}
 
-export const signOutEverywhereAction = action("viewer", z.object({}), async (_input, p) =>
-  signOutEverywhere(p, p.email ?? p.id),
+export const signOutEverywhereAction = action(
+  "viewer",
+  z.object({}),
+  (_input, p, note) => signOut(p.email ?? p.id, note),
+  { audit: { action: "user.signout", target: (_input, p) => p.email ?? p.id } },
 );
 
 export const signOutUserAction = action(
   "admin",
   z.object({ email: z.string().min(3).max(254) }),
-  async (input, p) => signOutEverywhere(p, normalizeEmail(input.email)),
+  (input, _p, note) => signOut(normalizeEmail(input.email), note),
+  { audit: { action: "user.signout", target: (input) => normalizeEmail(input.email) } },
 );
 
 export const revokeTokenAction = action(
   "admin",
   z.object({ id: z.string().regex(/^[a-f0-9]{12}$/) }),
-  async (input, p) =>
-    audited(p, "token.revoke", input.id, () => revokeToken(redis(), input.id)).then((t) => ({
-      id: t.id,
-      name: t.name,
-    })),
+  async (input) => {
+    const t = await revokeToken(consoleRedis(), input.id);
+    return { id: t.id, name: t.name };
+  },
+  { audit: { action: "token.revoke", target: (input) => input.id } },
 );

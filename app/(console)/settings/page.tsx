@@ -4,20 +4,20 @@
  * mutation controls here (and the actions refuse them anyway: admin only, on the server).
  */
 
-import { listTokens, listUsers } from "#lib/auth/index";
-import { getConfig } from "#lib/config";
-import { getRedis } from "#lib/redis/connection";
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { SignOutEverywhere } from "@/components/auth-sign-out-everywhere.tsx";
-import { AuthTokensPanel } from "@/components/auth-tokens-panel.tsx";
-import { AuthUsersPanel } from "@/components/auth-users-panel.tsx";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { requirePrincipal } from "#app/_lib/principal.ts";
+import { SignOutEverywhere } from "#components/auth-sign-out-everywhere.tsx";
+import { AuthTokensPanel } from "#components/auth-tokens-panel.tsx";
+import { AuthUsersPanel } from "#components/auth-users-panel.tsx";
+import { listTokens, listUsers } from "#lib/auth/index.ts";
+import { getConfig } from "#lib/config.ts";
 
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
   const principal = await requirePrincipal("viewer");
   const isAdmin = principal.role === "admin";
-  const redis = getRedis("console", { failFast: true });
+  const redis = consoleRedis();
   const [users, tokens] = isAdmin ? await Promise.all([listUsers(redis), listTokens(redis)]) : [[], []];
   const hours = Math.round((getConfig().SESSION_MAX_AGE_SECONDS / 3600) * 10) / 10;
   return (

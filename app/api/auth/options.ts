@@ -13,8 +13,9 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
-import { safeCallbackPath } from "#lib/auth/callback-url";
-import { clientAddressOf } from "#lib/auth/client-address";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { safeCallbackPath } from "#lib/auth/callback-url.ts";
+import { clientAddressOf } from "#lib/auth/client-address.ts";
 import {
   audit,
   auditRefused,
@@ -25,11 +26,8 @@ import {
   recordSignInSuccess,
   reserveSignIn,
   verifyPassword,
-} from "#lib/auth/index";
-import { getConfig } from "#lib/config";
-import { getRedis } from "#lib/redis/connection";
-
-export const redis = () => getRedis("console", { failFast: true });
+} from "#lib/auth/index.ts";
+import { getConfig } from "#lib/config.ts";
 
 /**
  * The session cookie: SameSite=Strict, so no other site's link, form or script makes a request
@@ -51,7 +49,7 @@ let bootstrapped: Promise<unknown> | undefined;
 /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; once per process, before any sign-in. */
 export function ensureBootstrapAdmin(): Promise<unknown> {
   const c = getConfig();
-  bootstrapped ??= bootstrapAdmin(redis(), c.ADMIN_EMAIL, c.ADMIN_PASSWORD).catch((err) => {
+  bootstrapped ??= bootstrapAdmin(consoleRedis(), c.ADMIN_EMAIL, c.ADMIN_PASSWORD).catch((err) => {
     bootstrapped = undefined;
     throw err;
   });
@@ -125,7 +123,7 @@ function buildOptions(): NextAuthOptions {
           if (!email || !password) return null;
           await ensureBootstrapAdmin();
           // Counted before the password is checked, in one script: a burst gets no extra tries.
-          const limit = await reserveSignIn(redis(), email, ip);
+          const limit = await reserveSignIn(consoleRedis(), email, ip);
           if (!limit.allowed) {
             await auditRefused(
               { id: email, email, via: "signin", ip },
@@ -135,12 +133,12 @@ function buildOptions(): NextAuthOptions {
             );
             throw new Error(SIGNIN_RATE_LIMITED);
           }
-          const user = await verifyPassword(redis(), email, password);
+          const user = await verifyPassword(consoleRedis(), email, password);
           if (!user) {
             await auditRefused({ id: email, email, via: "signin", ip }, "signin.failed", { target: email });
             return null;
           }
-          await recordSignInSuccess(redis(), email, ip);
+          await recordSignInSuccess(consoleRedis(), email, ip);
           await audit({ id: email, email, role: user.role, via: "signin", ip }, "signin", { target: email });
           return { id: user.email, email: user.email, name: user.name, role: user.role };
         },
@@ -157,7 +155,7 @@ function buildOptions(): NextAuthOptions {
         // Only an explicit yes counts: a provider that does not say has not verified the address.
         const verified = (profile as { email_verified?: unknown } | undefined)?.email_verified;
         const unverified = verified !== true && verified !== "true";
-        const known = email && !unverified ? await getUser(redis(), email) : null;
+        const known = email && !unverified ? await getUser(consoleRedis(), email) : null;
         const actor = { id: email || "unknown", email, via: "oidc" };
         if (known) await audit(actor, "signin", { target: email });
         else
@@ -174,7 +172,7 @@ function buildOptions(): NextAuthOptions {
       async jwt({ token, user }) {
         if (user?.email) {
           // At sign-in only: the session version it starts under (lib/auth/users.ts).
-          const known = await getUserSession(redis(), user.email);
+          const known = await getUserSession(consoleRedis(), user.email);
           token.email = normalizeEmail(user.email);
           token.name = known?.user.name ?? user.name ?? user.email;
           token.role = known?.user.role ?? "viewer";

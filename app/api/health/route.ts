@@ -1,12 +1,14 @@
 /** GET /api/health — liveness and Redis reachability. No auth, no configuration, no secrets. */
-import { getRedis, pingRedis } from "#lib/redis/connection";
+
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { pingRedis } from "#lib/redis/connection.ts";
 
 export const dynamic = "force-dynamic";
 
 const startedAt = Date.now();
 
 export async function GET() {
-  const redis = await pingRedis(getRedis("console", { failFast: true }));
+  const redis = await pingRedis(consoleRedis());
   const body = {
     status: redis === "up" ? "ok" : "degraded",
     redis,

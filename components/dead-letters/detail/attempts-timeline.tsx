@@ -2,9 +2,10 @@
  * Every attempt's error on a timeline, newest first: attempt number, time, consumer, the message
  * and the stack, all rendered as text (React escapes; job text is never HTML).
  */
-import type { AttemptError, HistoryEntry } from "@/lib/queue/types.ts";
-import { RelativeTime } from "../../ui/relative-time.tsx";
-import { StateBadge } from "../../ui/state-badge.tsx";
+
+import { RelativeTime } from "#components/ui/relative-time.tsx";
+import { StateBadge } from "#components/ui/state-badge.tsx";
+import type { AttemptError, HistoryEntry } from "#lib/queue/types.ts";
 
 export function AttemptsTimeline({ errors, maxAttempts }: { errors: AttemptError[]; maxAttempts: number }) {
   if (!errors.length)

@@ -2,24 +2,24 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { deleteAction, requeueAction } from "@/app/(console)/dead-letters/actions.ts";
-import { ApiError, api } from "../../api-client.ts";
-import type { DeadLetter } from "../../api-types.ts";
-import { formatAbsolute, formatCount } from "../../format.ts";
-import { useCanMutate } from "../../providers.tsx";
-import { qk } from "../../query-keys.ts";
-import { MonoId } from "../../ui/copy-button.tsx";
-import { RelativeTime } from "../../ui/relative-time.tsx";
-import { StateBadge } from "../../ui/state-badge.tsx";
-import { Empty, ErrorState, Loading, StaleNote } from "../../ui/states.tsx";
-import { describeResult } from "../outcome.ts";
+import { deleteAction, requeueAction } from "#app/(console)/dead-letters/actions.ts";
+import { ApiError, api } from "#components/api-client.ts";
+import type { DeadLetter } from "#components/api-types.ts";
+import { describeResult } from "#components/dead-letters/outcome.ts";
 /**
  * One dead letter: what it is (queue, id, reason, attempts, times), its payload as formatted JSON
  * (masked for viewers on the server), metadata, each attempt's error on a timeline, its history,
  * and for admins Requeue, Delete and Edit & requeue.
  */
-import { RequeueDeleteButtons } from "../requeue-delete-buttons.tsx";
-import { useMutationAction } from "../use-mutation-action.ts";
+import { RequeueDeleteButtons } from "#components/dead-letters/requeue-delete-buttons.tsx";
+import { useMutationAction } from "#components/dead-letters/use-mutation-action.ts";
+import { formatAbsolute, formatCount } from "#components/format.ts";
+import { useCanMutate } from "#components/providers.tsx";
+import { qk } from "#components/query-keys.ts";
+import { MonoId } from "#components/ui/copy-button.tsx";
+import { RelativeTime } from "#components/ui/relative-time.tsx";
+import { StateBadge } from "#components/ui/state-badge.tsx";
+import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import { AttemptsTimeline, HistoryList } from "./attempts-timeline.tsx";
 import { PayloadEditor } from "./payload-editor.tsx";
 

@@ -4,8 +4,8 @@
  * the server action only when it parses. The library keeps the original in the entry's history.
  */
 import { useState } from "react";
-import { editRequeueAction } from "@/app/(console)/dead-letters/actions.ts";
-import { useMutationAction } from "../use-mutation-action.ts";
+import { editRequeueAction } from "#app/(console)/dead-letters/actions.ts";
+import { useMutationAction } from "#components/dead-letters/use-mutation-action.ts";
 
 function validate(text: string): string | null {
   try {

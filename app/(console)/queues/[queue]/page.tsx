@@ -1,7 +1,7 @@
 /** One queue's detail: sizes and its per-minute traffic chart. */
 import Link from "next/link";
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { QueueDetail } from "@/components/queues/queue-detail.tsx";
+import { requirePrincipal } from "#app/_lib/principal.ts";
+import { QueueDetail } from "#components/queues/queue-detail.tsx";
 
 export const metadata = { title: "Queue · Requeue" };
 

@@ -1,7 +1,7 @@
 /** /api/auth/* — next-auth's own endpoints (sign-in, callback, session, csrf, sign-out). Public. */
 import NextAuth from "next-auth";
-import { getConfig } from "#lib/config";
-import { authOptions } from "../options.ts";
+import { authOptions } from "#app/api/auth/options.ts";
+import { getConfig } from "#lib/config.ts";
 
 export const dynamic = "force-dynamic";
 

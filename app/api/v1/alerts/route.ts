@@ -4,10 +4,10 @@
  * evaluation still answers with the last known state.
  */
 import { z } from "zod";
-import { evaluateIfDue, listAlerts } from "#lib/alerts/index";
-import { getConfig } from "#lib/config";
-import { getRedis } from "#lib/redis/connection";
-import { route } from "@/app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { evaluateIfDue, listAlerts } from "#lib/alerts/index.ts";
+import { getConfig } from "#lib/config.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +16,7 @@ const query = z.object({
 });
 
 export const GET = route({ role: "viewer", query }, async ({ query }) => {
-  const client = getRedis("console", { failFast: true });
+  const client = consoleRedis();
   await evaluateIfDue(client).catch((err) => {
     console.error("[alerts] evaluation failed:", err instanceof Error ? err.message : String(err));
   });

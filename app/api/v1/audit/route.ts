@@ -5,9 +5,9 @@
  * way to edit or delete entries through the console or the API.
  */
 import { z } from "zod";
-import { listAudit } from "#lib/auth/index";
-import { getRedis } from "#lib/redis/connection";
-import { route } from "@/app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { listAudit } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -37,6 +37,6 @@ const auditQuery = z.object({
  * means it stopped there, not that nothing older matches. `partial: true` says so.
  */
 export const GET = route({ role: "admin", query: auditQuery }, async ({ query }) => {
-  const page = await listAudit(getRedis("console", { failFast: true }), query);
+  const page = await listAudit(consoleRedis(), query);
   return { ...page, partial: page.nextCursor !== null && page.entries.length < query.limit };
 });

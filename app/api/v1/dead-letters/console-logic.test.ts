@@ -4,18 +4,18 @@
  * top bar's heartbeat and alerts readings. Browser and Redis free.
  */
 import { describe, expect, it } from "vitest";
+import { toDlqFilter } from "#app/_lib/ops/dead-letters.ts";
 import {
   describeFilters,
   parseView,
   RANGES,
   rangeWindow,
   viewSearch,
-} from "../../../../components/dead-letters/filters.ts";
-import { describeBulk, describeOutcome } from "../../../../components/dead-letters/outcome.ts";
-import { formatCount, formatRelative } from "../../../../components/format.ts";
-import { toFiringAlerts } from "../../../../components/shell/alerts-badge.tsx";
-import { heartbeatTone } from "../../../../components/shell/worker-heartbeat.tsx";
-import { toDlqFilter } from "./_ops.ts";
+} from "#components/dead-letters/filters.ts";
+import { describeBulk, describeOutcome } from "#components/dead-letters/outcome.ts";
+import { formatCount, formatRelative } from "#components/format.ts";
+import { toFiringAlerts } from "#components/shell/alerts-badge.tsx";
+import { heartbeatTone } from "#components/shell/worker-heartbeat.tsx";
 
 describe("dead letters view in the URL", () => {
   it("round-trips every filter, the tab, the cursor and the page size", () => {

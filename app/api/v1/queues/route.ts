@@ -3,10 +3,10 @@
  * `?series=false` leaves the per-minute series out (the top bar polls that on every page).
  */
 import { z } from "zod";
-import { route } from "@/app/_lib/http.ts";
-import type { QueuesResponse } from "@/components/api-types.ts";
-import { consoleRedis } from "../dead-letters/_ops.ts";
-import { readWorkerBeats, summarizeAll, WINDOW_MINUTES } from "./_summary.ts";
+import { route } from "#app/_lib/http.ts";
+import { readWorkerBeats, summarizeAll, WINDOW_MINUTES } from "#app/_lib/ops/queues.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import type { QueuesResponse } from "#components/api-types.ts";
 
 export const dynamic = "force-dynamic";
 

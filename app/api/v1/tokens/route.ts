@@ -4,23 +4,22 @@
  * token appears in clear. From `expiresAt` on, the token gets 401 like a revoked one.
  */
 import { z } from "zod";
-import { audit, createToken, describeToken, expiryMs, listTokens } from "#lib/auth/index";
-import { getRedis } from "#lib/redis/connection";
-import { route } from "@/app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { audit, createToken, describeToken, expiryMs, listTokens } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
 
-const redis = () => getRedis("console", { failFast: true });
 const body = z.object({
   name: z.string().trim().min(1).max(80),
   role: z.enum(["admin", "viewer"]),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
 
-export const GET = route({ role: "admin" }, async () => ({ tokens: await listTokens(redis()) }));
+export const GET = route({ role: "admin" }, async () => ({ tokens: await listTokens(consoleRedis()) }));
 
 export const POST = route({ role: "admin", body }, async ({ body, principal }) => {
-  const { token, info } = await createToken(redis(), {
+  const { token, info } = await createToken(consoleRedis(), {
     name: body.name,
     role: body.role,
     createdBy: principal.email ?? principal.id,

@@ -3,13 +3,11 @@
  * Passwords are hashed by lib/auth; no response ever contains a password or its hash.
  */
 import { z } from "zod";
-import { audit, createUser, listUsers } from "#lib/auth/index";
-import { getRedis } from "#lib/redis/connection";
-import { route } from "@/app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { createUser, listUsers } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
-
-const redis = () => getRedis("console", { failFast: true });
 
 const newUserBody = z.object({
   email: z.string().trim().min(3).max(254),
@@ -18,19 +16,13 @@ const newUserBody = z.object({
   password: z.string().min(8).max(200).optional(),
 });
 
-export const GET = route({ role: "admin" }, async () => ({ users: await listUsers(redis()) }));
+export const GET = route({ role: "admin" }, async () => ({ users: await listUsers(consoleRedis()) }));
 
-export const POST = route({ role: "admin", body: newUserBody }, async ({ body, principal }) => {
-  try {
-    const user = await createUser(redis(), body);
-    await audit(principal, "user.create", { target: user.email, detail: `role ${user.role}` });
+export const POST = route(
+  { role: "admin", body: newUserBody, audit: { action: "user.create", target: ({ body }) => body.email } },
+  async ({ body, note }) => {
+    const user = await createUser(consoleRedis(), body);
+    note({ target: user.email, detail: `role ${user.role}` });
     return Response.json({ user }, { status: 201 });
-  } catch (err) {
-    await audit(principal, "user.create", {
-      target: body.email,
-      outcome: "error",
-      detail: (err as Error).message,
-    });
-    throw err;
-  }
-});
+  },
+);

@@ -4,12 +4,13 @@
  * the client keeps it fresh and carries the actions. A missing entry or Redis down still renders:
  * the client view says which.
  */
-import { requirePrincipal } from "@/app/_lib/principal.ts";
-import { consoleRedis } from "@/app/api/v1/dead-letters/_ops.ts";
-import type { DeadLetter } from "@/components/api-types.ts";
-import { DeadLetterDetail } from "@/components/dead-letters/detail/detail-view.tsx";
-import { getDeadLetter } from "@/lib/dlq/index.ts";
-import { viewDeadLetter } from "@/lib/dlq/view.ts";
+
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { requirePrincipal } from "#app/_lib/principal.ts";
+import type { DeadLetter } from "#components/api-types.ts";
+import { DeadLetterDetail } from "#components/dead-letters/detail/detail-view.tsx";
+import { getDeadLetter } from "#lib/dlq/index.ts";
+import { viewDeadLetter } from "#lib/dlq/view.ts";
 
 export const metadata = { title: "Dead letter · Requeue" };
 

@@ -1,8 +1,8 @@
 /** GET /api/v1/alerts/history?limit=&id= — state changes, newest first, with webhook outcomes. */
 import { z } from "zod";
-import { ALERT_IDS, alertHistory, HISTORY_MAX } from "#lib/alerts/index";
-import { getRedis } from "#lib/redis/connection";
-import { route } from "@/app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { ALERT_IDS, alertHistory, HISTORY_MAX } from "#lib/alerts/index.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -17,5 +17,5 @@ const query = z.object({
 });
 
 export const GET = route({ role: "viewer", query }, async ({ query }) => ({
-  history: await alertHistory(getRedis("console", { failFast: true }), { limit: query.limit, id: query.id }),
+  history: await alertHistory(consoleRedis(), { limit: query.limit, id: query.id }),
 }));

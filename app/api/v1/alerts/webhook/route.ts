@@ -4,10 +4,10 @@
  * ALERT_WEBHOOK_URL, if set). Audited without the URL itself.
  */
 import { z } from "zod";
-import { getWebhook, setWebhook } from "#lib/alerts/index";
-import { audit } from "#lib/auth/audit";
-import { getRedis } from "#lib/redis/connection";
-import { route } from "@/app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { getWebhook, setWebhook } from "#lib/alerts/index.ts";
+import { audit } from "#lib/auth/audit.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -17,10 +17,10 @@ const body = z.object({
   }),
 });
 
-export const GET = route({ role: "admin" }, async () => getWebhook(getRedis("console", { failFast: true })));
+export const GET = route({ role: "admin" }, async () => getWebhook(consoleRedis()));
 
 export const PUT = route({ role: "admin", body }, async ({ body, principal }) => {
-  const res = await setWebhook(getRedis("console", { failFast: true }), body.url);
+  const res = await setWebhook(consoleRedis(), body.url);
   await audit(principal, body.url ? "alerts.webhook.set" : "alerts.webhook.clear", {
     target: "webhook",
     outcome: "ok",

@@ -1,8 +1,8 @@
 /** GET /api/v1/bulk/{id} — progress of a bulk requeue or delete (kept a day after it ends). */
-import { notFound, route } from "@/app/_lib/http.ts";
-import { bulkProgress } from "@/lib/dlq/index.ts";
-import { consoleRedis } from "../../dead-letters/_ops.ts";
-import { bulkParams } from "../_schemas.ts";
+import { notFound, route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { bulkParams } from "#app/_lib/ops/schemas.ts";
+import { bulkProgress } from "#lib/dlq/index.ts";
 
 export const dynamic = "force-dynamic";
 

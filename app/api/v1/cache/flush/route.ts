@@ -1,8 +1,7 @@
 /** POST /api/v1/cache/flush {namespace} — every entry of one namespace becomes a miss (admin). */
 import { z } from "zod";
-import { audit } from "#lib/auth/audit";
-import { route } from "@/app/_lib/http.ts";
-import { flushNamespace, NAMESPACE_PATTERN } from "../_ops.ts";
+import { route } from "#app/_lib/http.ts";
+import { flushNamespace, NAMESPACE_PATTERN } from "#app/_lib/ops/cache.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -12,17 +11,7 @@ const body = z.object({
   }),
 });
 
-export const POST = route({ role: "admin", body }, async ({ body, principal }) => {
-  try {
-    const res = await flushNamespace(body.namespace);
-    await audit(principal, "cache.flush", { target: body.namespace, outcome: "ok" });
-    return res;
-  } catch (err) {
-    await audit(principal, "cache.flush", {
-      target: body.namespace,
-      outcome: "error",
-      detail: (err as Error).message,
-    });
-    throw err;
-  }
-});
+export const POST = route(
+  { role: "admin", body, audit: { action: "cache.flush", target: ({ body }) => body.namespace } },
+  ({ body }) => flushNamespace(body.namespace),
+);

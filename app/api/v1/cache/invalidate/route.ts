@@ -1,8 +1,7 @@
 /** POST /api/v1/cache/invalidate {tag} — every entry with the tag, in every namespace, becomes a miss (admin). */
 import { z } from "zod";
-import { audit } from "#lib/auth/audit";
-import { route } from "@/app/_lib/http.ts";
-import { invalidateTag, TAG_PATTERN } from "../_ops.ts";
+import { route } from "#app/_lib/http.ts";
+import { invalidateTag, TAG_PATTERN } from "#app/_lib/ops/cache.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -13,17 +12,11 @@ const body = z.object({
     .regex(TAG_PATTERN, { error: "tag: 1-200 characters without spaces, e.g. document:42" }),
 });
 
-export const POST = route({ role: "admin", body }, async ({ body, principal }) => {
-  try {
+export const POST = route(
+  { role: "admin", body, audit: { action: "cache.invalidate", target: ({ body }) => body.tag } },
+  async ({ body, note }) => {
     const res = await invalidateTag(body.tag);
-    await audit(principal, "cache.invalidate", { target: body.tag, count: res.namespaces, outcome: "ok" });
+    note({ count: res.namespaces });
     return res;
-  } catch (err) {
-    await audit(principal, "cache.invalidate", {
-      target: body.tag,
-      outcome: "error",
-      detail: (err as Error).message,
-    });
-    throw err;
-  }
-});
+  },
+);

@@ -1,10 +1,10 @@
 /** GET /api/v1/cache/stats?range=1h|24h|7d&namespace= — the cache dashboard's series. */
 import { z } from "zod";
-import { cacheDashboard, UnknownNamespaceError } from "#lib/metrics/cache-dashboard";
-import { CACHE_RANGES, type CacheRange } from "#lib/metrics/cache-dashboard-types";
-import { getRedis } from "#lib/redis/connection";
-import { notFound, route } from "@/app/_lib/http.ts";
-import { NAMESPACE_PATTERN } from "../_ops.ts";
+import { notFound, route } from "#app/_lib/http.ts";
+import { NAMESPACE_PATTERN } from "#app/_lib/ops/cache.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { cacheDashboard, UnknownNamespaceError } from "#lib/metrics/cache-dashboard.ts";
+import { CACHE_RANGES, type CacheRange } from "#lib/metrics/cache-dashboard-types.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +19,7 @@ const query = z.object({
 
 export const GET = route({ role: "viewer", query }, async ({ query }) => {
   try {
-    return await cacheDashboard(getRedis("console", { failFast: true }), query);
+    return await cacheDashboard(consoleRedis(), query);
   } catch (err) {
     if (err instanceof UnknownNamespaceError) throw notFound(err.message);
     throw err;

@@ -3,11 +3,12 @@
  * it reads at most API_SCAN_LIMIT entries: `partial: true` then means "at least `count`", and
  * `nextCursor` (as `cursor`, with the same filters) counts on from there.
  */
-import { route } from "@/app/_lib/http.ts";
-import { getConfig } from "@/lib/config.ts";
-import { countMatches } from "@/lib/dlq/index.ts";
-import { assertQueue, consoleRedis, toDlqFilter } from "../_ops.ts";
-import { resumableQuery } from "../_schemas.ts";
+import { route } from "#app/_lib/http.ts";
+import { assertQueue, toDlqFilter } from "#app/_lib/ops/dead-letters.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { resumableQuery } from "#app/_lib/ops/schemas.ts";
+import { getConfig } from "#lib/config.ts";
+import { countMatches } from "#lib/dlq/index.ts";
 
 export const dynamic = "force-dynamic";
 

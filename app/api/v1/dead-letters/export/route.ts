@@ -4,13 +4,14 @@
  * Admins only: an export carries whole payloads, which viewers only ever see masked; entries
  * still pass through lib/dlq/view.ts like every other path that returns them.
  */
-import { route } from "@/app/_lib/http.ts";
-import { audit } from "@/lib/auth/audit.ts";
-import { getConfig } from "@/lib/config.ts";
-import { countMatches, exportDeadLetters } from "@/lib/dlq/index.ts";
-import { viewDeadLetter } from "@/lib/dlq/view.ts";
-import { assertQueue, consoleRedis, toDlqFilter } from "../_ops.ts";
-import { exportQuery } from "../_schemas.ts";
+import { route } from "#app/_lib/http.ts";
+import { assertQueue, toDlqFilter } from "#app/_lib/ops/dead-letters.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { exportQuery } from "#app/_lib/ops/schemas.ts";
+import { audit } from "#lib/auth/audit.ts";
+import { getConfig } from "#lib/config.ts";
+import { countMatches, exportDeadLetters } from "#lib/dlq/index.ts";
+import { viewDeadLetter } from "#lib/dlq/view.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -4,12 +4,13 @@
  * Reads at most GROUPS_PAGE_MAX (1,000) groups, or API_SCAN_LIMIT if lower: `partial: true` and
  * `nextCursor` when more exist. Samples as the caller may see them (lib/dlq/view.ts).
  */
-import { route } from "@/app/_lib/http.ts";
-import { getConfig } from "@/lib/config.ts";
-import { GROUPS_PAGE_MAX, listGroupsPage } from "@/lib/dlq/index.ts";
-import { viewGroups } from "@/lib/dlq/view.ts";
-import { assertQueue, consoleRedis } from "../_ops.ts";
-import { resumableQuery } from "../_schemas.ts";
+import { route } from "#app/_lib/http.ts";
+import { assertQueue } from "#app/_lib/ops/dead-letters.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { resumableQuery } from "#app/_lib/ops/schemas.ts";
+import { getConfig } from "#lib/config.ts";
+import { GROUPS_PAGE_MAX, listGroupsPage } from "#lib/dlq/index.ts";
+import { viewGroups } from "#lib/dlq/view.ts";
 
 export const dynamic = "force-dynamic";
 

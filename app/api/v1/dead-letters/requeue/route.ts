@@ -1,7 +1,7 @@
 /** POST /api/v1/dead-letters/requeue — requeue ids, a group, a filter or all (see docs/api.md). */
-import { route } from "@/app/_lib/http.ts";
-import { mutationSchema } from "@/components/dead-letters/mutation.ts";
-import { mutate } from "../_ops.ts";
+import { route } from "#app/_lib/http.ts";
+import { mutate } from "#app/_lib/ops/dead-letters.ts";
+import { mutationSchema } from "#app/_lib/ops/schemas.ts";
 
 export const dynamic = "force-dynamic";
 

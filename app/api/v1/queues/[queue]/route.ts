@@ -1,8 +1,8 @@
 /** GET /api/v1/queues/{queue} — one queue's sizes, rates and per-minute series; 404 if unknown. */
-import { notFound, route } from "@/app/_lib/http.ts";
-import { consoleRedis } from "../../dead-letters/_ops.ts";
-import { queueParam } from "../../dead-letters/_schemas.ts";
-import { queueExists, summarize } from "../_summary.ts";
+import { notFound, route } from "#app/_lib/http.ts";
+import { queueExists, summarize } from "#app/_lib/ops/queues.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { queueParam } from "#app/_lib/ops/schemas.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -5,22 +5,13 @@
  * entries (tag `user:<email>`) are invalidated, so nothing cached under the old role is served.
  */
 import { z } from "zod";
-import {
-  audit,
-  deleteUser,
-  getUser,
-  revokedNote,
-  setUserPassword,
-  setUserRole,
-  type UserChange,
-} from "#lib/auth/index";
-import { getRedis } from "#lib/redis/connection";
-import { badRequest, route } from "@/app/_lib/http.ts";
-import { invalidateUserEntries } from "@/app/api/v1/cache/_ops.ts";
+import { badRequest, route } from "#app/_lib/http.ts";
+import { invalidateUserEntries } from "#app/_lib/ops/cache.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { audit, deleteUser, getUser, revokedNote, setUserPassword, setUserRole } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
 
-const redis = () => getRedis("console", { failFast: true });
 const params = z.object({ email: z.string().min(3).max(254) });
 const patchBody = z.object({
   role: z.enum(["admin", "viewer"]).optional(),
@@ -33,7 +24,7 @@ export const PATCH = route(
     if (!body.role && !body.password) throw badRequest("Send a role, a password, or both");
     try {
       if (body.role) {
-        const u = await setUserRole(redis(), params.email, body.role);
+        const u = await setUserRole(consoleRedis(), params.email, body.role);
         const cache = await invalidateUserEntries(u.email);
         await audit(principal, "user.role", {
           target: params.email,
@@ -41,7 +32,7 @@ export const PATCH = route(
         });
       }
       if (body.password) {
-        await setUserPassword(redis(), params.email, body.password);
+        await setUserPassword(consoleRedis(), params.email, body.password);
         await audit(principal, "user.password", { target: params.email });
       }
     } catch (err) {
@@ -52,25 +43,15 @@ export const PATCH = route(
       });
       throw err;
     }
-    return { user: await getUser(redis(), params.email) };
+    return { user: await getUser(consoleRedis(), params.email) };
   },
 );
 
-export const DELETE = route({ role: "admin", params }, async ({ params, principal }) => {
-  let change: UserChange;
-  try {
-    change = await deleteUser(redis(), params.email);
-  } catch (err) {
-    await audit(principal, "user.delete", {
-      target: params.email,
-      outcome: "error",
-      detail: (err as Error).message,
-    });
-    throw err;
-  }
-  await audit(principal, "user.delete", {
-    target: params.email,
-    detail: `${revokedNote(change)}${await invalidateUserEntries(params.email)}`,
-  });
-  return { deleted: params.email };
-});
+export const DELETE = route(
+  { role: "admin", params, audit: { action: "user.delete", target: ({ params }) => params.email } },
+  async ({ params, note }) => {
+    const change = await deleteUser(consoleRedis(), params.email);
+    note({ detail: `${revokedNote(change)}${await invalidateUserEntries(params.email)}` });
+    return { deleted: params.email };
+  },
+);

@@ -3,10 +3,10 @@
  * change shows at once. DELETE — back to the environment's default. Both are audited.
  */
 import { z } from "zod";
-import { evaluateAlerts, listAlerts, resetThreshold, setThreshold } from "#lib/alerts/index";
-import { audit } from "#lib/auth/audit";
-import { getRedis } from "#lib/redis/connection";
-import { route } from "@/app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { evaluateAlerts, listAlerts, resetThreshold, setThreshold } from "#lib/alerts/index.ts";
+import { audit } from "#lib/auth/audit.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -16,13 +16,13 @@ const body = z.object({ value: z.unknown() }).refine((b) => b.value !== undefine
 });
 
 async function afterChange(id: string) {
-  const client = getRedis("console", { failFast: true });
+  const client = consoleRedis();
   await evaluateAlerts(client);
   return { alert: (await listAlerts(client)).find((a) => a.id === id) };
 }
 
 export const PUT = route({ role: "admin", params, body }, async ({ params, body, principal }) => {
-  const res = await setThreshold(getRedis("console", { failFast: true }), params.id, body.value);
+  const res = await setThreshold(consoleRedis(), params.id, body.value);
   await audit(principal, "alerts.threshold.set", {
     target: res.id,
     outcome: "ok",
@@ -32,7 +32,7 @@ export const PUT = route({ role: "admin", params, body }, async ({ params, body,
 });
 
 export const DELETE = route({ role: "admin", params }, async ({ params, principal }) => {
-  await resetThreshold(getRedis("console", { failFast: true }), params.id);
+  await resetThreshold(consoleRedis(), params.id);
   await audit(principal, "alerts.threshold.reset", { target: params.id, outcome: "ok" });
   return afterChange(params.id);
 });

@@ -1,9 +1,9 @@
 /** POST /api/v1/bulk/{id}/cancel — stop a running bulk operation after its current chunk. */
-import { conflict, notFound, route } from "@/app/_lib/http.ts";
-import { audit } from "@/lib/auth/audit.ts";
-import { bulkProgress, cancelBulk } from "@/lib/dlq/index.ts";
-import { consoleRedis } from "../../../dead-letters/_ops.ts";
-import { bulkParams } from "../../_schemas.ts";
+import { conflict, notFound, route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { bulkParams } from "#app/_lib/ops/schemas.ts";
+import { audit } from "#lib/auth/audit.ts";
+import { bulkProgress, cancelBulk } from "#lib/dlq/index.ts";
 
 export const dynamic = "force-dynamic";
 

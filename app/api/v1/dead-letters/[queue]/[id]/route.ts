@@ -1,9 +1,9 @@
 /** GET /api/v1/dead-letters/{queue}/{id} — one dead letter in full, as the caller may see it (lib/dlq/view.ts). */
-import { route } from "@/app/_lib/http.ts";
-import { getDeadLetter } from "@/lib/dlq/index.ts";
-import { viewDeadLetter } from "@/lib/dlq/view.ts";
-import { consoleRedis } from "../../_ops.ts";
-import { entryParams } from "../../_schemas.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { entryParams } from "#app/_lib/ops/schemas.ts";
+import { getDeadLetter } from "#lib/dlq/index.ts";
+import { viewDeadLetter } from "#lib/dlq/view.ts";
 
 export const dynamic = "force-dynamic";
 

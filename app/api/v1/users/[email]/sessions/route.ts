@@ -4,25 +4,19 @@
  * those with DELETE /api/v1/tokens/:id. Audited as `user.signout`.
  */
 import { z } from "zod";
-import { audit, endSessions } from "#lib/auth/index";
-import { getRedis } from "#lib/redis/connection";
-import { route } from "@/app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { endSessions } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
 
 const params = z.object({ email: z.string().min(3).max(254) });
 
-export const DELETE = route({ role: "admin", params }, async ({ params, principal }) => {
-  try {
-    await endSessions(getRedis("console", { failFast: true }), params.email);
-  } catch (err) {
-    await audit(principal, "user.signout", {
-      target: params.email,
-      outcome: "error",
-      detail: (err as Error).message,
-    });
-    throw err;
-  }
-  await audit(principal, "user.signout", { target: params.email, detail: "every session ended" });
-  return { signedOut: params.email };
-});
+export const DELETE = route(
+  { role: "admin", params, audit: { action: "user.signout", target: ({ params }) => params.email } },
+  async ({ params, note }) => {
+    await endSessions(consoleRedis(), params.email);
+    note({ detail: "every session ended" });
+    return { signedOut: params.email };
+  },
+);

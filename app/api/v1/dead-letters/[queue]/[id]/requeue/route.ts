@@ -1,8 +1,8 @@
 /** POST /api/v1/dead-letters/{queue}/{id}/requeue — Edit & requeue: `{ "payload": <any JSON> }`. */
 import { z } from "zod";
-import { route } from "@/app/_lib/http.ts";
-import { editAndRequeue } from "../../../_ops.ts";
-import { entryParams } from "../../../_schemas.ts";
+import { route } from "#app/_lib/http.ts";
+import { editAndRequeue } from "#app/_lib/ops/dead-letters.ts";
+import { entryParams } from "#app/_lib/ops/schemas.ts";
 
 export const dynamic = "force-dynamic";
 

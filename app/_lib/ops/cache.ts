@@ -5,11 +5,11 @@
  * Also the user management's hook: a role change or a deletion invalidates that user's entries.
  */
 
-import { type Cache, createCache, isCacheError } from "#lib/cache/index";
-import { listNamespaces } from "#lib/cache/stats";
-import { getConfig } from "#lib/config";
-import { getRedis } from "#lib/redis/connection";
-import { badRequest, HttpError, notFound } from "@/app/_lib/http.ts";
+import { badRequest, HttpError, notFound } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { type Cache, createCache, isCacheError } from "#lib/cache/index.ts";
+import { listNamespaces } from "#lib/cache/stats.ts";
+import { getConfig } from "#lib/config.ts";
 
 export const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const TAG_PATTERN = /^\S{1,200}$/;
@@ -20,7 +20,7 @@ let cache: Cache | undefined;
  * Waits for the first connection: before it, cache calls skip Redis (start-up is not an outage).
  */
 async function consoleCache(): Promise<Cache> {
-  cache ??= createCache({ client: getRedis("console", { failFast: true }), stats: false });
+  cache ??= createCache({ client: consoleRedis(), stats: false });
   await cache.ready(2000);
   return cache;
 }
@@ -38,7 +38,7 @@ const unavailable = () =>
   new HttpError(503, "Redis is unreachable; nothing was changed, try again when it is back");
 
 export async function flushNamespace(namespace: string): Promise<{ namespace: string }> {
-  const known = await listNamespaces(getRedis("console", { failFast: true }), getConfig().REDIS_KEY_PREFIX);
+  const known = await listNamespaces(consoleRedis(), getConfig().REDIS_KEY_PREFIX);
   if (!known.includes(namespace)) {
     throw notFound(`No cache namespace "${namespace}"; known: ${known.join(", ") || "none yet"}`);
   }

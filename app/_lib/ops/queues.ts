@@ -3,10 +3,10 @@
  * throughput and failure rate over that window, and the oldest dead letter's age — all read with
  * lib/queue/stats. Plus the worker heartbeats the top bar shows (worker/heartbeat.ts).
  */
-import type { QueueSummary, WorkerBeat } from "@/components/api-types.ts";
-import { listQueues, oldestDeadAge, queueSeries, queueSizes } from "@/lib/queue/stats.ts";
-import type { RedisClient } from "@/lib/redis/connection.ts";
-import { readHeartbeats } from "@/worker/heartbeat.ts";
+import type { QueueSummary, WorkerBeat } from "#components/api-types.ts";
+import { listQueues, oldestDeadAge, queueSeries, queueSizes } from "#lib/queue/stats.ts";
+import type { RedisClient } from "#lib/redis/connection.ts";
+import { readHeartbeats } from "#worker/heartbeat.ts";
 
 export const WINDOW_MINUTES = 30;
 

@@ -8,10 +8,13 @@
  * server process and answers its id, to be polled at /api/v1/bulk/{id}.
  */
 
-import type { MutationResult } from "../../../../components/api-types.ts";
-import { type DeadLetterFilters, rangeWindow } from "../../../../components/dead-letters/filters.ts";
-import type { EditRequeueInput, MutationInput } from "../../../../components/dead-letters/mutation.ts";
-import { audit } from "../../../../lib/auth/audit.ts";
+import { notFound } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import type { EditRequeueInput, MutationInput } from "#app/_lib/ops/schemas.ts";
+import type { Principal } from "#app/_lib/principal.ts";
+import type { MutationResult } from "#components/api-types.ts";
+import { type DeadLetterFilters, rangeWindow } from "#components/dead-letters/filters.ts";
+import { audit } from "#lib/auth/audit.ts";
 import {
   type BulkProgress,
   countDeadLetters,
@@ -22,13 +25,7 @@ import {
   requeueDeadLetters,
   runBulk,
   startBulk,
-} from "../../../../lib/dlq/index.ts";
-import { getRedis } from "../../../../lib/redis/connection.ts";
-import { notFound } from "../../../_lib/http.ts";
-import type { Principal } from "../../../_lib/principal.ts";
-
-/** The console's Redis connection: fails fast so a request while Redis is down answers 503. */
-export const consoleRedis = () => getRedis("console", { failFast: true });
+} from "#lib/dlq/index.ts";
 
 /** Entries a group/filter/all scope may have to run inline. */
 export const INLINE_MAX = 500;

@@ -3,21 +3,7 @@
 import { z } from "zod";
 import { audit } from "#lib/auth/audit";
 import { action } from "@/app/_lib/action.ts";
-import { HttpError } from "@/app/_lib/http.ts";
 import { flushNamespace, invalidateTag, NAMESPACE_PATTERN, TAG_PATTERN } from "@/app/api/v1/cache/_ops.ts";
-
-/**
- * The action frame knows library codes (NOT_FOUND, INVALID_INPUT) and Redis-down errors, not
- * HttpError: carry the status over in a form it maps to the same status and message.
- */
-function asLibraryError(err: unknown): unknown {
-  if (err instanceof HttpError && err.status === 404)
-    return Object.assign(new Error(err.message), { code: "NOT_FOUND" });
-  if (err instanceof HttpError && err.status === 400)
-    return Object.assign(new Error(err.message), { code: "INVALID_INPUT" });
-  if (err instanceof HttpError && err.status === 503) return new Error(`ECONNREFUSED ${err.message}`);
-  return err;
-}
 
 export const flushNamespaceAction = action(
   "admin",
@@ -33,7 +19,7 @@ export const flushNamespaceAction = action(
         outcome: "error",
         detail: (err as Error).message,
       });
-      throw asLibraryError(err);
+      throw err;
     }
   },
 );
@@ -52,7 +38,7 @@ export const invalidateTagAction = action(
         outcome: "error",
         detail: (err as Error).message,
       });
-      throw asLibraryError(err);
+      throw err;
     }
   },
 );

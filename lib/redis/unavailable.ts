@@ -19,7 +19,7 @@ const SOCKET_CODES = new Set([
 
 /** ioredis's words for a command that never reached a working Redis. */
 const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|Stream isn't writeable|enableOfflineQueue|MaxRetriesPerRequest|CLUSTERDOWN|LOADING|Reached the max retries|Command timed out|ClusterAllFailedError|Failed to refresh slots cache/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|Stream isn't writeable|enableOfflineQueue|MaxRetriesPerRequest|CLUSTERDOWN|LOADING|Reached the max retries|Command timed out|ClusterAllFailedError|Failed to refresh slots cache|None of startup nodes is available/i;
 
 /** The error as a RedisUnavailableError when it says Redis could not be reached; else itself. */
 export function classifyRedisError(err: unknown): unknown {

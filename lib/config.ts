@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { hiddenValue, redactUrl, secretWeakness } from "./config-secrets.ts";
+import { RequeueError } from "./errors.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -248,10 +249,9 @@ export type ConfigKey = keyof Spec;
 
 export const configSpec: Readonly<Record<ConfigKey, { default?: string; expected: string }>> = spec;
 
-export class ConfigError extends Error {
-  readonly code = "CONFIG_INVALID";
+export class ConfigError extends RequeueError<"CONFIG_INVALID"> {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+    super("CONFIG_INVALID", `Invalid configuration:\n  ${problems.join("\n  ")}`);
     this.name = "ConfigError";
   }
 }

@@ -7,7 +7,7 @@ import { headers } from "next/headers";
 import type { z } from "zod";
 import { type AuditNote, type AuditSpec, audited } from "./audited.ts";
 import { auditForbidden } from "./forbidden-audit.ts";
-import { isRedisDown } from "./http.ts";
+import { publicError } from "./http.ts";
 import { currentPrincipal, hasRole, type Principal, type Role } from "./principal.ts";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
@@ -41,14 +41,9 @@ export function action<S extends z.ZodType, T>(
       );
       return { ok: true, data };
     } catch (err) {
-      if (isRedisDown(err))
-        return { ok: false, error: "Redis is unreachable; try again when it is back", status: 503 };
-      const e = err as { code?: string; message?: string };
-      if (e?.code === "NOT_FOUND") return { ok: false, error: e.message ?? "Not found", status: 404 };
-      if (e?.code === "INVALID_INPUT") return { ok: false, error: e.message ?? "Invalid input", status: 400 };
-      if (e?.code === "CONFLICT") return { ok: false, error: e.message ?? "It exists already", status: 409 };
-      if (e?.code === "BUSY") return { ok: false, error: e.message ?? "Too busy; try again", status: 429 };
-      console.error("[action] unexpected error:", e?.message ?? String(err));
+      const known = publicError(err);
+      if (known) return { ok: false, error: known.message, status: known.status };
+      console.error("[action] unexpected error:", (err as Error)?.message ?? String(err));
       return { ok: false, error: "Something went wrong; nothing was changed", status: 500 };
     }
   };

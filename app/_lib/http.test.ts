@@ -4,6 +4,8 @@
  * stream), and library codes map to their status (CONFLICT 409, BUSY 429 with retry-after).
  */
 import { describe, expect, it } from "vitest";
+import { createRedisFromUrl } from "#lib/redis/connection.ts";
+import { freePort } from "../../test/harness/index.ts";
 import { errorResponse, HttpError, readBody } from "./http.ts";
 
 /** A body of `chunks` pieces of `size` bytes, no Content-Length; counts the pieces pulled. */
@@ -55,5 +57,27 @@ describe("errorResponse", () => {
     );
     expect(busy.status).toBe(429);
     expect(busy.headers.get("retry-after")).toEqual(expect.any(String));
+  });
+
+  it("answers 503 with retry-after for a command on a client that cannot reach Redis", async () => {
+    const client = createRedisFromUrl(`redis://127.0.0.1:${await freePort()}`, { failFast: true });
+    client.on("error", () => {});
+    try {
+      const res = errorResponse(await client.get("k").catch((e) => e));
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect((await res.json()).error).toEqual({
+        status: 503,
+        message: "Redis is unreachable; try again when it is back",
+      });
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it("hides an unknown error's message behind 500", async () => {
+    const res = errorResponse(new Error("secret detail"));
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { status: 500, message: "Internal error" } });
   });
 });

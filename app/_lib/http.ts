@@ -9,6 +9,7 @@
 import type { z } from "zod";
 import { clientIp } from "#app/api/auth/options.ts";
 import { getConfig } from "#lib/config.ts";
+import { httpStatusOf } from "#lib/errors.ts";
 import { type AuditNote, type AuditSpec, audited } from "./audited.ts";
 import { auditForbidden } from "./forbidden-audit.ts";
 import { HttpError } from "./http-error.ts";
@@ -51,35 +52,34 @@ function zodMessage(where: string, error: z.ZodError): string {
     .join("; ");
 }
 
-/** Redis unreachable or timing out: the API answers 503, never 500. */
-export function isRedisDown(err: unknown): boolean {
-  const msg = err instanceof Error ? `${err.name} ${err.message}` : String(err);
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|Stream isn't writeable|enableOfflineQueue|MaxRetriesPerRequest|CLUSTERDOWN|LOADING|Reached the max retries|Command timed out|ClusterAllFailedError|Failed to refresh slots cache/i.test(
-    msg,
-  );
+const REDIS_DOWN = "Redis is unreachable; try again when it is back";
+
+/** Redis unreachable or timing out (lib/errors.ts: 503): the API answers 503, never 500. */
+export const isRedisDown = (err: unknown): boolean => httpStatusOf(err) === 503;
+
+/**
+ * What a failure tells the client: an HttpError as thrown; a library error by its code's status
+ * (lib/errors.ts) with its message; null for an internal error, whose message stays in the log.
+ */
+export function publicError(err: unknown): { status: number; message: string; details?: unknown } | null {
+  if (err instanceof HttpError) return { status: err.status, message: err.message, details: err.details };
+  const status = httpStatusOf(err);
+  if (status === 503) return { status, message: REDIS_DOWN };
+  if (status !== 500) return { status, message: (err as Error).message };
+  return null;
 }
 
 export function errorResponse(err: unknown): Response {
-  if (err instanceof HttpError) {
-    return Response.json(
-      { error: { status: err.status, message: err.message, details: err.details } },
-      { status: err.status, headers: err.status === 429 ? { "retry-after": "10" } : undefined },
-    );
+  const known = publicError(err);
+  if (!known) {
+    console.error("[api] unexpected error:", err instanceof Error ? err.message : String(err));
+    return Response.json({ error: { status: 500, message: "Internal error" } }, { status: 500 });
   }
-  if (isRedisDown(err)) {
-    return Response.json(
-      { error: { status: 503, message: "Redis is unreachable; try again when it is back" } },
-      { status: 503, headers: { "retry-after": "5" } },
-    );
-  }
-  // Library errors with a stable code (not found, invalid input) carry their own status.
-  const code = (err as { code?: string })?.code;
-  if (code === "NOT_FOUND") return errorResponse(notFound((err as Error).message));
-  if (code === "INVALID_INPUT") return errorResponse(badRequest((err as Error).message));
-  if (code === "CONFLICT") return errorResponse(conflict((err as Error).message));
-  if (code === "BUSY") return errorResponse(new HttpError(429, (err as Error).message));
-  console.error("[api] unexpected error:", err instanceof Error ? err.message : String(err));
-  return Response.json({ error: { status: 500, message: "Internal error" } }, { status: 500 });
+  const retryAfter = known.status === 429 ? "10" : known.status === 503 ? "5" : undefined;
+  return Response.json(
+    { error: known },
+    { status: known.status, headers: retryAfter ? { "retry-after": retryAfter } : undefined },
+  );
 }
 
 interface RouteSpec<Q extends z.ZodType, B extends z.ZodType, P extends z.ZodType> {

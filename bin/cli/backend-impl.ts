@@ -1,7 +1,7 @@
 /**
  * The backend over the libraries: lib/queue (enqueue, sizes), lib/dlq (dead letters),
  * lib/cache (statistics) and lib/auth (users, tokens, audit). The only file of the CLI that
- * knows their APIs; every mutation is written to the audit log as done by `cli:<os user>`.
+ * knows their APIs (their errors' codes say the exit code: lib/errors.ts); every mutation is written to the audit log as done by `cli:<os user>`.
  */
 import { userInfo } from "node:os";
 import { type AuditActor, appendAudit } from "../../lib/auth/audit.ts";
@@ -15,12 +15,12 @@ import { listDeadLetters } from "../../lib/dlq/list.ts";
 import { deleteDeadLetters, requeueDeadLetters } from "../../lib/dlq/mutate.ts";
 import { getDeadLetter, listGroups } from "../../lib/dlq/read.ts";
 import { viewDeadLetter, viewGroups, viewPage } from "../../lib/dlq/view.ts";
-import { createQueue, QueueError } from "../../lib/queue/index.ts";
+import { createQueue } from "../../lib/queue/index.ts";
 import { listQueues, oldestDeadAge, queueSizes } from "../../lib/queue/stats.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
 import type { Backend, DlqFilter } from "./backend.ts";
 import { bulk } from "./bulk.ts";
-import { CliError, EXIT, notFound, usageError } from "./errors.ts";
+import { usageError } from "./errors.ts";
 
 /** The CLI runs with the console's Redis, so with an admin's reach. */
 const CLI_ROLE = "admin";
@@ -36,16 +36,6 @@ export function actor(): AuditActor {
   return { id: name, role: CLI_ROLE, via: "cli" };
 }
 
-/** Library errors with a code become the CLI's exit codes. */
-function mapError(err: unknown): never {
-  if (err instanceof AuthError || err instanceof DlqError) {
-    if (err.code === "NOT_FOUND") throw notFound(err.message);
-    if (err.code === "INVALID_INPUT") throw usageError(err.message);
-    throw new CliError(err.message, EXIT.FAILURE);
-  }
-  throw err;
-}
-
 export async function createBackend(redis: RedisClient): Promise<Backend> {
   const audit = (
     action: string,
@@ -56,36 +46,24 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
   ) => appendAudit(redis, actor(), action, { target, count, outcome, detail }).catch(() => undefined);
 
   return {
-    async enqueue({ queue, payload, id, delayMs, maxAttempts, metadata }) {
-      const q = createQueue(queue, { client: redis });
-      try {
-        return await q.add(payload, { jobId: id, delayMs, maxAttempts, metadata });
-      } catch (err) {
-        if (
-          err instanceof QueueError &&
-          ["PAYLOAD_NOT_JSON", "PAYLOAD_TOO_LARGE", "INVALID_OPTION"].includes(err.code)
-        ) {
-          throw usageError(err.message);
-        }
-        throw err;
-      }
-    },
+    enqueue: ({ queue, payload, id, ...opts }) =>
+      createQueue(queue, { client: redis }).add(payload, { jobId: id, ...opts }),
 
     async dlqList(filter, page) {
       // Entries as the CLI's actor may see them (an admin: all), like every path (lib/dlq/view.ts).
-      const r = await viewPage(redis, await listDeadLetters(redis, filter, page).catch(mapError), CLI_ROLE);
+      const r = await viewPage(redis, await listDeadLetters(redis, filter, page), CLI_ROLE);
       return { items: r.items, nextCursor: r.nextCursor, complete: r.complete };
     },
-    dlqGroups: async (queue) => viewGroups(redis, await listGroups(redis, queue).catch(mapError), CLI_ROLE),
+    dlqGroups: async (queue) => viewGroups(redis, await listGroups(redis, queue), CLI_ROLE),
     async dlqGet(queue, id) {
       try {
         return viewDeadLetter(await getDeadLetter(redis, queue, id), CLI_ROLE);
       } catch (err) {
         if (err instanceof DlqError && err.code === "NOT_FOUND") return null;
-        return mapError(err);
+        throw err;
       }
     },
-    dlqCount: (filter) => countDeadLetters(redis, filter).catch(mapError),
+    dlqCount: (filter) => countDeadLetters(redis, filter),
 
     async dlqRequeue(scope, opts) {
       if ("id" in scope) {
@@ -96,7 +74,7 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
         if (r.done) await audit("dlq.requeue", `${scope.queue}/${scope.id}`, 1);
         return { matched: 1, done: r.done, missing: r.gone };
       }
-      const r = await bulk(redis, "requeue", scope.filter, { ...opts, by: actor().id }).catch(mapError);
+      const r = await bulk(redis, "requeue", scope.filter, { ...opts, by: actor().id });
       await audit("dlq.requeue", describeFilter(scope.filter), r.done, r.cancelled ? "partial" : "ok");
       return r;
     },
@@ -106,7 +84,7 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
         if (r.done) await audit("dlq.delete", `${scope.queue}/${scope.id}`, 1);
         return { matched: 1, done: r.done, missing: r.gone };
       }
-      const r = await bulk(redis, "delete", scope.filter, { ...opts, by: actor().id }).catch(mapError);
+      const r = await bulk(redis, "delete", scope.filter, { ...opts, by: actor().id });
       await audit("dlq.delete", describeFilter(scope.filter), r.done, r.cancelled ? "partial" : "ok");
       return r;
     },
@@ -134,7 +112,7 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
     },
 
     async addUser({ email, role, password }) {
-      const user = await createUser(redis, { email, role, password }).catch(mapError);
+      const user = await createUser(redis, { email, role, password });
       await audit("user.create", user.email);
       return { email: user.email, role: user.role };
     },
@@ -142,13 +120,11 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
       return (await listUsers(redis)).map((u) => ({ email: u.email, role: u.role, createdAt: u.createdAt }));
     },
     async signOutUser(email) {
-      await endSessions(redis, email).catch(mapError);
+      await endSessions(redis, email);
       await audit("user.signout", email, undefined, "ok", "every session ended");
     },
     async createToken({ name, role, expiresInMs }) {
-      const created = await createToken(redis, { name, role, expiresInMs, createdBy: actor().id }).catch(
-        mapError,
-      );
+      const created = await createToken(redis, { name, role, expiresInMs, createdBy: actor().id });
       await audit(
         "token.create",
         `${created.info.name} (${created.info.id})`,
@@ -176,7 +152,7 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
         return info;
       } catch (err) {
         if (err instanceof AuthError && err.code === "NOT_FOUND") return null;
-        return mapError(err);
+        throw err;
       }
     },
   };

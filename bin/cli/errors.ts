@@ -1,10 +1,11 @@
 /**
- * Exit codes and the one error type commands throw. Every failure leaves through `CliError`, so
- * the exit code always means the same thing (documented in docs/cli.md):
+ * The one error type commands throw. Every failure leaves through `CliError`, so the exit code
+ * always means the same thing (lib/errors.ts, documented in docs/cli.md):
  *   0 ok · 1 failure · 2 bad arguments or configuration · 3 not found · 4 Redis unreachable
  */
-export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, NOT_FOUND: 3, UNREACHABLE: 4 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+import { EXIT, type ExitCode, exitCodeOf } from "../../lib/errors.ts";
+
+export { EXIT, type ExitCode };
 
 const CODE_NAMES: Record<ExitCode, string> = {
   0: "ok",
@@ -28,6 +29,14 @@ export class CliError extends Error {
   get code(): string {
     return CODE_NAMES[this.exitCode];
   }
+}
+
+/** Any error as a CliError: a library error's code says its exit code (lib/errors.ts). */
+export function asCliError(err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  const exit = exitCodeOf(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return new CliError(exit === EXIT.UNREACHABLE ? `lost the connection to Redis: ${message}` : message, exit);
 }
 
 export const usageError = (message: string, hint?: string) => new CliError(message, EXIT.USAGE, hint);

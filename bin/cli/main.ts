@@ -10,9 +10,9 @@ import { enqueue } from "./commands/enqueue.ts";
 import { stats } from "./commands/stats.ts";
 import { tokensCreate, tokensList, tokensRevoke } from "./commands/tokens.ts";
 import { usersAdd, usersList, usersSignOut } from "./commands/users.ts";
-import { CliError, EXIT, usageError } from "./errors.ts";
+import { asCliError, EXIT, usageError } from "./errors.ts";
 import { Output } from "./output.ts";
-import { closeAll, isConnectionError } from "./redis.ts";
+import { closeAll } from "./redis.ts";
 
 type Entry = Command | { summary: string; sub: Record<string, Command> };
 
@@ -111,17 +111,11 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.OK;
   } catch (err) {
     out.progressDone();
-    if (err instanceof CliError) {
-      out.error(err);
-      return err.exitCode;
-    }
-    if (isConnectionError(err)) {
-      out.error(new CliError(`lost the connection to Redis: ${(err as Error).message}`, EXIT.UNREACHABLE));
-      return EXIT.UNREACHABLE;
-    }
-    out.error(new CliError(err instanceof Error ? err.message : String(err), EXIT.FAILURE));
-    if (process.env.REQUEUE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    return EXIT.FAILURE;
+    const cliError = asCliError(err);
+    out.error(cliError);
+    if (process.env.REQUEUE_DEBUG && cliError !== err && err instanceof Error)
+      process.stderr.write(`${err.stack}\n`);
+    return cliError.exitCode;
   } finally {
     await closeAll();
   }

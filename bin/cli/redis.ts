@@ -91,12 +91,6 @@ export async function connect(config: Config): Promise<RedisClient> {
   return client;
 }
 
-/** True when an error thrown mid-command means Redis went away. */
-export function isConnectionError(err: unknown): boolean {
-  const msg = (err as Error)?.message ?? "";
-  return /ECONNREFUSED|ECONNRESET|Connection is closed|Stream isn't writeable|ETIMEDOUT|EPIPE/.test(msg);
-}
-
 /** Closes every client the command opened, waiting at most half a second. */
 export async function closeAll(): Promise<void> {
   const clients = open;

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { type Config, getConfig } from "../config.ts";
+import { RequeueError } from "../errors.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { globalKeys } from "../redis/keys.ts";
 import { ALERTS, type AlertId, alertDefinition, isAlertId, thresholdSchema } from "./definitions.ts";
@@ -13,12 +14,9 @@ import { ALERTS, type AlertId, alertDefinition, isAlertId, thresholdSchema } fro
 const WEBHOOK_FIELD = "webhook_url";
 
 /** A library error the API frame maps to a status (INVALID_INPUT → 400, NOT_FOUND → 404). */
-export class AlertError extends Error {
-  constructor(
-    readonly code: "INVALID_INPUT" | "NOT_FOUND",
-    message: string,
-  ) {
-    super(message);
+export class AlertError extends RequeueError<"INVALID_INPUT" | "NOT_FOUND"> {
+  constructor(code: "INVALID_INPUT" | "NOT_FOUND", message: string) {
+    super(code, message);
     this.name = "AlertError";
   }
 }

@@ -4,6 +4,7 @@
  */
 
 import { getConfig } from "../config.ts";
+import { RequeueError } from "../errors.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { globalKeys } from "../redis/keys.ts";
 
@@ -14,12 +15,9 @@ export function isRole(value: unknown): value is Role {
   return value === "viewer" || value === "admin";
 }
 
-export class AuthError extends Error {
-  constructor(
-    readonly code: "NOT_FOUND" | "INVALID_INPUT" | "CONFLICT",
-    message: string,
-  ) {
-    super(message);
+export class AuthError extends RequeueError<"NOT_FOUND" | "INVALID_INPUT" | "CONFLICT"> {
+  constructor(code: "NOT_FOUND" | "INVALID_INPUT" | "CONFLICT", message: string) {
+    super(code, message);
     this.name = "AuthError";
   }
 }

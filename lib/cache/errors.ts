@@ -4,6 +4,7 @@
  * loader's value); these errors reach callers only for programming mistakes (a secret value,
  * a bad namespace or tag) and for the plain get/set/delete calls that ask for them.
  */
+import { RequeueError } from "../errors.ts";
 
 export type CacheErrorCode =
   | "CACHE_SECRET_REFUSED"
@@ -15,13 +16,10 @@ export type CacheErrorCode =
   | "CACHE_CORRUPT_VALUE"
   | "CACHE_WRITE_BEHIND_FAILED";
 
-export class CacheError extends Error {
-  readonly code: CacheErrorCode;
-
+export class CacheError extends RequeueError<CacheErrorCode> {
   constructor(code: CacheErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = "CacheError";
-    this.code = code;
   }
 }
 

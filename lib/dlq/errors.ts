@@ -3,15 +3,13 @@
  * a status (NOT_FOUND → 404, INVALID_INPUT → 400, BUSY → 429: too many bulk operations running)
  * and a message a person can act on.
  */
+import { RequeueError } from "../errors.ts";
+
 export type DlqErrorCode = "NOT_FOUND" | "INVALID_INPUT" | "SCRIPT_FAILED" | "BUSY";
 
-export class DlqError extends Error {
-  constructor(
-    readonly code: DlqErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class DlqError extends RequeueError<DlqErrorCode> {
+  constructor(code: DlqErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = "DlqError";
   }
 }

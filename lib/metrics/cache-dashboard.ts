@@ -10,6 +10,7 @@ import { getThresholds } from "../alerts/settings.ts";
 import { type RedisSeriesRow, redisSeries } from "../cache/redis-sampler.ts";
 import { type CacheSeriesRow, cacheSeries, listNamespaces, namespaceSummary } from "../cache/stats.ts";
 import { type Config, getConfig } from "../config.ts";
+import { RequeueError } from "../errors.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { readRedisInfo } from "../redis/info.ts";
 import {
@@ -21,8 +22,11 @@ import {
   type RedisPoint,
 } from "./cache-dashboard-types.ts";
 
-export class UnknownNamespaceError extends Error {
-  readonly code = "NOT_FOUND";
+export class UnknownNamespaceError extends RequeueError<"NOT_FOUND"> {
+  constructor(message: string) {
+    super("NOT_FOUND", message);
+    this.name = "UnknownNamespaceError";
+  }
 }
 
 function foldCache(rows: CacheSeriesRow[], from: number, stepMs: number, steps: number): CachePoint[] {

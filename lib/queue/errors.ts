@@ -2,6 +2,7 @@
  * Every error the queue raises, and the return codes its scripts share.
  * Users throw `UnrecoverableError` from a handler to skip the retries.
  */
+import { RequeueError } from "../errors.ts";
 import type { AddResult } from "./job.ts";
 
 /** Throw from a handler when retrying cannot help (bad input): the job goes to the DLQ at once. */
@@ -37,13 +38,9 @@ export type QueueErrorCode =
   | "NOT_REPLICATED"
   | "ADD_TIMEOUT";
 
-export class QueueError extends Error {
-  constructor(
-    readonly code: QueueErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class QueueError extends RequeueError<QueueErrorCode> {
+  constructor(code: QueueErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = "QueueError";
   }
 }

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { type Config, getConfig } from "../config.ts";
 import { redactUrl } from "../config-secrets.ts";
+import { raiseUnavailable } from "./unavailable.ts";
 
 /** A standalone, Sentinel or Cluster client: the commands Requeue uses are common to both. */
 export type RedisClient = Redis | Cluster;
@@ -85,7 +86,10 @@ function hideAuthArgs(err: unknown): void {
     command.args = command.args.map(() => "***");
 }
 
-/** Builds a new client. The caller owns it and must `quit()` it. */
+/**
+ * Builds a new client. The caller owns it and must `quit()` it. A command that cannot reach
+ * Redis rejects with `RedisUnavailableError` (lib/errors.ts).
+ */
 export function createRedis(
   settings: ConnectionSettings = getConfig(),
   opts: ConnectOptions = {},
@@ -126,6 +130,7 @@ export function createRedis(
   }
   // First listener, so the error is clean before any other listener or a rejected command sees it.
   client.on("error", hideAuthArgs);
+  raiseUnavailable(client);
   return client;
 }
 

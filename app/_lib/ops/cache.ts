@@ -5,11 +5,12 @@
  * Also the user management's hook: a role change or a deletion invalidates that user's entries.
  */
 
-import { badRequest, HttpError, notFound } from "#app/_lib/http.ts";
+import { HttpError, notFound } from "#app/_lib/http.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
 import { type Cache, createCache, isCacheError } from "#lib/cache/index.ts";
 import { listNamespaces } from "#lib/cache/stats.ts";
 import { getConfig } from "#lib/config.ts";
+import { httpStatusOf } from "#lib/errors.ts";
 
 export const NAMESPACE_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const TAG_PATTERN = /^\S{1,200}$/;
@@ -25,13 +26,12 @@ async function consoleCache(): Promise<Cache> {
   return cache;
 }
 
-/** Bad input the cache itself refuses → 400; Redis trouble (error, timeout, open breaker) → 503. */
+/**
+ * A cache error keeps its status (lib/errors.ts: bad input → 400); Redis trouble (error, timeout,
+ * open breaker, or anything else the cache could not do) → 503 saying nothing was changed.
+ */
 function cacheFailure(err: unknown): unknown {
-  if (isCacheError(err, "CACHE_INVALID_ARGUMENT") || isCacheError(err, "CACHE_INVALID_NAMESPACE")) {
-    return badRequest(err.message);
-  }
-  if (isCacheError(err)) return unavailable();
-  return err;
+  return isCacheError(err) && httpStatusOf(err) !== 400 ? unavailable() : err;
 }
 
 const unavailable = () =>

@@ -1,9 +1,9 @@
 /** GET /api/v1/cache/stats?range=1h|24h|7d&namespace= — the cache dashboard's series. */
 import { z } from "zod";
-import { notFound, route } from "#app/_lib/http.ts";
+import { route } from "#app/_lib/http.ts";
 import { NAMESPACE_PATTERN } from "#app/_lib/ops/cache.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
-import { cacheDashboard, UnknownNamespaceError } from "#lib/metrics/cache-dashboard.ts";
+import { cacheDashboard } from "#lib/metrics/cache-dashboard.ts";
 import { CACHE_RANGES, type CacheRange } from "#lib/metrics/cache-dashboard-types.ts";
 
 export const dynamic = "force-dynamic";
@@ -17,11 +17,5 @@ const query = z.object({
     .optional(),
 });
 
-export const GET = route({ role: "viewer", query }, async ({ query }) => {
-  try {
-    return await cacheDashboard(consoleRedis(), query);
-  } catch (err) {
-    if (err instanceof UnknownNamespaceError) throw notFound(err.message);
-    throw err;
-  }
-});
+// An unknown namespace is an UnknownNamespaceError (NOT_FOUND): the error table answers 404.
+export const GET = route({ role: "viewer", query }, ({ query }) => cacheDashboard(consoleRedis(), query));

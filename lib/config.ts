@@ -1,7 +1,7 @@
 /**
  * Every setting Requeue reads from the environment, parsed once with zod.
  *
- * Names and defaults come from the seed document (DESIGN.md "Defaults"). A bad value stops
+ * Names and defaults come from the seed document the project grew from (README "Configuration"). A bad value stops
  * start-up with a message that names the variable, the value and what was expected, e.g.
  * `MAX_RETRY_ATTEMPTS must be an integer >= 0, got "three"`. A secret's value is never quoted (its
  * length is), and a REDIS_URL is quoted with its password replaced by "***".

@@ -1,5 +1,5 @@
 /**
- * `npm run chaos`: the fault-injection run behind DESIGN.md's "Nothing lost".
+ * `npm run chaos`: the fault-injection run behind "nothing lost" (docs/RELIABILITY.md).
  *
  * Starts its own redis-server (append-only; appendfsync from CHAOS_APPENDFSYNC, default everysec
  * as `npm start` and docker-compose.yml ship it, or always), a worker service and several

@@ -1,6 +1,6 @@
 /**
- * `npm run outage`: Redis unreachable for OUTAGE_SECONDS (default 30) under load — DESIGN.md's
- * "Graceful degradation" and "Nothing lost", measured.
+ * `npm run outage`: Redis unreachable for OUTAGE_SECONDS (default 30) under load — "graceful
+ * degradation" and "nothing lost" (docs/architecture.md, docs/RELIABILITY.md), measured.
  *
  * Starts its own redis-server (append-only, appendfsync always), the worker service, consumer
  * processes (OUTAGE_CONSUMERS, default 2, concurrency 20; 10 % of jobs fail once), a producer

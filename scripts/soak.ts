@@ -1,6 +1,6 @@
 /**
  * `npm run soak`: consumers, the worker service and the console under steady load for
- * SOAK_MINUTES (default 10) — DESIGN.md's "Bounded growth", measured.
+ * SOAK_MINUTES (default 10) — "bounded growth" (docs/RELIABILITY.md), measured.
  *
  * Starts an isolated redis-server, a load process (`--load`: SOAK_RATE jobs/s, default 300, of
  * which 1 % always fail and 10 % fail once; plus cache getOrSet calls over 1,000 keys), a

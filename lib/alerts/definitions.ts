@@ -1,5 +1,5 @@
 /**
- * The eight alerts of the seed (DESIGN.md "Defaults"), as data: what each measures, which way
+ * The eight alerts of the seed (README "Configuration", ALERT_*), as data: what each measures, which way
  * it fires, its default threshold (from the environment) and the range an admin may set.
  *
  * Values are stored and compared in the same unit the environment uses: ratios are 0..1

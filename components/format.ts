@@ -30,11 +30,11 @@ const units: [number, string][] = [
   [1_000, "s"],
 ];
 
-/** A duration in the largest fitting unit: "3 h", "45 s". */
-export function formatDuration(ms: number): string {
+/** A duration in the largest fitting unit: "3 h", "45 s" (whole units, rounded down unless `round` says otherwise). */
+export function formatDuration(ms: number, round: (x: number) => number = Math.floor): string {
   if (!Number.isFinite(ms)) return "—";
   const abs = Math.abs(ms);
-  for (const [size, unit] of units) if (abs >= size) return `${Math.floor(abs / size)} ${unit}`;
+  for (const [size, unit] of units) if (abs >= size) return `${round(abs / size)} ${unit}`;
   return `${Math.round(abs)} ms`;
 }
 
@@ -43,5 +43,6 @@ export function formatRelative(ms: number, now = Date.now()): string {
   if (!Number.isFinite(ms) || ms <= 0) return "—";
   const diff = now - ms;
   if (Math.abs(diff) < 1_000) return "just now";
-  return diff > 0 ? `${formatDuration(diff)} ago` : `in ${formatDuration(-diff)}`;
+  // A time to come rounds up: a token made "for 7 days" a second ago expires "in 7 d", not "in 6 d".
+  return diff > 0 ? `${formatDuration(diff)} ago` : `in ${formatDuration(-diff, Math.ceil)}`;
 }

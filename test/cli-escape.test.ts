@@ -7,11 +7,11 @@
  * shows them as visible escapes instead, and the JSON still parses to the stored text.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { json, runCli } from "../bin/cli/testing.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
 import type { DeadLetter } from "../lib/queue/types.ts";
 import { createRedis, type RedisClient } from "../lib/redis/connection.ts";
+import { json, runCli } from "./harness/cli.ts";
 import { testConfig } from "./harness/index.ts";
 
 const prefix = `ce${Math.random().toString(36).slice(2, 8)}`;

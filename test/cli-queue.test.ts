@@ -5,7 +5,6 @@
  * for not found (3) and bad arguments (2), and the audit entries its mutations leave.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { json, runCli } from "../bin/cli/testing.ts";
 import { listAudit } from "../lib/auth/audit.ts";
 import { createCache } from "../lib/cache/index.ts";
 import type { DeadLetterSummary } from "../lib/dlq/index.ts";
@@ -13,6 +12,7 @@ import { createQueue, UnrecoverableError } from "../lib/queue/index.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
 import type { DeadLetter, ErrorGroup } from "../lib/queue/types.ts";
 import { createRedis, type RedisClient } from "../lib/redis/connection.ts";
+import { json, runCli } from "./harness/cli.ts";
 import { testConfig } from "./harness/index.ts";
 
 const prefix = `cq${Math.random().toString(36).slice(2, 8)}`;

@@ -4,12 +4,12 @@
  * half-opens and closes.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { countingLoader } from "../../test/harness/fixtures.ts";
 import { uniqueName } from "../../test/harness/index.ts";
 import { type RedisServer, startRedisServer } from "../../test/harness/redis-server.ts";
 import { parseConfig } from "../config.ts";
 import { createRedisFromUrl, type RedisClient } from "../redis/connection.ts";
 import { Cache } from "./cache.ts";
-import { countingLoader } from "./test/helpers.ts";
 
 let server: RedisServer;
 let client: RedisClient;

@@ -1,8 +1,8 @@
 /** Stampede protection: single-flight in one process, a short lock across processes, stale-while-revalidate. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countingLoader, type TestCache, testCache } from "../../test/harness/fixtures.ts";
 import { testRedis } from "../../test/harness/index.ts";
 import { Cache } from "./cache.ts";
-import { countingLoader, type TestCache, testCache } from "./test/helpers.ts";
 
 let t: TestCache;
 beforeAll(async () => {

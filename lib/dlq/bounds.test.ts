@@ -4,6 +4,7 @@
  * cursor goes on to the exact total. Real redis-server; 30,000 entries seeded by pipeline.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDeadLetters } from "../../test/harness/dead-letters.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
 import { ConfigError, parseConfig, resetConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
@@ -13,7 +14,6 @@ import { isDlqError } from "./errors.ts";
 import { listGroupsPage } from "./groups.ts";
 import { listDeadLetters } from "./list.ts";
 import type { DlqFilter } from "./schemas.ts";
-import { seedDeadLetters } from "./testing.ts";
 
 process.env.REDIS_KEY_PREFIX = uniqueName("dlq");
 resetConfig();

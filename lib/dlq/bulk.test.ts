@@ -1,5 +1,6 @@
 /** Bulk requeue/delete: chunks, progress, rate limit, cancel, concurrency; real redis-server. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDeadLetters } from "../../test/harness/dead-letters.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
 import { resetConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
@@ -18,7 +19,6 @@ import {
 import { countDeadLetters } from "./count.ts";
 import { deleteDeadLetters } from "./mutate.ts";
 import { BATCH_MAX } from "./scripts.ts";
-import { seedDeadLetters } from "./testing.ts";
 
 process.env.REDIS_KEY_PREFIX = uniqueName("dlq");
 resetConfig();

@@ -3,6 +3,7 @@
  * error groups, against a real redis-server. Admins see entries as stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDeadLetters } from "../../test/harness/dead-letters.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
 import { MASK, MASK_TEXT_HIDDEN } from "../auth/mask.ts";
 import { resetConfig } from "../config.ts";
@@ -12,7 +13,6 @@ import { queueKeys } from "../redis/keys.ts";
 import { exportDeadLetters } from "./export.ts";
 import { listDeadLetters } from "./list.ts";
 import { getDeadLetter, listGroups } from "./read.ts";
-import { seedDeadLetters } from "./testing.ts";
 import { viewDeadLetter, viewGroups, viewPage } from "./view.ts";
 
 process.env.REDIS_KEY_PREFIX = uniqueName("dlqview");

@@ -3,13 +3,13 @@
  * graceful shutdown, concurrency, retention by age and by cap.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { closeQueue, testQueue, until } from "../../test/harness/fixtures.ts";
 import { deadKeys } from "./context.ts";
 import { fingerprint } from "./fingerprint.ts";
 import type { Queue } from "./index.ts";
 import { reclaimExpired, trimDead } from "./maintenance.ts";
 import { runScript } from "./scripts.ts";
 import { dlqTotals, queueSizes } from "./stats.ts";
-import { closeQueue, testQueue, until } from "./testing.ts";
 import type { AttemptError } from "./types.ts";
 
 let q: Queue;

@@ -1,8 +1,9 @@
 /** Requeue and delete by id: atomic, idempotent, validated, against a real redis-server. */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDeadLetters } from "../../test/harness/dead-letters.ts";
+import { privatePrefix } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
-import { resetConfig } from "../config.ts";
 import { GROUP_INFO_FIELDS, JOB_FIELDS } from "../queue/types.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { minuteOf, queueKeys } from "../redis/keys.ts";
@@ -10,8 +11,7 @@ import { listDeadLetters } from "./list.ts";
 import { deleteDeadLetter, deleteDeadLetters, requeueDeadLetter, requeueDeadLetters } from "./mutate.ts";
 import { getDeadLetter, listGroups } from "./read.ts";
 
-process.env.REDIS_KEY_PREFIX = uniqueName("dlq");
-resetConfig();
+privatePrefix("dlq");
 
 let redis: RedisClient;
 beforeAll(() => {

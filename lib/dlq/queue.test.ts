@@ -3,8 +3,8 @@
  * grouped, requeued (one with an edited payload, which the consumer then completes) and deleted.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { privatePrefix } from "../../test/harness/fixtures.ts";
 import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
-import { resetConfig } from "../config.ts";
 import { createQueue } from "../queue/index.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { queueKeys } from "../redis/keys.ts";
@@ -17,9 +17,7 @@ import {
   requeueDeadLetter,
 } from "./index.ts";
 
-const prefix = uniqueName("dlq");
-process.env.REDIS_KEY_PREFIX = prefix;
-resetConfig();
+const prefix = privatePrefix("dlq");
 
 let redis: RedisClient;
 beforeAll(() => {

@@ -3,7 +3,7 @@
  * private name or prefix, and one way to wait for a condition.
  */
 import { Cache, type CacheOptions } from "../../lib/cache/cache.ts";
-import type { Config } from "../../lib/config.ts";
+import { type Config, setConfig } from "../../lib/config.ts";
 import { createQueue, type Queue } from "../../lib/queue/index.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
 import { testConfig, testRedis, uniqueName } from "./index.ts";
@@ -24,6 +24,16 @@ export async function until<T>(
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Gives this test file's process a key prefix of its own, through the configuration that
+ * lib/dlq and lib/redis/keys.ts read (vitest runs each file in its own process); returns it.
+ */
+export function privatePrefix(name = "dlq"): string {
+  const prefix = uniqueName(name);
+  setConfig(testConfig({ REDIS_KEY_PREFIX: prefix }));
+  return prefix;
+}
 
 /** A queue with a unique name on the suite's Redis; extra env settings as strings. */
 export function testQueue(overrides: Record<string, string> = {}): Queue {

@@ -4,7 +4,7 @@
  * half-opens and closes.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { countingLoader } from "../../test/harness/fixtures.ts";
+import { countingLoader, sleep } from "../../test/harness/fixtures.ts";
 import { uniqueName } from "../../test/harness/index.ts";
 import { type RedisServer, startRedisServer } from "../../test/harness/redis-server.ts";
 import { parseConfig } from "../config.ts";
@@ -14,8 +14,6 @@ import { Cache } from "./cache.ts";
 let server: RedisServer;
 let client: RedisClient;
 let cache: Cache;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function makeCache(env: Record<string, string>) {
   client = createRedisFromUrl(server.url, { failFast: true });

@@ -3,7 +3,7 @@
  * grouped, requeued (one with an edited payload, which the consumer then completes) and deleted.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { privatePrefix } from "../../test/harness/fixtures.ts";
+import { privatePrefix, until } from "../../test/harness/fixtures.ts";
 import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
 import { createQueue } from "../queue/index.ts";
 import type { RedisClient } from "../redis/connection.ts";
@@ -25,14 +25,6 @@ beforeAll(() => {
 });
 afterAll(() => redis.quit());
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe("dead letters made by lib/queue", () => {
   it("lists, groups, requeues (the consumer runs it again) and deletes them", async () => {
     const name = uniqueName("docs");
@@ -50,7 +42,11 @@ describe("dead letters made by lib/queue", () => {
         [1, 2, 3].map((doc) => ({ data: { doc }, opts: { maxAttempts: 1 } })),
       );
       const ids = added.map((a) => a.id);
-      await until("3 dead letters", async () => (await countDeadLetters(redis, { queue: name })) === 3);
+      await until(
+        async () => (await countDeadLetters(redis, { queue: name })) === 3,
+        10_000,
+        "3 dead letters",
+      );
 
       const page = await listDeadLetters(redis, { queue: name, search: "HAS NO PAGES" });
       expect(page.items.map((d) => d.id).sort()).toEqual([...ids].sort());
@@ -62,16 +58,20 @@ describe("dead letters made by lib/queue", () => {
       expect(letter.errors.at(-1)?.message).toContain("has no pages");
 
       await requeueDeadLetter(redis, name, ids[0], { payload: '{"doc":1,"fixed":true}', by: "test" });
-      await until("the edited job to complete", async () => done.length === 1);
+      await until(async () => done.length === 1, 10_000, "the edited job to complete");
       expect(done).toEqual([{ doc: 1, fixed: true }]);
       await expect(requeueDeadLetter(redis, name, ids[0])).rejects.toMatchObject({ code: "NOT_FOUND" });
 
       // requeued as is, it fails again and dies again, its attempts counted from zero
       await requeueDeadLetter(redis, name, ids[1]);
-      await until("the job to die again", async () => {
-        const d = await getDeadLetter(redis, name, ids[1]).catch(() => null);
-        return d !== null && d.history.length > 0;
-      });
+      await until(
+        async () => {
+          const d = await getDeadLetter(redis, name, ids[1]).catch(() => null);
+          return d !== null && d.history.length > 0;
+        },
+        10_000,
+        "the job to die again",
+      );
       expect((await getDeadLetter(redis, name, ids[1])).attempts).toBe(1);
 
       await deleteDeadLetter(redis, name, ids[2]);

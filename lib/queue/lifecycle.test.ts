@@ -3,7 +3,7 @@
  * graceful shutdown, concurrency, retention by age and by cap.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { closeQueue, testQueue, until } from "../../test/harness/fixtures.ts";
+import { closeQueue, sleep, testQueue, until } from "../../test/harness/fixtures.ts";
 import { deadKeys } from "./context.ts";
 import { fingerprint } from "./fingerprint.ts";
 import type { Queue } from "./index.ts";
@@ -16,7 +16,6 @@ let q: Queue;
 afterEach(() => closeQueue(q));
 const sizes = () => queueSizes(q.ctx.client, q.name);
 const job = (id: string) => q.ctx.client.hgetall(q.ctx.keys.job(id));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Leases like a consumer that then dies: nobody renews or acknowledges. */
 async function leaseAndDie(leaseMs: number, count = 1) {

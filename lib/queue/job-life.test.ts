@@ -1,13 +1,11 @@
 /**
- * lib/dlq against dead letters made by the real queue (lib/queue): jobs fail, die, are listed,
- * grouped, requeued (one with an edited payload, which the consumer then completes) and deleted.
+ * A job's whole life in one test (read this first): added, run, failed, dead-lettered, then
+ * (lib/dlq) listed, grouped, requeued (one with an edited payload, which the consumer then
+ * completes) and deleted. The map of where each step lives: docs/architecture.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { privatePrefix, until } from "../../test/harness/fixtures.ts";
 import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
-import { createQueue } from "../queue/index.ts";
-import type { RedisClient } from "../redis/connection.ts";
-import { queueKeys } from "../redis/keys.ts";
 import {
   countDeadLetters,
   deleteDeadLetter,
@@ -15,7 +13,10 @@ import {
   listDeadLetters,
   listGroups,
   requeueDeadLetter,
-} from "./index.ts";
+} from "../dlq/index.ts";
+import type { RedisClient } from "../redis/connection.ts";
+import { queueKeys } from "../redis/keys.ts";
+import { createQueue } from "./index.ts";
 
 const prefix = privatePrefix("dlq");
 

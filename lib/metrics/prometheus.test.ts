@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
+import { settleStats } from "../../test/harness/settle-stats.ts";
 import { evaluateAlerts } from "../alerts/evaluate.ts";
 import { setThreshold } from "../alerts/settings.ts";
 import { createCache } from "../cache/index.ts";
@@ -15,12 +16,6 @@ import { collectSnapshot } from "./snapshot.ts";
 
 /** A loaded test machine may take over the 50 ms default: a timed-out lookup counts as an error, not a miss. */
 const SLOW_OK = { CACHE_TIMEOUT_MS: "10000" };
-
-/** Writes every count so far: a timer flush already under way may not hold the latest ones. */
-const settle = async (c: { flushStats(): Promise<void> }) => {
-  await c.flushStats();
-  await c.flushStats();
-};
 
 const client = testRedis();
 afterAll(() => client.quit());
@@ -76,7 +71,7 @@ describe("Prometheus metrics", () => {
     await cache.namespace("user").getOrSet("profile", () => ({ name: "x" }), { user: "secret-user-42" });
     await cache.namespace("user").getOrSet("profile", () => ({ name: "x" }), { user: "secret-user-42" });
     await cache.namespace("document").getOrSet("summary:private-doc-7", () => "text");
-    await settle(cache);
+    await settleStats(cache);
     await cache.close();
 
     await setThreshold(client, "dlq_size", 1, config);

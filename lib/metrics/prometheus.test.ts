@@ -4,6 +4,7 @@
  * carry the expected series, and never a cache key or a user id.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { until } from "../../test/harness/fixtures.ts";
 import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
 import { settleStats } from "../../test/harness/settle-stats.ts";
 import { evaluateAlerts } from "../alerts/evaluate.ts";
@@ -59,11 +60,10 @@ describe("Prometheus metrics", () => {
       },
       { pollMs: 10, onError: () => {} },
     );
-    for (;;) {
+    await until(async () => {
       const s = await queueSizes(client, queue, { prefix });
-      if (s.dead === 2 && s.completed === 1) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return s.dead === 2 && s.completed === 1;
+    }, 25_000);
     await consumer.close();
 
     const cache = createCache({ client, config });

@@ -8,8 +8,8 @@
 import { performance } from "node:perf_hooks";
 import { countMatches } from "../lib/dlq/count.ts";
 import { GROUPS_PAGE_MAX, listGroupsPage } from "../lib/dlq/groups.ts";
-import { seedDeadLetters } from "../lib/dlq/testing.ts";
 import { createRedisFromUrl } from "../lib/redis/connection.ts";
+import { seedDeadLetters } from "../test/harness/dead-letters.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
 
 const server = await startRedisServer();

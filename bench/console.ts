@@ -14,8 +14,8 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { type SeedEntry, seedDeadLetters } from "../lib/dlq/testing.ts";
 import { createRedisFromUrl } from "../lib/redis/connection.ts";
+import { type SeedEntry, seedDeadLetters } from "../test/harness/dead-letters.ts";
 import { freePort, startRedisServer } from "../test/harness/redis-server.ts";
 import { adminToken, percentile, round, waitForHttp } from "../test/reliability/procs.ts";
 

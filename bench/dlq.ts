@@ -18,9 +18,9 @@ import { countDeadLetters } from "../lib/dlq/count.ts";
 import { listDeadLetters } from "../lib/dlq/list.ts";
 import { listGroups } from "../lib/dlq/read.ts";
 import { dlqScripts } from "../lib/dlq/scripts.ts";
-import { type SeedEntry, seedDeadLetters } from "../lib/dlq/testing.ts";
 import { createRedisFromUrl, type RedisClient } from "../lib/redis/connection.ts";
 import { queueKeys } from "../lib/redis/keys.ts";
+import { type SeedEntry, seedDeadLetters } from "../test/harness/dead-letters.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
 
 const TOTAL = Number(process.env.DLQ_BENCH_ENTRIES ?? 1_000_000);

@@ -15,8 +15,8 @@
 import { spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import { parseConfig } from "../lib/config.ts";
-import { seedDeadLetters } from "../lib/dlq/testing.ts";
 import { createQueue } from "../lib/queue/index.ts";
+import { seedDeadLetters } from "../test/harness/dead-letters.ts";
 import { freePort, startRedisServer } from "../test/harness/redis-server.ts";
 import {
   adminToken,

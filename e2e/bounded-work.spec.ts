@@ -11,7 +11,7 @@
  * Many entries are written with lib/dlq's pipelined fixture (a producer would take minutes).
  */
 import { expect, test } from "@playwright/test";
-import { seedDeadLetters as seedFast } from "../lib/dlq/testing.ts";
+import { seedDeadLetters as seedFast } from "../test/harness/dead-letters.ts";
 import { E2E_BASE_URL, e2eClient } from "./env.ts";
 import { apiAs, bearer, bearerFor, signIn, uniqueEmail } from "./helpers/auth.ts";
 import { purgeSeeded, uniqueQueue } from "./helpers/seed.ts";

@@ -295,6 +295,11 @@ export function getConfig(): Config {
   return cached;
 }
 
+/** For tests: use this configuration (e.g. a private key prefix) instead of the environment's. */
+export function setConfig(config: Config): void {
+  cached = config;
+}
+
 /** For tests and tools that change the environment: forget the parsed configuration. */
 export function resetConfig(): void {
   cached = undefined;

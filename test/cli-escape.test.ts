@@ -7,11 +7,12 @@
  * shows them as visible escapes instead, and the JSON still parses to the stored text.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { json, runCli } from "../bin/cli/testing.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
 import type { DeadLetter } from "../lib/queue/types.ts";
 import { createRedis, type RedisClient } from "../lib/redis/connection.ts";
+import { json, runCli } from "./harness/cli.ts";
+import { until } from "./harness/fixtures.ts";
 import { testConfig } from "./harness/index.ts";
 
 const prefix = `ce${Math.random().toString(36).slice(2, 8)}`;
@@ -40,11 +41,7 @@ beforeAll(async () => {
     },
     { pollMs: 20 },
   );
-  const deadline = Date.now() + 15_000;
-  while ((await queueSizes(client, QUEUE, { prefix })).dead < 1) {
-    if (Date.now() > deadline) throw new Error("the job did not fail");
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(async () => (await queueSizes(client, QUEUE, { prefix })).dead >= 1, 15_000, "the job to fail");
   await q.close();
 });
 

@@ -5,7 +5,6 @@
  * for not found (3) and bad arguments (2), and the audit entries its mutations leave.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { json, runCli } from "../bin/cli/testing.ts";
 import { listAudit } from "../lib/auth/audit.ts";
 import { createCache } from "../lib/cache/index.ts";
 import type { DeadLetterSummary } from "../lib/dlq/index.ts";
@@ -13,6 +12,8 @@ import { createQueue, UnrecoverableError } from "../lib/queue/index.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
 import type { DeadLetter, ErrorGroup } from "../lib/queue/types.ts";
 import { createRedis, type RedisClient } from "../lib/redis/connection.ts";
+import { json, runCli } from "./harness/cli.ts";
+import { until } from "./harness/fixtures.ts";
 import { testConfig } from "./harness/index.ts";
 
 const prefix = `cq${Math.random().toString(36).slice(2, 8)}`;
@@ -21,14 +22,6 @@ let client: RedisClient;
 const env = () => ({ REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: prefix });
 const cli = (args: string[], input?: string) => runCli(args, { env: env(), input });
 const sizes = (queue: string) => queueSizes(client, queue, { prefix });
-
-async function waitFor(check: () => Promise<boolean>, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Real failures: 5 invalid documents (unrecoverable), 3 poison documents, 2 audio timeouts. */
 beforeAll(async () => {
@@ -55,7 +48,7 @@ beforeAll(async () => {
     },
     { pollMs: 20 },
   );
-  await waitFor(async () => (await sizes("documents")).dead === 8 && (await sizes("audio")).dead === 2);
+  await until(async () => (await sizes("documents")).dead === 8 && (await sizes("audio")).dead === 2, 15_000);
   await Promise.all([docs.close(), audio.close()]);
 });
 

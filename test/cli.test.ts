@@ -4,10 +4,10 @@
  * Each test runs the real `bin/requeue.mjs` as a child process against the suite's redis-server.
  */
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { json, runCli } from "../bin/cli/testing.ts";
 import { verifyToken } from "../lib/auth/tokens.ts";
 import { getUser, getUserSession, verifyPassword } from "../lib/auth/users.ts";
 import { createRedisFromUrl } from "../lib/redis/connection.ts";
+import { json, runCli } from "./harness/cli.ts";
 import { freePort } from "./harness/index.ts";
 
 const prefix = `cli${Math.random().toString(36).slice(2, 8)}`;

@@ -24,9 +24,9 @@ import {
   requeueDeadLetter,
   requeueDeadLetters,
 } from "../lib/dlq/index.ts";
-import { seedDeadLetters } from "../lib/dlq/testing.ts";
 import { createQueue, QueueError } from "../lib/queue/index.ts";
 import { globalKeys, queueKeys } from "../lib/redis/keys.ts";
+import { seedDeadLetters } from "./harness/dead-letters.ts";
 import { testConfig, testRedis, uniqueName } from "./harness/index.ts";
 import { keySnapshot } from "./reliability/snapshot.ts";
 

@@ -14,6 +14,7 @@ import { renderPrometheus } from "../lib/metrics/prometheus.ts";
 import { collectSnapshot } from "../lib/metrics/snapshot.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { REDACTED, redact } from "../lib/queue/redact.ts";
+import { until } from "./harness/fixtures.ts";
 import { testConfig, testRedis, uniqueName } from "./harness/index.ts";
 import { ALL_REDACTED, KNOWN_GAPS, type SecretShape } from "./reliability/secret-corpus.ts";
 
@@ -39,14 +40,6 @@ function errorFor(c: Case, payload: unknown): Error {
     "    at handler (/app/worker.js:10:5)",
   ].join("\n");
   return err;
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe("redaction corpus", () => {
@@ -95,7 +88,11 @@ describe("redaction corpus", () => {
         },
         { concurrency: 20, pollMs: 10 },
       );
-      await until(async () => (await client.zcard(queue.ctx.keys.dead)) === cases.length, "every job dead");
+      await until(
+        async () => (await client.zcard(queue.ctx.keys.dead)) === cases.length,
+        15_000,
+        "every job dead",
+      );
       await consumer.close(2000);
 
       // Everything stored about each dead letter (except the payload itself) and its error group.

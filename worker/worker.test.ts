@@ -6,15 +6,13 @@ import { reclaimExpired, reclaimIfDue, trimCompleted, trimDead } from "../lib/qu
 import { promoteDue } from "../lib/queue/retry.ts";
 import { runScript } from "../lib/queue/scripts.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
-import { closeQueue, testQueue, until } from "../lib/queue/testing.ts";
 import { globalKeys } from "../lib/redis/keys.ts";
+import { closeQueue, sleep, testQueue, until } from "../test/harness/fixtures.ts";
 import { testConfig, testRedis, uniqueName } from "../test/harness/index.ts";
 import { readHeartbeats } from "./heartbeat.ts";
 import { reclaimAll, sweepAll } from "./housekeeping.ts";
 import { startWorker } from "./runner.ts";
 import type { Task } from "./tasks.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("task runner", () => {
   const prefix = uniqueName("w");

@@ -22,8 +22,5 @@ export async function e2eCache(
   };
 }
 
-/** Writes every count so far: a timer flush already under way may not hold the latest ones. */
-export async function settle(c: { flushStats(): Promise<void> }): Promise<void> {
-  await c.flushStats();
-  await c.flushStats();
-}
+/** Writes every count so far (test/harness/settle-stats.ts). */
+export { settleStats as settle } from "../../test/harness/settle-stats.ts";

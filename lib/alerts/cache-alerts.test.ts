@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startRedisServer, testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
 import type { RedisServer } from "../../test/harness/redis-server.ts";
+import { settleStats } from "../../test/harness/settle-stats.ts";
 import { createCache } from "../cache/index.ts";
 import { sampleRedis } from "../cache/redis-sampler.ts";
 import type { Config } from "../config.ts";
@@ -15,12 +16,6 @@ import { setThreshold } from "./settings.ts";
 
 /** A loaded test machine may take over the 50 ms default: a timed-out lookup counts as an error, not a miss. */
 const SLOW_OK = { CACHE_TIMEOUT_MS: "10000" };
-
-/** Writes every count so far: a timer flush already under way may not hold the latest ones. */
-const settle = async (c: { flushStats(): Promise<void> }) => {
-  await c.flushStats();
-  await c.flushStats();
-};
 
 const shared = testRedis();
 afterAll(() => shared.quit());
@@ -39,7 +34,7 @@ describe("cache hit rate alert", () => {
     try {
       // Plain get/set, so each lookup counts exactly once, as a hit or a miss.
       for (let i = 0; i < 10; i++) expect(await ns.get(`doc:${i}`)).toBeUndefined();
-      await settle(cache);
+      await settleStats(cache);
       await evaluateAlerts(shared, { config });
       expect(await alert(shared, config, "cache_hit_rate")).toMatchObject({ state: "firing", value: 0 });
 
@@ -47,7 +42,7 @@ describe("cache hit rate alert", () => {
       for (let round = 0; round < 4; round++) {
         for (let i = 0; i < 10; i++) expect(await ns.get(`doc:${i}`)).toEqual({ i });
       }
-      await settle(cache);
+      await settleStats(cache);
       await evaluateAlerts(shared, { config });
       // 40 hits of 50 lookups
       expect(await alert(shared, config, "cache_hit_rate")).toMatchObject({ state: "ok", value: 0.8 });
@@ -71,7 +66,7 @@ describe("cache latency alert", () => {
     expect(await cache.ready()).toBe(true); // calls before the first connection bypass Redis
     try {
       for (let i = 0; i < 20; i++) await cache.namespace("graph").getOrSet(`g:${i % 5}`, () => i);
-      await settle(cache);
+      await settleStats(cache);
       // Any real call takes more than 0 ms: with the threshold at 0 the alert must fire.
       await setThreshold(shared, "cache_latency", 0, config);
       await evaluateAlerts(shared, { config });
@@ -137,7 +132,7 @@ describe("Redis memory and eviction alerts", () => {
     try {
       const misses = async (n: number, tag: string) => {
         for (let i = 0; i < n; i++) await cache.namespace("document").getOrSet(`${tag}:${i}`, () => i);
-        await settle(cache);
+        await settleStats(cache);
       };
       await misses(20, "a");
       await sampleRedis(client, { prefix }); // minute 0: the baseline of evicted_keys

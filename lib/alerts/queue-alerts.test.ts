@@ -4,6 +4,7 @@
  * prefix of its own (lib/dlq reads it from the environment), so no other test's queues count.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { until } from "../../test/harness/fixtures.ts";
 import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
 import { type Config, resetConfig } from "../config.ts";
 import { deleteDeadLetters } from "../dlq/mutate.ts";
@@ -42,11 +43,10 @@ async function run(jobs: { fail: number; maxAttempts: number }[], name = uniqueN
     { concurrency: 4, pollMs: 10, promoteIntervalMs: 10, onError: () => {} },
   );
   const expected = before.completed + before.dead + jobs.length;
-  for (;;) {
+  await until(async () => {
     const s = await queueSizes(client, name, { prefix: config.REDIS_KEY_PREFIX });
-    if (s.ready + s.active + s.retry === 0 && s.completed + s.dead >= expected) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+    return s.ready + s.active + s.retry === 0 && s.completed + s.dead >= expected;
+  }, 25_000);
   await consumer.close();
   return name;
 }

@@ -1,7 +1,7 @@
 /** The cache API on a real Redis: namespaces, get/set/delete, getOrSet, wrap, access control, secrets, compression. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countingLoader, type TestCache, testCache } from "../../test/harness/fixtures.ts";
 import { CacheError } from "./errors.ts";
-import { countingLoader, type TestCache, testCache } from "./test/helpers.ts";
 
 let t: TestCache;
 beforeAll(async () => {

@@ -4,18 +4,16 @@
  * half-opens and closes.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { countingLoader, sleep } from "../../test/harness/fixtures.ts";
 import { uniqueName } from "../../test/harness/index.ts";
 import { type RedisServer, startRedisServer } from "../../test/harness/redis-server.ts";
 import { parseConfig } from "../config.ts";
 import { createRedisFromUrl, type RedisClient } from "../redis/connection.ts";
 import { Cache } from "./cache.ts";
-import { countingLoader } from "./test/helpers.ts";
 
 let server: RedisServer;
 let client: RedisClient;
 let cache: Cache;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function makeCache(env: Record<string, string>) {
   client = createRedisFromUrl(server.url, { failFast: true });

@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countingLoader, type TestCache, testCache } from "./test/helpers.ts";
+import { countingLoader, type TestCache, testCache } from "../../test/harness/fixtures.ts";
 
 const run = promisify(execFile);
 let t: TestCache;
@@ -24,7 +24,7 @@ async function inChildProcess(action: string, arg: string): Promise<string> {
   };
   if (c.REDIS_CLUSTER_NODES)
     env.REDIS_CLUSTER_NODES = c.REDIS_CLUSTER_NODES.map((n) => `${n.host}:${n.port}`).join(",");
-  const { stdout } = await run("node_modules/.bin/tsx", ["lib/cache/test/invalidate-child.ts", action, arg], {
+  const { stdout } = await run("node_modules/.bin/tsx", ["test/harness/invalidate-child.ts", action, arg], {
     env,
   });
   return stdout;

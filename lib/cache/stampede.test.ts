@@ -1,16 +1,14 @@
 /** Stampede protection: single-flight in one process, a short lock across processes, stale-while-revalidate. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countingLoader, sleep, type TestCache, testCache } from "../../test/harness/fixtures.ts";
 import { testRedis } from "../../test/harness/index.ts";
 import { Cache } from "./cache.ts";
-import { countingLoader, type TestCache, testCache } from "./test/helpers.ts";
 
 let t: TestCache;
 beforeAll(async () => {
   t = await testCache({ CACHE_LOCK_WAIT_MS: "5000" });
 });
 afterAll(() => t.close());
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("stampede protection", () => {
   it("concurrent misses of one key in one process call the loader once", async () => {

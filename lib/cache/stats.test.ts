@@ -1,13 +1,13 @@
 /** Statistics: recorded in memory, flushed in one pipeline, read back as per-minute series and summaries. */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countingLoader, type TestCache, testCache } from "../../test/harness/fixtures.ts";
 import { isCluster, uniqueName } from "../../test/harness/index.ts";
 import { type RedisServer, startRedisServer } from "../../test/harness/redis-server.ts";
 import { parseConfig } from "../config.ts";
 import { Cache } from "./cache.ts";
 import { latestRedisSample, redisSeries, sampleRedis } from "./redis-sampler.ts";
 import { breakerStates, cacheSeries, listNamespaces, namespaceSummary } from "./stats.ts";
-import { countingLoader, type TestCache, testCache } from "./test/helpers.ts";
 
 describe("statistics", () => {
   let t: TestCache;

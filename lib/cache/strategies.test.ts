@@ -1,21 +1,17 @@
 /** Write-through and write-behind (on lib/queue) against a real Redis. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TestCache, testCache, until } from "../../test/harness/fixtures.ts";
 import { uniqueName } from "../../test/harness/index.ts";
 import { startRedisServer } from "../../test/harness/redis-server.ts";
 import { createQueue } from "../queue/index.ts";
 import { createRedisFromUrl } from "../redis/connection.ts";
 import { writeBehind, writeBehindHandler, writeThrough } from "./strategies.ts";
-import { type TestCache, testCache } from "./test/helpers.ts";
 
 let t: TestCache;
 beforeAll(async () => {
   t = await testCache();
 });
 afterAll(() => t.close());
-
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-};
 
 describe("write-through", () => {
   it("writes the source, then the cache", async () => {

@@ -3,9 +3,12 @@
  * at most a set amount of Redis work, say when they stopped early (partial + cursor), and the
  * cursor goes on to the exact total. Real redis-server; 30,000 entries seeded by pipeline.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDeadLetters } from "../../test/harness/dead-letters.ts";
+import { privatePrefix } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
-import { ConfigError, parseConfig, resetConfig } from "../config.ts";
+import { ConfigError, parseConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { cancelBulk, startBulk } from "./bulk.ts";
 import { countDeadLetters, countMatches } from "./count.ts";
@@ -13,10 +16,8 @@ import { isDlqError } from "./errors.ts";
 import { listGroupsPage } from "./groups.ts";
 import { listDeadLetters } from "./list.ts";
 import type { DlqFilter } from "./schemas.ts";
-import { seedDeadLetters } from "./testing.ts";
 
-process.env.REDIS_KEY_PREFIX = uniqueName("dlq");
-resetConfig();
+privatePrefix("dlq");
 
 let redis: RedisClient;
 beforeAll(() => {

@@ -1,7 +1,9 @@
 /** Bulk requeue/delete: chunks, progress, rate limit, cancel, concurrency; real redis-server. */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDeadLetters } from "../../test/harness/dead-letters.ts";
+import { privatePrefix } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
-import { resetConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { globalKeys, queueKeys } from "../redis/keys.ts";
 import {
@@ -18,10 +20,8 @@ import {
 import { countDeadLetters } from "./count.ts";
 import { deleteDeadLetters } from "./mutate.ts";
 import { BATCH_MAX } from "./scripts.ts";
-import { seedDeadLetters } from "./testing.ts";
 
-process.env.REDIS_KEY_PREFIX = uniqueName("dlq");
-resetConfig();
+privatePrefix("dlq");
 
 let redis: RedisClient;
 beforeAll(() => {

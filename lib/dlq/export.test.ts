@@ -1,14 +1,14 @@
 /** Export as JSON and CSV, streamed in chunks; real redis-server. */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDeadLetters } from "../../test/harness/dead-letters.ts";
+import { privatePrefix } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
-import { resetConfig } from "../config.ts";
 import type { DeadLetter } from "../queue/types.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { exportDeadLetters } from "./export.ts";
-import { seedDeadLetters } from "./testing.ts";
 
-process.env.REDIS_KEY_PREFIX = uniqueName("dlq");
-resetConfig();
+privatePrefix("dlq");
 
 let redis: RedisClient;
 beforeAll(() => {

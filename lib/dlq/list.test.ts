@@ -1,17 +1,17 @@
 /** Listing, filters, cursors, get and groups, against a real redis-server. */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDeadLetters } from "../../test/harness/dead-letters.ts";
+import { privatePrefix } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
-import { resetConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { queueKeys } from "../redis/keys.ts";
 import { countDeadLetters } from "./count.ts";
 import { listDeadLetters } from "./list.ts";
 import { getDeadLetter, listGroups } from "./read.ts";
 import type { DlqFilter } from "./schemas.ts";
-import { seedDeadLetters } from "./testing.ts";
 
-process.env.REDIS_KEY_PREFIX = uniqueName("dlq");
-resetConfig();
+privatePrefix("dlq");
 
 let redis: RedisClient;
 beforeAll(() => {

@@ -1,17 +1,17 @@
 /** Requeue and delete by id: atomic, idempotent, validated, against a real redis-server. */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDeadLetters } from "../../test/harness/dead-letters.ts";
+import { privatePrefix } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
-import { resetConfig } from "../config.ts";
 import { GROUP_INFO_FIELDS, JOB_FIELDS } from "../queue/types.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { minuteOf, queueKeys } from "../redis/keys.ts";
 import { listDeadLetters } from "./list.ts";
 import { deleteDeadLetter, deleteDeadLetters, requeueDeadLetter, requeueDeadLetters } from "./mutate.ts";
 import { getDeadLetter, listGroups } from "./read.ts";
-import { seedDeadLetters } from "./testing.ts";
 
-process.env.REDIS_KEY_PREFIX = uniqueName("dlq");
-resetConfig();
+privatePrefix("dlq");
 
 let redis: RedisClient;
 beforeAll(() => {

@@ -2,21 +2,21 @@
  * What a viewer may see of dead letters (lib/dlq/view.ts): one entry, a page of rows and the
  * error groups, against a real redis-server. Admins see entries as stored.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDeadLetters } from "../../test/harness/dead-letters.ts";
+import { privatePrefix } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
 import { MASK, MASK_TEXT_HIDDEN } from "../auth/mask.ts";
-import { resetConfig } from "../config.ts";
 import type { DeadLetter } from "../queue/types.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { queueKeys } from "../redis/keys.ts";
 import { exportDeadLetters } from "./export.ts";
 import { listDeadLetters } from "./list.ts";
 import { getDeadLetter, listGroups } from "./read.ts";
-import { seedDeadLetters } from "./testing.ts";
 import { viewDeadLetter, viewGroups, viewPage } from "./view.ts";
 
-process.env.REDIS_KEY_PREFIX = uniqueName("dlqview");
-resetConfig();
+privatePrefix("dlqview");
 
 const FIELDS = ["email", "token"];
 const OLD = "old.customer@example.org";

@@ -1,6 +1,7 @@
 /** The cache dashboard's data from real lib/cache traffic: steps per range, hit rates, namespaces. */
 import { afterAll, describe, expect, it } from "vitest";
 import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
+import { settleStats } from "../../test/harness/settle-stats.ts";
 import { createCache } from "../cache/index.ts";
 import { sampleRedis } from "../cache/redis-sampler.ts";
 import { cacheDashboard, namespaceRows, UnknownNamespaceError } from "./cache-dashboard.ts";
@@ -8,12 +9,6 @@ import type { CachePoint } from "./cache-dashboard-types.ts";
 
 /** A loaded test machine may take over the 50 ms default: a timed-out lookup counts as an error, not a miss. */
 const SLOW_OK = { CACHE_TIMEOUT_MS: "10000" };
-
-/** Writes every count so far: a timer flush already under way may not hold the latest ones. */
-const settle = async (c: { flushStats(): Promise<void> }) => {
-  await c.flushStats();
-  await c.flushStats();
-};
 
 const client = testRedis();
 afterAll(() => client.quit());
@@ -34,7 +29,7 @@ async function seeded() {
   for (const k of ["a", "b"]) expect(await doc.set(k, k)).toBe(true);
   for (let round = 0; round < 3; round++) for (const k of ["a", "b"]) expect(await doc.get(k)).toBe(k);
   expect(await cache.namespace("graph").get("g")).toBeUndefined();
-  await settle(cache);
+  await settleStats(cache);
   await cache.close();
   // The suite shares one redis-server, which other files fill with tens of thousands of keys: a
   // SCAN bound sized for production could then miss this namespace's two keys.
@@ -102,7 +97,7 @@ describe("cache dashboard", () => {
     for (let round = 0; round < 4; round++) {
       for (const k of ["q1", "q2"]) expect(await vec.getOrSet(k, slowLoader(k))).toBe(`answer ${k}`);
     }
-    await settle(cache);
+    await settleStats(cache);
     await cache.close();
     const row = (await namespaceRows(client, config)).namespaces.find((n) => n.name === "vector_search")!;
     expect(row).toMatchObject({ hits: 6, misses: 2 });

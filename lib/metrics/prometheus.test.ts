@@ -4,7 +4,9 @@
  * carry the expected series, and never a cache key or a user id.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { until } from "../../test/harness/fixtures.ts";
 import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
+import { settleStats } from "../../test/harness/settle-stats.ts";
 import { evaluateAlerts } from "../alerts/evaluate.ts";
 import { setThreshold } from "../alerts/settings.ts";
 import { createCache } from "../cache/index.ts";
@@ -15,12 +17,6 @@ import { collectSnapshot } from "./snapshot.ts";
 
 /** A loaded test machine may take over the 50 ms default: a timed-out lookup counts as an error, not a miss. */
 const SLOW_OK = { CACHE_TIMEOUT_MS: "10000" };
-
-/** Writes every count so far: a timer flush already under way may not hold the latest ones. */
-const settle = async (c: { flushStats(): Promise<void> }) => {
-  await c.flushStats();
-  await c.flushStats();
-};
 
 const client = testRedis();
 afterAll(() => client.quit());
@@ -64,11 +60,10 @@ describe("Prometheus metrics", () => {
       },
       { pollMs: 10, onError: () => {} },
     );
-    for (;;) {
+    await until(async () => {
       const s = await queueSizes(client, queue, { prefix });
-      if (s.dead === 2 && s.completed === 1) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return s.dead === 2 && s.completed === 1;
+    }, 25_000);
     await consumer.close();
 
     const cache = createCache({ client, config });
@@ -76,7 +71,7 @@ describe("Prometheus metrics", () => {
     await cache.namespace("user").getOrSet("profile", () => ({ name: "x" }), { user: "secret-user-42" });
     await cache.namespace("user").getOrSet("profile", () => ({ name: "x" }), { user: "secret-user-42" });
     await cache.namespace("document").getOrSet("summary:private-doc-7", () => "text");
-    await settle(cache);
+    await settleStats(cache);
     await cache.close();
 
     await setThreshold(client, "dlq_size", 1, config);

@@ -1,9 +1,9 @@
 /** The consumer on a real Redis: lease and ack, retries, dead letters, corrupt data, redaction. */
 import { afterEach, describe, expect, it } from "vitest";
+import { closeQueue, testQueue, until } from "../../test/harness/fixtures.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { type Queue, UnrecoverableError } from "./index.ts";
 import { queueSeries, queueSizes } from "./stats.ts";
-import { closeQueue, testQueue, until } from "./testing.ts";
 import type { AttemptError } from "./types.ts";
 
 let q: Queue;

@@ -3,20 +3,19 @@
  * graceful shutdown, concurrency, retention by age and by cap.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { closeQueue, sleep, testQueue, until } from "../../test/harness/fixtures.ts";
 import { deadKeys } from "./context.ts";
 import { fingerprint } from "./fingerprint.ts";
 import type { Queue } from "./index.ts";
 import { reclaimExpired, trimDead } from "./maintenance.ts";
 import { runScript } from "./scripts.ts";
 import { dlqTotals, queueSizes } from "./stats.ts";
-import { closeQueue, testQueue, until } from "./testing.ts";
 import type { AttemptError } from "./types.ts";
 
 let q: Queue;
 afterEach(() => closeQueue(q));
 const sizes = () => queueSizes(q.ctx.client, q.name);
 const job = (id: string) => q.ctx.client.hgetall(q.ctx.keys.job(id));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Leases like a consumer that then dies: nobody renews or acknowledges. */
 async function leaseAndDie(leaseMs: number, count = 1) {

@@ -6,10 +6,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, expect, it } from "vitest";
+import { closeQueue, testQueue, until } from "../../test/harness/fixtures.ts";
 import { testConfig } from "../../test/harness/index.ts";
 import type { Queue } from "./index.ts";
 import { reclaimExpired } from "./maintenance.ts";
-import { closeQueue, testQueue, until } from "./testing.ts";
 import type { AttemptError } from "./types.ts";
 
 let q: Queue;

@@ -6,6 +6,7 @@
  * the reader connects directly (the proxy speaks to one node).
  */
 import { afterEach, expect, it } from "vitest";
+import { closeQueue, testQueue, until } from "../../test/harness/fixtures.ts";
 import { isCluster, testConfig } from "../../test/harness/index.ts";
 import { type SplitProxy, startSplitProxy } from "../../test/harness/split-proxy.ts";
 import { createRedisFromUrl, type RedisClient } from "../redis/connection.ts";
@@ -14,7 +15,6 @@ import { deadKeys } from "./context.ts";
 import type { Queue } from "./index.ts";
 import { runScript } from "./scripts.ts";
 import { queueSizes } from "./stats.ts";
-import { closeQueue, testQueue, until } from "./testing.ts";
 
 let q: Queue;
 let proxy: SplitProxy | undefined;

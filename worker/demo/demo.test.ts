@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../lib/auth/users.ts";
 import { namespaceSummary } from "../../lib/cache/stats.ts";
-import { resetConfig } from "../../lib/config.ts";
+import { resetConfig, setConfig } from "../../lib/config.ts";
 import { listGroups } from "../../lib/dlq/read.ts";
 import type { ErrorGroup } from "../../lib/queue/types.ts";
 import { createRedis, type RedisClient } from "../../lib/redis/connection.ts";
@@ -26,8 +26,7 @@ let groups: ErrorGroup[] = [];
 
 beforeAll(async () => {
   const config = testConfig({ REDIS_KEY_PREFIX: prefix });
-  process.env.REDIS_KEY_PREFIX = prefix; // lib/dlq's reads take the prefix from the configuration
-  resetConfig();
+  setConfig(config); // lib/dlq's reads take the prefix from the configuration
   client = createRedis(config);
   const child = spawn(process.execPath, ["--import", "tsx", "worker/demo/main.ts"], {
     env: {
@@ -55,7 +54,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.quit();
   rmSync(dataDir, { recursive: true, force: true });
-  delete process.env.REDIS_KEY_PREFIX;
   resetConfig();
 });
 

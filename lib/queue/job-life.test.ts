@@ -1,13 +1,11 @@
 /**
- * lib/dlq against dead letters made by the real queue (lib/queue): jobs fail, die, are listed,
- * grouped, requeued (one with an edited payload, which the consumer then completes) and deleted.
+ * A job's whole life in one test (read this first): added, run, failed, dead-lettered, then
+ * (lib/dlq) listed, grouped, requeued (one with an edited payload, which the consumer then
+ * completes) and deleted. The map of where each step lives: docs/architecture.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { privatePrefix, until } from "../../test/harness/fixtures.ts";
 import { testConfig, testRedis, uniqueName } from "../../test/harness/index.ts";
-import { resetConfig } from "../config.ts";
-import { createQueue } from "../queue/index.ts";
-import type { RedisClient } from "../redis/connection.ts";
-import { queueKeys } from "../redis/keys.ts";
 import {
   countDeadLetters,
   deleteDeadLetter,
@@ -15,25 +13,18 @@ import {
   listDeadLetters,
   listGroups,
   requeueDeadLetter,
-} from "./index.ts";
+} from "../dlq/index.ts";
+import type { RedisClient } from "../redis/connection.ts";
+import { queueKeys } from "../redis/keys.ts";
+import { createQueue } from "./index.ts";
 
-const prefix = uniqueName("dlq");
-process.env.REDIS_KEY_PREFIX = prefix;
-resetConfig();
+const prefix = privatePrefix("dlq");
 
 let redis: RedisClient;
 beforeAll(() => {
   redis = testRedis();
 });
 afterAll(() => redis.quit());
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("dead letters made by lib/queue", () => {
   it("lists, groups, requeues (the consumer runs it again) and deletes them", async () => {
@@ -52,7 +43,11 @@ describe("dead letters made by lib/queue", () => {
         [1, 2, 3].map((doc) => ({ data: { doc }, opts: { maxAttempts: 1 } })),
       );
       const ids = added.map((a) => a.id);
-      await until("3 dead letters", async () => (await countDeadLetters(redis, { queue: name })) === 3);
+      await until(
+        async () => (await countDeadLetters(redis, { queue: name })) === 3,
+        10_000,
+        "3 dead letters",
+      );
 
       const page = await listDeadLetters(redis, { queue: name, search: "HAS NO PAGES" });
       expect(page.items.map((d) => d.id).sort()).toEqual([...ids].sort());
@@ -64,16 +59,20 @@ describe("dead letters made by lib/queue", () => {
       expect(letter.errors.at(-1)?.message).toContain("has no pages");
 
       await requeueDeadLetter(redis, name, ids[0], { payload: '{"doc":1,"fixed":true}', by: "test" });
-      await until("the edited job to complete", async () => done.length === 1);
+      await until(async () => done.length === 1, 10_000, "the edited job to complete");
       expect(done).toEqual([{ doc: 1, fixed: true }]);
       await expect(requeueDeadLetter(redis, name, ids[0])).rejects.toMatchObject({ code: "NOT_FOUND" });
 
       // requeued as is, it fails again and dies again, its attempts counted from zero
       await requeueDeadLetter(redis, name, ids[1]);
-      await until("the job to die again", async () => {
-        const d = await getDeadLetter(redis, name, ids[1]).catch(() => null);
-        return d !== null && d.history.length > 0;
-      });
+      await until(
+        async () => {
+          const d = await getDeadLetter(redis, name, ids[1]).catch(() => null);
+          return d !== null && d.history.length > 0;
+        },
+        10_000,
+        "the job to die again",
+      );
       expect((await getDeadLetter(redis, name, ids[1])).attempts).toBe(1);
 
       await deleteDeadLetter(redis, name, ids[2]);

@@ -4,10 +4,10 @@
  * lib/dlq can be tested without the producer. Pipelined: a million entries seed in seconds.
  */
 import { randomUUID } from "node:crypto";
-import type { AttemptError, DeadReason } from "../queue/types.ts";
-import { JOB_FIELDS as F, GROUP_INFO_FIELDS as G } from "../queue/types.ts";
-import type { RedisClient } from "../redis/connection.ts";
-import { globalKeys, queueKeys } from "../redis/keys.ts";
+import type { AttemptError, DeadReason } from "../../lib/queue/types.ts";
+import { JOB_FIELDS as F, GROUP_INFO_FIELDS as G } from "../../lib/queue/types.ts";
+import type { RedisClient } from "../../lib/redis/connection.ts";
+import { globalKeys, queueKeys } from "../../lib/redis/keys.ts";
 
 export interface SeedEntry {
   id?: string;

@@ -12,7 +12,7 @@ export interface CliRun {
   ms: number;
 }
 
-const BIN = join(import.meta.dirname, "..", "requeue.mjs");
+const BIN = join(import.meta.dirname, "..", "..", "bin", "requeue.mjs");
 
 export function runCli(
   args: string[],

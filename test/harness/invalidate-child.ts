@@ -3,8 +3,9 @@
  * (REDIS_URL / REDIS_CLUSTER_NODES, REDIS_KEY_PREFIX) and runs one action, then exits.
  *   tsx invalidate-child.ts tag <tag> | flush <namespace> | user <id>
  */
-import { parseConfig } from "../../config.ts";
-import { Cache } from "../cache.ts";
+
+import { Cache } from "../../lib/cache/cache.ts";
+import { parseConfig } from "../../lib/config.ts";
 
 const [action, arg] = process.argv.slice(2);
 const cache = new Cache({ config: parseConfig(process.env), stats: false });

@@ -3,18 +3,11 @@
  * configuration error ever prints a secret (a REDIS_URL is shown with its password replaced).
  */
 import { describe, expect, it } from "vitest";
+import { configProblems } from "../test/harness/fixtures.ts";
 import { ConfigError, parseConfig } from "./config.ts";
 import { redactUrl } from "./config-secrets.ts";
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 /** The message of a refused environment; fails the test when it was accepted. */
 function refusal(env: Record<string, string>): string {

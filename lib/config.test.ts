@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, configSpec, parseConfig } from "./config.ts";
+import { configProblems } from "../test/harness/fixtures.ts";
+import { configSpec, parseConfig } from "./config.ts";
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe("configuration", () => {
   it("has the seed's defaults", () => {

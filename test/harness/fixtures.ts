@@ -3,7 +3,7 @@
  * private name or prefix, and one way to wait for a condition.
  */
 import { Cache, type CacheOptions } from "../../lib/cache/cache.ts";
-import { type Config, setConfig } from "../../lib/config.ts";
+import { type Config, ConfigError, parseConfig, setConfig } from "../../lib/config.ts";
 import { createQueue, type Queue } from "../../lib/queue/index.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
 import { testConfig, testRedis, uniqueName } from "./index.ts";
@@ -94,4 +94,15 @@ export function countingLoader<T>(value: T | ((n: number) => T), delayMs = 0) {
   };
   loader.calls = 0;
   return loader;
+}
+
+/** The problems parseConfig reports for an environment (none: an empty list). */
+export function configProblems(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
 }

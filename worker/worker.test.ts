@@ -1,7 +1,7 @@
 /** The worker service: task registry and single-runner guard, housekeeping sweeps, heartbeats, SIGTERM. */
 import { spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { deadKeys } from "../lib/queue/context.ts";
+import { leaseKeys } from "../lib/queue/context.ts";
 import { reclaimExpired, reclaimIfDue, trimCompleted, trimDead } from "../lib/queue/maintenance.ts";
 import { promoteDue } from "../lib/queue/retry.ts";
 import { runScript } from "../lib/queue/scripts.ts";
@@ -66,7 +66,7 @@ describe("housekeeping sweeps", () => {
     expect((await queueSizes(client, q.name)).ready).toBe(1);
 
     const s = q.ctx.settings;
-    await runScript(client, "lease", deadKeys(q.ctx.keys), ["gone", 1, 20, 0, s.dlqRetentionMs, 0]);
+    await runScript(client, "lease", leaseKeys(q.ctx.keys), ["gone", 1, 20, 0, s.dlqRetentionMs, 0]);
     await sleep(40);
     expect(await reclaimExpired(q.ctx)).toEqual({ reclaimed: 1, deadLettered: 0 });
 
@@ -95,7 +95,7 @@ describe("reclaim", () => {
     await q.add({});
     // a consumer of this queue reclaims now; its period (its lease) is 10 s, the lock held 1 s
     expect(await reclaimIfDue(q.ctx, "consumer-a", 10_000)).toEqual({ reclaimed: 0, deadLettered: 0 });
-    await runScript(client, "lease", deadKeys(q.ctx.keys), ["gone", 1, 20, 0, settings.dlqRetentionMs, 0]);
+    await runScript(client, "lease", leaseKeys(q.ctx.keys), ["gone", 1, 20, 0, settings.dlqRetentionMs, 0]);
     await sleep(40); // that lease expired
     expect(await reclaimIfDue(q.ctx, "consumer-b", 10_000)).toEqual({});
     await reclaimAll(task);

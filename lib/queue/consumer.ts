@@ -8,7 +8,7 @@
  * consumers and the worker, one of them reclaims expired leases (maintenance.ts), and due
  * retries are promoted inside the lease script (retry.ts) — so a queue keeps moving while the
  * worker service is down. `close()` stops leasing, lets running handlers finish within a
- * bound, then releases the rest.
+ * bound, then releases the rest; a pause of the queue (pause.ts) releases the jobs not started.
  */
 
 import { randomBytes } from "node:crypto";
@@ -104,6 +104,14 @@ export class Consumer implements LeaseHost {
   room = () => this.o.concurrency + this.o.prefetch - this.held.size;
   freeSlots = () => this.o.concurrency - this.running - this.waiting.length;
   inHand = () => this.held.size;
+  unstarted = () => this.waiting.length;
+  /**
+   * The queue is paused: the jobs leased ahead and not started go back to the front of ready
+   * (attempt refunded), so nothing starts after the pause is seen. Running handlers finish.
+   */
+  paused(): void {
+    if (!this.stopping) void this.handBackUnstarted();
+  }
   tally(outcome: Tally): void {
     const c = this.counters;
     if (outcome === "completed") c.completed++;
@@ -213,10 +221,7 @@ export class Consumer implements LeaseHost {
     this.stopping = true;
     this.loop.stop();
     const deadline = Date.now() + timeoutMs;
-    // prefetched jobs never started: they go back at once
-    const queued = this.waiting.splice(0);
-    for (const run of queued) this.held.delete(run.job.id);
-    await this.release(queued);
+    await this.handBackUnstarted();
     while (this.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     for (const t of this.timers) clearInterval(t);
     // still running at the bound, or leased by a call answered while stopping
@@ -232,6 +237,13 @@ export class Consumer implements LeaseHost {
     await Promise.race([this.loop.done, bound]);
     clearTimeout(timer);
     await this.release(left);
+  }
+
+  /** Jobs leased ahead that never started go back at once. */
+  private handBackUnstarted(): Promise<void> {
+    const unstarted = this.waiting.splice(0);
+    for (const run of unstarted) this.held.delete(run.job.id);
+    return this.release(unstarted);
   }
 
   /** Hands jobs back: front of ready, attempt refunded (release-3.lua). */

@@ -21,6 +21,8 @@ export function deadKeys(k: QueueKeys): string[] {
   return [k.active, k.ready, k.retry, k.dead, k.groups, k.totals, statsNow(k), ...keyPrefixes(k)];
 }
 
+/** KEYS of lease-11.lua: those of deadKeys, then the queue's pause flag. */
+export const leaseKeys = (k: QueueKeys) => [...deadKeys(k), k.paused];
 export const addKeys = (k: QueueKeys) => [k.ready, k.retry, k.completed, statsNow(k), k.seq, k.job("")];
 export const completeKeys = (k: QueueKeys) => [k.active, k.completed, statsNow(k), k.job("")];
 export const extendKeys = (k: QueueKeys) => [k.active, k.job("")];

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { closeQueue, sleep, testQueue, until } from "../../test/harness/fixtures.ts";
-import { deadKeys } from "./context.ts";
+import { leaseKeys } from "./context.ts";
 import { fingerprint } from "./fingerprint.ts";
 import type { Queue } from "./index.ts";
 import { reclaimExpired, trimDead } from "./maintenance.ts";
@@ -20,7 +20,7 @@ const job = (id: string) => q.ctx.client.hgetall(q.ctx.keys.job(id));
 /** Leases like a consumer that then dies: nobody renews or acknowledges. */
 async function leaseAndDie(leaseMs: number, count = 1) {
   const s = q.ctx.settings;
-  return runScript<string[]>(q.ctx.client, "lease", deadKeys(q.ctx.keys), [
+  return runScript<string[]>(q.ctx.client, "lease", leaseKeys(q.ctx.keys), [
     "dead-consumer",
     count,
     leaseMs,

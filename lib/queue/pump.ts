@@ -6,8 +6,13 @@
  * under load, and at concurrency 1 a job costs one round trip. On an empty queue it sleeps
  * (growing to `pollMs`) until a handler finishes or a retry it knows of falls due. It sees its
  * consumer only through LeaseHost; the consumer hands it `complete`, `fail` and `started`.
+ *
+ * A paused queue (lib/queue/pause.ts) leases nothing, and the reply says so: the consumer then
+ * hands back the jobs it holds but has not started. A consumer whose hands are full sends no
+ * lease call, so while it holds such jobs it still asks at least every CHECK_IN_MS (a call that
+ * leases nothing): a pause is seen within that, whatever its handlers are doing.
  */
-import { completeKeys, deadKeys, type QueueContext } from "./context.ts";
+import { completeKeys, deadKeys, leaseKeys, type QueueContext } from "./context.ts";
 import { RC } from "./errors.ts";
 import type { Job } from "./job.ts";
 import { type Failure, failArgs, type JobRef, refArgs } from "./outcome.ts";
@@ -18,8 +23,11 @@ import { pipeScript, runScript, scriptPipeline } from "./scripts.ts";
 const MAX_LEASE = 200;
 /** Outcome pipelines in flight at once; a lease call may run beside them. */
 const MAX_TURNS = 2;
-/** Fields per job in a lease reply (lease-10.lua). */
+/** A lease reply (lease-11.lua): next retry due, paused flag, then 8 fields per job. */
+const LEASE_HEAD = 2;
 const LEASE_FIELDS = 8;
+/** Longest time a consumer holding jobs it has not started goes without asking Redis. */
+const CHECK_IN_MS = 250;
 
 /** A job as a lease call hands it over. */
 export interface Leased {
@@ -43,6 +51,10 @@ export interface LeaseHost {
   room(): number;
   freeSlots(): number;
   inHand(): number;
+  /** jobs in hand whose handlers have not started (prefetched, waiting for a slot) */
+  unstarted(): number;
+  /** the queue is paused: hand back the jobs not started */
+  paused(): void;
   /** a leased job; `error`: its payload could not be read */
   take(leased: Leased, error?: unknown): void;
   /** one outcome Redis answered */
@@ -56,7 +68,7 @@ export interface LeaseLoopOptions {
   onError: (err: Error) => void;
 }
 
-/** The lease reply: when the earliest retry left falls due (-1: none), then 8 fields a job. */
+/** One job of a lease reply, its 8 fields from `i`. */
 function leasedAt(queue: string, f: (string | number)[], i: number, prefetched: boolean) {
   const leased: Leased = {
     job: {
@@ -171,7 +183,7 @@ export class LeaseLoop {
     ];
     let reply: (string | number)[];
     try {
-      reply = await runScript<(string | number)[]>(client, "lease", deadKeys(keys), args);
+      reply = await runScript<(string | number)[]>(client, "lease", leaseKeys(keys), args);
     } catch (err) {
       this.starts.push(...started); // told with the next lease call
       throw err;
@@ -179,12 +191,13 @@ export class LeaseLoop {
     replied();
     const nextDue = Number(reply[0]);
     if (nextDue >= 0) this.promote.dueAt(nextDue);
-    for (let i = 1; i < reply.length; i += LEASE_FIELDS) {
+    if (Number(reply[1]) === 1) this.host.paused();
+    for (let i = LEASE_HEAD; i < reply.length; i += LEASE_FIELDS) {
       // jobs beyond the free slots were marked `pf` by the lease script
-      const { leased, error } = leasedAt(name, reply, i, (i - 1) / LEASE_FIELDS >= startNow);
+      const { leased, error } = leasedAt(name, reply, i, (i - LEASE_HEAD) / LEASE_FIELDS >= startNow);
       this.host.take(leased, error);
     }
-    return (reply.length - 1) / LEASE_FIELDS;
+    return (reply.length - LEASE_HEAD) / LEASE_FIELDS;
   }
 
   /** Completes and fails the jobs whose handlers finished, in one pipeline. */
@@ -236,6 +249,7 @@ export class LeaseLoop {
     let leasing = 0;
     let leaseInFlight = false;
     let idle = false; // the last lease found nothing
+    let leaseSentAt = 0;
     const failed = (err: unknown) => {
       this.o.onError(err as Error);
       retryAt = Date.now() + errorMs;
@@ -247,6 +261,8 @@ export class LeaseLoop {
       const want = this.stopping ? 0 : Math.max(0, Math.min(MAX_LEASE, host.room() - leasing));
       // starts to tell Redis make a lease call worth sending even with nothing to lease (stopping)
       const starts = this.pendingStarts().length > 0;
+      // holding jobs not started and silent for a while: ask, so a pause is seen (a call of 0 jobs)
+      const checkIn = !this.stopping && host.unstarted() > 0 && now - leaseSentAt >= CHECK_IN_MS;
       if (this.stopping && !hasOutcomes && host.inHand() === 0 && outcomeTurns === 0 && !leaseInFlight)
         return;
       if (now < retryAt) {
@@ -254,8 +270,8 @@ export class LeaseLoop {
         continue;
       }
       let started = false;
-      if ((want > 0 || starts) && !leaseInFlight) {
-        if (idle && !hasOutcomes && !starts) {
+      if ((want > 0 || starts || checkIn) && !leaseInFlight) {
+        if (idle && !hasOutcomes && !starts && !checkIn) {
           // Nothing was ready: wait for a handler to finish, a retry to fall due, or the next poll.
           idle = false;
           await this.sleep(Math.min(idleMs, this.promote.nextDueAt - now));
@@ -263,6 +279,7 @@ export class LeaseLoop {
           continue;
         }
         leaseInFlight = true;
+        leaseSentAt = now;
         leasing += want;
         let open = true;
         const replied = () => {
@@ -303,7 +320,12 @@ export class LeaseLoop {
           });
         started = true;
       }
-      if (!started) await this.sleep(this.o.pollMs);
+      if (!started) {
+        // a lease call in flight wakes the loop when answered
+        const holding = host.unstarted() > 0 && !leaseInFlight;
+        const checkInDue = holding ? leaseSentAt + CHECK_IN_MS - now : Number.POSITIVE_INFINITY;
+        await this.sleep(Math.min(this.o.pollMs, checkInDue));
+      }
     }
   }
 }

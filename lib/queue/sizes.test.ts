@@ -11,7 +11,7 @@ import { isCluster, testConfig } from "../../test/harness/index.ts";
 import { type SplitProxy, startSplitProxy } from "../../test/harness/split-proxy.ts";
 import { createRedisFromUrl, type RedisClient } from "../redis/connection.ts";
 import { queueKeys } from "../redis/keys.ts";
-import { deadKeys } from "./context.ts";
+import { leaseKeys } from "./context.ts";
 import type { Queue } from "./index.ts";
 import { runScript } from "./scripts.ts";
 import { queueSizes } from "./stats.ts";
@@ -82,7 +82,7 @@ it("the raw reads of docs/queue.md list the ids of each state, and queueSizes co
   ]);
   const s = q.ctx.settings;
   // a consumer that leases one job and never comes back
-  await runScript(client, "lease", deadKeys(q.ctx.keys), [
+  await runScript(client, "lease", leaseKeys(q.ctx.keys), [
     "gone",
     1,
     60_000,

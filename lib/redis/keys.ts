@@ -43,6 +43,8 @@ export function queueKeys(queue: string, prefix = getConfig().REDIS_KEY_PREFIX) 
     totals: `${base}:totals`,
     /** string counter: ids generated for jobs added without one (custom ids are never all digits) */
     seq: `${base}:seq`,
+    /** string, present while the queue is paused: when it was paused (ms); see lib/queue/pause.ts */
+    paused: `${base}:paused`,
   };
 }
 

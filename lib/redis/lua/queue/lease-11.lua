@@ -3,9 +3,13 @@
   (the visibility timeout) and its attempt counter goes up by one. Optionally first promotes
   due retries and delayed jobs (consumers do this so queues move while the worker is down).
   A job whose data is missing or unreadable is dead-lettered with reason "corrupt" instead.
+  While the queue is paused (KEYS[11] exists) it leases nothing, but still promotes and still
+  takes the starts of ARGV[8..]: checked here, in the same atomic step as the RPOP, so no call
+  that runs after a pause can hand out a job.
 
   KEYS[1..10] active, ready, retry, dead, groups, totals, stats, jobPrefix, groupPrefix,
               groupInfoPrefix (see includes/keys10.lua)
+  KEYS[11]    paused (present while the queue is paused: lib/queue/pause.ts)
 
   ARGV[1] consumer id      ARGV[2] count          ARGV[3] lease ms
   ARGV[4] promote limit (0 = do not promote)      ARGV[5] DLQ retention ms (0 = keep)
@@ -16,10 +20,12 @@
           last lease call; their `pf` mark is removed (from now on the attempt counts)
 
   Returns a flat array: first the due time (ms) of the earliest job left in the retry set when
-  this call promoted (-1 when it did not, or none is left), then 8 per leased job:
+  this call promoted (-1 when it did not, or none is left), then 1 when the queue is paused
+  (nothing leased) else 0, then 8 per leased job:
     id, payload, meta ("" = none), attempt (this one), maxAttempts, backoff base, backoff cap, createdAt
 ]]
 --@include keys10
+K.paused = KEYS[11]
 --@include common
 --@include errors
 --@include groups
@@ -42,7 +48,9 @@ if tonumber(ARGV[4]) > 0 then
   if #first == 2 then nextDue = tonumber(first[2]) end
 end
 
-local out = { nextDue }
+if redis.call('EXISTS', K.paused) == 1 then return { nextDue, 1 } end
+local out = { nextDue, 0 }
+local HEAD = #out
 if tonumber(ARGV[2]) < 1 then return out end
 local ids = redis.call('RPOP', K.ready, tonumber(ARGV[2]))
 if not ids then return out end
@@ -57,7 +65,7 @@ for _, id in ipairs(ids) do
     deadCorrupt(id, now, 'job data is missing or unreadable', consumer, retentionMs, cap)
   else
     attempts = attempts + 1
-    if (#out - 1) / 8 >= startNow then
+    if (#out - HEAD) / 8 >= startNow then
       redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer, 'pf', 1)
     else
       redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer)

@@ -36,12 +36,24 @@ export interface QueuePoint {
 export interface QueueSummary {
   name: string;
   sizes: QueueSizes;
+  /** consumers lease nothing from a paused queue (lib/queue/pause.ts) */
+  paused: boolean;
+  /** when it was paused (ms), null while running */
+  pausedAt: number | null;
   /** completed per minute, averaged over the series window; null without the series */
   throughput: number | null;
   /** failed attempts ÷ (completed + failed attempts) over the window, null without traffic */
   failureRate: number | null;
   oldestDeadAgeMs: number | null;
   series: QueuePoint[];
+}
+
+/** POST /api/v1/queues/{queue}/pause and …/resume: the state now; `changed` false when it already was. */
+export interface PauseResponse {
+  queue: string;
+  paused: boolean;
+  pausedAt: number | null;
+  changed: boolean;
 }
 
 /** A worker replica's last heartbeat (worker/heartbeat.ts). */

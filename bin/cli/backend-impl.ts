@@ -16,6 +16,7 @@ import { deleteDeadLetters, requeueDeadLetters } from "../../lib/dlq/mutate.ts";
 import { getDeadLetter, listGroups } from "../../lib/dlq/read.ts";
 import { viewDeadLetter, viewGroups, viewPage } from "../../lib/dlq/view.ts";
 import { createQueue } from "../../lib/queue/index.ts";
+import { isPaused, pauseQueue, resumeQueue } from "../../lib/queue/pause.ts";
 import { listQueues, oldestDeadAge, queueSizes } from "../../lib/queue/stats.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
 import type { Backend, DlqFilter } from "./backend.ts";
@@ -93,13 +94,27 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
       const now = Date.now();
       return Promise.all(
         (await listQueues(redis)).map(async (queue) => {
-          const [sizes, age] = await Promise.all([
+          const [sizes, age, paused] = await Promise.all([
             queueSizes(redis, queue),
             oldestDeadAge(redis, queue, now),
+            isPaused(redis, queue),
           ]);
-          return { queue, ...sizes, oldestDeadAt: age === null ? null : now - age };
+          return { queue, ...sizes, oldestDeadAt: age === null ? null : now - age, paused };
         }),
       );
+    },
+    async setPaused(queue, paused) {
+      if (!(await listQueues(redis)).includes(queue)) return null;
+      const r = paused ? await pauseQueue(redis, queue) : await resumeQueue(redis, queue);
+      const unchanged = paused ? "already paused" : "was not paused";
+      await audit(
+        paused ? "queue.pause" : "queue.resume",
+        queue,
+        undefined,
+        "ok",
+        r.changed ? undefined : unchanged,
+      );
+      return r;
     },
     async cacheStats(windowMinutes) {
       const rows = await namespaceSummary(redis, { windowMs: windowMinutes * 60_000 });

@@ -47,6 +47,7 @@ export interface QueueStats {
   dead: number;
   completed?: number;
   oldestDeadAt?: number | null;
+  paused?: boolean;
 }
 
 export interface CacheNamespaceStats {
@@ -82,6 +83,11 @@ export interface Backend {
     opts: { rate?: number; onProgress?: (p: BulkOutcome) => void },
   ): Promise<BulkOutcome>;
   queueStats(): Promise<QueueStats[]>;
+  /** Pauses or resumes a queue; null when no queue has that name. `changed`: false when it already was. */
+  setPaused(
+    queue: string,
+    paused: boolean,
+  ): Promise<{ paused: boolean; pausedAt: number | null; changed: boolean } | null>;
   cacheStats(windowMinutes: number): Promise<CacheNamespaceStats[]>;
   addUser(input: { email: string; role: Role; password: string }): Promise<{ email: string; role: Role }>;
   listUsers(): Promise<{ email: string; role: Role; createdAt: number }[]>;

@@ -4,6 +4,7 @@ import Link from "next/link";
 import type { QueueSummary } from "#components/api-types.ts";
 import { Sparkline } from "#components/charts/sparkline.tsx";
 import { formatDuration, formatPercent, formatRate } from "#components/format.ts";
+import { PausedBadge } from "./pause-control.tsx";
 import { QueueSizesRow } from "./queue-sizes.tsx";
 
 export function failureSeries(q: QueueSummary) {
@@ -20,6 +21,7 @@ export function QueueCard({ q }: { q: QueueSummary }) {
         <Link href={`/queues/${encodeURIComponent(q.name)}`}>
           <code>{q.name}</code>
         </Link>
+        <PausedBadge paused={q.paused} pausedAt={q.pausedAt} />
         {q.sizes.dead ? (
           <Link className="small" href={`/dead-letters?queue=${encodeURIComponent(q.name)}`}>
             dead letters →

@@ -7,11 +7,13 @@ import { ApiError, api } from "#components/api-client.ts";
 import { formatDuration, formatPercent, formatRate } from "#components/format.ts";
 import { qk } from "#components/query-keys.ts";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
+import { type PauseActions, PauseControl, PausedBadge } from "./pause-control.tsx";
 import { QueueSizesRow } from "./queue-sizes.tsx";
 
 const minute = (t: number) => new Date(t).toISOString().slice(11, 16);
 
-export function QueueDetail({ name }: { name: string }) {
+/** `pauseActions`: present for admins only. */
+export function QueueDetail({ name, pauseActions }: { name: string; pauseActions?: PauseActions }) {
   const q = useQuery({ queryKey: qk.queues.one(name), queryFn: ({ signal }) => api.queue(name, signal) });
   if (q.isPending) return <Loading what={`queue ${name}`} />;
   if (q.isError && !q.data) {
@@ -28,6 +30,10 @@ export function QueueDetail({ name }: { name: string }) {
     <div data-testid="queue-detail">
       {q.isRefetchError ? <StaleNote since={q.dataUpdatedAt} /> : null}
       <section className="panel">
+        <div className="queue-state">
+          <PausedBadge paused={d.paused} pausedAt={d.pausedAt} />
+          {pauseActions ? <PauseControl queue={d.name} paused={d.paused} actions={pauseActions} /> : null}
+        </div>
         <QueueSizesRow sizes={d.sizes} queue={d.name} />
         <p>
           Completed {formatRate(d.throughput)} · failure rate {formatPercent(d.failureRate)}

@@ -8,6 +8,7 @@ import type { QueueSummary } from "#components/api-types.ts";
 import { formatCount, formatDuration, formatPercent, formatRate } from "#components/format.ts";
 import { qk } from "#components/query-keys.ts";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
+import { PausedBadge } from "./pause-control.tsx";
 
 const COLUMNS = {
   name: { label: "Queue", get: (q: QueueSummary) => q.name },
@@ -77,7 +78,8 @@ export function QueuesTable() {
                 <td>
                   <Link href={`/queues/${encodeURIComponent(x.name)}`}>
                     <code>{x.name}</code>
-                  </Link>
+                  </Link>{" "}
+                  <PausedBadge paused={x.paused} pausedAt={x.pausedAt} />
                 </td>
                 <td className="num">{formatCount(x.sizes.ready)}</td>
                 <td className="num">{formatCount(x.sizes.active)}</td>

@@ -32,6 +32,8 @@ export const PARAMS: Record<string, Record<string, string>> = {
   "/api/v1/tokens/[id]": { id: "000000000000" },
   "/api/v1/queues/[queue]": { queue: "matrix-none" },
   "/api/v1/queues/[queue]/jobs": { queue: "matrix-none" },
+  "/api/v1/queues/[queue]/pause": { queue: "matrix-none" },
+  "/api/v1/queues/[queue]/resume": { queue: "matrix-none" },
   "/api/v1/dead-letters/[queue]": { queue: "matrix-none" },
   "/api/v1/dead-letters/[queue]/[id]": { queue: "matrix-none", id: "matrix-none" },
   "/api/v1/dead-letters/[queue]/[id]/requeue": { queue: "matrix-none", id: "matrix-none" },

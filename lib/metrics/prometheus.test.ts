@@ -11,6 +11,7 @@ import { evaluateAlerts } from "../alerts/evaluate.ts";
 import { setThreshold } from "../alerts/settings.ts";
 import { createCache } from "../cache/index.ts";
 import { createQueue } from "../queue/index.ts";
+import { pauseQueue, resumeQueue } from "../queue/pause.ts";
 import { queueSizes } from "../queue/stats.ts";
 import { renderPrometheus } from "./prometheus.ts";
 import { collectSnapshot } from "./snapshot.ts";
@@ -109,5 +110,21 @@ describe("Prometheus metrics", () => {
     expect(body).not.toContain("secret-user-42");
     expect(body).not.toContain("private-doc-7");
     expect(body).not.toContain("profile");
+  });
+
+  it("export a paused gauge per queue: 1 while paused, 0 once resumed", async () => {
+    const prefix = uniqueName("pm");
+    const config = testConfig({ REDIS_KEY_PREFIX: prefix });
+    const queue = uniqueName("q");
+    await createQueue(queue, { client, config }).add({});
+    const paused = async () => {
+      const { body } = await renderPrometheus(await collectSnapshot(client, config));
+      return parse(body).samples.get(`requeue_queue_paused{queue="${queue}"}`);
+    };
+    expect(await paused()).toBe(0);
+    await pauseQueue(client, queue, { prefix });
+    expect(await paused()).toBe(1);
+    await resumeQueue(client, queue, { prefix });
+    expect(await paused()).toBe(0);
   });
 });

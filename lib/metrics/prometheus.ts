@@ -38,8 +38,15 @@ function queueMetrics(r: Registry, s: MetricsSnapshot) {
     "Queue events in the last 5 minutes (added, completed, failed, retried, retry_succeeded, dead_lettered, requeued, deleted).",
     ["queue", "event"],
   );
+  const paused = gauge(
+    r,
+    "requeue_queue_paused",
+    "1 while the queue is paused (consumers lease nothing), else 0.",
+    ["queue"],
+  );
   for (const q of s.queues) {
     for (const [state, n] of Object.entries(q.sizes)) set(jobs, { queue: q.name, state }, n);
+    paused.set({ queue: q.name }, q.paused ? 1 : 0);
     set(oldest, { queue: q.name }, q.oldestDeadAgeMs === null ? null : q.oldestDeadAgeMs / 1000);
     if (q.dropped !== null) dropped.inc({ queue: q.name }, q.dropped);
     for (const [event, n] of Object.entries(q.events5m)) set(events, { queue: q.name, event }, n);

@@ -51,7 +51,10 @@ describe("pause and resume", () => {
     for (let i = 0; i < 3; i++) q.process(handler, { concurrency: 3, onError: () => {} });
 
     // every slot busy with a long job, and the flaky jobs waiting to retry
-    await until(async () => starts.length >= 9 + flaky.length && (await sizes()).retry === flaky.length, 15_000);
+    await until(
+      async () => starts.length >= 9 + flaky.length && (await sizes()).retry === flaky.length,
+      15_000,
+    );
     await pauseQueue(q.ctx.client, q.name, opts());
     const pausedAt = Date.now();
     expect(await isPaused(q.ctx.client, q.name, opts())).toBe(true);
@@ -108,8 +111,16 @@ describe("pause and resume", () => {
       changed: false,
     });
     expect(await pauseState(client, q.name, opts())).toEqual({ paused: true, pausedAt: 1000 });
-    expect(await resumeQueue(client, q.name, opts())).toEqual({ paused: false, pausedAt: null, changed: true });
-    expect(await resumeQueue(client, q.name, opts())).toEqual({ paused: false, pausedAt: null, changed: false });
+    expect(await resumeQueue(client, q.name, opts())).toEqual({
+      paused: false,
+      pausedAt: null,
+      changed: true,
+    });
+    expect(await resumeQueue(client, q.name, opts())).toEqual({
+      paused: false,
+      pausedAt: null,
+      changed: false,
+    });
     expect(await isPaused(client, q.name, opts())).toBe(false);
   });
 

@@ -24,7 +24,8 @@ export interface PauseChange extends PauseState {
   changed: boolean;
 }
 
-const keyOf = (queue: string, o?: KeyOptions) => queueKeys(queue, o?.prefix ?? getConfig().REDIS_KEY_PREFIX).paused;
+const keyOf = (queue: string, o?: KeyOptions) =>
+  queueKeys(queue, o?.prefix ?? getConfig().REDIS_KEY_PREFIX).paused;
 
 /** Pauses a queue: consumers lease nothing new from it until resumeQueue. */
 export async function pauseQueue(

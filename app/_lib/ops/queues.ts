@@ -1,9 +1,14 @@
 /**
  * What the console shows of a queue: its sizes, the last WINDOW_MINUTES of per-minute counters,
  * throughput and failure rate over that window, and the oldest dead letter's age — all read with
- * lib/queue/stats. Plus the worker heartbeats the top bar shows (worker/heartbeat.ts).
+ * lib/queue/stats — and whether it is paused (lib/queue/pause). Plus pausing and resuming it, and
+ * the worker heartbeats the top bar shows (worker/heartbeat.ts).
  */
-import type { QueueSummary, WorkerBeat } from "#components/api-types.ts";
+import type { AuditNote } from "#app/_lib/audited.ts";
+import { notFound } from "#app/_lib/http.ts";
+import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import type { PauseResponse, QueueSummary, WorkerBeat } from "#components/api-types.ts";
+import { pauseQueue, pauseState, resumeQueue } from "#lib/queue/pause.ts";
 import { listQueues, oldestDeadAge, queueSeries, queueSizes } from "#lib/queue/stats.ts";
 import type { RedisClient } from "#lib/redis/connection.ts";
 import { readHeartbeats } from "#worker/heartbeat.ts";
@@ -20,10 +25,11 @@ export async function summarize(
   now = Date.now(),
   withSeries = true,
 ): Promise<QueueSummary> {
-  const [sizes, rows, oldest] = await Promise.all([
+  const [sizes, rows, oldest, pause] = await Promise.all([
     queueSizes(client, queue),
     withSeries ? queueSeries(client, queue, now - (WINDOW_MINUTES - 1) * 60_000, now) : [],
     oldestDeadAge(client, queue, now),
+    pauseState(client, queue),
   ]);
   const series = rows.map((r) => ({
     t: r.at,
@@ -37,11 +43,25 @@ export async function summarize(
   return {
     name: queue,
     sizes: { ready: sizes.ready, active: sizes.active, retry: sizes.retry, dead: sizes.dead },
+    paused: pause.paused,
+    pausedAt: pause.pausedAt,
     throughput: withSeries ? completed / WINDOW_MINUTES : null,
     failureRate: completed + failed ? failed / (completed + failed) : null,
     oldestDeadAgeMs: oldest,
     series,
   };
+}
+
+/**
+ * Pauses or resumes a known queue (404 otherwise: a typo must not pause a queue nobody uses).
+ * Idempotent: `changed` says whether it was in the other state.
+ */
+export async function setPaused(queue: string, paused: boolean, note: AuditNote): Promise<PauseResponse> {
+  const client = consoleRedis();
+  if (!(await queueExists(client, queue))) throw notFound(`No queue named "${queue}"`);
+  const r = paused ? await pauseQueue(client, queue) : await resumeQueue(client, queue);
+  if (!r.changed) note({ detail: paused ? "already paused" : "was not paused" });
+  return { queue, ...r };
 }
 
 /** Every queue; without series (sizes only) it costs a handful of commands per queue. */

@@ -34,7 +34,7 @@ export const stats: Command = {
         queues.length === 0
           ? "no queues yet"
           : table(queues, [
-              { title: "QUEUE", value: (q) => q.queue },
+              { title: "QUEUE", value: (q) => (q.paused ? `${q.queue} (paused)` : q.queue) },
               { title: "READY", value: (q) => num(q.ready), align: "right" },
               { title: "ACTIVE", value: (q) => num(q.active), align: "right" },
               { title: "RETRY", value: (q) => num(q.retry), align: "right" },

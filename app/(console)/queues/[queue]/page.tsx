@@ -1,12 +1,15 @@
-/** One queue's detail: sizes and its per-minute traffic chart. */
+/** One queue's detail: sizes, its per-minute traffic chart, and (admins) Pause / Resume. */
 import Link from "next/link";
 import { requirePrincipal } from "#app/_lib/principal.ts";
 import { QueueDetail } from "#components/queues/queue-detail.tsx";
+import { pauseQueueAction, resumeQueueAction } from "./actions.ts";
 
 export const metadata = { title: "Queue · Requeue" };
 
 export default async function QueuePage({ params }: { params: Promise<{ queue: string }> }) {
-  await requirePrincipal("viewer");
+  const principal = await requirePrincipal("viewer");
+  const pauseActions =
+    principal.role === "admin" ? { pause: pauseQueueAction, resume: resumeQueueAction } : undefined;
   const { queue } = await params;
   const name = decodeURIComponent(queue);
   return (
@@ -15,7 +18,7 @@ export default async function QueuePage({ params }: { params: Promise<{ queue: s
       <h1>
         Queue <code>{name}</code>
       </h1>
-      <QueueDetail name={name} />
+      <QueueDetail name={name} pauseActions={pauseActions} />
     </>
   );
 }

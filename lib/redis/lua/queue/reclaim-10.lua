@@ -2,7 +2,7 @@
   reclaim: jobs whose lease expired (their consumer died or stalled) go back to the front of
   ready; the attempt counts and is recorded as a "LeaseExpired" error. When it was the last
   attempt the job becomes a dead letter instead. A job still marked `pf` (prefetched, its
-  handler never started: see lease-10.lua) goes back with its attempt refunded and no error.
+  handler never started: see lease-11.lua) goes back with its attempt refunded and no error.
 
   KEYS[1..10] active, ready, retry, dead, groups, totals, stats, jobPrefix, groupPrefix,
               groupInfoPrefix (see includes/keys10.lua)

@@ -61,7 +61,10 @@ const sizeOf = async (page: Page, state: string) =>
 
 test.afterAll(purgeSeeded);
 
-test("an admin pauses a running queue: waiting grows, nothing starts; resume runs every job", async ({ page }) => {
+test("an admin pauses a running queue: waiting grows, nothing starts; resume runs every job", async ({
+  page,
+}) => {
+  test.setTimeout(180_000); // traffic before, during and after the pause, on a shared machine
   const queue = uniqueQueue("pause");
   const t = traffic(queue);
   try {

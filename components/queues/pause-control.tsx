@@ -64,7 +64,7 @@ export function PauseControl({
           disabled={pending || pause.blocked}
           onClick={() => setConfirming(true)}
         >
-          ⏸ Pause
+          ‖ Pause
         </button>
       )}
       {error && !error.ok ? (

@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
 
 export type Tone = "dead" | "retry" | "ok" | "neutral" | "paused";
 
-const SYMBOL: Record<Tone, string> = { dead: "✕", retry: "↻", ok: "✓", neutral: "•", paused: "⏸" };
+const SYMBOL: Record<Tone, string> = { dead: "✕", retry: "↻", ok: "✓", neutral: "•", paused: "‖" };
 
 export function StateBadge({ tone, children, testId }: { tone: Tone; children: ReactNode; testId?: string }) {
   return (

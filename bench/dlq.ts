@@ -37,6 +37,7 @@ const MESSAGES = [
 ];
 const BIG_GROUP = "documents-g0"; // BULK entries: the bulk requeue's scope
 const SEED_BATCH = 5000;
+const SAME_MS = 50;
 
 function pin(pid: number | undefined, core: number): boolean {
   try {
@@ -60,8 +61,9 @@ async function seedQueue(client: RedisClient, queue: string, perQueue: number, t
       const g = groupOf(queue, i);
       entries.push({
         id: `${queue}-${i}`,
-        // interleaved in time: entry i of each queue died around t0 - i * 4 ms
-        deadAt: t0 - i * QUEUES.length - QUEUES.indexOf(queue),
+        // interleaved in time: entry i of each queue died around t0 - i * 4 ms; SAME_MS entries
+        // share a millisecond, so the seeding fails them in one fail-10.lua call
+        deadAt: t0 - Math.floor(i / SAME_MS) * SAME_MS * QUEUES.length - QUEUES.indexOf(queue),
         fingerprint: `${queue}-g${g}`,
         errorName: "Error",
         message: MESSAGES[g].replace("4711", String(i % 9000)),

@@ -145,7 +145,9 @@ function checkReplies(replies: [Error | null, unknown][] | null, expected: Expec
     if (err) throw err;
     const n = handled(script, reply as unknown[]);
     if (n !== jobs)
-      throw new Error(`seedDeadLetters(${queue}): ${script} handled ${n} of ${jobs} jobs (an id exists already?)`);
+      throw new Error(
+        `seedDeadLetters(${queue}): ${script} handled ${n} of ${jobs} jobs (an id exists already?)`,
+      );
   });
 }
 
@@ -153,7 +155,11 @@ function checkReplies(replies: [Error | null, unknown][] | null, expected: Expec
  * Makes the entries dead letters of `queue` through the queue's scripts; returns their ids in
  * order. The queue's ready list and retry set must be empty (its leases would take other jobs).
  */
-export async function seedDeadLetters(client: RedisClient, queue: string, entries: SeedEntry[]): Promise<string[]> {
+export async function seedDeadLetters(
+  client: RedisClient,
+  queue: string,
+  entries: SeedEntry[],
+): Promise<string[]> {
   const k = queueKeys(queue);
   const [ready, retry] = await Promise.all([client.llen(k.ready), client.zcard(k.retry)]);
   if (ready + retry > 0)

@@ -170,7 +170,7 @@ describe("prefetch", () => {
     const active = await q.ctx.client.zrange(q.ctx.keys.active, 0, -1, "WITHSCORES");
     const leasedUntil = new Map<string, number>();
     for (let i = 0; i < active.length; i += 2) leasedUntil.set(active[i], Number(active[i + 1]));
-    const prefetched = [];
+    const prefetched: string[] = [];
     for (const id of leasedUntil.keys()) if ((await job(id)).pf === "1") prefetched.push(id);
     expect(prefetched).toHaveLength(2);
     // renewed: each prefetched lease ends later than it did when leased (extend runs every lease/3)

@@ -167,7 +167,7 @@ describe("prefetch", () => {
       { concurrency: 1, prefetch: 2, leaseMs: 1500 },
     );
     await until(async () => (await sizes()).active === 3);
-    const active = await q.ctx.client.zrange(q.ctx.keys.active, 0, -1, "WITHSCORES");
+    const active = await q.ctx.client.zrange(q.ctx.keys.active, "0", "-1", "WITHSCORES");
     const leasedUntil = new Map<string, number>();
     for (let i = 0; i < active.length; i += 2) leasedUntil.set(active[i], Number(active[i + 1]));
     const prefetched: string[] = [];

@@ -137,6 +137,16 @@ async function redisCpu(client: RedisClient): Promise<number> {
   return v("used_cpu_user") + v("used_cpu_sys");
 }
 
+/** Deletes the jobs waiting in a queue's ready list, and the list (the seeding adds them anew). */
+async function dropReady(client: RedisClient, queue: string) {
+  const k = queueKeys(queue);
+  for (;;) {
+    const ids = await client.lpop(k.ready, SEED_BATCH);
+    if (!ids?.length) break;
+    await client.del(...ids.map((id) => k.job(id)));
+  }
+}
+
 async function bulkRequeue(client: RedisClient, t0: number) {
   await client.slowlog("RESET");
   const cpu = await redisCpu(client);
@@ -148,8 +158,8 @@ async function bulkRequeue(client: RedisClient, t0: number) {
   const ms = performance.now() - t;
   const cpuS = (await redisCpu(client)) - cpu;
   const slow = await slowlog(client);
-  // put them back for the next run: empty ready, seed the same dead letters again
-  await client.del(queueKeys("documents").ready);
+  // put them back for the next run: drop the requeued jobs, seed the same dead letters again
+  await dropReady(client, "documents");
   await seedQueue(client, "documents", BULK, t0);
   return { ms, done: r.done, slow, cpuS };
 }

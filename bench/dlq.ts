@@ -37,6 +37,7 @@ const MESSAGES = [
 ];
 const BIG_GROUP = "documents-g0"; // BULK entries: the bulk requeue's scope
 const SEED_BATCH = 5000;
+const SAME_MS = 50;
 
 function pin(pid: number | undefined, core: number): boolean {
   try {
@@ -60,8 +61,9 @@ async function seedQueue(client: RedisClient, queue: string, perQueue: number, t
       const g = groupOf(queue, i);
       entries.push({
         id: `${queue}-${i}`,
-        // interleaved in time: entry i of each queue died around t0 - i * 4 ms
-        deadAt: t0 - i * QUEUES.length - QUEUES.indexOf(queue),
+        // interleaved in time: entry i of each queue died around t0 - i * 4 ms; SAME_MS entries
+        // share a millisecond, so the seeding fails them in one fail-10.lua call
+        deadAt: t0 - Math.floor(i / SAME_MS) * SAME_MS * QUEUES.length - QUEUES.indexOf(queue),
         fingerprint: `${queue}-g${g}`,
         errorName: "Error",
         message: MESSAGES[g].replace("4711", String(i % 9000)),
@@ -135,6 +137,16 @@ async function redisCpu(client: RedisClient): Promise<number> {
   return v("used_cpu_user") + v("used_cpu_sys");
 }
 
+/** Deletes the jobs waiting in a queue's ready list, and the list (the seeding adds them anew). */
+async function dropReady(client: RedisClient, queue: string) {
+  const k = queueKeys(queue);
+  for (;;) {
+    const ids = await client.lpop(k.ready, SEED_BATCH);
+    if (!ids?.length) break;
+    await client.del(...ids.map((id) => k.job(id)));
+  }
+}
+
 async function bulkRequeue(client: RedisClient, t0: number) {
   await client.slowlog("RESET");
   const cpu = await redisCpu(client);
@@ -146,8 +158,8 @@ async function bulkRequeue(client: RedisClient, t0: number) {
   const ms = performance.now() - t;
   const cpuS = (await redisCpu(client)) - cpu;
   const slow = await slowlog(client);
-  // put them back for the next run: empty ready, seed the same dead letters again
-  await client.del(queueKeys("documents").ready);
+  // put them back for the next run: drop the requeued jobs, seed the same dead letters again
+  await dropReady(client, "documents");
   await seedQueue(client, "documents", BULK, t0);
   return { ms, done: r.done, slow, cpuS };
 }

@@ -4,12 +4,50 @@
  * revocation, and a deleted user's session.
  */
 import { randomUUID } from "node:crypto";
-import { expect, request as playwrightRequest, test } from "@playwright/test";
+import { expect, type Page, request as playwrightRequest, test } from "@playwright/test";
 import { E2E_ADMIN, E2E_BASE_URL } from "./env.ts";
 import { apiAs, bearer, createE2EUser, signIn, signOut, uniqueEmail as unique } from "./helpers/auth.ts";
 import { e2eCache } from "./helpers/cache.ts";
 
 const sameSite = { origin: E2E_BASE_URL };
+
+/**
+ * React's hydration mismatches (#418, #423, #425): React renders the page again on the client and
+ * it works, so they are not a page answering an error. "/" shows one today (a text the server
+ * renders differently from the browser); it is reported, not hidden in silence.
+ */
+const HYDRATION_MISMATCH = /Minified React error #(418|423|425)\b/;
+
+/**
+ * Opens a console page and fails the test when it answers an error: a status of 400 or more,
+ * Next's own error page, an error state (the console's error boundary or a failed panel), or an
+ * uncaught error or console error in the browser while it loads and hydrates.
+ */
+async function visitOk(page: Page, path: string): Promise<void> {
+  const errors: string[] = [];
+  const onPageError = (err: Error) => {
+    if (!HYDRATION_MISMATCH.test(err.message)) errors.push(`uncaught: ${err.message}`);
+  };
+  const onConsole = (msg: { type(): string; text(): string }) => {
+    if (msg.type() === "error") errors.push(`console: ${msg.text()}`);
+  };
+  page.on("pageerror", onPageError);
+  page.on("console", onConsole);
+  try {
+    const res = await page.goto(path);
+    expect(res?.status() ?? 0, `status of ${path}`).toBeLessThan(400);
+    await page.locator("html[data-hydrated]").waitFor();
+    await expect(page.getByTestId("error-state"), `error state on ${path}`).toHaveCount(0);
+    await expect(
+      page.getByText(/Application error|This page couldn.t load/i),
+      `Next error on ${path}`,
+    ).toHaveCount(0);
+  } finally {
+    page.off("pageerror", onPageError);
+    page.off("console", onConsole);
+  }
+  expect(errors, `errors in the browser on ${path}`).toEqual([]);
+}
 
 test("an admin signs in and out; pages need a session", async ({ page }) => {
   await page.goto("/settings");
@@ -40,13 +78,12 @@ test("a viewer sees no mutation controls, and a forged mutation from its session
   for (const id of ["user-add", "user-delete", "user-role", "token-create", "token-revoke"]) {
     await expect(page.getByTestId(id)).toHaveCount(0);
   }
-  // The mutation controls other pages build, wherever those pages exist by now.
+  // The mutation controls other pages build: each page must answer (an error would hide them).
   for (const path of ["/", "/queues", "/dead-letters", "/cache", "/alerts"]) {
-    const res = await page.goto(path);
-    if (!res || res.status() >= 400) continue;
-    // Pages poll live data (no network idle): wait for hydration and the first data instead.
-    await page.waitForLoadState("load");
+    await visitOk(page, path);
+    // Pages poll live data (no network idle): give the first data time to arrive.
     await page.waitForTimeout(1500);
+    await expect(page.getByTestId("error-state"), `error state on ${path}`).toHaveCount(0);
     for (const id of ["requeue", "delete", "flush", "purge", "requeue-all", "bulk-requeue", "bulk-delete"]) {
       await expect(page.getByTestId(id), `${id} on ${path}`).toHaveCount(0);
     }
@@ -73,7 +110,7 @@ test("a failed sign-in shows an error and appears in the audit log", async ({ pa
   await expect(page).toHaveURL(/\/login/);
 
   await signIn(page, "admin");
-  await page.goto(`/audit?log=refused&action=signin.failed&target=${encodeURIComponent(email)}`);
+  await visitOk(page, `/audit?log=refused&action=signin.failed&target=${encodeURIComponent(email)}`);
   const row = page.getByTestId("audit-row").filter({ hasText: email });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText("denied");
@@ -151,10 +188,10 @@ test("an API token made in Settings works until it is revoked, and both are audi
   await expect(page.getByTestId("tokens-message")).toContainText(`Revoked "${name}"`);
   expect((await request.get("/api/v1/alerts", bearer(token))).status()).toBe(401);
 
-  await page.goto(`/audit?action=token&target=${encodeURIComponent(name)}`);
+  await visitOk(page, `/audit?action=token&target=${encodeURIComponent(name)}`);
   await expect(page.getByTestId("audit-row").filter({ hasText: "token.create" })).toHaveCount(1);
   await expect(page.getByTestId("audit-row").filter({ hasText: "token.revoke" })).toHaveCount(0); // revoke targets the id
-  await page.goto("/audit?action=token.revoke");
+  await visitOk(page, "/audit?action=token.revoke");
   await expect(page.getByTestId("audit-row").first()).toBeVisible();
 });
 
@@ -194,7 +231,7 @@ test("an admin adds a user in Settings; a role change and a deletion take effect
   await cache.close();
   await colleague.dispose();
 
-  await page.goto(`/audit?target=${encodeURIComponent(email)}`);
+  await visitOk(page, `/audit?target=${encodeURIComponent(email)}`);
   for (const action of ["user.create", "user.role", "user.delete"]) {
     await expect(page.getByTestId("audit-row").filter({ hasText: action })).toHaveCount(1);
   }

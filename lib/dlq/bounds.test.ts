@@ -28,13 +28,17 @@ afterAll(() => redis.quit());
 const BIG = 30_000;
 const BOUND = 10_000;
 
-/** `n` entries of `queue`; every third one's error says "disk quota". */
+/**
+ * `n` entries of `queue`; every third one's error says "disk quota". One attempt each: the bounds
+ * do not depend on it, and the seeding runs the queue's scripts once per attempt.
+ */
 const seedMixed = (queue: string, n: number) =>
   seedDeadLetters(
     redis,
     queue,
     Array.from({ length: n }, (_, i) => ({
       id: `j${i}`,
+      attempts: 1,
       deadAt: 1_000_000 + i,
       message: i % 3 === 0 ? "disk quota exceeded" : "connection refused",
     })),
@@ -122,7 +126,7 @@ describe("the groups list reads at most its bound", () => {
       seedDeadLetters(
         redis,
         q,
-        Array.from({ length: N }, (_, i) => ({ fingerprint: `fp-${i}`, deadAt: 2_000_000 + i })),
+        Array.from({ length: N }, (_, i) => ({ fingerprint: `fp-${i}`, deadAt: 2_000_000 + i, attempts: 1 })),
       ),
     120_000,
   );

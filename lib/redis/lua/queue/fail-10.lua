@@ -10,6 +10,11 @@
   ARGV[4..] 9 per job: id, attempt, error JSON (redacted, starts with {"attempt":), retry delay ms
             (-1 = never retry), reason ("failed" | "unrecoverable" | "corrupt"), fingerprint,
             error name, normalised message, top frame
+  ARGV[last] optional, only when the ARGV count is 3 + 9n + 1: the time to record in ms instead of
+            Redis's TIME. Test fixtures only (test/harness/dead-letters.ts, to give dead letters a
+            chosen dead time); the consumer never sends it. Safe: it changes only times this call
+            writes for jobs this caller holds the lease of, which anyone able to run the script
+            could write with HSET/ZADD anyway; no API input reaches a script's ARGV.
 
   Returns an array, one code per job: 1 = retry scheduled, 2 = dead-lettered,
     -3 = not leased by this consumer for this attempt any more (nothing changed).
@@ -23,9 +28,11 @@
 
 local consumer = ARGV[1]
 local retentionMs, cap = tonumber(ARGV[2]), tonumber(ARGV[3])
-local now = nowMs()
+local clockArg = (#ARGV - 3) % 9 == 1 and ARGV[#ARGV]
+if clockArg and not tonumber(clockArg) then return redis.error_reply('fail: clock must be ms') end
+local now = clockArg and tonumber(clockArg) or nowMs()
 local out = {}
-for i = 4, #ARGV, 9 do
+for i = 4, #ARGV - (clockArg and 1 or 0), 9 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local jobKey = K.jobPrefix .. id
   local f = leasedFields(jobKey, consumer, attempt, 'max', 'errors', 'ff')

@@ -1,12 +1,12 @@
 /**
  * Dead letters for tests and benchmarks, made the way production makes them: every entry is added
- * (add-6.lua), then leased (lease-10.lua) and failed (fail-10.lua) once per attempt, so the queue's
+ * (add-6.lua), then leased (lease-11.lua) and failed (fail-10.lua) once per attempt, so the queue's
  * scripts stay the only writer of the DLQ's storage format. A chosen dead time reaches fail-10.lua
  * as its optional test clock (see the script's header); the earlier attempts of a batch fail a few
  * seconds before its oldest entry. Batched: one pipeline per CHUNK entries.
  */
 import { randomUUID } from "node:crypto";
-import { addKeys, deadKeys } from "../../lib/queue/context.ts";
+import { addKeys, deadKeys, leaseKeys } from "../../lib/queue/context.ts";
 import { pipeScript, scriptPipeline } from "../../lib/queue/scripts.ts";
 import type { AttemptError, DeadReason } from "../../lib/queue/types.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
@@ -104,7 +104,7 @@ function pipeChunk(pipeline: ReturnType<typeof scriptPipeline>, k: QueueKeys, ch
   const oldest = Math.min(chunk[0].deadAt, Date.now());
   for (let attempt = 1; attempt <= rounds; attempt++) {
     const alive = chunk.filter((p) => p.attempts >= attempt);
-    pipeScript(pipeline, "lease", deadKeys(k), [CONSUMER, alive.length, LEASE_MS, alive.length, 0, 0]);
+    pipeScript(pipeline, "lease", leaseKeys(k), [CONSUMER, alive.length, LEASE_MS, alive.length, 0, 0]);
     expected.push({ script: "lease", jobs: alive.length });
     const retried = alive.filter((p) => p.attempts > attempt);
     if (retried.length) {
@@ -131,9 +131,9 @@ interface Expected {
   jobs: number;
 }
 
-/** How many jobs a reply says were handled: added (code 1), leased (8 fields each), failed (code > 0). */
+/** How many jobs a reply says were handled: added (code 1), leased (8 fields each, after two header fields), failed (code > 0). */
 function handled(script: Expected["script"], reply: unknown[]): number {
-  if (script === "lease") return (reply.length - 1) / 8;
+  if (script === "lease") return (reply.length - 2) / 8; // next due, paused, then 8 per job
   const codes = script === "add" ? reply.filter((_, i) => i % 2 === 1) : reply;
   return codes.filter((c) => Number(c) > 0).length;
 }

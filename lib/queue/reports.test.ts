@@ -21,6 +21,8 @@ const queue = (env: Record<string, string> = {}) => {
 const logsExist = (id: string) => q.ctx.client.exists(q.ctx.keys.logs(id));
 const logsOf = (id: string) => getJobLogs(q.ctx.client, q.name, id).catch(() => null);
 const dead = (id: string) => getDeadLetter(q.ctx.client, q.name, id).catch(() => null);
+/** until(), for a check that answers null until it finds what it waits for. */
+const found = async <T>(check: () => Promise<T | null>, what: string) => (await until(check, 10_000, what)) as T;
 
 /** A handler that logs `lines`, then waits for `go` before ending as `end` says. */
 function scripted(lines: (id: string) => string[], end: "ok" | "throw") {
@@ -47,10 +49,10 @@ describe("progress and logs from handlers", () => {
     );
     q.process(handler as never);
     const { id } = await q.add({});
-    const page = await until(async () => {
+    const page = await found(async () => {
       const p = await logsOf(id);
       return p && p.total === 12 && p.progress ? p : null;
-    });
+    }, "12 lines and a progress");
     expect(page.firstKept).toBe(8);
     expect(page.lines.map((l) => l.n)).toEqual([8, 9, 10, 11, 12]);
     expect(page.lines[0]).toMatchObject({ text: "line 8", attempt: 1 });
@@ -122,7 +124,7 @@ describe("progress and logs from handlers", () => {
     q.process(handler as never);
     const { id } = await q.add({ email: "alice@example.com" }, { maxAttempts: 1 });
     go.add(id);
-    const letter = await until(() => dead(id), 10_000, "the dead letter");
+    const letter = await found(() => dead(id), "the dead letter");
     expect(letter.report?.lines.map((l) => l.text)).toEqual([`step 1 of ${id}`, "step 2 for alice@example.com"]);
     expect(letter.report).toMatchObject({ total: 2, progress: { step: "last", of: 3 } });
     const seen = viewDeadLetter(letter, "viewer");

@@ -32,7 +32,8 @@ export interface JobLogsPage {
   progress: unknown;
 }
 
-const invalid = (what: string, problem: string) => new RequeueError("INVALID_INPUT", `invalid ${what}: ${problem}`);
+const invalid = (what: string, problem: string) =>
+  new RequeueError("INVALID_INPUT", `invalid ${what}: ${problem}`);
 
 function parseLine(text: string, n: number): NumberedLogLine {
   try {
@@ -78,11 +79,21 @@ export async function getJobLogs(
   const k = queueKeys(queue);
   const reply = await runScript<string[]>(client, "logs", [k.job(id), k.logs(id)], [from, limit]);
   if (reply.length === 0)
-    throw new RequeueError("NOT_FOUND", `job ${JSON.stringify(id)} not found in queue ${JSON.stringify(queue)}`);
+    throw new RequeueError(
+      "NOT_FOUND",
+      `job ${JSON.stringify(id)} not found in queue ${JSON.stringify(queue)}`,
+    );
   const total = Number(reply[0]);
   const firstKept = Number(reply[1]);
   const start = Math.max(from, firstKept);
   const lines = reply.slice(3).map((text, i) => parseLine(text, start + i));
   const after = start + lines.length;
-  return { lines, total, firstKept, next: String(after), more: after <= total, progress: parseProgress(reply[2]) };
+  return {
+    lines,
+    total,
+    firstKept,
+    next: String(after),
+    more: after <= total,
+    progress: parseProgress(reply[2]),
+  };
 }

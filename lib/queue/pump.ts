@@ -229,7 +229,8 @@ export class LeaseLoop {
     const { client, keys, settings } = this.host.ctx;
     const id = this.host.id;
     const pipeline = scriptPipeline(client);
-    if (reports.length) pipeScript(pipeline, "report", [keys.job("")], [id, settings.logMaxLines, ...reports]);
+    if (reports.length)
+      pipeScript(pipeline, "report", [keys.job("")], [id, settings.logMaxLines, ...reports]);
     if (completions.length)
       pipeScript(pipeline, "complete", completeKeys(keys), [
         id,

@@ -22,7 +22,8 @@ const logsExist = (id: string) => q.ctx.client.exists(q.ctx.keys.logs(id));
 const logsOf = (id: string) => getJobLogs(q.ctx.client, q.name, id).catch(() => null);
 const dead = (id: string) => getDeadLetter(q.ctx.client, q.name, id).catch(() => null);
 /** until(), for a check that answers null until it finds what it waits for. */
-const found = async <T>(check: () => Promise<T | null>, what: string) => (await until(check, 10_000, what)) as T;
+const found = async <T>(check: () => Promise<T | null>, what: string) =>
+  (await until(check, 10_000, what)) as T;
 
 /** A handler that logs `lines`, then waits for `go` before ending as `end` says. */
 function scripted(lines: (id: string) => string[], end: "ok" | "throw") {
@@ -91,16 +92,20 @@ describe("progress and logs from handlers", () => {
     const stale = [k.job("")];
     const line = JSON.stringify({ at: 1, attempt: 1, text: "stale" });
     // another consumer, and this consumer's id at an older attempt: both refused
-    expect(await runScript(q.ctx.client, "report", stale, ["someone-else", 100, id, 1, "7", 0, 1, line])).toEqual([
+    expect(
+      await runScript(q.ctx.client, "report", stale, ["someone-else", 100, id, 1, "7", 0, 1, line]),
+    ).toEqual([-3]);
+    const lease = await q.ctx.client.hget(k.job(id), "lease");
+    expect(await runScript(q.ctx.client, "report", stale, [lease!, 100, id, 0, "7", 0, 1, line])).toEqual([
       -3,
     ]);
-    const lease = await q.ctx.client.hget(k.job(id), "lease");
-    expect(await runScript(q.ctx.client, "report", stale, [lease!, 100, id, 0, "7", 0, 1, line])).toEqual([-3]);
     const page = await getJobLogs(q.ctx.client, q.name, id);
     expect(page.lines.map((l) => l.text)).toEqual(["mine"]);
     expect(page.progress).toEqual({ step: "last", of: 3 });
     // the holder itself may write (the refusals above are about the lease, not the script)
-    expect(await runScript(q.ctx.client, "report", stale, [lease!, 100, id, 1, "7", 0, 1, line])).toEqual([1]);
+    expect(await runScript(q.ctx.client, "report", stale, [lease!, 100, id, 1, "7", 0, 1, line])).toEqual([
+      1,
+    ]);
     expect((await getJobLogs(q.ctx.client, q.name, id)).progress).toBe(7);
     go.add(id);
   });
@@ -125,7 +130,10 @@ describe("progress and logs from handlers", () => {
     const { id } = await q.add({ email: "alice@example.com" }, { maxAttempts: 1 });
     go.add(id);
     const letter = await found(() => dead(id), "the dead letter");
-    expect(letter.report?.lines.map((l) => l.text)).toEqual([`step 1 of ${id}`, "step 2 for alice@example.com"]);
+    expect(letter.report?.lines.map((l) => l.text)).toEqual([
+      `step 1 of ${id}`,
+      "step 2 for alice@example.com",
+    ]);
     expect(letter.report).toMatchObject({ total: 2, progress: { step: "last", of: 3 } });
     const seen = viewDeadLetter(letter, "viewer");
     expect(seen.report?.lines[1].text).not.toContain("alice@example.com");
@@ -144,15 +152,27 @@ describe("progress and logs from handlers", () => {
     const second = (await q.add({}, { maxAttempts: 1 })).id;
     go.add(second);
     // the cap of 1 drops the first when the second dies
-    await until(async () => (await dead(second)) && !(await dead(first)), 10_000, "the cap to drop the first");
+    await until(
+      async () => (await dead(second)) && !(await dead(first)),
+      10_000,
+      "the cap to drop the first",
+    );
     expect(await logsExist(first)).toBe(0);
     expect(await logsExist(second)).toBe(1);
     // past retention, the next dead letter's trim drops the second by age
     const deadAt = Number(await q.ctx.client.zscore(q.ctx.keys.dead, second));
-    await until(async () => Number((await q.ctx.client.time())[0]) * 1000 > deadAt + 2000, 10_000, "retention");
+    await until(
+      async () => Number((await q.ctx.client.time())[0]) * 1000 > deadAt + 2000,
+      10_000,
+      "retention",
+    );
     const third = (await q.add({}, { maxAttempts: 1 })).id;
     go.add(third);
-    await until(async () => (await dead(third)) && !(await dead(second)), 10_000, "retention to drop the second");
+    await until(
+      async () => (await dead(third)) && !(await dead(second)),
+      10_000,
+      "retention to drop the second",
+    );
     expect(await logsExist(second)).toBe(0);
     expect(Number(await q.ctx.client.hget(q.ctx.keys.totals, "droppedAge"))).toBe(1);
   });

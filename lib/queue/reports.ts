@@ -35,7 +35,9 @@ export interface ReportLimits {
 /** `text` cut to at most `max` UTF-8 bytes, with "…" when cut (never half a character). */
 export function cutToBytes(text: string, max: number): string {
   if (Buffer.byteLength(text) <= max) return text;
-  const cut = Buffer.from(text).subarray(0, Math.max(0, max - 3)).toString("utf8");
+  const cut = Buffer.from(text)
+    .subarray(0, Math.max(0, max - 3))
+    .toString("utf8");
   return `${cut.replace(/\uFFFD$/, "")}…`;
 }
 
@@ -56,7 +58,10 @@ export function progressJson(value: unknown, maxBytes: number): string {
   }
   const bytes = Buffer.byteLength(json);
   if (bytes > maxBytes)
-    throw new QueueError("INVALID_OPTION", `progress is ${bytes} bytes as JSON, over the limit of ${maxBytes}`);
+    throw new QueueError(
+      "INVALID_OPTION",
+      `progress is ${bytes} bytes as JSON, over the limit of ${maxBytes}`,
+    );
   return json;
 }
 

@@ -22,7 +22,11 @@ const job = z
     delayMs: z.number().optional(),
     maxAttempts: z.number().optional(),
     backoff: z
-      .object({ type: z.enum(["exponential", "fixed"]).optional(), baseMs: z.number(), maxMs: z.number().optional() })
+      .object({
+        type: z.enum(["exponential", "fixed"]).optional(),
+        baseMs: z.number(),
+        maxMs: z.number().optional(),
+      })
       .strict()
       .optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
@@ -39,7 +43,10 @@ export const addJobsBody = z.union([
 
 /** The library's refusal of a job, answered with where it is in the body. */
 function refused(err: unknown, where: string): never {
-  if (err instanceof QueueError && ["INVALID_OPTION", "PAYLOAD_NOT_JSON", "PAYLOAD_TOO_LARGE"].includes(err.code))
+  if (
+    err instanceof QueueError &&
+    ["INVALID_OPTION", "PAYLOAD_NOT_JSON", "PAYLOAD_TOO_LARGE"].includes(err.code)
+  )
     throw new HttpError(err.code === "PAYLOAD_TOO_LARGE" ? 413 : 400, `${where}: ${err.message}`);
   throw err;
 }

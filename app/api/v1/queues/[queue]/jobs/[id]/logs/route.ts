@@ -13,7 +13,10 @@ import { getJobLogs, LOG_PAGE_MAX } from "#lib/queue/logs.ts";
 export const dynamic = "force-dynamic";
 
 const query = z.object({
-  cursor: z.string().regex(/^\d{1,15}$/, "a line number from 1").optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, "a line number from 1")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(LOG_PAGE_MAX).optional(),
 });
 

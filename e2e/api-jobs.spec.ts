@@ -5,7 +5,7 @@
  * tokens; viewers get 403), and a producer token that can do nothing else. Jobs are checked in
  * the e2e Redis with lib/queue; the reporting handler is a real lib/queue consumer.
  */
-import { type APIRequestContext, expect, test } from "@playwright/test";
+import { type APIRequestContext, expect, request as playwrightRequest, test } from "@playwright/test";
 import { getDeadLetter } from "../lib/dlq/index.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
@@ -125,10 +125,12 @@ test("viewers may not add jobs; a producer token adds them and may do nothing el
     headers: { ...sameSite, ...producer },
   });
   expect(requeue.status()).toBe(403);
-  // pages need a signed-in session: a token is none
-  const home = await request.get("/", { headers: producer, maxRedirects: 0 });
+  // pages need a signed-in session: a token is none (a context without the viewer's cookie)
+  const fresh = await playwrightRequest.newContext({ baseURL: E2E_BASE_URL });
+  const home = await fresh.get("/", { headers: producer, maxRedirects: 0 });
   expect(home.status()).toBe(307);
   expect(home.headers().location).toMatch(/\/login/);
+  await fresh.dispose();
 
   // Settings offers the role
   await signIn(page, "admin", "/settings");
@@ -188,7 +190,7 @@ test("a handler's progress and logs: live over the API, kept with its dead lette
       await expect(report.getByTestId("job-log")).toContainText("mailer refused the message");
       await expect(report.getByLabel("Progress")).toHaveAttribute("value", "60");
       await report.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `test-results/handler-report-${width}.png`, fullPage: true });
+      await page.screenshot({ path: `.data/screens/handler-report-${width}.png`, fullPage: true });
     }
   } finally {
     await q.close(2000);

@@ -35,11 +35,20 @@ const job = z
 
 export type NewJob = z.infer<typeof job>;
 
-/** One job, or `{ jobs: [...] }` with 1 to JOBS_PER_REQUEST of them. */
-export const addJobsBody = z.union([
-  z.object({ jobs: z.array(job).min(1).max(JOBS_PER_REQUEST) }).strict(),
-  job,
-]);
+const batch = z.object({ jobs: z.array(job).min(1).max(JOBS_PER_REQUEST) }).strict();
+
+/**
+ * One job, or `{ jobs: [...] }` with 1 to JOBS_PER_REQUEST of them. Chosen by the `jobs` key (not
+ * a z.union), so a refusal names the field of the shape that was meant.
+ */
+export const addJobsBody = z.unknown().transform((value, ctx): { jobs: NewJob[] } | NewJob => {
+  const meant = typeof value === "object" && value !== null && "jobs" in value ? batch : job;
+  const r = meant.safeParse(value);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues)
+    ctx.addIssue({ code: "custom", message: issue.message, path: issue.path.map(String) });
+  return z.NEVER;
+});
 
 /** The library's refusal of a job, answered with where it is in the body. */
 function refused(err: unknown, where: string): never {

@@ -28,9 +28,9 @@ export function JobReport({ report }: { report?: HandlerReport }) {
   const gone = total - lines.length;
   return (
     <>
-      <h3>Progress</h3>
+      <h3 className="subhead">Progress</h3>
       <Progress value={progress} />
-      <h3>Log</h3>
+      <h3 className="subhead">Log</h3>
       {lines.length === 0 ? (
         <p className="muted">The handler wrote no log lines{total > 0 ? " that are still kept" : ""}.</p>
       ) : (
@@ -46,7 +46,10 @@ export function JobReport({ report }: { report?: HandlerReport }) {
                 <time dateTime={new Date(l.at).toISOString()} className="muted">
                   {formatAbsolute(l.at)}
                 </time>{" "}
-                <span className="muted">#{l.attempt}</span> <span className="job-log-text">{l.text}</span>
+                <span className="muted" title={`attempt ${l.attempt}`}>
+                  #{l.attempt}
+                </span>{" "}
+                <span className="job-log-text">{l.text}</span>
               </li>
             ))}
           </ol>

@@ -127,6 +127,7 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
         <select name="role" aria-label="Token role" defaultValue="viewer">
           <option value="viewer">viewer</option>
           <option value="admin">admin</option>
+          <option value="producer">producer (may only add jobs)</option>
         </select>
         <select name="expires" aria-label="Token expiry" defaultValue="90">
           {EXPIRY_DAYS.map((d) => (

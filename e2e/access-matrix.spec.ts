@@ -1,6 +1,7 @@
 /**
  * The access matrix, live: every page, route handler and server action found on disk
- * (e2e/helpers/auth-routes.ts) × anonymous, viewer, admin, viewer token, admin token, revoked
+ * (e2e/helpers/auth-routes.ts) × anonymous, viewer, admin, viewer token, admin token, producer
+ * token (it may add jobs and nothing else), revoked
  * token, expired token, expired session and ended session (its user signed out everywhere),
  * each asserted against the running app. A route missing sample
  * parameters or a declared check fails here (and in test/access-matrix.test.ts).
@@ -30,6 +31,7 @@ type Who =
   | "admin"
   | "viewerToken"
   | "adminToken"
+  | "producerToken"
   | "revokedToken"
   | "expiredToken"
   | "expiredSession"
@@ -40,16 +42,18 @@ const WHO: Who[] = [
   "admin",
   "viewerToken",
   "adminToken",
+  "producerToken",
   "revokedToken",
   "expiredToken",
   "expiredSession",
   "endedSession",
 ];
-const roleOf: Partial<Record<Who, "viewer" | "admin">> = {
+const roleOf: Partial<Record<Who, "viewer" | "admin" | "producer">> = {
   viewer: "viewer",
   admin: "admin",
   viewerToken: "viewer",
   adminToken: "admin",
+  producerToken: "producer",
 };
 const isToken = (w: Who) => w.endsWith("Token");
 
@@ -58,7 +62,10 @@ function verdict(access: Access, who: Who): "allow" | "unauthenticated" | "forbi
   if (access === "public") return "allow";
   const role = roleOf[who];
   if (!role) return "unauthenticated";
-  return access === "admin" && role !== "admin" ? "forbidden" : "allow";
+  if (role === "admin") return "allow";
+  // a producer may add jobs and nothing else; a viewer may not add jobs
+  if (role === "producer" || access === "producer") return role === access ? "allow" : "forbidden";
+  return access === "admin" ? "forbidden" : "allow";
 }
 
 async function contexts(): Promise<Record<Who, APIRequestContext>> {
@@ -92,6 +99,9 @@ async function contexts(): Promise<Record<Who, APIRequestContext>> {
     admin: await apiAs(await make(), "admin"),
     viewerToken: await make({ authorization: `Bearer ${await bearerFor("viewer", "matrix-viewer")}` }),
     adminToken: await make({ authorization: `Bearer ${await bearerFor("admin", "matrix-admin")}` }),
+    producerToken: await make({
+      authorization: `Bearer ${await bearerFor("producer", "matrix-producer")}`,
+    }),
     revokedToken: await make({ authorization: `Bearer ${revoked}` }),
     expiredToken: await make({ authorization: `Bearer ${expiredToken}` }),
     expiredSession: await make({ cookie: `next-auth.session-token=${expired}` }),

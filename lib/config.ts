@@ -169,6 +169,10 @@ const spec = {
   COMPLETED_RETENTION_SECONDS: d(3600, num(0)),
   COMPLETED_MAX_ENTRIES: d(10000, int(0)),
   ERROR_MESSAGE_MAX_LENGTH: d(2000, int(100, 8000)), // redaction reads 8192 characters (lib/queue/outcome.ts)
+  // job.log() / job.progress() from handlers (lib/queue/reports.ts): lines kept per job, bytes per line and of progress
+  JOB_LOG_MAX_LINES: d(100, int(0, 1000)),
+  JOB_LOG_MAX_LINE_BYTES: d(1024, int(64, 8000)),
+  JOB_PROGRESS_MAX_BYTES: d(1024, int(64, 8000)),
   WORKER_INTERVAL_MS: d(1000, int(50)),
 
   // Cache (seed defaults)

@@ -78,4 +78,9 @@ describe("access matrix (static)", () => {
     for (const r of admin)
       expect(`${r.method} ${r.pattern} ${r.access}`).toBe(`${r.method} ${r.pattern} admin`);
   });
+
+  it("only adding jobs is open to producer tokens", () => {
+    const producer = discoverRoutes().filter((r) => r.access === "producer");
+    expect(producer.map((r) => `${r.method} ${r.pattern}`)).toEqual(["POST /api/v1/queues/[queue]/jobs"]);
+  });
 });

@@ -106,7 +106,7 @@ describe("bad arguments: exit 2 and a message that says what is wrong", () => {
     ],
     [["users", "add", "a@b.test", "--password", "long-enough-1"], /--role is required/],
     [["users", "add", "a@b.test", "--role", "viewer", "--password", "short"], /at least 8 characters/],
-    [["tokens", "create", "ci", "--role", "superuser"], /--role must be admin or viewer/],
+    [["tokens", "create", "ci", "--role", "superuser"], /--role must be admin, viewer or producer/],
     [["tokens", "create", "bad\nname", "--role", "viewer"], /token name must be/],
     [
       ["tokens", "create", "ci", "--role", "viewer", "--expires-in", "soon"],

@@ -12,7 +12,7 @@
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { isRedisDown } from "#app/_lib/http.ts";
-import { type Principal, requirePrincipal } from "#app/_lib/principal.ts";
+import { requirePrincipal, type SessionPrincipal } from "#app/_lib/principal.ts";
 import { FiringAlertsBanner } from "#components/alerts/firing-banner.tsx";
 import { roleFor } from "#components/nav.ts";
 import { type ClientPrincipal, Providers } from "#components/providers.tsx";
@@ -25,7 +25,7 @@ export const dynamic = "force-dynamic";
 
 async function signedIn(): Promise<ClientPrincipal | null> {
   const path = new URL((await headers()).get("x-requeue-path") ?? "/", "http://console").pathname;
-  let principal: Principal;
+  let principal: SessionPrincipal;
   try {
     principal = await requirePrincipal(roleFor(path));
   } catch (err) {

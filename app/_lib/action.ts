@@ -8,12 +8,12 @@ import type { z } from "zod";
 import { type AuditNote, type AuditSpec, audited } from "./audited.ts";
 import { auditForbidden } from "./forbidden-audit.ts";
 import { publicError } from "./http.ts";
-import { currentPrincipal, hasRole, type Principal, type Role } from "./principal.ts";
+import { currentPrincipal, hasRole, type Principal, type UserRole } from "./principal.ts";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
 
 export function action<S extends z.ZodType, T>(
-  role: Role,
+  role: UserRole,
   schema: S,
   fn: (input: z.infer<S>, principal: Principal, note: AuditNote) => Promise<T>,
   /** `audit`: the mutation's audit entry, recorded on success and on failure (./audited.ts). */

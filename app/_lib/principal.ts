@@ -21,12 +21,12 @@ import { getUserSession, verifyToken } from "#lib/auth/index.ts";
 import { getConfig } from "#lib/config.ts";
 import { auditForbiddenPage } from "./forbidden-audit.ts";
 import { HttpError } from "./http-error.ts";
-import { hasRole, type Principal, type Role } from "./roles.ts";
+import { hasRole, type Principal, type SessionPrincipal, type UserRole } from "./roles.ts";
 
-export { hasRole, type Principal, type Role } from "./roles.ts";
+export { hasRole, type Principal, type Role, type SessionPrincipal, type UserRole } from "./roles.ts";
 
 /** The signed-in user of the current request (RSC, action or route handler), or null. */
-async function sessionPrincipal(ip: string): Promise<Principal | null> {
+async function sessionPrincipal(ip: string): Promise<SessionPrincipal | null> {
   const cookie = sessionCookie();
   // The session cookie only (no `headers`: getToken would also take a JWT from Authorization).
   // A malformed, expired or foreign cookie decodes to null.
@@ -83,7 +83,7 @@ export async function authenticateRequest(request: Request): Promise<Principal |
 }
 
 /** Server components and server actions: the signed-in user, or null. */
-export async function currentPrincipal(): Promise<Principal | null> {
+export async function currentPrincipal(): Promise<SessionPrincipal | null> {
   return sessionPrincipal(clientIp(await headers()));
 }
 
@@ -91,7 +91,7 @@ export async function currentPrincipal(): Promise<Principal | null> {
  * Pages: the signed-in user with at least `role`. Anonymous → redirect to /login;
  * signed in without the role → the 403 page (Next's `forbidden()`).
  */
-export async function requirePrincipal(role: Role): Promise<Principal> {
+export async function requirePrincipal(role: UserRole): Promise<SessionPrincipal> {
   const principal = await currentPrincipal();
   if (!principal) {
     const h = await headers();

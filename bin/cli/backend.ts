@@ -5,7 +5,7 @@
  */
 import type { DeadLetterSummary } from "../../lib/dlq/read.ts";
 import type { DeadLetter, ErrorGroup } from "../../lib/queue/types.ts";
-import type { Role } from "./parse.ts";
+import type { Role, TokenRole } from "./parse.ts";
 
 export interface EnqueueInput {
   queue: string;
@@ -60,7 +60,7 @@ export interface CacheNamespaceStats {
 export interface TokenInfo {
   id: string;
   name: string;
-  role: Role;
+  role: TokenRole;
   createdAt?: number;
   lastUsedAt?: number | null;
   /** when it stops working (ms epoch); null: never */
@@ -95,7 +95,7 @@ export interface Backend {
   signOutUser(email: string): Promise<void>;
   createToken(input: {
     name: string;
-    role: Role;
+    role: TokenRole;
     expiresInMs?: number;
   }): Promise<{ token: string; info: TokenInfo }>;
   listTokens(): Promise<TokenInfo[]>;

@@ -59,10 +59,17 @@ export function timeOpt(raw: string | undefined, what: string, now = Date.now())
 }
 
 export type Role = "admin" | "viewer";
+/** A token may also be a producer: it may only add jobs (docs/access.md). */
+export type TokenRole = Role | "producer";
 
 export function role(raw: string | undefined, what = "--role"): Role {
   if (raw === undefined) throw usageError(`${what} is required: admin or viewer`);
   return check(z.enum(["admin", "viewer"]), raw, what, "admin or viewer");
+}
+
+export function tokenRole(raw: string | undefined, what = "--role"): TokenRole {
+  if (raw === undefined) throw usageError(`${what} is required: admin, viewer or producer`);
+  return check(z.enum(["admin", "viewer", "producer"]), raw, what, "admin, viewer or producer");
 }
 
 /** A JSON payload given on the command line or stdin. */

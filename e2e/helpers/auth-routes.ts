@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 
-export type Access = "public" | "viewer" | "admin";
+/** "producer": admins and producer tokens (which may add jobs and nothing else; docs/access.md). */
+export type Access = "public" | "viewer" | "admin" | "producer";
 export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type Method = (typeof METHODS)[number];
 
@@ -34,6 +35,7 @@ export const PARAMS: Record<string, Record<string, string>> = {
   "/api/v1/queues/[queue]/jobs": { queue: "matrix-none" },
   "/api/v1/queues/[queue]/pause": { queue: "matrix-none" },
   "/api/v1/queues/[queue]/resume": { queue: "matrix-none" },
+  "/api/v1/queues/[queue]/jobs/[id]/logs": { queue: "matrix-none", id: "matrix-none" },
   "/api/v1/dead-letters/[queue]": { queue: "matrix-none" },
   "/api/v1/dead-letters/[queue]/[id]": { queue: "matrix-none", id: "matrix-none" },
   "/api/v1/dead-letters/[queue]/[id]/requeue": { queue: "matrix-none", id: "matrix-none" },
@@ -137,7 +139,7 @@ export function discoverRoutes(root = process.cwd()): RouteEntry[] {
     for (const method of exportedMethods(src)) {
       const m = src.match(
         new RegExp(
-          `export\\s+const\\s+${method}\\s*=\\s*route\\(\\s*\\{[^;]*?role:\\s*["'](viewer|admin)["']`,
+          `export\\s+const\\s+${method}\\s*=\\s*route\\(\\s*\\{[^;]*?role:\\s*["'](viewer|admin|producer)["']`,
         ),
       );
       const access: Access | null = m ? (m[1] as Access) : PUBLIC_ROUTES.has(pattern) ? "public" : null;

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, type Page } from "@playwright/test";
-import { createToken, createUser, hashToken, type Role } from "../../lib/auth/index.ts";
+import { createToken, createUser, hashToken, type Role, type TokenRole } from "../../lib/auth/index.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
 import { globalKeys } from "../../lib/redis/keys.ts";
 import { E2E_ADMIN, E2E_BASE_URL, E2E_VIEWER, e2eClient, e2eConfig } from "../env.ts";
@@ -108,7 +108,7 @@ export async function apiAs(request: APIRequestContext, user: E2EUser): Promise<
 }
 
 /** A fresh API token with the role (created in Redis; shown once, like in Settings). */
-export async function bearerFor(role: Role, name = `e2e-${role}`): Promise<string> {
+export async function bearerFor(role: TokenRole, name = `e2e-${role}`): Promise<string> {
   return withRedis(async (redis) => (await createToken(redis, { name, role, createdBy: "e2e" })).token);
 }
 

@@ -101,6 +101,17 @@ describe("API tokens", () => {
     expect(await listTokens(redis, opts)).toEqual([]);
     await expect(revokeToken(redis, info.id, opts)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("may be producers (no user may); no other role is stored", async () => {
+    const opts = store();
+    const { token } = await createToken(redis, { name: "svc", role: "producer", createdBy: "a@x.io" }, opts);
+    expect(await verifyToken(redis, token, opts)).toMatchObject({ role: "producer" });
+    const bad = { name: "x", role: "root" as "viewer", createdBy: "a@x.io" };
+    await expect(createToken(redis, bad, opts)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(
+      createUser(redis, { email: "p@x.io", role: "producer" as "viewer", password: "long-enough-1" }, opts),
+    ).rejects.toMatchObject({ code: "INVALID_INPUT" });
+  });
 });
 
 describe("audit log", () => {

@@ -12,12 +12,19 @@
  * role (lib/auth/users.ts), including the tokens those tokens created in turn.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { AuthError, authKeys, isRole, type RedisClient, type Role, type StoreOptions } from "./types.ts";
+import {
+  AuthError,
+  authKeys,
+  isTokenRole,
+  type RedisClient,
+  type StoreOptions,
+  type TokenRole,
+} from "./types.ts";
 
 export interface TokenInfo {
   id: string;
   name: string;
-  role: Role;
+  role: TokenRole;
   createdAt: number;
   createdBy: string;
   lastUsedAt: number | null;
@@ -35,7 +42,7 @@ export function hashToken(token: string): string {
 }
 
 function toInfo(h: Record<string, string>): TokenInfo | null {
-  if (!h.id || !isRole(h.role)) return null;
+  if (!h.id || !isTokenRole(h.role)) return null;
   return {
     id: h.id,
     name: h.name,
@@ -63,7 +70,7 @@ export function isTokenExpired(info: Pick<TokenInfo, "expiresAt">, now = Date.no
 
 export interface NewToken {
   name: string;
-  role: Role;
+  role: TokenRole;
   createdBy: string;
   /** lifetime from now in ms (at most MAX_TOKEN_LIFETIME_MS); omitted: the token never expires */
   expiresInMs?: number;
@@ -78,7 +85,8 @@ export async function createToken(
   const name = input.name.trim();
   if (!name || name.length > 80)
     throw new AuthError("INVALID_INPUT", "a token needs a name of 1-80 characters");
-  if (!isRole(input.role)) throw new AuthError("INVALID_INPUT", "role must be admin or viewer");
+  if (!isTokenRole(input.role))
+    throw new AuthError("INVALID_INPUT", "role must be admin, viewer or producer");
   const life = input.expiresInMs;
   if (life !== undefined && !(Number.isFinite(life) && life >= 1000 && life <= MAX_TOKEN_LIFETIME_MS))
     throw new AuthError("INVALID_INPUT", "a token's lifetime must be between 1 second and 3650 days");

@@ -15,6 +15,17 @@ export function isRole(value: unknown): value is Role {
   return value === "viewer" || value === "admin";
 }
 
+/**
+ * What an API token may be: a user's role, or `producer` — a token for a service that only adds
+ * jobs (POST /api/v1/queues/{queue}/jobs) and may read or change nothing else. No user has it.
+ */
+export const TOKEN_ROLES = ["viewer", "admin", "producer"] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+export function isTokenRole(value: unknown): value is TokenRole {
+  return isRole(value) || value === "producer";
+}
+
 export class AuthError extends RequeueError<"NOT_FOUND" | "INVALID_INPUT" | "CONFLICT"> {
   constructor(code: "NOT_FOUND" | "INVALID_INPUT" | "CONFLICT", message: string) {
     super(code, message);

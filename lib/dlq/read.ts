@@ -3,6 +3,7 @@
  * summary rows the list returns. Stored text that cannot be parsed is shown, never thrown:
  * a corrupt payload comes back as its raw text with reason "corrupt".
  */
+import { numberedLines, parseProgress } from "../queue/logs.ts";
 import type { AttemptError, DeadLetter, DeadReason, ErrorGroup, HistoryEntry } from "../queue/types.ts";
 import { JOB_FIELDS as F, GROUP_INFO_FIELDS as G } from "../queue/types.ts";
 import type { RedisClient } from "../redis/connection.ts";
@@ -98,14 +99,25 @@ export function deadLetterFromHash(
   };
 }
 
-/** One dead letter in full. Throws NOT_FOUND when the id is not in the queue's DLQ. */
+/**
+ * One dead letter in full, with what its handler reported (progress, the kept log lines: at most
+ * JOB_LOG_MAX_LINES). Throws NOT_FOUND when the id is not in the queue's DLQ.
+ */
 export async function getDeadLetter(client: RedisClient, queue: string, id: string): Promise<DeadLetter> {
   parseInput(queueNameSchema, queue, "queue name");
   parseInput(jobIdSchema, id, "job id");
   const k = queueKeys(queue);
-  const [score, hash] = await Promise.all([client.zscore(k.dead, id), client.hgetall(k.job(id))]);
+  const [score, hash, logs] = await Promise.all([
+    client.zscore(k.dead, id),
+    client.hgetall(k.job(id)),
+    client.lrange(k.logs(id), 0, -1),
+  ]);
   if (score === null || Object.keys(hash).length === 0) throw notFound(queue, id);
-  return deadLetterFromHash(queue, id, hash, Number(score));
+  const total = Math.max(num(hash[F.logLines]), logs.length);
+  return {
+    ...deadLetterFromHash(queue, id, hash, Number(score)),
+    report: { progress: parseProgress(hash[F.progress]), lines: numberedLines(logs, total), total },
+  };
 }
 
 /** Several dead letters in full, in the order asked; missing ones are left out. */

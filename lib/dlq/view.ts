@@ -38,7 +38,16 @@ export function forViewer(d: DeadLetter, fields?: readonly string[]) {
     message: text(e.message),
     ...(typeof e.stack === "string" ? { stack: text(e.stack) } : {}),
   }));
-  return { entry: { ...d, payload, metadata, history, errors } as DeadLetter, text };
+  // log lines and progress may quote the payload like errors do
+  const report = d.report && {
+    ...d.report,
+    progress: m.value(d.report.progress),
+    lines: d.report.lines.map((l) => ({ ...l, text: text(l.text) })),
+  };
+  return {
+    entry: { ...d, payload, metadata, history, errors, ...(report ? { report } : {}) } as DeadLetter,
+    text,
+  };
 }
 
 /** One dead letter as `role` may see it. */

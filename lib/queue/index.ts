@@ -32,6 +32,7 @@ export {
 } from "./errors.ts";
 export { fingerprint } from "./fingerprint.ts";
 export type { AddCallOptions, AddResult, BackoffOptions, Job, JobOptions } from "./job.ts";
+export { getJobLogs, type JobLogsPage } from "./logs.ts";
 export { redact } from "./redact.ts";
 export { retryDelay } from "./retry.ts";
 

@@ -50,6 +50,13 @@ export interface Job<T = unknown> {
   attempt: number;
   maxAttempts: number;
   createdAt: number;
+  /**
+   * Reports progress: a number from 0 to 100, or a JSON object of at most JOB_PROGRESS_MAX_BYTES.
+   * Cheap: the latest value rides with the consumer's next round trip (docs/queue.md).
+   */
+  progress(value: number | Record<string, unknown>): void;
+  /** Appends a log line (cut to JOB_LOG_MAX_LINE_BYTES, redacted); the job keeps the newest JOB_LOG_MAX_LINES. */
+  log(text: string): void;
 }
 
 /** The parts of the configuration a queue uses, in ms where Config says seconds. */
@@ -62,6 +69,9 @@ export interface QueueSettings {
   leaseMs: number;
   jobTimeoutMs: number;
   errorMessageMax: number;
+  logMaxLines: number;
+  logLineMaxBytes: number;
+  progressMaxBytes: number;
   dlqRetentionMs: number;
   dlqMaxEntries: number;
   completedRetentionMs: number;
@@ -83,6 +93,9 @@ export function queueSettings(config: Config): QueueSettings {
     leaseMs: Math.round(config.JOB_LEASE_SECONDS * 1000),
     jobTimeoutMs: Math.round(config.JOB_TIMEOUT_SECONDS * 1000),
     errorMessageMax: config.ERROR_MESSAGE_MAX_LENGTH,
+    logMaxLines: config.JOB_LOG_MAX_LINES,
+    logLineMaxBytes: config.JOB_LOG_MAX_LINE_BYTES,
+    progressMaxBytes: config.JOB_PROGRESS_MAX_BYTES,
     dlqRetentionMs: Math.round(config.DLQ_RETENTION_DAYS * 86_400_000),
     dlqMaxEntries: config.DLQ_MAX_ENTRIES,
     completedRetentionMs: Math.round(config.COMPLETED_RETENTION_SECONDS * 1000),

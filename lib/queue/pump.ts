@@ -11,11 +11,14 @@
  * hands back the jobs it holds but has not started. A consumer whose hands are full sends no
  * lease call, so while it holds such jobs it still asks at least every CHECK_IN_MS (a call that
  * leases nothing): a pause is seen within that, whatever its handlers are doing.
+ * Handlers' progress and log lines (reports.ts) ride in the outcome pipelines too, written
+ * before the outcomes beside them.
  */
 import { completeKeys, deadKeys, leaseKeys, type QueueContext } from "./context.ts";
 import { RC } from "./errors.ts";
 import type { Job } from "./job.ts";
 import { type Failure, failArgs, type JobRef, refArgs } from "./outcome.ts";
+import { REPORT_FLUSH_MS, ReportBuffer } from "./reports.ts";
 import { PromoteClock } from "./retry.ts";
 import { pipeScript, runScript, scriptPipeline } from "./scripts.ts";
 
@@ -68,17 +71,21 @@ export interface LeaseLoopOptions {
   onError: (err: Error) => void;
 }
 
+/** What a leased job's `progress` and `log` call: the lease loop's report buffer. */
+type Reporter = (ref: JobRef) => Pick<Job, "progress" | "log">;
+
 /** One job of a lease reply, its 8 fields from `i`. */
-function leasedAt(queue: string, f: (string | number)[], i: number, prefetched: boolean) {
+function leasedAt(queue: string, f: (string | number)[], i: number, prefetched: boolean, reporter: Reporter) {
+  const ref = { id: String(f[i]), attempt: Number(f[i + 3]) };
   const leased: Leased = {
     job: {
-      id: String(f[i]),
+      ...ref,
       queue,
       data: undefined,
       metadata: {},
-      attempt: Number(f[i + 3]),
       maxAttempts: Number(f[i + 4]),
       createdAt: Number(f[i + 7]),
+      ...reporter(ref),
     },
     backoffBaseMs: Number(f[i + 5]),
     backoffMaxMs: Number(f[i + 6]),
@@ -99,6 +106,10 @@ export class LeaseLoop {
   private failures: Failure[] = [];
   /** prefetched jobs whose handlers started: told to Redis with the next lease call */
   private starts: Leased[] = [];
+  private readonly reports: ReportBuffer;
+  /** set when reports waited REPORT_FLUSH_MS: they go without waiting for an outcome */
+  private reportsDue = false;
+  private reportTimer?: NodeJS.Timeout;
   private stopping = false;
   private wakeUp = () => {};
   private readonly promote: PromoteClock;
@@ -108,7 +119,30 @@ export class LeaseLoop {
     private readonly o: LeaseLoopOptions,
   ) {
     this.promote = new PromoteClock(o.promoteIntervalMs);
+    this.reports = new ReportBuffer(host.ctx.settings);
     this.done = this.run();
+  }
+
+  /** A job's progress() and log(): buffered, written within REPORT_FLUSH_MS or with an outcome. */
+  private readonly reporter: Reporter = (ref) => ({
+    progress: (value) => this.report(() => this.reports.progress(ref, value)),
+    log: (text) => this.report(() => this.reports.log(ref, text)),
+  });
+
+  private report(write: () => void): void {
+    write();
+    this.reportTimer ??= setTimeout(() => {
+      this.reportsDue = true;
+      this.wake();
+    }, REPORT_FLUSH_MS).unref();
+  }
+
+  /** The buffered reports as report-1.lua's ARGV tail (empty: none). */
+  private takeReports(): (string | number)[] {
+    clearTimeout(this.reportTimer);
+    this.reportTimer = undefined;
+    this.reportsDue = false;
+    return this.reports.size > 0 ? this.reports.take() : [];
   }
 
   complete(ref: JobRef): void {
@@ -194,17 +228,22 @@ export class LeaseLoop {
     if (Number(reply[1]) === 1) this.host.paused();
     for (let i = LEASE_HEAD; i < reply.length; i += LEASE_FIELDS) {
       // jobs beyond the free slots were marked `pf` by the lease script
-      const { leased, error } = leasedAt(name, reply, i, (i - LEASE_HEAD) / LEASE_FIELDS >= startNow);
+      const { leased, error } = leasedAt(name, reply, i, (i - LEASE_HEAD) / LEASE_FIELDS >= startNow, this.reporter);
       this.host.take(leased, error);
     }
     return (reply.length - LEASE_HEAD) / LEASE_FIELDS;
   }
 
-  /** Completes and fails the jobs whose handlers finished, in one pipeline. */
-  private async outcomeTurn(completions: JobRef[], failures: Failure[]): Promise<void> {
+  /**
+   * Writes handlers' reports, then completes and fails the jobs whose handlers finished, in one
+   * pipeline. Reports are best effort: a pipeline that fails loses them (the outcomes are resent).
+   */
+  private async outcomeTurn(completions: JobRef[], failures: Failure[], reports: (string | number)[]) {
     const { client, keys, settings } = this.host.ctx;
     const id = this.host.id;
     const pipeline = scriptPipeline(client);
+    if (reports.length)
+      pipeScript(pipeline, "report", [keys.job("")], [id, settings.logMaxLines, ...reports]);
     if (completions.length)
       pipeScript(pipeline, "complete", completeKeys(keys), [
         id,
@@ -219,6 +258,8 @@ export class LeaseLoop {
         ...failArgs(failures),
       ]);
     const replies = (await pipeline.exec()) ?? [];
+    const reported = reports.length ? replies.shift() : undefined;
+    if (reported?.[0]) this.o.onError(reported[0]);
     const [c, f] = completions.length ? replies : [undefined, replies[0]];
     if (c?.[0]) {
       this.completions.push(...completions);
@@ -257,7 +298,10 @@ export class LeaseLoop {
     };
     for (;;) {
       const now = Date.now();
-      const hasOutcomes = this.completions.length > 0 || this.failures.length > 0;
+      const hasOutcomes =
+        this.completions.length > 0 ||
+        this.failures.length > 0 ||
+        (this.reports.size > 0 && (this.reportsDue || this.stopping));
       const want = this.stopping ? 0 : Math.max(0, Math.min(MAX_LEASE, host.room() - leasing));
       // starts to tell Redis make a lease call worth sending even with nothing to lease (stopping)
       const starts = this.pendingStarts().length > 0;
@@ -305,7 +349,7 @@ export class LeaseLoop {
         const completions = this.completions.splice(0);
         const failures = this.failures.splice(0);
         outcomeTurns++;
-        this.outcomeTurn(completions, failures)
+        this.outcomeTurn(completions, failures, this.takeReports())
           .then(() => {
             errorMs = 50;
           })

@@ -15,7 +15,9 @@ export type ScriptName =
   | "release"
   | "reclaim"
   | "promote"
-  | "trimdead";
+  | "trimdead"
+  | "report"
+  | "logs";
 
 /** Errors kept per job (the newest). */
 export const MAX_ERRORS_PER_JOB = 25;

@@ -20,6 +20,8 @@ export const JOB_FIELDS = {
   deadAt: "dt", // ms
   history: "hist", // JSON array of HistoryEntry (requeues, payload edits)
   lease: "lease", // consumer id holding the lease (while active)
+  progress: "prog", // JSON text of the handler's last job.progress() (a number 0..100 or an object)
+  logLines: "logn", // log lines written in all (the logs list keeps the newest JOB_LOG_MAX_LINES)
   prefetched: "pf", // "1" while leased ahead of a free slot and not known to have started (attempt refundable)
 } as const;
 
@@ -58,6 +60,16 @@ export interface HistoryEntry {
 
 export type DeadReason = "failed" | "unrecoverable" | "corrupt";
 
+/** What the handler reported before the job died (lib/queue/reports.ts). */
+export interface HandlerReport {
+  /** the last job.progress() value, or null */
+  progress: unknown;
+  /** the kept log lines, oldest first, numbered from 1 for the first line ever written */
+  lines: { n: number; at: number; attempt: number; text: string }[];
+  /** lines written in all (the oldest beyond JOB_LOG_MAX_LINES are gone) */
+  total: number;
+}
+
 export interface DeadLetter {
   queue: string;
   id: string;
@@ -74,6 +86,8 @@ export interface DeadLetter {
   deadAt: number;
   createdAt: number;
   history: HistoryEntry[];
+  /** progress and log lines (set by getDeadLetter; absent in list rows) */
+  report?: HandlerReport;
 }
 
 export interface ErrorGroup {

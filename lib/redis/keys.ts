@@ -21,6 +21,11 @@ export function queueKeys(queue: string, prefix = getConfig().REDIS_KEY_PREFIX) 
     base,
     /** hash per job: payload, meta, attempts, errors, dead-letter fields */
     job: (id: string) => `${base}:job:${id}`,
+    /**
+     * list of a job's log lines (job.log), the newest JOB_LOG_MAX_LINES; deleted with the job hash.
+     * Scripts derive it from the job prefix (logsKeyOf in lua/includes/common.lua): keep the two in step.
+     */
+    logs: (id: string) => `${base}:logs:${id}`,
     /** list of job ids ready to run (LPUSH new, RPOP/LMOVE to lease) */
     ready: `${base}:ready`,
     /** zset id → lease deadline (ms); the worker reclaims expired ones */

@@ -21,9 +21,11 @@ import {
   revokedNote,
   revokeToken,
   setUserRole,
+  TOKEN_ROLES,
 } from "#lib/auth/index.ts";
 
 const role = z.enum(["admin", "viewer"], { error: "Choose admin or viewer" });
+const tokenRole = z.enum(TOKEN_ROLES, { error: "Choose admin, viewer or producer" });
 
 export const createUserAction = action(
   "admin",
@@ -67,7 +69,7 @@ export const createTokenAction = action(
   "admin",
   z.object({
     name: z.string().trim().min(1, "Name the token").max(80),
-    role,
+    role: tokenRole,
     expiresInDays: z.number().int().min(1).max(3650).optional(),
   }),
   async (input, p, note) => {

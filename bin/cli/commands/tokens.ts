@@ -6,7 +6,7 @@
 import { type Command, str } from "../command.ts";
 import { notFound, usageError } from "../errors.ts";
 import { ago, iso, table } from "../output.ts";
-import { durationMs, role as parseRole } from "../parse.ts";
+import { durationMs, tokenRole as parseRole } from "../parse.ts";
 import { openSession } from "../session.ts";
 
 function tokenName(raw: string): string {
@@ -38,9 +38,12 @@ function expiry(expiresAt: number | null): string {
 export const tokensCreate: Command = {
   name: "tokens create",
   summary: "create an API token (printed once)",
-  usage: "requeue tokens create <name> --role admin|viewer [--expires-in <duration>]",
+  usage: "requeue tokens create <name> --role admin|viewer|producer [--expires-in <duration>]",
   help: [
-    ["--role admin|viewer", "what the token may do (required)"],
+    [
+      "--role admin|viewer|producer",
+      "what the token may do (required); producer: only add jobs (POST /api/v1/queues/<queue>/jobs)",
+    ],
     ["--expires-in <duration>", "lifetime, e.g. 12h, 30d, 365d (at most 3650d); default: never expires"],
   ],
   notes: ["Use it as: curl -H 'Authorization: Bearer <token>' http://localhost:3000/api/v1/queues"],

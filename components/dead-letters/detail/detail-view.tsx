@@ -8,12 +8,14 @@ import type { DeadLetter } from "#components/api-types.ts";
 import { describeResult } from "#components/dead-letters/outcome.ts";
 /**
  * One dead letter: what it is (queue, id, reason, attempts, times), its payload as formatted JSON
- * (masked for viewers on the server), metadata, each attempt's error on a timeline, its history,
+ * (masked for viewers on the server), metadata, each attempt's error on a timeline, the progress
+ * and log lines its handler reported before it died, its history,
  * and for admins Requeue, Delete and Edit & requeue.
  */
 import { RequeueDeleteButtons } from "#components/dead-letters/requeue-delete-buttons.tsx";
 import { useMutationAction } from "#components/dead-letters/use-mutation-action.ts";
 import { formatAbsolute, formatCount } from "#components/format.ts";
+import { JobReport } from "#components/job-report.tsx";
 import { useCanMutate } from "#components/providers.tsx";
 import { qk } from "#components/query-keys.ts";
 import { MonoId } from "#components/ui/copy-button.tsx";
@@ -161,6 +163,10 @@ export function DeadLetterDetail({
       <section className="panel">
         <h2>Attempts</h2>
         <AttemptsTimeline errors={d.errors} maxAttempts={d.maxAttempts} />
+      </section>
+      <section className="panel" data-testid="handler-report">
+        <h2>What the handler reported</h2>
+        <JobReport report={d.report} />
       </section>
       <section className="panel">
         <h2>History</h2>

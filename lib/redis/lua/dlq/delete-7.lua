@@ -1,6 +1,6 @@
 --[[
   Deletes a batch of dead letters of one queue, atomically per batch: each id still in the DLQ
-  loses its job hash and leaves the dead zset and its error group (the group and its info go
+  loses its job hash (and logs) and leaves the dead zset and its error group (the group and its info go
   when it empties). An id no longer dead is counted as gone and left alone: a job that was
   requeued meanwhile is never deleted by a stale request.
 
@@ -31,7 +31,7 @@ for _, id in ipairs(ids) do
     gone = gone + 1
   else
     leaveGroup(id, redis.call('HGET', key, 'fp'))
-    redis.call('DEL', key)
+    redis.call('DEL', key, logsKeyOf(K.jobPrefix, id))
     deleted = deleted + 1
   end
 end

@@ -22,3 +22,10 @@ local function flushStats()
     redis.call('EXPIRE', K.stats, __STATS_TTL__)
   end
 end
+
+-- The log list of a job (keys.logs(id) in lib/redis/keys.ts): the job prefix `<base>:job:` with
+-- `job:` replaced by `logs:`. Derived here so every script that deletes a job hash deletes its
+-- logs without one more KEYS entry (docs/storage.md); lib/queue/reports.test.ts checks it.
+local function logsKeyOf(jobPrefix, id)
+  return string.sub(jobPrefix, 1, -5) .. 'logs:' .. id
+end

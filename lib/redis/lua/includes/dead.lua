@@ -6,7 +6,7 @@ local function dropDead(id)
   local jobKey = K.jobPrefix .. id
   local fp = redis.pcall('HGET', jobKey, 'fp')
   redis.call('ZREM', K.dead, id)
-  redis.call('DEL', jobKey)
+  redis.call('DEL', jobKey, logsKeyOf(K.jobPrefix, id))
   leaveGroup(id, fp)
 end
 

@@ -1,6 +1,6 @@
 --[[
   complete: handlers that succeeded; each job leaves active for completed and its hash is
-  deleted. Only the consumer holding the lease for that attempt may complete it.
+  deleted (with its logs). Only the consumer holding the lease for that attempt may complete it.
 
   KEYS[1] active  KEYS[2] completed  KEYS[3] stats  KEYS[4] jobPrefix
 
@@ -22,7 +22,7 @@ for i = 3, #ARGV, 2 do
   local jobKey = K.jobPrefix .. id
   if leasedFields(jobKey, consumer, attempt) and redis.call('ZREM', K.active, id) == 1 then
     redis.call('ZADD', K.completed, now, id)
-    redis.call('DEL', jobKey)
+    redis.call('DEL', jobKey, logsKeyOf(K.jobPrefix, id))
     count('completed', 1)
     if tonumber(attempt) > 1 then count('retrySucceeded', 1) end
     out[#out + 1] = 1

@@ -228,7 +228,13 @@ export class LeaseLoop {
     if (Number(reply[1]) === 1) this.host.paused();
     for (let i = LEASE_HEAD; i < reply.length; i += LEASE_FIELDS) {
       // jobs beyond the free slots were marked `pf` by the lease script
-      const { leased, error } = leasedAt(name, reply, i, (i - LEASE_HEAD) / LEASE_FIELDS >= startNow, this.reporter);
+      const { leased, error } = leasedAt(
+        name,
+        reply,
+        i,
+        (i - LEASE_HEAD) / LEASE_FIELDS >= startNow,
+        this.reporter,
+      );
       this.host.take(leased, error);
     }
     return (reply.length - LEASE_HEAD) / LEASE_FIELDS;

@@ -10,7 +10,7 @@
 import { completeKeys, deadKeys, type QueueContext } from "./context.ts";
 import { RC } from "./errors.ts";
 import type { Job } from "./job.ts";
-import { type Failure, failArgs, type JobRef, refArgs } from "./outcome.ts";
+import { type Completion, completeArgs, type Failure, failArgs } from "./outcome.ts";
 import { PromoteClock } from "./retry.ts";
 import { pipeScript, runScript, scriptPipeline } from "./scripts.ts";
 
@@ -83,7 +83,7 @@ function leasedAt(queue: string, f: (string | number)[], i: number, prefetched: 
 
 export class LeaseLoop {
   readonly done: Promise<void>;
-  private completions: JobRef[] = [];
+  private completions: Completion[] = [];
   private failures: Failure[] = [];
   /** prefetched jobs whose handlers started: told to Redis with the next lease call */
   private starts: Leased[] = [];
@@ -99,8 +99,8 @@ export class LeaseLoop {
     this.done = this.run();
   }
 
-  complete(ref: JobRef): void {
-    this.completions.push(ref);
+  complete(done: Completion): void {
+    this.completions.push(done);
     this.wake();
   }
 
@@ -188,7 +188,7 @@ export class LeaseLoop {
   }
 
   /** Completes and fails the jobs whose handlers finished, in one pipeline. */
-  private async outcomeTurn(completions: JobRef[], failures: Failure[]): Promise<void> {
+  private async outcomeTurn(completions: Completion[], failures: Failure[]): Promise<void> {
     const { client, keys, settings } = this.host.ctx;
     const id = this.host.id;
     const pipeline = scriptPipeline(client);
@@ -196,7 +196,7 @@ export class LeaseLoop {
       pipeScript(pipeline, "complete", completeKeys(keys), [
         id,
         settings.completedMaxEntries,
-        ...refArgs(completions),
+        ...completeArgs(completions),
       ]);
     if (failures.length)
       pipeScript(pipeline, "fail", deadKeys(keys), [

@@ -93,8 +93,8 @@ test("the queue page charts jobs and processing time over 1h, 24h and 7d", async
       await expect(jobs.locator("svg").first()).toBeVisible();
       await expect(processing.locator("svg").first()).toBeVisible();
       // the Y axes carry units
-      await expect(jobs.locator(".recharts-yAxis")).toContainText("/min");
-      await expect(processing.locator(".recharts-yAxis")).toContainText(/ms|s/);
+      await expect(jobs).toContainText("/min");
+      await expect(processing).toContainText(/\d (ms|s)/);
       await expect(jobs).toHaveAttribute("data-points", /^[1-9]\d*$/);
       if (range !== "1h" || width === 1280) await shot(page, `queue-history-${range}-${width}`);
     }

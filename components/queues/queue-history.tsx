@@ -76,7 +76,9 @@ export function QueueHistorySection({ name }: { name: string }) {
   return (
     <section className="panel" data-testid="queue-history" data-range={range}>
       <h2>History</h2>
-      <RangePicker ranges={HISTORY_RANGE_NAMES} current={range} />
+      <div style={{ margin: "4px 0 12px" }}>
+        <RangePicker ranges={HISTORY_RANGE_NAMES} current={range} />
+      </div>
       {q.isPending ? (
         <Loading what="the queue's history" />
       ) : q.data ? (

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { closeQueue, sleep, testQueue, until } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
 import { minuteOf, queueKeys } from "../redis/keys.ts";
-import { completeKeys, deadKeys, promoteKeys } from "./context.ts";
+import { completeKeys, leaseKeys, promoteKeys } from "./context.ts";
 import { addDurations, DURATION_SCALE, durationBucket, durationPercentiles } from "./durations.ts";
 import { queueHistory } from "./history.ts";
 import type { Queue } from "./index.ts";
@@ -53,7 +53,7 @@ describe("processing-time histogram math", () => {
 async function leaseAll(n: number) {
   q = testQueue();
   await q.addBatch(Array.from({ length: n }, (_, i) => ({ data: { i } })));
-  const reply = await runScript<(string | number)[]>(q.ctx.client, "lease", deadKeys(q.ctx.keys), [
+  const reply = await runScript<(string | number)[]>(q.ctx.client, "lease", leaseKeys(q.ctx.keys), [
     "c1",
     n,
     60_000,
@@ -63,7 +63,11 @@ async function leaseAll(n: number) {
     n,
   ]);
   const jobs: { id: string; attempt: number }[] = [];
-  for (let i = 1; i < reply.length; i += 8)
+  for (
+    let i = 2;
+    i < reply.length;
+    i += 8 // after next due and the paused flag
+  )
     jobs.push({ id: String(reply[i]), attempt: Number(reply[i + 3]) });
   return jobs;
 }

@@ -168,6 +168,8 @@ const spec = {
   JOB_TIMEOUT_SECONDS: d(300, num(0)),
   COMPLETED_RETENTION_SECONDS: d(3600, num(0)),
   COMPLETED_MAX_ENTRIES: d(10000, int(0)),
+  // keep a completed job's payload and metadata in its record, so it can be requeued
+  COMPLETED_KEEP_PAYLOAD: d(false, bool()),
   ERROR_MESSAGE_MAX_LENGTH: d(2000, int(100, 8000)), // redaction reads 8192 characters (lib/queue/outcome.ts)
   WORKER_INTERVAL_MS: d(1000, int(50)),
 

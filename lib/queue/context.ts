@@ -22,8 +22,8 @@ export function deadKeys(k: QueueKeys): string[] {
 }
 
 export const addKeys = (k: QueueKeys) => [k.ready, k.retry, k.completed, statsNow(k), k.seq, k.job("")];
-export const completeKeys = (k: QueueKeys) => [k.active, k.completed, statsNow(k), k.job("")];
-export const extendKeys = (k: QueueKeys) => [k.active, k.job("")];
+export const completeKeys = (k: QueueKeys) => [k.active, k.completed, statsNow(k), k.job(""), k.done];
+export const extendKeys = (k: QueueKeys) => [k.active, k.job(""), k.consumers];
 export const releaseKeys = (k: QueueKeys) => [k.active, k.ready, k.job("")];
 export const promoteKeys = (k: QueueKeys) => [k.retry, k.ready];
 

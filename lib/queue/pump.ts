@@ -196,6 +196,7 @@ export class LeaseLoop {
       pipeScript(pipeline, "complete", completeKeys(keys), [
         id,
         settings.completedMaxEntries,
+        settings.completedKeepPayload ? 1 : 0,
         ...refArgs(completions),
       ]);
     if (failures.length)

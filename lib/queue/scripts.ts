@@ -15,7 +15,8 @@ export type ScriptName =
   | "release"
   | "reclaim"
   | "promote"
-  | "trimdead";
+  | "trimdead"
+  | "trimcompleted";
 
 /** Errors kept per job (the newest). */
 export const MAX_ERRORS_PER_JOB = 25;

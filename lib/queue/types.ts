@@ -20,6 +20,7 @@ export const JOB_FIELDS = {
   deadAt: "dt", // ms
   history: "hist", // JSON array of HistoryEntry (requeues, payload edits)
   lease: "lease", // consumer id holding the lease (while active)
+  startedAt: "st", // ms: when the current attempt was leased (while active)
   prefetched: "pf", // "1" while leased ahead of a free slot and not known to have started (attempt refundable)
 } as const;
 

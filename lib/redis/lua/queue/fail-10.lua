@@ -35,7 +35,7 @@ for i = 4, #ARGV, 9 do
     local delay, reason = tonumber(ARGV[i + 3]), ARGV[i + 4]
     if reason == 'failed' and delay >= 0 and tonumber(attempt) < (tonumber(f[3]) or 1) then
       redis.call('HSET', jobKey, unpack(fields))
-      redis.call('HDEL', jobKey, 'lease', 'pf')
+      redis.call('HDEL', jobKey, 'lease', 'pf', 'st')
       redis.call('ZADD', K.retry, now + delay, id)
       count('retried', 1)
       out[#out + 1] = 1

@@ -30,6 +30,9 @@ async function lease(q: Queue, who: string, n: number, leaseMs = 60_000) {
   await runScript(q.ctx.client, "lease", deadKeys(q.ctx.keys), [who, n, leaseMs, 0, s.dlqRetentionMs, 0]);
 }
 
+/** until() for a value: the value, never undefined (until throws when it times out). */
+const untilFound = async <T>(check: () => Promise<T | undefined>) => (await until(check)) as T;
+
 const ids = (page: { items: { id: string }[] }) => page.items.map((r) => r.id);
 
 describe("waiting", () => {
@@ -78,7 +81,7 @@ describe("active", () => {
       release = r;
     });
     const c = q.process(() => held, { leaseMs: 300 });
-    const row = await until(async () => {
+    const row = await untilFound(async () => {
       const page = await listJobs(q.ctx.client, q.name, { state: "active" });
       const r = page.items[0] as ActiveRow | undefined;
       return r?.consumer.lastBeatAt ? r : undefined;
@@ -97,7 +100,7 @@ describe("active", () => {
     // a consumer that stopped: its lease runs out and it is marked orphaned, reclaim at the deadline
     await q.add({ n: 2 }, { jobId: "lost" });
     await lease(q, "gone-consumer", 1, 1);
-    const orphan = await until(async () => {
+    const orphan = await untilFound(async () => {
       const page = await listJobs(q.ctx.client, q.name, { state: "active" });
       return (page.items as ActiveRow[]).find((r) => r.id === "lost" && r.lease === "orphaned");
     });
@@ -114,7 +117,7 @@ describe("scheduled", () => {
     const c = q.process(async () => {
       throw new Error("upstream said no");
     });
-    const page = await until(async () => {
+    const page = await untilFound(async () => {
       const p = await listJobs(q.ctx.client, q.name, { state: "scheduled" });
       return p.total === 2 ? p : undefined;
     });
@@ -136,7 +139,7 @@ describe("scheduled", () => {
     const c = q.process(async () => {
       throw new Error("no mailbox ann@example.com");
     });
-    const page = await until(async () => {
+    const page = await untilFound(async () => {
       const p = await listJobs(q.ctx.client, q.name, { state: "scheduled" });
       return p.total === 1 ? p : undefined;
     });
@@ -154,7 +157,7 @@ describe("completed", () => {
     await q.add({ n: 1 }, { jobId: "one" });
     await q.add({ n: 2 }, { jobId: "two" });
     const c = q.process(async () => {});
-    const page = await until(async () => {
+    const page = await untilFound(async () => {
       const p = await listJobs(q.ctx.client, q.name, { state: "completed" });
       return p.total === 2 ? p : undefined;
     });

@@ -7,6 +7,7 @@ import { type Command, helpText, parseCommand } from "./command.ts";
 import { dlqGroups, dlqList, dlqShow } from "./commands/dlq.ts";
 import { dlqDelete, dlqRequeue } from "./commands/dlq-mutate.ts";
 import { enqueue } from "./commands/enqueue.ts";
+import { jobsDelete, jobsList, jobsPromote, jobsReclaim, jobsRequeue, jobsShow } from "./commands/jobs.ts";
 import { stats } from "./commands/stats.ts";
 import { tokensCreate, tokensList, tokensRevoke } from "./commands/tokens.ts";
 import { usersAdd, usersList, usersSignOut } from "./commands/users.ts";
@@ -21,6 +22,17 @@ const COMMANDS: Record<string, Entry> = {
   dlq: {
     summary: "list, show, requeue and delete dead letters",
     sub: { list: dlqList, groups: dlqGroups, show: dlqShow, requeue: dlqRequeue, delete: dlqDelete },
+  },
+  jobs: {
+    summary: "browse jobs by state and act on one job",
+    sub: {
+      list: jobsList,
+      show: jobsShow,
+      promote: jobsPromote,
+      delete: jobsDelete,
+      reclaim: jobsReclaim,
+      requeue: jobsRequeue,
+    },
   },
   stats,
   users: {

@@ -10,12 +10,13 @@
  * LPOS path). Then it measures completed records: MEMORY USAGE of the `done` hash and of the
  * `completed` zset over the same ids, per job. Prints a table, then the JSON summary last.
  */
-import { pin } from "./measure.ts";
-import { listJobs, type ListState } from "../lib/queue/browse.ts";
+
+import { type ListState, listJobs } from "../lib/queue/browse.ts";
 import { jobsScripts } from "../lib/queue/jobs-scripts.ts";
 import { createRedisFromUrl, type RedisClient } from "../lib/redis/connection.ts";
 import { queueKeys } from "../lib/redis/keys.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
+import { pin } from "./measure.ts";
 
 const TOTAL = Number(process.env.STATES_BENCH_JOBS ?? 1_000_000);
 const RUNS = Number(process.env.STATES_BENCH_RUNS ?? 9);
@@ -61,7 +62,9 @@ async function seed(client: RedisClient, queue: string, state: ListState) {
 async function scriptTimes(client: RedisClient): Promise<number[]> {
   const shas = new Set(jobsScripts().map((s) => s.sha));
   const log = (await client.call("SLOWLOG", "GET", "-1")) as [number, number, number, string[]][];
-  return log.filter(([, , , args]) => args[0]?.toLowerCase() === "evalsha" && shas.has(args[1])).map(([, , us]) => us);
+  return log
+    .filter(([, , , args]) => args[0]?.toLowerCase() === "evalsha" && shas.has(args[1]))
+    .map(([, , us]) => us);
 }
 
 interface Figure {
@@ -92,14 +95,22 @@ async function main() {
       const t0 = Date.now();
       await seed(client, queue, state);
       console.error(`seeded ${TOTAL} ${state} jobs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      figures.push(await timed(client, `${state}: first page of ${PAGE}`, () => listJobs(client, queue, { state, limit: PAGE })));
+      figures.push(
+        await timed(client, `${state}: first page of ${PAGE}`, () =>
+          listJobs(client, queue, { state, limit: PAGE }),
+        ),
+      );
       if (state === "waiting") {
         // a cursor at the middle of the line: walk there by pages of 100 would take 5,000 calls, so
         // build the cursor the way listJobs does (offset + the id there)
         const half = Math.floor(TOTAL / 2);
         const [id] = await client.lrange(queueKeys(queue).ready, -half, -half);
         const cursor = Buffer.from(JSON.stringify([half, id])).toString("base64url");
-        figures.push(await timed(client, `waiting: page at position ${half}`, () => listJobs(client, queue, { state, limit: PAGE, cursor })));
+        figures.push(
+          await timed(client, `waiting: page at position ${half}`, () =>
+            listJobs(client, queue, { state, limit: PAGE, cursor }),
+          ),
+        );
         await client.rpop(queueKeys(queue).ready, 1000); // the line moves: 1,000 jobs leased
         figures.push(
           await timed(client, `waiting: same cursor after the line moved (LPOS over ${half})`, () =>
@@ -119,9 +130,12 @@ async function main() {
     client.disconnect();
     await server.stop();
   }
-  console.log(`jobs per state: ${TOTAL}; Redis ${pinned ? "pinned to core 1, bench to core 0" : "not pinned (no taskset)"}; ${RUNS} runs each`);
+  console.log(
+    `jobs per state: ${TOTAL}; Redis ${pinned ? "pinned to core 1, bench to core 0" : "not pinned (no taskset)"}; ${RUNS} runs each`,
+  );
   console.log("what".padEnd(64), "median µs".padStart(10), "max µs".padStart(10));
-  for (const f of figures) console.log(f.what.padEnd(64), String(f.medianUs).padStart(10), String(f.maxUs).padStart(10));
+  for (const f of figures)
+    console.log(f.what.padEnd(64), String(f.medianUs).padStart(10), String(f.maxUs).padStart(10));
   console.log(
     `completed record: ${memory.doneBytesPerJob.toFixed(1)} B/job in the done hash (+ ${memory.completedZsetBytesPerJob.toFixed(1)} B/job the completed zset already cost)`,
   );

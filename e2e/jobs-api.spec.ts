@@ -34,7 +34,14 @@ test.beforeAll(async () => {
     await c.close();
     await bare.add({ n: "orphan" }, { jobId: "orphan" });
     const s = bare.ctx.settings;
-    await runScript(client, "lease", deadKeys(bare.ctx.keys), ["gone-consumer", 1, 1, 0, s.dlqRetentionMs, 0]);
+    await runScript(client, "lease", deadKeys(bare.ctx.keys), [
+      "gone-consumer",
+      1,
+      1,
+      0,
+      s.dlqRetentionMs,
+      0,
+    ]);
     await bare.add({ email: "ann@example.com", n: 1 }, { jobId: "w1" });
     await bare.add({ n: 2 }, { jobId: "w2" });
     await bare.add({ n: 3 }, { jobId: "d1", delayMs: 600_000 });
@@ -55,7 +62,9 @@ async function post(api: APIRequestContext, path: string, status: number) {
   return res.json();
 }
 
-test("each state's page; bad state, limit and cursor are 400 naming the field; unknown queue 404", async ({ request }) => {
+test("each state's page; bad state, limit and cursor are 400 naming the field; unknown queue 404", async ({
+  request,
+}) => {
   const api = await apiAs(request, "admin");
   const base = `/api/v1/queues/${queue}/jobs`;
   const waiting = await get(api, `${base}?state=waiting&limit=1`, 200);
@@ -63,7 +72,11 @@ test("each state's page; bad state, limit and cursor are 400 naming the field; u
   const next = await get(api, `${base}?state=waiting&limit=1&cursor=${waiting.nextCursor}`, 200);
   expect(next.items.map((i: { id: string }) => i.id)).toEqual(["w2"]);
   const active = await get(api, `${base}?state=active`, 200);
-  expect(active.items[0]).toMatchObject({ id: "orphan", consumer: { id: "gone-consumer" }, lease: "orphaned" });
+  expect(active.items[0]).toMatchObject({
+    id: "orphan",
+    consumer: { id: "gone-consumer" },
+    lease: "orphaned",
+  });
   const scheduled = await get(api, `${base}?state=scheduled`, 200);
   expect(scheduled.items[0]).toMatchObject({ id: "d1", kind: "delayed" });
   const completed = await get(api, `${base}?state=completed`, 200);
@@ -115,8 +128,13 @@ test("actions: idempotent, 409 with the current state, 404 for an unknown id", a
   expect(await post(api, at("orphan", "reclaim"), 200)).toMatchObject({ changed: true, state: "waiting" });
 
   expect(await post(api, at("c-kept", "requeue"), 200)).toMatchObject({ changed: true, state: "waiting" });
-  expect(await get(api, `/api/v1/queues/${queue}/jobs/c-kept`, 200)).toMatchObject({ payload: { n: "kept" } });
+  expect(await get(api, `/api/v1/queues/${queue}/jobs/c-kept`, 200)).toMatchObject({
+    payload: { n: "kept" },
+  });
   const bare = await post(api, at("c-bare", "requeue"), 409);
-  expect(bare.error).toMatchObject({ details: { state: "completed" }, message: expect.stringMatching(/COMPLETED_KEEP_PAYLOAD/) });
+  expect(bare.error).toMatchObject({
+    details: { state: "completed" },
+    message: expect.stringMatching(/COMPLETED_KEEP_PAYLOAD/),
+  });
   await post(api, at("nobody", "requeue"), 404);
 });

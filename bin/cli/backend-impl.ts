@@ -9,13 +9,13 @@ import { createToken, describeToken, listTokens, revokeToken } from "../../lib/a
 import { AuthError } from "../../lib/auth/types.ts";
 import { createUser, endSessions, listUsers } from "../../lib/auth/users.ts";
 import { namespaceSummary } from "../../lib/cache/stats.ts";
+import { getConfig } from "../../lib/config.ts";
 import { countDeadLetters } from "../../lib/dlq/count.ts";
 import { DlqError } from "../../lib/dlq/errors.ts";
 import { listDeadLetters } from "../../lib/dlq/list.ts";
 import { deleteDeadLetters, requeueDeadLetters } from "../../lib/dlq/mutate.ts";
 import { getDeadLetter, listGroups } from "../../lib/dlq/read.ts";
 import { viewDeadLetter, viewGroups, viewPage } from "../../lib/dlq/view.ts";
-import { getConfig } from "../../lib/config.ts";
 import { listJobs } from "../../lib/queue/browse.ts";
 import { createQueue } from "../../lib/queue/index.ts";
 import { queueSettings } from "../../lib/queue/job.ts";

@@ -129,7 +129,11 @@ describe("scheduled", () => {
     expect(first.dueAt).toBeLessThan(second.dueAt);
     // pages by due time
     const p1 = await listJobs(q.ctx.client, q.name, { state: "scheduled", limit: 1 });
-    const p2 = await listJobs(q.ctx.client, q.name, { state: "scheduled", limit: 1, cursor: p1.nextCursor ?? "" });
+    const p2 = await listJobs(q.ctx.client, q.name, {
+      state: "scheduled",
+      limit: 1,
+      cursor: p1.nextCursor ?? "",
+    });
     expect([...ids(p1), ...ids(p2)]).toEqual(["retry", "delayed"]);
   });
 

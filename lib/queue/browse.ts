@@ -112,7 +112,8 @@ function decode(cursor: string | undefined): Cursor | null {
   if (!cursor) return null;
   try {
     const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === "string") return [v[0], v[1]];
+    if (Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === "string")
+      return [v[0], v[1]];
   } catch {
     // fall through
   }
@@ -158,7 +159,13 @@ export async function listJobs<S extends ListState>(
     throw invalidJobInput("state", `one of ${LIST_STATES.join(", ")}`);
   const k = queueKeys(queue);
   const cursor = decode(req.cursor);
-  const page = { queue, state: req.state, total: 0, items: [] as unknown[], nextCursor: null as string | null };
+  const page = {
+    queue,
+    state: req.state,
+    total: 0,
+    items: [] as unknown[],
+    nextCursor: null as string | null,
+  };
   if (req.state === "waiting") {
     const args = [cursor?.[0] ?? 0, cursor?.[1] ?? "", limit];
     const r = await runJobsScript<(string | number)[]>(client, "waiting", queue, [k.ready, k.job("")], args);
@@ -184,12 +191,24 @@ export async function listJobs<S extends ListState>(
   const zargs = [cursor ? cursor[0] : "", cursor?.[1] ?? "", limit];
   let scoreOf: (row: unknown) => number;
   if (req.state === "active") {
-    const r = await runJobsScript<(string | number)[]>(client, "active", queue, [k.active, k.job(""), k.consumers], zargs);
+    const r = await runJobsScript<(string | number)[]>(
+      client,
+      "active",
+      queue,
+      [k.active, k.job(""), k.consumers],
+      zargs,
+    );
     page.total = Number(r[0]);
     for (let i = 1; i < r.length; i += 11) page.items.push(activeRow(r.slice(i, i + 11).map(str)));
     scoreOf = (row) => (row as ActiveRow).leaseExpiresAt;
   } else if (req.state === "scheduled") {
-    const r = await runJobsScript<(string | number)[]>(client, "scheduled", queue, [k.retry, k.job("")], zargs);
+    const r = await runJobsScript<(string | number)[]>(
+      client,
+      "scheduled",
+      queue,
+      [k.retry, k.job("")],
+      zargs,
+    );
     page.total = Number(r[0]);
     for (let i = 1; i < r.length; i += 7) {
       const attempts = Number(r[i + 2] || 0);
@@ -206,7 +225,13 @@ export async function listJobs<S extends ListState>(
     }
     scoreOf = (row) => (row as ScheduledRow).dueAt;
   } else {
-    const r = await runJobsScript<(string | number)[]>(client, "completed", queue, [k.completed, k.done], zargs);
+    const r = await runJobsScript<(string | number)[]>(
+      client,
+      "completed",
+      queue,
+      [k.completed, k.done],
+      zargs,
+    );
     page.total = Number(r[0]);
     for (let i = 1; i < r.length; i += 4) {
       const rec = parseCompletedRecord(str(r[i + 2]));
@@ -232,7 +257,9 @@ export function activeRow(f: string[]): ActiveRow {
   const orphan = orphaned === "1";
   return {
     id,
-    consumer: beat ? parseBeat(consumer, beat) : { id: consumer, host: null, pid: null, lastBeatAt: null, everyMs: null },
+    consumer: beat
+      ? parseBeat(consumer, beat)
+      : { id: consumer, host: null, pid: null, lastBeatAt: null, everyMs: null },
     startedAt: num(startedAt),
     leaseExpiresAt: Number(deadline),
     attempt: Number(attempts || 0),

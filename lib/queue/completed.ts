@@ -36,7 +36,10 @@ export function parseCompletedRecord(text: string): CompletedRecord | null {
     // lengths are bytes (Lua's #): cut the metadata out of the UTF-8 form
     const body = Buffer.from(rest.slice(k[0].length), "utf8");
     const metaBytes = Number(k[1]);
-    rec.kept = { meta: body.subarray(0, metaBytes).toString("utf8"), payload: body.subarray(metaBytes).toString("utf8") };
+    rec.kept = {
+      meta: body.subarray(0, metaBytes).toString("utf8"),
+      payload: body.subarray(metaBytes).toString("utf8"),
+    };
   }
   return rec;
 }

@@ -188,7 +188,12 @@ export class Consumer implements LeaseHost {
     if (runs.length === 0) return;
     // the heartbeat rides along: "<interval> <pid> <host>" (extend-3.lua)
     const beat = `${this.extendEveryMs} ${process.pid} ${hostname()}`;
-    const lost = await this.callFor<string[]>("extend", extendKeys(this.ctx.keys), [this.o.leaseMs, beat], runs);
+    const lost = await this.callFor<string[]>(
+      "extend",
+      extendKeys(this.ctx.keys),
+      [this.o.leaseMs, beat],
+      runs,
+    );
     for (const id of lost ?? []) this.dropLost(id);
   }
 
@@ -245,7 +250,12 @@ export class Consumer implements LeaseHost {
   }
 
   /** One script call over jobs in hand (ARGV: consumer, `head`, id + attempt a job); errors go to onError. */
-  private callFor<T>(script: "extend" | "release", keys: string[], head: (number | string)[], runs: Running[]) {
+  private callFor<T>(
+    script: "extend" | "release",
+    keys: string[],
+    head: (number | string)[],
+    runs: Running[],
+  ) {
     const args = [this.id, ...head, ...refArgs(runs.map((r) => r.job))];
     return runScript<T>(this.ctx.client, script, keys, args).catch(
       (err) => void this.o.onError(err as Error),

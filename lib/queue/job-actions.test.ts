@@ -43,7 +43,10 @@ describe("promote", () => {
     const q = queue();
     await q.add({}, { jobId: "busy" });
     await lease(q, "c1", 1);
-    await expect(act(q, "busy", "promote")).rejects.toMatchObject({ code: "CONFLICT", details: { state: "active" } });
+    await expect(act(q, "busy", "promote")).rejects.toMatchObject({
+      code: "CONFLICT",
+      details: { state: "active" },
+    });
     await expect(act(q, "ghost", "promote")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
@@ -66,7 +69,10 @@ describe("delete", () => {
     const q = queue();
     await q.add({}, { jobId: "a" });
     await lease(q, "c1", 1);
-    await expect(act(q, "a", "delete")).rejects.toMatchObject({ code: "CONFLICT", details: { state: "active" } });
+    await expect(act(q, "a", "delete")).rejects.toMatchObject({
+      code: "CONFLICT",
+      details: { state: "active" },
+    });
     expect(await q.ctx.client.zscore(q.ctx.keys.active, "a")).not.toBeNull();
   });
 });
@@ -93,7 +99,10 @@ describe("reclaim", () => {
     });
     const c = q.process(() => held, { leaseMs: 300 });
     await until(async () => (await getJob(q.ctx.client, q.name, "live"))?.active?.consumer.lastBeatAt);
-    await expect(act(q, "live", "reclaim")).rejects.toMatchObject({ code: "CONFLICT", details: { state: "active" } });
+    await expect(act(q, "live", "reclaim")).rejects.toMatchObject({
+      code: "CONFLICT",
+      details: { state: "active" },
+    });
     release();
     await c.close();
   });

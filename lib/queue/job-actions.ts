@@ -36,7 +36,10 @@ const FROM: Record<JobAction, string> = {
   requeue: "completed",
 };
 
-type Settings = Pick<QueueSettings, "dlqRetentionMs" | "dlqMaxEntries" | "maxAttempts" | "backoffBaseMs" | "backoffMaxMs">;
+type Settings = Pick<
+  QueueSettings,
+  "dlqRetentionMs" | "dlqMaxEntries" | "maxAttempts" | "backoffBaseMs" | "backoffMaxMs"
+>;
 
 function argsOf(action: JobAction, id: string, s: Settings, by?: string): (string | number)[] {
   if (action === "reclaim") return [id, s.dlqRetentionMs, s.dlqMaxEntries];
@@ -57,7 +60,13 @@ export async function jobAction(
   by?: string,
 ): Promise<JobActionResult> {
   const keys = actionKeys(queueKeys(queue));
-  const [code, state] = await runJobsScript<[number, string]>(client, action, queue, keys, argsOf(action, id, settings, by));
+  const [code, state] = await runJobsScript<[number, string]>(
+    client,
+    action,
+    queue,
+    keys,
+    argsOf(action, id, settings, by),
+  );
   const named = `job ${JSON.stringify(id)} of queue ${JSON.stringify(queue)}`;
   if (code === -1) throw jobNotFound(queue, id);
   if (code === -2) throw jobInState(queue, id, state as JobState, FROM[action]);
@@ -68,9 +77,13 @@ export async function jobAction(
       { details: { state: "completed" } },
     );
   if (code === -5)
-    throw new JobError("CONFLICT", `${named} is active and its consumer still sends heartbeats: it is not orphaned`, {
-      details: { state: "active" },
-    });
+    throw new JobError(
+      "CONFLICT",
+      `${named} is active and its consumer still sends heartbeats: it is not orphaned`,
+      {
+        details: { state: "active" },
+      },
+    );
   return {
     queue,
     id,

@@ -5,8 +5,8 @@
  * What a viewer may see is decided by lib/dlq/view.ts, the same masking as dead letters.
  */
 import { MASK } from "../auth/mask.ts";
-import { forViewer, type ViewerRole } from "../dlq/view.ts";
 import { deadLetterFromHash } from "../dlq/read.ts";
+import { forViewer, type ViewerRole } from "../dlq/view.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { queueKeys } from "../redis/keys.ts";
 import { type ActiveRow, activeRow, type JobsPage, type ListState } from "./browse.ts";
@@ -54,15 +54,29 @@ function hashOf(flat: string[]): Record<string, string> {
 }
 
 /** One job of a queue wherever it is; null when no state has it. */
-export async function getJob(client: RedisClient, queue: string, id: string, now = Date.now()): Promise<JobDetail | null> {
+export async function getJob(
+  client: RedisClient,
+  queue: string,
+  id: string,
+  now = Date.now(),
+): Promise<JobDetail | null> {
   const k = queueKeys(queue);
-  const r = (await runJobsScript<string[] | (string | number)[]>(client, "show", queue, showKeys(k), [
-    id,
-    POSITION_SCAN_MAX,
-    "",
-  ])).map(String);
+  const r = (
+    await runJobsScript<string[] | (string | number)[]>(client, "show", queue, showKeys(k), [
+      id,
+      POSITION_SCAN_MAX,
+      "",
+    ])
+  ).map(String);
   if (r.length === 0) return null;
-  const [state, score, position, orphaned, beat, record] = r as [JobState, string, string, string, string, string];
+  const [state, score, position, orphaned, beat, record] = r as [
+    JobState,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const h = hashOf(r.slice(6));
   const d = deadLetterFromHash(queue, id, h, Number(score) || 0);
   const createdAt = d.createdAt || null;
@@ -80,9 +94,24 @@ export async function getJob(client: RedisClient, queue: string, id: string, now
   };
   if (state === "waiting") {
     const pos = Number(position);
-    job.waiting = { position: pos >= 0 ? pos : null, waitedMs: createdAt === null ? null : Math.max(0, now - createdAt) };
+    job.waiting = {
+      position: pos >= 0 ? pos : null,
+      waitedMs: createdAt === null ? null : Math.max(0, now - createdAt),
+    };
   } else if (state === "active") {
-    const row = activeRow([id, score, h[F.lease] ?? "", h[F.startedAt] ?? "", h[F.attempts] ?? "", "", "", h[F.prefetched] ?? "", orphaned, beat, "0"]);
+    const row = activeRow([
+      id,
+      score,
+      h[F.lease] ?? "",
+      h[F.startedAt] ?? "",
+      h[F.attempts] ?? "",
+      "",
+      "",
+      h[F.prefetched] ?? "",
+      orphaned,
+      beat,
+      "0",
+    ]);
     const { id: _i, maxAttempts: _m, createdAt: _c, payloadBytes: _p, ...lease } = row;
     job.active = lease;
   } else if (state === "scheduled") {
@@ -99,12 +128,21 @@ export async function getJob(client: RedisClient, queue: string, id: string, now
 /** A completed job has no hash: its record says what is left of it. */
 function fromRecord(job: JobDetail, record: string, finishedAt: number) {
   const rec = parseCompletedRecord(record);
-  job.completed = { finishedAt: rec?.finishedAt ?? finishedAt, durationMs: rec?.durationMs ?? null, payloadKept: !!rec?.kept };
+  job.completed = {
+    finishedAt: rec?.finishedAt ?? finishedAt,
+    durationMs: rec?.durationMs ?? null,
+    payloadKept: !!rec?.kept,
+  };
   job.attempts = rec?.attempts ?? 0;
   job.createdAt = rec?.createdAt ?? null;
   job.payload = undefined;
   if (rec?.kept) {
-    const d = deadLetterFromHash(job.queue, job.id, { [F.payload]: rec.kept.payload, [F.meta]: rec.kept.meta }, 0);
+    const d = deadLetterFromHash(
+      job.queue,
+      job.id,
+      { [F.payload]: rec.kept.payload, [F.meta]: rec.kept.meta },
+      0,
+    );
     job.payload = d.payload;
     job.metadata = d.metadata;
   }
@@ -145,7 +183,13 @@ export async function findJob(client: RedisClient, id: string): Promise<JobLocat
 export function viewJob(job: JobDetail, role: ViewerRole, fields?: readonly string[]): JobDetail {
   if (role === "admin") return job;
   const { entry } = forViewer(asDeadLetter(job), fields);
-  return { ...job, payload: entry.payload, metadata: entry.metadata, history: entry.history, errors: entry.errors };
+  return {
+    ...job,
+    payload: entry.payload,
+    metadata: entry.metadata,
+    history: entry.history,
+    errors: entry.errors,
+  };
 }
 
 function asDeadLetter(job: JobDetail): DeadLetter {
@@ -184,7 +228,19 @@ export async function viewJobsPage<S extends ListState>(
     const job = jobs[i];
     if (!r.lastError) return r;
     const last = job ? viewJob(job, role, fields).errors.at(-1) : undefined;
-    return { ...r, lastError: last && last.attempt === r.lastError.attempt ? last : { attempt: r.lastError.attempt, at: r.lastError.at, consumer: r.lastError.consumer, name: MASK, message: MASK } };
+    return {
+      ...r,
+      lastError:
+        last && last.attempt === r.lastError.attempt
+          ? last
+          : {
+              attempt: r.lastError.attempt,
+              at: r.lastError.at,
+              consumer: r.lastError.consumer,
+              name: MASK,
+              message: MASK,
+            },
+    };
   });
   return { ...page, items } as JobsPage<S>;
 }

@@ -86,16 +86,21 @@ export async function trimDead(ctx: QueueContext, maxRounds = 100): Promise<Swee
  * Completed ids older than COMPLETED_RETENTION_SECONDS or beyond COMPLETED_MAX_ENTRIES are
  * removed with their records (trimcompleted-2.lua), TRIM_BATCH per call.
  */
-export async function trimCompleted(ctx: QueueContext, now = Date.now(), maxRounds = 100): Promise<SweepResult> {
+export async function trimCompleted(
+  ctx: QueueContext,
+  now = Date.now(),
+  maxRounds = 100,
+): Promise<SweepResult> {
   const s = ctx.settings;
   const cutoff = s.completedRetentionMs > 0 ? now - s.completedRetentionMs : 0;
   let completedTrimmed = 0;
   for (let i = 0; i < maxRounds; i++) {
-    const n = await runScript<number>(ctx.client, "trimcompleted", [ctx.keys.completed, ctx.keys.done], [
-      cutoff,
-      s.completedMaxEntries,
-      TRIM_BATCH,
-    ]);
+    const n = await runScript<number>(
+      ctx.client,
+      "trimcompleted",
+      [ctx.keys.completed, ctx.keys.done],
+      [cutoff, s.completedMaxEntries, TRIM_BATCH],
+    );
     completedTrimmed += n;
     if (n < TRIM_BATCH) break;
   }

@@ -27,7 +27,8 @@ const inFuture = (t: number, now = Date.now()) => (t > now ? `in ${ms(t - now)}`
 export const jobsList: Command = {
   name: "jobs list",
   summary: "the jobs of a queue in one state: waiting, active, scheduled or completed",
-  usage: "requeue jobs list <queue> [--state waiting|active|scheduled|completed] [--limit <n>] [--cursor <c>]",
+  usage:
+    "requeue jobs list <queue> [--state waiting|active|scheduled|completed] [--limit <n>] [--cursor <c>]",
   help: [
     ["--state <state>", `one of ${LIST_STATES.join(", ")} (default waiting)`],
     ["--limit <n>", `page size, 1-${JOBS_PAGE_MAX} (default 25)`],
@@ -72,7 +73,13 @@ function rowsText(state: ListState, items: any[]): string {
       { title: "CONSUMER", value: (r) => r.consumer.id },
       { title: "HOST/PID", value: (r) => (r.consumer.host ? `${r.consumer.host}/${r.consumer.pid}` : "-") },
       { title: "STARTED", value: (r) => when(r.startedAt) },
-      { title: "LEASE", value: (r) => (r.lease === "orphaned" ? `orphaned — reclaim ${inFuture(r.reclaimAt)}` : `heartbeating, expires ${inFuture(r.leaseExpiresAt)}`) },
+      {
+        title: "LEASE",
+        value: (r) =>
+          r.lease === "orphaned"
+            ? `orphaned — reclaim ${inFuture(r.reclaimAt)}`
+            : `heartbeating, expires ${inFuture(r.leaseExpiresAt)}`,
+      },
     ]);
   if (state === "scheduled")
     return table(items, [
@@ -80,7 +87,10 @@ function rowsText(state: ListState, items: any[]): string {
       { title: "KIND", value: (r) => r.kind },
       { title: "DUE", value: (r) => inFuture(r.dueAt) },
       { title: "TRIES", value: (r) => `${r.attempts}/${r.maxAttempts}`, align: "right" },
-      { title: "LAST ERROR", value: (r) => (r.lastError ? cut(`${r.lastError.name}: ${r.lastError.message}`, 60) : "-") },
+      {
+        title: "LAST ERROR",
+        value: (r) => (r.lastError ? cut(`${r.lastError.name}: ${r.lastError.message}`, 60) : "-"),
+      },
     ]);
   return table(items, [
     { title: "ID", value: (r) => r.id },
@@ -128,10 +138,13 @@ const indent = (text: string, n = 2) =>
 function showText(j: JobDetail): string {
   const lines = [`${j.queue} / ${j.id}  ${j.state}  (${j.attempts} of ${j.maxAttempts || "?"} attempts)`];
   if (j.createdAt) lines.push(`created     ${iso(j.createdAt)} (${ago(j.createdAt)})`);
-  if (j.waiting) lines.push(`in line     ${j.waiting.position === null ? "far back" : `#${j.waiting.position}`}`);
+  if (j.waiting)
+    lines.push(`in line     ${j.waiting.position === null ? "far back" : `#${j.waiting.position}`}`);
   if (j.active) {
     const a = j.active;
-    lines.push(`consumer    ${a.consumer.id}${a.consumer.host ? ` (${a.consumer.host}, pid ${a.consumer.pid})` : ""}`);
+    lines.push(
+      `consumer    ${a.consumer.id}${a.consumer.host ? ` (${a.consumer.host}, pid ${a.consumer.pid})` : ""}`,
+    );
     if (a.startedAt) lines.push(`started     ${iso(a.startedAt)}`);
     lines.push(
       a.lease === "orphaned"
@@ -139,7 +152,10 @@ function showText(j: JobDetail): string {
         : `lease       heartbeating, expires ${inFuture(a.leaseExpiresAt)}`,
     );
   }
-  if (j.scheduled) lines.push(`scheduled   ${j.scheduled.kind}, due ${iso(j.scheduled.dueAt)} (${inFuture(j.scheduled.dueAt)})`);
+  if (j.scheduled)
+    lines.push(
+      `scheduled   ${j.scheduled.kind}, due ${iso(j.scheduled.dueAt)} (${inFuture(j.scheduled.dueAt)})`,
+    );
   if (j.completed)
     lines.push(`finished    ${iso(j.completed.finishedAt)}, ran ${ms(j.completed.durationMs)}`);
   if (j.dead) lines.push(`dead        ${iso(j.dead.deadAt)} (${j.dead.reason}), group ${j.dead.fingerprint}`);
@@ -152,7 +168,8 @@ function showText(j: JobDetail): string {
   lines.push("", "metadata:", indent(JSON.stringify(j.metadata, null, 2)));
   if (j.errors.length) {
     lines.push("", "attempts:");
-    for (const e of j.errors) lines.push(`  #${e.attempt}  ${iso(e.at)}  ${e.consumer}`, indent(`${e.name}: ${e.message}`, 6));
+    for (const e of j.errors)
+      lines.push(`  #${e.attempt}  ${iso(e.at)}  ${e.consumer}`, indent(`${e.name}: ${e.message}`, 6));
   }
   return lines.join("\n");
 }
@@ -171,7 +188,9 @@ function actionCommand(action: JobAction): Command {
     summary,
     usage: `requeue jobs ${action} <queue> <id>`,
     help: [],
-    notes: ["Idempotent: a job already where this puts it is left as it is. A job in another state exits 1 and says which."],
+    notes: [
+      "Idempotent: a job already where this puts it is left as it is. A job in another state exits 1 and says which.",
+    ],
     options: {},
     positionals: { min: 2, max: 2 },
     async run(values, [q, rawId], { out }) {
@@ -179,7 +198,11 @@ function actionCommand(action: JobAction): Command {
       const id = jobId(rawId);
       const { backend } = await openSession(values);
       const r = await backend.jobAction(queue, id, action);
-      out.result(r, () => (r.changed ? `${done}: ${queue}/${id} (now ${r.state})` : `${queue}/${id} is already ${r.state}: nothing changed`));
+      out.result(r, () =>
+        r.changed
+          ? `${done}: ${queue}/${id} (now ${r.state})`
+          : `${queue}/${id} is already ${r.state}: nothing changed`,
+      );
     },
   };
 }

@@ -8,4 +8,6 @@ export const dynamic = "force-dynamic";
 
 const params = z.object({ id: jobIdSchema });
 
-export const GET = route({ role: "viewer", params }, ({ params, principal }) => findJobAnywhere(principal, params.id));
+export const GET = route({ role: "viewer", params }, ({ params, principal }) =>
+  findJobAnywhere(principal, params.id),
+);

@@ -5,6 +5,7 @@ import { queueParam } from "#app/_lib/ops/schemas.ts";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer", params: queueParam, query: jobsQuery }, ({ params, query, principal }) =>
-  listQueueJobs(principal, params.queue, query),
+export const GET = route(
+  { role: "viewer", params: queueParam, query: jobsQuery },
+  ({ params, query, principal }) => listQueueJobs(principal, params.queue, query),
 );

@@ -6,6 +6,10 @@ import { entryParams } from "#app/_lib/ops/schemas.ts";
 export const dynamic = "force-dynamic";
 
 export const POST = route(
-  { role: "admin", params: entryParams, audit: { action: "job.requeue", target: ({ params }) => `${params.queue}/${params.id}` } },
+  {
+    role: "admin",
+    params: entryParams,
+    audit: { action: "job.requeue", target: ({ params }) => `${params.queue}/${params.id}` },
+  },
   ({ params, principal }) => runJobAction(principal, params.queue, params.id, "requeue"),
 );

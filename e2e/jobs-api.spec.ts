@@ -5,7 +5,7 @@
  * unknown id 404, bad input 400 naming the field; a viewer reads masked payloads and may not act.
  */
 import { type APIRequestContext, expect, test } from "@playwright/test";
-import { deadKeys } from "../lib/queue/context.ts";
+import { deadKeys, extendKeys } from "../lib/queue/context.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { runScript } from "../lib/queue/scripts.ts";
 import { E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
@@ -34,14 +34,12 @@ test.beforeAll(async () => {
     await c.close();
     await bare.add({ n: "orphan" }, { jobId: "orphan" });
     const s = bare.ctx.settings;
-    await runScript(client, "lease", deadKeys(bare.ctx.keys), [
-      "gone-consumer",
-      1,
-      1,
-      0,
-      s.dlqRetentionMs,
-      0,
-    ]);
+    // a consumer that leased it, beat once (every 1 ms) and stopped: orphaned long before its
+    // 60 s lease runs out, so the app's worker does not reclaim it first
+    const lease = ["gone-consumer", 1, 60_000, 0, s.dlqRetentionMs, 0];
+    await runScript(client, "lease", deadKeys(bare.ctx.keys), lease);
+    const beat = ["gone-consumer", 60_000, "1 4242 gone-host", "orphan", 1];
+    await runScript(client, "extend", extendKeys(bare.ctx.keys), beat);
     await bare.add({ email: "ann@example.com", n: 1 }, { jobId: "w1" });
     await bare.add({ n: 2 }, { jobId: "w2" });
     await bare.add({ n: 3 }, { jobId: "d1", delayMs: 600_000 });
@@ -74,7 +72,7 @@ test("each state's page; bad state, limit and cursor are 400 naming the field; u
   const active = await get(api, `${base}?state=active`, 200);
   expect(active.items[0]).toMatchObject({
     id: "orphan",
-    consumer: { id: "gone-consumer" },
+    consumer: { id: "gone-consumer", host: "gone-host", pid: 4242 },
     lease: "orphaned",
   });
   const scheduled = await get(api, `${base}?state=scheduled`, 200);

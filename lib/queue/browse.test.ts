@@ -9,6 +9,7 @@ import { MASK } from "../auth/mask.ts";
 import { type ActiveRow, listJobs, type ScheduledRow } from "./browse.ts";
 import { deadKeys } from "./context.ts";
 import type { Queue } from "./index.ts";
+import { jobAction } from "./job-actions.ts";
 import { findJob, getJob, viewJob, viewJobsPage } from "./job-view.ts";
 import { trimCompleted } from "./maintenance.ts";
 import { runScript } from "./scripts.ts";
@@ -58,6 +59,18 @@ describe("waiting", () => {
     const p4 = await listJobs(client, q.name, { state: "waiting", limit: 5, cursor: p2.nextCursor ?? "" });
     expect(ids(p4)).toEqual(["e", "f"]);
     expect(p4.items[0].position).toBe(0);
+  });
+
+  it("the cursor survives a job put back at the front of the line (a promote)", async () => {
+    const q = queue();
+    for (const id of ["a", "b", "c"]) await q.add({ id }, { jobId: id });
+    await q.add({ id: "x" }, { jobId: "x", delayMs: 600_000 });
+    const client = q.ctx.client;
+    const p1 = await listJobs(client, q.name, { state: "waiting", limit: 2 });
+    await jobAction(client, q.ctx.settings, q.name, "x", "promote");
+    const p2 = await listJobs(client, q.name, { state: "waiting", limit: 2, cursor: p1.nextCursor ?? "" });
+    expect(ids(p2)).toEqual(["c"]);
+    expect(p2.items[0].position).toBe(3);
   });
 
   it("refuses a limit over 100 and a cursor it did not make, naming the field", async () => {

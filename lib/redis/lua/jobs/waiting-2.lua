@@ -2,10 +2,11 @@
   waiting: a page of the ready list, oldest first (consumers RPOP: the oldest is at the tail).
   The cursor is how many entries from the tail the last page ended at, and the id it ended on:
   while nothing was leased meanwhile that id is still there and the page starts right after it
-  (LINDEX + LRANGE from the tail: O(offset / entries per list node + page)). When the line moved
-  (jobs leased from the tail), the id is looked for among the `offset` oldest (LPOS, O(offset));
-  when it is gone (leased), every job older than it is gone too, and the page starts at the head
-  of the line again. Read-only.
+  (LINDEX + LRANGE from the tail: O(offset / entries per list node + page)). When the line moved,
+  the id is looked for around where it was: up to SEARCH places nearer the tail (jobs leased since)
+  and 64 farther (jobs put back at the front since), one LRANGE: O(offset / entries per node +
+  SEARCH). When it is not there (leased itself, so every job older went too, or the line moved
+  more than SEARCH), the page starts at the head of the line again. Read-only.
 
   KEYS[1] ready  KEYS[2] jobPrefix: keys.job(""); the script appends each id (docs/storage.md)
   ARGV[1] offset (0 = from the oldest)   ARGV[2] the cursor's id ("" = none)   ARGV[3] limit
@@ -17,13 +18,21 @@
 local ready, prefix = KEYS[1], KEYS[2]
 local offset, afterId, limit = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local len = redis.call('LLEN', ready)
+local SEARCH = 10000
 local start = 0
 if afterId ~= '' and offset > 0 then
   if redis.call('LINDEX', ready, -offset) == afterId then
     start = offset
   else
-    local pos = redis.call('LPOS', ready, afterId, 'RANK', -1, 'MAXLEN', offset)
-    if pos then start = len - pos end
+    local lo, hi = math.max(0, offset - 1 - SEARCH), offset - 1 + 64
+    local window = redis.call('LRANGE', ready, -(hi + 1), -(lo + 1))
+    -- counted from its tail end: window[#window] is at position lo (the head may cut the other end)
+    for j = #window, 1, -1 do
+      if window[j] == afterId then
+        start = lo + (#window - j) + 1
+        break
+      end
+    end
   end
 end
 local out = { len, start }

@@ -7,11 +7,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { closeQueue, privatePrefix, testQueue, until } from "../../test/harness/fixtures.ts";
 import { MASK } from "../auth/mask.ts";
 import { type ActiveRow, listJobs, type ScheduledRow } from "./browse.ts";
-import { deadKeys } from "./context.ts";
+import { deadKeys, extendKeys } from "./context.ts";
 import type { Queue } from "./index.ts";
 import { jobAction } from "./job-actions.ts";
 import { findJob, getJob, viewJob, viewJobsPage } from "./job-view.ts";
-import { trimCompleted } from "./maintenance.ts";
+import { CONSUMER_FORGET_MS, pruneConsumers, trimCompleted } from "./maintenance.ts";
 import { runScript } from "./scripts.ts";
 
 const prefix = privatePrefix("jobs");
@@ -119,6 +119,19 @@ describe("active", () => {
     });
     expect(orphan.reclaimAt).toBe(orphan.leaseExpiresAt);
     expect(orphan.consumer.id).toBe("gone-consumer");
+  });
+});
+
+describe("consumer heartbeats", () => {
+  it("are forgotten by the worker's sweep an hour after the last beat, not before", async () => {
+    const q = queue();
+    await q.add({}, { jobId: "h" });
+    await lease(q, "beater", 1);
+    await runScript(q.ctx.client, "extend", extendKeys(q.ctx.keys), ["beater", 60_000, "100 7 box", "h", 1]);
+    expect(await pruneConsumers(q.ctx)).toBe(0);
+    expect(await q.ctx.client.hexists(q.ctx.keys.consumers, "beater")).toBe(1);
+    expect(await pruneConsumers(q.ctx, Date.now() + CONSUMER_FORGET_MS + 60_000)).toBe(1);
+    expect(await q.ctx.client.hexists(q.ctx.keys.consumers, "beater")).toBe(0);
   });
 });
 

@@ -7,11 +7,12 @@
  * batches), then times the page script: the Redis time of each call from SLOWLOG (threshold
  * 0 µs while timing), median and max over STATES_BENCH_RUNS runs. For waiting it also times a
  * page deep in the line (cursor at the middle) and the same cursor after 1,000 jobs were leased
- * (the window search of waiting-2.lua). Then it measures completed records: MEMORY USAGE of the `done` hash and of the
+ * (the window search of waiting-2.lua), and a delete of the newest waiting job (LREM's worst case). Then it measures completed records: MEMORY USAGE of the `done` hash and of the
  * `completed` zset over the same ids, per job. Prints a table, then the JSON summary last.
  */
 
 import { type ListState, listJobs } from "../lib/queue/browse.ts";
+import { jobAction } from "../lib/queue/job-actions.ts";
 import { jobsScripts } from "../lib/queue/jobs-scripts.ts";
 import { createRedisFromUrl, type RedisClient } from "../lib/redis/connection.ts";
 import { queueKeys } from "../lib/redis/keys.ts";
@@ -22,6 +23,13 @@ const TOTAL = Number(process.env.STATES_BENCH_JOBS ?? 1_000_000);
 const RUNS = Number(process.env.STATES_BENCH_RUNS ?? 9);
 const PAGE = 100;
 const BATCH = 10_000;
+const SETTINGS = {
+  dlqRetentionMs: 0,
+  dlqMaxEntries: 0,
+  maxAttempts: 3,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 60_000,
+};
 /** Only these states (comma-separated), e.g. STATES_BENCH_ONLY=waiting; default all four. */
 const ONLY = process.env.STATES_BENCH_ONLY?.split(",");
 
@@ -118,6 +126,16 @@ async function main() {
         figures.push(
           await timed(client, `waiting: same cursor after the line moved (1,000 leased since)`, () =>
             listJobs(client, queue, { state, limit: PAGE, cursor }),
+          ),
+        );
+      }
+      if (state === "waiting") {
+        // the worst delete: the newest job, at the far end of the line from where LREM starts
+        let n = 0;
+        const newest = () => `j${TOTAL - 1 - n++}`;
+        figures.push(
+          await timed(client, `waiting: delete the newest of ${TOTAL} (LREM from the oldest end)`, () =>
+            jobAction(client, SETTINGS, queue, newest(), "delete"),
           ),
         );
       }

@@ -3,7 +3,7 @@
  * Each page is one read-only script call (lib/redis/lua/jobs/) that reads the state's index from
  * an opaque cursor and the few fields a row needs, never a payload:
  *   waiting    the ready list, oldest first (consumers take from its tail), with the position in
- *              line; O(offset / entries per list node + page), + O(10,000) when the line moved
+ *              line; O(offset / entries per list node + page), + O(2,000) when the line moved
  *   active     the active set, the lease expiring soonest first, with who holds each lease and
  *              whether that consumer still beats; O(log n + page)
  *   scheduled  the retry set, the next due first; retries and delayed jobs told apart; O(log n + page)

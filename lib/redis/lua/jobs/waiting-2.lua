@@ -18,7 +18,7 @@
 local ready, prefix = KEYS[1], KEYS[2]
 local offset, afterId, limit = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local len = redis.call('LLEN', ready)
-local SEARCH = 10000
+local SEARCH = 2000
 local start = 0
 if afterId ~= '' and offset > 0 then
   if redis.call('LINDEX', ready, -offset) == afterId then

@@ -7,7 +7,7 @@
  * batches), then times the page script: the Redis time of each call from SLOWLOG (threshold
  * 0 µs while timing), median and max over STATES_BENCH_RUNS runs. For waiting it also times a
  * page deep in the line (cursor at the middle) and the same cursor after 1,000 jobs were leased
- * (the window search of waiting-2.lua), and a delete of the newest waiting job (LREM's worst case). Then it measures completed records: MEMORY USAGE of the `done` hash and of the
+ * (the window search of waiting-2.lua), and deletes of waiting jobs (delete-13.lua's bounded scan). Then it measures completed records: MEMORY USAGE of the `done` hash and of the
  * `completed` zset over the same ids, per job. Prints a table, then the JSON summary last.
  */
 
@@ -130,12 +130,18 @@ async function main() {
         );
       }
       if (state === "waiting") {
-        // the worst delete: the newest job, at the far end of the line from where LREM starts
+        // deletes: a job 40,000 from the newest end (found from there), and the newest of a line
+        // longer than 2 × 50,000 seen from the oldest end first (the bound of delete-13.lua)
         let n = 0;
-        const newest = () => `j${TOTAL - 1 - n++}`;
+        const del = (id: string) => jobAction(client, SETTINGS, queue, id, "delete").catch((e) => e);
         figures.push(
-          await timed(client, `waiting: delete the newest of ${TOTAL} (LREM from the oldest end)`, () =>
-            jobAction(client, SETTINGS, queue, newest(), "delete"),
+          await timed(client, "waiting: delete a job 40,000 from the newest end", () =>
+            del(`j${TOTAL - 40_000 - n++}`),
+          ),
+        );
+        figures.push(
+          await timed(client, `waiting: delete the job in the middle (refused: scan bound)`, () =>
+            del(`j${TOTAL / 2}`),
           ),
         );
       }

@@ -15,6 +15,9 @@ import { JobError, type JobState, jobInState, jobNotFound } from "./job-errors.t
 import { actionKeys, runJobsScript } from "./jobs-scripts.ts";
 import type { HistoryEntry } from "./types.ts";
 
+/** How far from each end of the line delete-13.lua looks for a waiting job (SCAN there). */
+export const DELETE_SCAN_MAX = 50_000;
+
 export type JobAction = "promote" | "delete" | "reclaim" | "requeue";
 export const JOB_ACTIONS = ["promote", "delete", "reclaim", "requeue"] as const;
 
@@ -60,7 +63,7 @@ export async function jobAction(
   by?: string,
 ): Promise<JobActionResult> {
   const keys = actionKeys(queueKeys(queue));
-  const [code, state] = await runJobsScript<[number, string]>(
+  const [code, state, lineLength] = await runJobsScript<[number, string, number?]>(
     client,
     action,
     queue,
@@ -75,6 +78,12 @@ export async function jobAction(
       "CONFLICT",
       `${named} completed without its payload kept (COMPLETED_KEEP_PAYLOAD=false): it cannot be requeued`,
       { details: { state: "completed" } },
+    );
+  if (code === -6)
+    throw new JobError(
+      "CONFLICT",
+      `${named} is waiting more than ${DELETE_SCAN_MAX.toLocaleString("en-US")} places from both ends of a line of ${lineLength}: deleting it would scan too far; delete it once it is nearer the front`,
+      { details: { state: "waiting" } },
     );
   if (code === -5)
     throw new JobError(

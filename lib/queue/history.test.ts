@@ -1,5 +1,5 @@
 /**
- * Queue history: the processing-time histogram (bucket math, what complete-4.lua records, what a
+ * Queue history: the processing-time histogram (bucket math, what complete-5.lua records, what a
  * real consumer measures), the folding of per-minute stats into 1 h / 24 h / 7 d charts, and the
  * waiting time of the job next in line — all against the suite's Redis.
  */
@@ -80,7 +80,7 @@ async function recordedBuckets(queue: string, since: number) {
 }
 
 describe("what the ack records", () => {
-  it("complete-4.lua counts each duration in the bucket durations.ts computes, in the same call", async () => {
+  it("complete-5.lua counts each duration in the bucket durations.ts computes, in the same call", async () => {
     const durations = [0, 1, 2, 7, 100, 101, 1_500, 60_000, 3_600_000, 1e12, -1];
     const since = Date.now();
     const jobs = await leaseAll(durations.length);
@@ -88,6 +88,7 @@ describe("what the ack records", () => {
     const codes = await runScript<number[]>(q!.ctx.client, "complete", completeKeys(q!.ctx.keys), [
       "c1",
       0,
+      0, // no payload kept
       ...args,
     ]);
     expect(codes).toEqual(durations.map(() => 1));

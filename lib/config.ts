@@ -151,7 +151,11 @@ const spec = {
   REDIS_CONNECT_TIMEOUT_MS: d(5000, int(100)),
   REDIS_TLS_CA_FILE: str(),
   REDIS_TLS_INSECURE: d(false, bool()),
-  REDIS_EMBEDDED: d(true, bool()),
+  // npm start only (scripts/start.ts, lib/redis/local.ts): unset = 127.0.0.1:6379 if it answers, else the
+  // embedded one; true = always the embedded one; false = never
+  REDIS_EMBEDDED: bool(),
+  REDIS_EMBEDDED_PORT: d(6380, int(1, 65535)),
+  REQUEUE_DATA_DIR: d(".data", str()),
 
   // Queue and dead letters (seed defaults)
   MAX_RETRY_ATTEMPTS: d(3, int(0, 1000)),
@@ -248,6 +252,12 @@ export type Config = { [K in keyof Spec]: Value<Spec[K]> };
 export type ConfigKey = keyof Spec;
 
 export const configSpec: Readonly<Record<ConfigKey, { default?: string; expected: string }>> = spec;
+
+/** A setting's value as it may be shown (a secret hidden, a URL's password as ***). */
+export function shownSetting(key: ConfigKey, raw: string): string {
+  const show = (spec[key] as VarSpec<unknown>).show;
+  return show ? show(raw) : JSON.stringify(raw);
+}
 
 export class ConfigError extends RequeueError<"CONFIG_INVALID"> {
   constructor(readonly problems: string[]) {

@@ -253,6 +253,9 @@ export type ConfigKey = keyof Spec;
 
 export const configSpec: Readonly<Record<ConfigKey, { default?: string; expected: string }>> = spec;
 
+/** True for a setting whose value is never shown as it is (a secret, a URL with a password). */
+export const maskedSetting = (key: ConfigKey): boolean => (spec[key] as VarSpec<unknown>).show !== undefined;
+
 /** A setting's value as it may be shown (a secret hidden, a URL's password as ***). */
 export function shownSetting(key: ConfigKey, raw: string): string {
   const show = (spec[key] as VarSpec<unknown>).show;

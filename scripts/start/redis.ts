@@ -7,7 +7,7 @@
  * It then says whose the Redis looks like (empty, Requeue's, or something else's) and records
  * the choice for the CLI and workers started beside it.
  */
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -21,7 +21,18 @@ import { log, StartError, spawnChild } from "./processes.ts";
 export interface ChosenRedis {
   url: string;
   reason: RedisReason;
+  /** The embedded redis-server, when this run started it. */
+  proc?: ChildProcess;
 }
+
+export interface ChooseOptions {
+  /** Where a Redis nobody configured is looked for (tests point it elsewhere). */
+  localUrl?: string;
+  /** Where the messages go; `[start  ] …` lines on stdout by default. */
+  say?: (line: string) => void;
+}
+
+const sayStart = (line: string) => log("start", line);
 
 const EMBEDDED_HINT = "REDIS_EMBEDDED=true npm start (or npm start -- --embedded-redis)";
 
@@ -62,15 +73,17 @@ export async function chooseRedis(
   config: Config,
   env: NodeJS.ProcessEnv,
   argv: string[],
+  { localUrl = LOCAL_REDIS_URL, say = sayStart }: ChooseOptions = {},
 ): Promise<ChosenRedis> {
   const dir = join(dataDir(env), "redis");
+  const local = new URL(localUrl).host;
   if (redisConfigured(env)) {
     const where = config.REDIS_CLUSTER_NODES
       ? `cluster ${config.REDIS_CLUSTER_NODES.map((n) => `${n.host}:${n.port}`).join(",")}`
       : config.REDIS_SENTINELS
         ? `sentinel master ${config.REDIS_SENTINEL_NAME}`
         : redactUrl(config.REDIS_URL);
-    log("start", `Redis: ${where} (${configuredBy(env)})`);
+    say(`Redis: ${where} (${configuredBy(env)})`);
     return { url: config.REDIS_URL, reason: "configured" };
   }
   const asked = argv.includes("--embedded-redis")
@@ -78,17 +91,22 @@ export async function chooseRedis(
     : config.REDIS_EMBEDDED
       ? "REDIS_EMBEDDED=true"
       : undefined;
-  if (asked) return startEmbedded(config, dir, asked);
-  if (await answers(LOCAL_REDIS_URL)) {
-    log("start", `Redis: ${LOCAL_REDIS_URL} (REDIS_URL is unset and a Redis answers on 127.0.0.1:6379)`);
-    return { url: LOCAL_REDIS_URL, reason: "local" };
+  if (asked) return startEmbedded(config, dir, asked, say);
+  if (await answers(localUrl)) {
+    say(`Redis: ${localUrl} (REDIS_URL is unset and a Redis answers on ${local})`);
+    return { url: localUrl, reason: "local" };
   }
   if (config.REDIS_EMBEDDED === false)
-    throw new StartError("nothing answers on 127.0.0.1:6379 and REDIS_EMBEDDED=false: set REDIS_URL");
-  return startEmbedded(config, dir, "REDIS_URL is unset and nothing answers on 127.0.0.1:6379");
+    throw new StartError(`nothing answers on ${local} and REDIS_EMBEDDED=false: set REDIS_URL`);
+  return startEmbedded(config, dir, `REDIS_URL is unset and nothing answers on ${local}`, say);
 }
 
-async function startEmbedded(config: Config, dir: string, why: string): Promise<ChosenRedis> {
+async function startEmbedded(
+  config: Config,
+  dir: string,
+  why: string,
+  say: (line: string) => void,
+): Promise<ChosenRedis> {
   const port = config.REDIS_EMBEDDED_PORT;
   if (!onPath("redis-server")) {
     throw new StartError(
@@ -106,34 +124,36 @@ async function startEmbedded(config: Config, dir: string, why: string): Promise<
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes"];
   args.push("--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--loglevel", "warning");
   // Its own process group: Ctrl-C in the terminal must not reach it before the apps have drained.
-  spawnChild("redis", "redis-server", args, { detached: true });
+  const proc = spawnChild("redis", "redis-server", args, { detached: true });
   const url = `redis://127.0.0.1:${port}`;
   if (!(await waitFor(url, 15_000))) throw new StartError("the embedded redis-server did not start; see its log above");
-  log("start", `Redis: embedded redis-server on 127.0.0.1:${port} (${why}); append-only, data in ${dir}`);
-  return { url, reason: "embedded" };
+  say(`Redis: embedded redis-server on 127.0.0.1:${port} (${why}); append-only, data in ${dir}`);
+  return { url, reason: "embedded", proc };
 }
 
 /** Says whose the chosen Redis looks like; a Redis holding someone else's keys gets a warning. */
-export async function describeRedis(config: Config, chosen: ChosenRedis): Promise<void> {
+export async function describeRedis(
+  config: Config,
+  chosen: ChosenRedis,
+  say: (line: string) => void = sayStart,
+): Promise<void> {
   if (config.REDIS_CLUSTER_NODES || config.REDIS_SENTINELS) return;
   const client = createRedis({ ...config, REDIS_URL: chosen.url }, { failFast: true, name: "requeue-start" });
   client.on("error", () => {});
   const prefix = config.REDIS_KEY_PREFIX;
   try {
     const found = await inspectRedis(client, prefix);
-    if (found.kind === "empty") log("start", "Redis is empty: Requeue's data will be the only data in it");
+    if (found.kind === "empty") say("Redis is empty: Requeue's data will be the only data in it");
     else if (found.kind === "requeue")
-      log("start", `Redis holds Requeue's data (${found.queues} queues, keys ${prefix}:*; ${found.keys} keys in all)`);
-    else if (chosen.reason === "embedded")
-      log("start", `Redis holds ${found.keys} keys, none of them Requeue's (${prefix}:*)`);
+      say(`Redis holds Requeue's data (${found.queues} queues, keys ${prefix}:*; ${found.keys} keys in all)`);
+    else if (chosen.reason === "embedded") say(`Redis holds ${found.keys} keys, none of them Requeue's (${prefix}:*)`);
     else
-      log(
-        "start",
+      say(
         `warning: this Redis holds ${found.keys} keys and none of Requeue's (${prefix}:*): it looks like ` +
           `someone else's. To keep Requeue apart, set REDIS_URL to a Redis of its own, or use the embedded one: ${EMBEDDED_HINT}`,
       );
   } catch (err) {
-    log("start", `could not look inside Redis yet (${(err as Error).message}); the console and worker will retry`);
+    say(`could not look inside Redis yet (${(err as Error).message}); the console and worker will retry`);
   } finally {
     client.disconnect();
   }

@@ -29,9 +29,8 @@ beforeAll(() => {
 
 /** The environment of a process started in `project`: the real one wins over its .env files. */
 function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   // As `next start` runs: production mode (.env.local counts); vitest's NODE_ENV=test would not.
-  env.NODE_ENV = "production";
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", ...extra };
   for (const k of Object.keys(env)) if (/^ALERT_/.test(k) && !(k in extra)) delete env[k];
   return env;
 }

@@ -62,7 +62,7 @@ function onPath(cmd: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 }
 
-function configuredBy(env: NodeJS.ProcessEnv): string {
+function configuredBy(env: Record<string, string | undefined>): string {
   if (env.REDIS_CLUSTER_NODES) return "REDIS_CLUSTER_NODES is set";
   if (env.REDIS_SENTINELS) return "REDIS_SENTINELS is set";
   return "REDIS_URL is set";
@@ -71,7 +71,7 @@ function configuredBy(env: NodeJS.ProcessEnv): string {
 /** Decides which Redis to use, may start the embedded one, and says why. */
 export async function chooseRedis(
   config: Config,
-  env: NodeJS.ProcessEnv,
+  env: Record<string, string | undefined>,
   argv: string[],
   { localUrl = LOCAL_REDIS_URL, say = sayStart }: ChooseOptions = {},
 ): Promise<ChosenRedis> {

@@ -48,9 +48,12 @@ describe("parseEnvText", () => {
     });
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: .env syntax, not a template
   it("expands $NAME, ${NAME} and ${NAME:-fallback}; \\$ is a dollar", () => {
     const look = (n: string) => ({ HOST: "db", PORT: "6379" })[n];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: .env syntax, not a template
     expect(expandValue("redis://$HOST:${PORT}/0", look)).toBe("redis://db:6379/0");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: .env syntax, not a template
     expect(expandValue("${MISSING:-fallback}", look)).toBe("fallback");
     expect(expandValue("pa\\$\\$word", look)).toBe("pa$$word");
   });
@@ -80,6 +83,7 @@ describe("loadEnvFiles", () => {
   });
 
   it("expands from the environment first, then the files", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: .env syntax, not a template
     const dir = project({ ".env": "HOST=from-file\nPORT=1\nREDIS_URL=redis://${HOST}:${PORT}\n" });
     const env: Record<string, string | undefined> = { HOST: "from-env" };
     loadEnvFiles(env, dir);

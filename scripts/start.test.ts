@@ -4,7 +4,7 @@
  * data survives a restart; the CLI finding that Redis with nothing configured; the sign-in box
  * printed every run; and a port in use stopping it with one message before anything starts.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -79,10 +79,16 @@ describe("npm start", () => {
 
     const first = startProduct(redisPort, port);
     expect(await waitForHealth(port, first.output)).toMatchObject({ status: "ok", redis: "up" });
-    expect(first.output()).toContain(`Redis: embedded redis-server on 127.0.0.1:${redisPort} (REDIS_EMBEDDED=true)`);
+    expect(first.output()).toContain(
+      `Redis: embedded redis-server on 127.0.0.1:${redisPort} (REDIS_EMBEDDED=true)`,
+    );
     expect(existsSync(join(dataDir, "redis"))).toBe(true);
     // The first run shows the generated password, once the console answers, in the box.
-    const box = (await until(() => first.output().match(/│ sign in as (\S+) with password (\S+)/), 60_000, "box"))!;
+    const box = (await until(
+      () => first.output().match(/│ sign in as (\S+) with password (\S+)/),
+      60_000,
+      "box",
+    ))!;
     expect(first.output()).toMatch(/console: http:\/\/127\.0\.0\.1:\d+ /);
     expect(box[1]).toBe("admin@localhost");
     const client = new Redis({ port: redisPort });
@@ -99,7 +105,10 @@ describe("npm start", () => {
     const shown = json<{ settings: Record<string, { value: string; source: string }> }>(
       await runCli(["config", "--json"], { env: cliEnv }),
     );
-    expect(shown.settings.REDIS_URL).toEqual({ value: `"redis://127.0.0.1:${redisPort}"`, source: "npm start" });
+    expect(shown.settings.REDIS_URL).toEqual({
+      value: `"redis://127.0.0.1:${redisPort}"`,
+      source: "npm start",
+    });
     expect(await stop(first.proc)).toBe(0);
     expect(await answers(redisPort)).toBe(false);
     expect(existsSync(join(dataDir, "redis.json"))).toBe(false); // stopped: the CLI no longer follows it
@@ -111,8 +120,15 @@ describe("npm start", () => {
     again.disconnect();
     // Later runs: where the password is kept and the command that prints it, never the password.
     await until(() => second.output().includes("print it: npm run admin-password"), 60_000, "the box");
-    expect(second.output()).toContain(`password: generated on the first run, kept in ${dataDir}/admin-credentials.json`);
+    expect(second.output()).toContain(
+      `password: generated on the first run, kept in ${dataDir}/admin-credentials.json`,
+    );
     expect(second.output()).not.toContain(box[2]);
+    const printed = spawnSync(process.execPath, ["--import", "tsx", "scripts/admin-password.ts"], {
+      env: { ...process.env, REQUEUE_DATA_DIR: dataDir, ADMIN_EMAIL: "", ADMIN_PASSWORD: "" },
+      encoding: "utf8",
+    });
+    expect(printed.stdout).toContain(`sign in as admin@localhost with password ${box[2]}`);
     expect(await stop(second.proc)).toBe(0);
   }, 240_000);
 

@@ -69,7 +69,12 @@ async function main() {
   const tsx = join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
   const app = { env, stopAllOnExit: true };
   spawnChild("worker", process.execPath, [tsx, "worker/main.ts"], app);
-  spawnChild("console", process.execPath, [nextBin, "start", "-H", config.HOST, "-p", String(config.PORT)], app);
+  spawnChild(
+    "console",
+    process.execPath,
+    [nextBin, "start", "-H", config.HOST, "-p", String(config.PORT)],
+    app,
+  );
   if (demo) spawnChild("demo", process.execPath, [tsx, "worker/demo/main.ts"], app);
 
   const probeHost = config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST;

@@ -97,7 +97,11 @@ describe("the same .env, read the same way by every process", () => {
     async ([, extra, threshold]) => {
       const prefix = privatePrefix("dotenv");
       const client = testRedis();
-      await seedDeadLetters(client, uniqueName("q"), Array.from({ length: 10 }, () => ({})));
+      await seedDeadLetters(
+        client,
+        uniqueName("q"),
+        Array.from({ length: 10 }, () => ({})),
+      );
       client.disconnect();
       const env = environment({ ...extra, REDIS_URL: inject("redisUrl"), REDIS_KEY_PREFIX: prefix });
       const firing = new RegExp(`\\[alerts\\] DLQ size: \\w+ -> firing \\(10, threshold > ${threshold};`);

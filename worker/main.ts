@@ -10,14 +10,14 @@ import { bootstrapAdmin } from "../lib/auth/users.ts";
 import { getConfig } from "../lib/config.ts";
 import { loadEnvFiles } from "../lib/env-files.ts";
 import { createRedis } from "../lib/redis/connection.ts";
-import { useStartedRedis } from "../lib/redis/local.ts";
+import { followStartedRedis } from "../lib/redis/local.ts";
 import { registerAlertsTask } from "./alerts-task.ts";
 import { registerCacheSamplerTask } from "./cache-sampler.ts";
 import { registerHousekeeping } from "./housekeeping.ts";
 import { startWorker } from "./runner.ts";
 
 const envFiles = loadEnvFiles(process.env);
-const startedRedis = useStartedRedis(process.env);
+const startedRedis = followStartedRedis(process.env);
 const config = getConfig();
 const client = createRedis(config, { name: "requeue-worker" });
 client.on("error", () => {

@@ -11,8 +11,8 @@
 import { type Config, ConfigError, parseConfig, resetConfig } from "../../lib/config.ts";
 import { redactUrl } from "../../lib/config-secrets.ts";
 import { type LoadedEnvFiles, loadEnvFiles } from "../../lib/env-files.ts";
-import { dataDir, redisConfigured, useStartedRedis } from "../../lib/redis/local.ts";
 import { closeSharedRedis, createRedis, type RedisClient } from "../../lib/redis/connection.ts";
+import { dataDir, followStartedRedis, redisConfigured } from "../../lib/redis/local.ts";
 import { str, type Values } from "./command.ts";
 import { unreachable, usageError } from "./errors.ts";
 
@@ -35,7 +35,7 @@ export function cliEnvironment(values: Values): LoadedEnvFiles & { redisFromStar
   if (url) process.env.REDIS_URL = url;
   const loaded = loadEnvFiles(process.env);
   const configured = redisConfigured(process.env);
-  const started = useStartedRedis(process.env);
+  const started = followStartedRedis(process.env);
   redisOrigin = started
     ? ` (the Redis npm start is using, recorded in ${dataDir(process.env)}/redis.json)`
     : configured

@@ -72,7 +72,7 @@ export function recordedRedis(dir: string): RecordedRedis | undefined {
  * environment names no Redis and a running `npm start` recorded one, sets REDIS_URL to it.
  * Returns the record used, if any.
  */
-export function useStartedRedis(env: Env = process.env): RecordedRedis | undefined {
+export function followStartedRedis(env: Env = process.env): RecordedRedis | undefined {
   if (redisConfigured(env)) return undefined;
   const record = recordedRedis(dataDir(env));
   if (record) env.REDIS_URL = record.url;

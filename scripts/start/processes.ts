@@ -39,7 +39,11 @@ export function spawnChild(
   args: string[],
   opts: { env?: NodeJS.ProcessEnv; detached?: boolean; stopAllOnExit?: boolean } = {},
 ): ChildProcess {
-  const proc = spawn(cmd, args, { env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: opts.detached });
+  const proc = spawn(cmd, args, {
+    env: opts.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: opts.detached,
+  });
   prefixed(name, proc);
   if (opts.stopAllOnExit)
     proc.on("exit", (code, signal) => {

@@ -35,7 +35,10 @@ async function choose(env: Record<string, string>, opts: { argv?: string[]; loca
   const say = (l: string) => lines.push(l);
   const full = { REQUEUE_DATA_DIR: dataDir, ...env };
   const config = parseConfig(full);
-  const chosen = await chooseRedis(config, full, opts.argv ?? [], { localUrl: opts.localUrl ?? server.url, say });
+  const chosen = await chooseRedis(config, full, opts.argv ?? [], {
+    localUrl: opts.localUrl ?? server.url,
+    say,
+  });
   await describeRedis({ ...config, REDIS_URL: chosen.url }, chosen, say);
   return { chosen, said: lines.join("\n") };
 }
@@ -85,7 +88,10 @@ describe("which Redis npm start chooses, and what it says", () => {
       const port = await freePort();
       const nothing = `redis://127.0.0.1:${await freePort()}`;
       const localUrl = Object.keys(env).length || argv.length ? server.url : nothing;
-      const { chosen, said } = await choose({ ...env, REDIS_EMBEDDED_PORT: String(port) }, { argv, localUrl });
+      const { chosen, said } = await choose(
+        { ...env, REDIS_EMBEDDED_PORT: String(port) },
+        { argv, localUrl },
+      );
       try {
         expect(chosen).toMatchObject({ url: `redis://127.0.0.1:${port}`, reason: "embedded" });
         expect(said).toContain(`Redis: embedded redis-server on 127.0.0.1:${port} ${why}`);

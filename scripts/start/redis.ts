@@ -14,7 +14,13 @@ import { Redis } from "ioredis";
 import type { Config } from "#lib/config.ts";
 import { redactUrl } from "#lib/config-secrets.ts";
 import { createRedis } from "#lib/redis/connection.ts";
-import { dataDir, inspectRedis, LOCAL_REDIS_URL, type RedisReason, redisConfigured } from "#lib/redis/local.ts";
+import {
+  dataDir,
+  inspectRedis,
+  LOCAL_REDIS_URL,
+  type RedisReason,
+  redisConfigured,
+} from "#lib/redis/local.ts";
 import { claimPort } from "./ports.ts";
 import { log, StartError, spawnChild } from "./processes.ts";
 
@@ -126,7 +132,8 @@ async function startEmbedded(
   // Its own process group: Ctrl-C in the terminal must not reach it before the apps have drained.
   const proc = spawnChild("redis", "redis-server", args, { detached: true });
   const url = `redis://127.0.0.1:${port}`;
-  if (!(await waitFor(url, 15_000))) throw new StartError("the embedded redis-server did not start; see its log above");
+  if (!(await waitFor(url, 15_000)))
+    throw new StartError("the embedded redis-server did not start; see its log above");
   say(`Redis: embedded redis-server on 127.0.0.1:${port} (${why}); append-only, data in ${dir}`);
   return { url, reason: "embedded", proc };
 }
@@ -146,7 +153,8 @@ export async function describeRedis(
     if (found.kind === "empty") say("Redis is empty: Requeue's data will be the only data in it");
     else if (found.kind === "requeue")
       say(`Redis holds Requeue's data (${found.queues} queues, keys ${prefix}:*; ${found.keys} keys in all)`);
-    else if (chosen.reason === "embedded") say(`Redis holds ${found.keys} keys, none of them Requeue's (${prefix}:*)`);
+    else if (chosen.reason === "embedded")
+      say(`Redis holds ${found.keys} keys, none of them Requeue's (${prefix}:*)`);
     else
       say(
         `warning: this Redis holds ${found.keys} keys and none of Requeue's (${prefix}:*): it looks like ` +

@@ -51,8 +51,11 @@ async function main() {
 
   const redis = await chooseRedis(config, process.env, process.argv);
   await describeRedis(config, redis);
-  recordRedis(data, redis.url, redis.reason);
-  beforeExit(() => forgetRedis(data));
+  // A URL is all the record holds: Sentinel and Cluster settings must reach the CLI themselves.
+  if (!config.REDIS_SENTINELS && !config.REDIS_CLUSTER_NODES) {
+    recordRedis(data, redis.url, redis.reason);
+    beforeExit(() => forgetRedis(data));
+  }
   env.REDIS_URL = redis.url;
   const admin = firstAdmin(process.env, data);
   Object.assign(env, { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password });

@@ -256,10 +256,10 @@ export const configSpec: Readonly<Record<ConfigKey, { default?: string; expected
 /** True for a setting whose value is never shown as it is (a secret, a URL with a password). */
 export const maskedSetting = (key: ConfigKey): boolean => (spec[key] as VarSpec<unknown>).show !== undefined;
 
-/** A setting's value as it may be shown (a secret hidden, a URL's password as ***). */
+/** A setting's value as it may be shown: a secret by its length only, REDIS_URL with its password as ***. */
 export function shownSetting(key: ConfigKey, raw: string): string {
-  const show = (spec[key] as VarSpec<unknown>).show;
-  return show ? show(raw) : JSON.stringify(raw);
+  if (!maskedSetting(key)) return raw;
+  return key === "REDIS_URL" ? redactUrl(raw) : hiddenValue(raw);
 }
 
 export class ConfigError extends RequeueError<"CONFIG_INVALID"> {

@@ -106,7 +106,7 @@ describe("npm start", () => {
       await runCli(["config", "--json"], { env: cliEnv }),
     );
     expect(shown.settings.REDIS_URL).toEqual({
-      value: `"redis://127.0.0.1:${redisPort}"`,
+      value: `redis://127.0.0.1:${redisPort}`,
       source: "npm start",
     });
     expect(await stop(first.proc)).toBe(0);

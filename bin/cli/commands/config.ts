@@ -49,8 +49,8 @@ export const config: Command = {
       const files = env.files.length ? `.env files read: ${env.files.join(", ")}` : "no .env file found";
       const list = table(rows, [
         { title: "SETTING", value: (r) => r.name },
-        { title: "VALUE", value: (r) => r.shown },
         { title: "FROM", value: (r) => r.source },
+        { title: "VALUE", value: (r) => r.shown },
       ]);
       return `${files}\n\n${list}`;
     });

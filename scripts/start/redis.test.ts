@@ -83,7 +83,7 @@ describe("which Redis npm start chooses, and what it says", () => {
     ["asked with REDIS_EMBEDDED=true", { REDIS_EMBEDDED: "true" }, [], "(REDIS_EMBEDDED=true)"],
     ["asked with --embedded-redis", {}, ["--embedded-redis"], "(--embedded-redis)"],
   ] as [string, Record<string, string>, string[], string][])(
-    "the embedded Redis when %s, even though one answers on 6379",
+    "the embedded Redis when %s",
     async ([, env, argv, why]) => {
       const port = await freePort();
       const nothing = `redis://127.0.0.1:${await freePort()}`;

@@ -151,7 +151,11 @@ const spec = {
   REDIS_CONNECT_TIMEOUT_MS: d(5000, int(100)),
   REDIS_TLS_CA_FILE: str(),
   REDIS_TLS_INSECURE: d(false, bool()),
-  REDIS_EMBEDDED: d(true, bool()),
+  // npm start only (scripts/start.ts, lib/redis/local.ts): unset = 127.0.0.1:6379 if it answers, else the
+  // embedded one; true = always the embedded one; false = never
+  REDIS_EMBEDDED: bool(),
+  REDIS_EMBEDDED_PORT: d(6380, int(1, 65535)),
+  REQUEUE_DATA_DIR: d(".data", str()),
 
   // Queue and dead letters (seed defaults)
   MAX_RETRY_ATTEMPTS: d(3, int(0, 1000)),
@@ -255,6 +259,15 @@ export type Config = { [K in keyof Spec]: Value<Spec[K]> };
 export type ConfigKey = keyof Spec;
 
 export const configSpec: Readonly<Record<ConfigKey, { default?: string; expected: string }>> = spec;
+
+/** True for a setting whose value is never shown as it is (a secret, a URL with a password). */
+export const maskedSetting = (key: ConfigKey): boolean => (spec[key] as VarSpec<unknown>).show !== undefined;
+
+/** A setting's value as it may be shown: a secret by its length only, REDIS_URL with its password as ***. */
+export function shownSetting(key: ConfigKey, raw: string): string {
+  if (!maskedSetting(key)) return raw;
+  return key === "REDIS_URL" ? redactUrl(raw) : hiddenValue(raw);
+}
 
 export class ConfigError extends RequeueError<"CONFIG_INVALID"> {
   constructor(readonly problems: string[]) {

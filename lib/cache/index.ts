@@ -26,8 +26,11 @@ export {
   cacheSeries,
   listNamespaces,
   type NamespaceSummary,
+  type NearReport,
   namespaceSummary,
+  nearStates,
 } from "./stats.ts";
+export type { NearState } from "./near.ts";
 export {
   type JobQueue,
   type WriteBehindJob,

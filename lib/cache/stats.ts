@@ -181,14 +181,39 @@ export interface BreakerReport {
 }
 
 /** The breaker state each live cache instance reported in the last `maxAgeMs` (default 60 s). */
-export async function breakerStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
-  const key = globalKeys(prefixOf(opts.prefix)).cacheBreakers;
+export function breakerStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
+  return instanceReports<Omit<BreakerReport, "instance">>(client, globalKeys(prefixOf(opts.prefix)).cacheBreakers, opts);
+}
+
+/** One process's near cache (L1), as it last reported it (with its statistics, about once a second). */
+export interface NearReport {
+  instance: string;
+  bytes: number;
+  maxBytes: number;
+  entries: number;
+  /** tracking confirmed: L1 serving */
+  usable: boolean;
+  namespaces: Record<string, { bytes: number; entries: number }>;
+  at: number;
+}
+
+/** The near cache of each live cache instance that has one (reported in the last `maxAgeMs`, default 60 s). */
+export function nearStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
+  return instanceReports<Omit<NearReport, "instance">>(client, globalKeys(prefixOf(opts.prefix)).cacheNear, opts);
+}
+
+/** Reports in a hash instance → JSON: the recent ones; those silent for a day are deleted. */
+async function instanceReports<R extends { at: number }>(
+  client: RedisClient,
+  key: string,
+  opts: { maxAgeMs?: number },
+): Promise<(R & { instance: string })[]> {
   const all = await client.hgetall(key);
   const cutoff = Date.now() - (opts.maxAgeMs ?? 60_000);
-  const reports: BreakerReport[] = [];
+  const reports: (R & { instance: string })[] = [];
   const gone: string[] = [];
   for (const [instance, json] of Object.entries(all)) {
-    const r = JSON.parse(json) as Omit<BreakerReport, "instance">;
+    const r = JSON.parse(json) as R;
     if (r.at >= cutoff) reports.push({ instance, ...r });
     else if (r.at < Date.now() - 86_400_000) gone.push(instance);
   }

@@ -71,7 +71,10 @@ async function setup(url: string) {
   await waitFor(() => near.near()?.usable === true, "near cache tracking");
   const nearNs = near.namespace("user-records");
   for (let i = 0; i < KEYS; i++) {
-    await waitFor(async () => (await nearNs.get(`u:${i}`)) !== undefined && nearNs.inNear(`u:${i}`), "L1 fill");
+    await waitFor(
+      async () => (await nearNs.get(`u:${i}`)) !== undefined && nearNs.inNear(`u:${i}`),
+      "L1 fill",
+    );
   }
   // "L1 on, key not in L1": this process's copy is dropped before each hit (a local invalidation,
   // no Redis call), so every call is a Redis hit that also offers its reply to L1.
@@ -361,7 +364,9 @@ async function main() {
     throughput_vs_cache_manager: round3(
       results["requeue-near"].opsPerSec.median / results["cache-manager"].opsPerSec.median,
     ),
-    not_in_l1_hit_p50_vs_hit: round3(results["requeue-near-not-in-l1"].p50.median / results.requeue.p50.median),
+    not_in_l1_hit_p50_vs_hit: round3(
+      results["requeue-near-not-in-l1"].p50.median / results.requeue.p50.median,
+    ),
     stale_ms: { p50: round3(stale!.p50), p99: round3(stale!.p99), max: round3(stale!.max) },
     stale_changes: stale!.changes,
   };

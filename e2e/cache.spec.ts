@@ -60,8 +60,12 @@ test.afterAll(async () => {
 
 test("the near cache shows: its share of a namespace's hits and its memory per process", async ({ page }) => {
   await signIn(page, "viewer", "/cache");
-  await expect(page.getByTestId(`namespace-row-${nearNs}`).getByTestId("l1-share")).toHaveText(/^[1-9]\d*(\.\d+)?\s?%$/);
-  await expect(page.getByTestId(`namespace-row-document`).getByTestId("l1-share")).toHaveText(/^0(\.0+)?\s?%$|^—$/);
+  await expect(page.getByTestId(`namespace-row-${nearNs}`).getByTestId("l1-share")).toHaveText(
+    /^[1-9]\d*(\.\d+)?\s?%$/,
+  );
+  await expect(page.getByTestId(`namespace-row-document`).getByTestId("l1-share")).toHaveText(
+    /^0(\.0+)?\s?%$|^—$/,
+  );
   const processes = page.getByTestId("near-processes");
   await expect(processes.getByRole("heading", { name: "Near cache (L1) per process" })).toBeVisible();
   const row = processes.locator('[data-testid^="near-row-"]', { hasText: "serving" }).first();

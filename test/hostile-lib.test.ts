@@ -332,7 +332,11 @@ function isJson(s: string): boolean {
 // invalidation messages as bytes and must still find their copy.
 describe.each([false, true])("cache under hostile keys and tags (near cache %s)", (near) => {
   const own = near ? testRedis() : client;
-  const cache = createCache({ client: own, config: testConfig({ CACHE_NEAR_ENABLED: String(near) }), stats: false });
+  const cache = createCache({
+    client: own,
+    config: testConfig({ CACHE_NEAR_ENABLED: String(near) }),
+    stats: false,
+  });
   // connected (before that, calls bypass Redis) and, with L1, tracking confirmed
   beforeAll(async () => {
     await cache.ready(20_000);

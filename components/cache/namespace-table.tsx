@@ -39,7 +39,11 @@ export function NamespaceTable({
             <th scope="col" className={t.num}>
               Misses
             </th>
-            <th scope="col" className={t.num} title="Share of the hits served from process memory (near cache)">
+            <th
+              scope="col"
+              className={t.num}
+              title="Share of the hits served from process memory (near cache)"
+            >
               L1 share
             </th>
             <th scope="col" className={t.num}>

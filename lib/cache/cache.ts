@@ -16,9 +16,9 @@ import { DeadlineQueue } from "./deadlines.ts";
 import { normalizeTags } from "./entry-io.ts";
 import { CacheError } from "./errors.ts";
 import { CacheNamespace, type CallOptions, type GetOrSetOptions, type WriteOptions } from "./namespace.ts";
-import { NearStore, type NearState } from "./near.ts";
+import { type NearState, NearStore } from "./near.ts";
 import { StatsRecorder } from "./recorder.ts";
-import { guarded, NEAR_MIN_TTL_SECONDS, type NamespaceSettings, type Runtime } from "./runtime.ts";
+import { guarded, type NamespaceSettings, NEAR_MIN_TTL_SECONDS, type Runtime } from "./runtime.ts";
 import { cacheScripts } from "./scripts.ts";
 import { Tracking } from "./tracking.ts";
 import { callKey } from "./wrap.ts";
@@ -67,7 +67,9 @@ export class Cache {
     const instanceId = randomUUID().slice(0, 12);
     const breaker = new CircuitBreaker(config.CACHE_BREAKER_FAILURES, config.CACHE_BREAKER_RESET_MS);
     const near =
-      config.CACHE_ENABLED && config.CACHE_NEAR_ENABLED ? new NearStore(config.CACHE_NEAR_MAX_BYTES) : undefined;
+      config.CACHE_ENABLED && config.CACHE_NEAR_ENABLED
+        ? new NearStore(config.CACHE_NEAR_MAX_BYTES)
+        : undefined;
     const global = globalKeys(config.REDIS_KEY_PREFIX);
     const recorder = new StatsRecorder(
       client,

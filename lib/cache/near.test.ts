@@ -24,12 +24,21 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** Writes `value` and reads it until this process holds it in L1 (the second read keeps it). */
-async function cached(ns: CacheNamespace, key: string, value: unknown, opts: { tags?: string[]; user?: string } = {}) {
+async function cached(
+  ns: CacheNamespace,
+  key: string,
+  value: unknown,
+  opts: { tags?: string[]; user?: string } = {},
+) {
   await ns.set(key, value, opts);
-  await until(async () => {
-    expect(await ns.get(key, opts)).toEqual(value);
-    return ns.inNear(key, opts);
-  }, 10_000, `${key} in L1`);
+  await until(
+    async () => {
+      expect(await ns.get(key, opts)).toEqual(value);
+      return ns.inNear(key, opts);
+    },
+    10_000,
+    `${key} in L1`,
+  );
 }
 
 describe("near cache", () => {
@@ -38,7 +47,13 @@ describe("near cache", () => {
     const from = Date.now();
     for (let i = 0; i < 5; i++) expect(await doc.get("counted")).toEqual({ n: 1 });
     await t.cache.flushStats();
-    const rows = await cacheSeries(t.client, "document", from - 60_000, Date.now(), t.config.REDIS_KEY_PREFIX);
+    const rows = await cacheSeries(
+      t.client,
+      "document",
+      from - 60_000,
+      Date.now(),
+      t.config.REDIS_KEY_PREFIX,
+    );
     expect(rows.reduce((n, r) => n + r.l1Hits, 0)).toBeGreaterThanOrEqual(5);
   });
 
@@ -70,7 +85,11 @@ describe("near cache", () => {
     ["a delete through the cache", (key) => child("delete", "document", key), undefined],
     ["a tag invalidation", (key) => child("tag", `tag-${key}`), undefined],
     ["a namespace flush (generation bump)", () => child("flush", "document"), undefined],
-    ["a plain SET (the CLI, another program)", (_k, entry) => child("raw", "SET", entry, "garbage"), undefined],
+    [
+      "a plain SET (the CLI, another program)",
+      (_k, entry) => child("raw", "SET", entry, "garbage"),
+      undefined,
+    ],
     ["a plain DEL", (_k, entry) => child("raw", "DEL", entry), undefined],
     ["a script", (_k, entry) => child("script", entry, "garbage"), undefined],
     ["an expiry", (_k, entry) => child("raw", "PEXPIRE", entry, "1"), undefined],
@@ -141,7 +160,9 @@ describe("near cache", () => {
 
   it("empties L1 when the tracked connection drops, and fills it again once tracking is back", async () => {
     await cached(doc, "drop-main", "v");
-    const conn = isCluster() ? (t.client as unknown as { nodes(r: string): Redis[] }).nodes("master")[0] : (t.client as Redis);
+    const conn = isCluster()
+      ? (t.client as unknown as { nodes(r: string): Redis[] }).nodes("master")[0]
+      : (t.client as Redis);
     const id = await conn.client("ID");
     await killClient(conn, Number(id));
     await until(() => !t.cache.near()!.usable, 10_000, "tracking lost");
@@ -153,7 +174,9 @@ describe("near cache", () => {
 
   it("empties L1 when the invalidation connection drops, and fills it again once tracking is back", async () => {
     await cached(doc, "drop-sub", "v");
-    const conn = isCluster() ? (t.client as unknown as { nodes(r: string): Redis[] }).nodes("master")[0] : (t.client as Redis);
+    const conn = isCluster()
+      ? (t.client as unknown as { nodes(r: string): Redis[] }).nodes("master")[0]
+      : (t.client as Redis);
     const info = (await conn.call("CLIENT", "TRACKINGINFO")) as unknown[];
     const redirect = Number(info[info.indexOf("redirect") + 1]);
     expect(redirect).toBeGreaterThan(0);
@@ -168,9 +191,16 @@ describe("near cache", () => {
   });
 
   it("drops the copy when Redis evicts the entry (maxmemory)", async () => {
-    const server = await startRedisServer({ args: ["--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru"] });
+    const server = await startRedisServer({
+      args: ["--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru"],
+    });
     const cache = new Cache({
-      config: { ...t.config, REDIS_URL: server.url, REDIS_CLUSTER_NODES: undefined, CACHE_NEAR_ENABLED: true },
+      config: {
+        ...t.config,
+        REDIS_URL: server.url,
+        REDIS_CLUSTER_NODES: undefined,
+        CACHE_NEAR_ENABLED: true,
+      },
       stats: false,
     });
     try {

@@ -124,9 +124,9 @@ export class NearStore {
     const e: NearEntry = { namespace, text, freshUntil, bytes, deps };
     this.entries.set(key, e);
     for (const d of deps) {
-      let set = this.dependents.get(d);
-      if (!set) this.dependents.set(d, (set = new Set()));
-      set.add(key);
+      const set = this.dependents.get(d);
+      if (set) set.add(key);
+      else this.dependents.set(d, new Set([key]));
     }
     this.account(namespace, bytes, 1);
     while (this.bytes > this.maxBytes) {
@@ -193,8 +193,8 @@ export class NearStore {
 
   private account(namespace: string, bytes: number, entries: number): void {
     this.bytes += bytes;
-    let n = this.perNamespace.get(namespace);
-    if (!n) this.perNamespace.set(namespace, (n = { bytes: 0, entries: 0 }));
+    const n = this.perNamespace.get(namespace) ?? { bytes: 0, entries: 0 };
+    this.perNamespace.set(namespace, n);
     n.bytes += bytes;
     n.entries += entries;
     if (n.entries === 0) this.perNamespace.delete(namespace);

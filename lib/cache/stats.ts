@@ -182,7 +182,11 @@ export interface BreakerReport {
 
 /** The breaker state each live cache instance reported in the last `maxAgeMs` (default 60 s). */
 export function breakerStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
-  return instanceReports<Omit<BreakerReport, "instance">>(client, globalKeys(prefixOf(opts.prefix)).cacheBreakers, opts);
+  return instanceReports<Omit<BreakerReport, "instance">>(
+    client,
+    globalKeys(prefixOf(opts.prefix)).cacheBreakers,
+    opts,
+  );
 }
 
 /** One process's near cache (L1), as it last reported it (with its statistics, about once a second). */
@@ -199,7 +203,11 @@ export interface NearReport {
 
 /** The near cache of each live cache instance that has one (reported in the last `maxAgeMs`, default 60 s). */
 export function nearStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
-  return instanceReports<Omit<NearReport, "instance">>(client, globalKeys(prefixOf(opts.prefix)).cacheNear, opts);
+  return instanceReports<Omit<NearReport, "instance">>(
+    client,
+    globalKeys(prefixOf(opts.prefix)).cacheNear,
+    opts,
+  );
 }
 
 /** Reports in a hash instance → JSON: the recent ones; those silent for a day are deleted. */

@@ -26,7 +26,8 @@ type Address = { host: string; port: number };
 /** The server a connection is talking to right now (a Sentinel client: the current master). */
 function addressOf(conn: Redis): Address {
   const stream = (conn as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
-  if (stream?.remoteAddress && stream.remotePort) return { host: stream.remoteAddress, port: stream.remotePort };
+  if (stream?.remoteAddress && stream.remotePort)
+    return { host: stream.remoteAddress, port: stream.remotePort };
   return { host: conn.options.host ?? "127.0.0.1", port: conn.options.port ?? 6379 };
 }
 
@@ -170,9 +171,7 @@ export class Tracking {
 
   /** L1 is usable while every connection the cache reads through has confirmed tracking. */
   private readonly update = () => {
-    const conns = this.client.isCluster
-      ? (this.client as Cluster).nodes("master")
-      : [this.client as Redis];
+    const conns = this.client.isCluster ? (this.client as Cluster).nodes("master") : [this.client as Redis];
     const clusterReady = !this.client.isCluster || this.client.status === "ready";
     const usable = clusterReady && conns.length > 0 && conns.every((c) => this.links.get(c)?.confirmed);
     if (usable !== this.store.usable || !usable) this.store.setUsable(usable);

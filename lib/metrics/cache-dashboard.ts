@@ -141,7 +141,13 @@ export async function namespaceRows(
   ]);
   return {
     near: near
-      .map(({ instance, bytes, maxBytes, entries, usable }) => ({ instance, bytes, maxBytes, entries, usable }))
+      .map(({ instance, bytes, maxBytes, entries, usable }) => ({
+        instance,
+        bytes,
+        maxBytes,
+        entries,
+        usable,
+      }))
       .sort((a, b) => b.bytes - a.bytes || a.instance.localeCompare(b.instance)),
     namespaces: summary.map((n) => ({
       name: n.namespace,

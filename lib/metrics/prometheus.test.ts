@@ -121,11 +121,15 @@ describe("Prometheus metrics", () => {
       await until(() => cache.near()?.usable, 20_000, "tracking confirmed");
       const doc = cache.namespace("document");
       await doc.set("summary:private-doc-8", "text");
-      await until(async () => (await doc.get("summary:private-doc-8")) && doc.inNear("summary:private-doc-8"));
+      await until(
+        async () => (await doc.get("summary:private-doc-8")) && doc.inNear("summary:private-doc-8"),
+      );
       expect(await doc.get("summary:private-doc-8")).toBe("text"); // from L1
       await settleStats(cache);
       const { samples } = parse((await renderPrometheus(await collectSnapshot(client, config))).body);
-      expect(samples.get('requeue_cache_operations_5m{namespace="document",result="l1_hit"}')).toBeGreaterThan(0);
+      expect(
+        samples.get('requeue_cache_operations_5m{namespace="document",result="l1_hit"}'),
+      ).toBeGreaterThan(0);
       expect(samples.get('requeue_cache_l1_processes{tracking="on"}')).toBe(1);
       expect(samples.get('requeue_cache_l1_memory_bytes{namespace="document"}')).toBeGreaterThan(0);
       expect(samples.get("requeue_cache_l1_process_max_bytes")).toBeGreaterThan(0);

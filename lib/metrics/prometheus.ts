@@ -99,13 +99,21 @@ function nearMetrics(r: Registry, s: MetricsSnapshot) {
     "Live processes with the near cache (L1) on, by tracking state (on: serving; off: bypassed until tracking is back).",
     ["tracking"],
   );
-  const bytes = gauge(r, "requeue_cache_l1_memory_bytes", "Near cache (L1) memory of a namespace, summed over processes.", [
-    "namespace",
-  ]);
-  const largest = gauge(r, "requeue_cache_l1_process_max_bytes", "Near cache (L1) memory of the process that holds the most.");
+  const bytes = gauge(
+    r,
+    "requeue_cache_l1_memory_bytes",
+    "Near cache (L1) memory of a namespace, summed over processes.",
+    ["namespace"],
+  );
+  const largest = gauge(
+    r,
+    "requeue_cache_l1_process_max_bytes",
+    "Near cache (L1) memory of the process that holds the most.",
+  );
   const perNamespace = new Map<string, number>();
   for (const p of s.near)
-    for (const [ns, n] of Object.entries(p.namespaces)) perNamespace.set(ns, (perNamespace.get(ns) ?? 0) + n.bytes);
+    for (const [ns, n] of Object.entries(p.namespaces))
+      perNamespace.set(ns, (perNamespace.get(ns) ?? 0) + n.bytes);
   for (const tracking of ["on", "off"])
     processes.set({ tracking }, s.near.filter((p) => p.usable === (tracking === "on")).length);
   for (const [namespace, n] of perNamespace) bytes.set({ namespace }, n);

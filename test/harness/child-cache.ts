@@ -19,8 +19,12 @@ export async function inChildProcess(config: Config, action: string, ...args: st
   };
   if (config.REDIS_CLUSTER_NODES)
     env.REDIS_CLUSTER_NODES = config.REDIS_CLUSTER_NODES.map((n) => `${n.host}:${n.port}`).join(",");
-  const { stdout } = await run("node_modules/.bin/tsx", ["test/harness/invalidate-child.ts", action, ...args], {
-    env,
-  });
+  const { stdout } = await run(
+    "node_modules/.bin/tsx",
+    ["test/harness/invalidate-child.ts", action, ...args],
+    {
+      env,
+    },
+  );
   return stdout;
 }

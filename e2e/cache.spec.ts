@@ -55,7 +55,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await closeCache();
-  await closeNearCache();
+  await closeNearCache?.();
 });
 
 test("the near cache shows: its share of a namespace's hits and its memory per process", async ({ page }) => {

@@ -11,7 +11,7 @@ import { formatBytes } from "./cache-charts.tsx";
 
 export function NearProcesses({ rows }: { rows: NearProcessRow[] }) {
   return (
-    <section aria-labelledby="near-heading" data-testid="near-processes">
+    <section className={s.nearSection} aria-labelledby="near-heading" data-testid="near-processes">
       <h2 id="near-heading">Near cache (L1) per process</h2>
       {rows.length === 0 ? (
         <p className="muted" data-testid="near-empty">

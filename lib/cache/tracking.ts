@@ -23,12 +23,16 @@ const RETRY_MS = 1000;
 
 type Address = { host: string; port: number };
 
-/** The server a connection is talking to right now (a Sentinel client: the current master). */
+/**
+ * The server a connection is talking to: its configured host (a standalone server or a Cluster
+ * node: the name its TLS certificate carries), or for a Sentinel client the master it reached.
+ */
 function addressOf(conn: Redis): Address {
+  const o = conn.options;
   const stream = (conn as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
-  if (stream?.remoteAddress && stream.remotePort)
+  if (o.sentinels?.length && stream?.remoteAddress && stream.remotePort)
     return { host: stream.remoteAddress, port: stream.remotePort };
-  return { host: conn.options.host ?? "127.0.0.1", port: conn.options.port ?? 6379 };
+  return { host: o.host ?? "127.0.0.1", port: o.port ?? 6379 };
 }
 
 /** One tracked connection and the subscriber its invalidations are redirected to. */

@@ -3,11 +3,15 @@
  * every kind of write by a second process drops this process's copy; a lost connection empties
  * L1 until tracking is back; the byte budget holds; user scoping holds.
  */
-import type { Redis } from "ioredis";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis as IORedis, type Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inChildProcess } from "../../test/harness/child-cache.ts";
 import { countingLoader, type TestCache, testCache, until } from "../../test/harness/fixtures.ts";
-import { isCluster, startRedisServer } from "../../test/harness/index.ts";
+import { freePort, isCluster, startRedisServer } from "../../test/harness/index.ts";
 import { Cache } from "./cache.ts";
 import type { CacheNamespace } from "./namespace.ts";
 import { cacheSeries } from "./stats.ts";
@@ -218,6 +222,46 @@ describe("near cache", () => {
     } finally {
       await cache.close();
       await server.stop();
+    }
+  });
+});
+
+describe("near cache through Redis Sentinel", () => {
+  it("tracks on the master the Sentinel client reached, and drops the copy on another client's write", async () => {
+    const master = await startRedisServer();
+    const sentinelPort = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), "requeue-sentinel-"));
+    const conf = join(dir, "sentinel.conf");
+    writeFileSync(
+      conf,
+      `port ${sentinelPort}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor mymaster 127.0.0.1 ${master.port} 1\n`,
+    );
+    const sentinel = spawn("redis-server", [conf, "--sentinel"], { stdio: "ignore" });
+    const cache = new Cache({
+      config: {
+        ...t.config,
+        REDIS_URL: "redis://127.0.0.1:6379",
+        REDIS_CLUSTER_NODES: undefined,
+        REDIS_SENTINELS: [{ host: "127.0.0.1", port: sentinelPort }],
+        REDIS_SENTINEL_NAME: "mymaster",
+        CACHE_NEAR_ENABLED: true,
+      },
+      stats: false,
+    });
+    const other = new IORedis(master.port, "127.0.0.1");
+    try {
+      expect(await cache.ready(20_000)).toBe(true);
+      await until(() => cache.near()?.usable, 20_000, "tracking confirmed");
+      const ns = cache.namespace("document");
+      await cached(ns, "via-sentinel", "old");
+      await other.del(ns.entryKey("via-sentinel"));
+      await until(async () => (await ns.get("via-sentinel")) === undefined, 10_000, "invalidation seen");
+    } finally {
+      await cache.close();
+      other.disconnect();
+      sentinel.kill("SIGKILL");
+      await master.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

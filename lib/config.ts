@@ -202,6 +202,9 @@ const spec = {
   CACHE_BREAKER_RESET_MS: d(10_000, int(1)),
   CACHE_STATS_FLUSH_MS: d(1000, int(10)),
   CACHE_SAMPLE_KEYS: d(50, int(1, 10_000)),
+  // Near cache (L1 in process memory, invalidated by Redis client tracking): off unless asked for
+  CACHE_NEAR_ENABLED: d(false, bool()),
+  CACHE_NEAR_MAX_BYTES: d(64 * 1024 * 1024, int(1024)),
 
   // Alert thresholds (seed defaults)
   ALERT_DLQ_SIZE: d(50, int(0)),

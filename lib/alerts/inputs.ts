@@ -23,8 +23,9 @@ async function readCacheTotals(client: RedisClient, windowMs: number, prefix: st
   let misses = 0;
   let latencyP99Ms: number | null = null;
   for (const ns of summary) {
-    const lookups = ns.hits + ns.staleHits + ns.misses;
-    hits += ns.hits + ns.staleHits;
+    // hits served from a process's near cache (L1) are hits too
+    const lookups = ns.hits + ns.l1Hits + ns.staleHits + ns.misses;
+    hits += ns.hits + ns.l1Hits + ns.staleHits;
     misses += ns.misses;
     // The slowest namespace's p99 over the window (percentiles of different namespaces do not add up).
     if (lookups > 0) latencyP99Ms = Math.max(latencyP99Ms ?? 0, ns.p99);

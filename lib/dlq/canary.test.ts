@@ -40,7 +40,7 @@ async function deadQueue(size: number, canarySize = 10) {
   await first.close();
   // the canary takes the newest first, in the list's order
   const canary = (await listDeadLetters(redis, { queue: name }, { limit: canarySize })).items.map((d) => d.id);
-  const all = (await redis.zrange(queueKeys(name).dead, 0, -1)) as string[];
+  const all = (await redis.zrange(queueKeys(name).dead, "0", "-1")) as string[];
   return { queue, name, canary, rest: all.filter((id) => !canary.includes(id)) };
 }
 
@@ -56,7 +56,7 @@ function consumer(queue: Queue, broken: Set<string>) {
 
 const deadScores = async (name: string) =>
   new Map(
-    (await redis.zrange(queueKeys(name).dead, 0, -1, "WITHSCORES")).flatMap((v, i, a) =>
+    (await redis.zrange(queueKeys(name).dead, "0", "-1", "WITHSCORES")).flatMap((v, i, a) =>
       i % 2 ? [] : [[v, a[i + 1]] as const],
     ),
   );
@@ -120,7 +120,7 @@ describe("canary redrive", () => {
       expect(phases).toContain("rest");
       // everything ran: only the two broken jobs end up dead again
       await until(
-        async () => (await redis.zrange(queueKeys(name).dead, 0, -1)).sort().join() === [...broken].sort().join(),
+        async () => (await redis.zrange(queueKeys(name).dead, "0", "-1")).sort().join() === [...broken].sort().join(),
         15_000,
         "the two broken jobs to be dead again",
       );

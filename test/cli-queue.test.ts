@@ -155,9 +155,21 @@ describe("dlq requeue and delete", () => {
     );
     try {
       await until(async () => (await sizes("reports")).dead === 3, 15_000);
-      const r = await cli(["dlq", "requeue", "--all", "--queue", "reports", "--canary", "2", "--canary-min-success", "0.5"]);
+      const r = await cli([
+        "dlq",
+        "requeue",
+        "--all",
+        "--queue",
+        "reports",
+        "--canary",
+        "2",
+        "--canary-min-success",
+        "0.5",
+      ]);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/canary: 0 of 2 succeeded \(50 % needed\): FAILED, the rest was left in the DLQ/);
+      expect(r.stdout).toMatch(
+        /canary: 0 of 2 succeeded \(50 % needed\): FAILED, the rest was left in the DLQ/,
+      );
       expect(r.stdout).toMatch(/reports \/ rep-\d \(dead\): RangeError: report rep-\d has no rows/);
       expect(r.stdout).toContain("2 requeued");
       const audit = await listAudit(client, {}, { prefix });

@@ -75,7 +75,9 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
         return { matched: 1, done: r.done, missing: r.gone };
       }
       const r = await bulk(redis, "requeue", scope.filter, { ...opts, by: actor().id });
-      const canary = r.canary ? `canary ${r.canary.verdict}: ${r.canary.succeeded}/${r.canary.watched} succeeded` : "";
+      const canary = r.canary
+        ? `canary ${r.canary.verdict}: ${r.canary.succeeded}/${r.canary.watched} succeeded`
+        : "";
       await audit(
         "dlq.requeue",
         describeFilter(scope.filter),

@@ -22,7 +22,11 @@ export function intOpt(raw: string | undefined, what: string, min: number, max: 
 
 export function ratioOpt(raw: string | undefined, what: string): number | undefined {
   if (raw === undefined) return undefined;
-  const schema = z.string().regex(/^\d+(\.\d+)?$/).transform(Number).pipe(z.number().min(0).max(1));
+  const schema = z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number)
+    .pipe(z.number().min(0).max(1));
   return check(schema, raw, what, "a ratio between 0 and 1 (0.9 = 90 %)");
 }
 

@@ -9,6 +9,13 @@ import { deleteAction, requeueAction } from "#app/(console)/dead-letters/actions
 import { api } from "#components/api-client.ts";
 import { formatCount } from "#components/format.ts";
 import { BulkProgressView } from "./bulk-progress.tsx";
+import {
+  CANARY_DEFAULT,
+  type CanaryChoice,
+  CanaryFields,
+  canaryOption,
+  describeCanaryPlan,
+} from "./canary-fields.tsx";
 import { type DeadLetterFilters, describeFilters, filtersOf } from "./filters.ts";
 import { describeResult } from "./outcome.ts";
 import { useMutationAction } from "./use-mutation-action.ts";
@@ -27,6 +34,7 @@ interface Confirming {
 export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; disabled: boolean }) {
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [rate, setRate] = useState("");
+  const [canary, setCanary] = useState<CanaryChoice>(CANARY_DEFAULT);
   const [bulkId, setBulkId] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const requeue = useMutationAction(requeueAction);
@@ -48,9 +56,11 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
   async function confirm() {
     if (!confirming) return;
     const rateLimit = rate.trim() ? Number(rate) : undefined;
+    const c = confirming.action === "requeue" ? canaryOption(canary) : undefined;
+    if (typeof c === "string") return;
     const input = Object.keys(f).length
-      ? ({ scope: "filter", filters: f, rateLimit } as const)
-      : ({ scope: "all", rateLimit } as const);
+      ? ({ scope: "filter", filters: f, rateLimit, canary: c } as const)
+      : ({ scope: "all", rateLimit, canary: c } as const);
     const r = await (confirming.action === "requeue" ? requeue : remove).run(input);
     setConfirming(null);
     if (!r.ok) return setMessage(r.error);
@@ -104,6 +114,7 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
                 {verb} <strong>{atLeast(confirming)}</strong> dead letter
                 {confirming.count === 1 && !confirming.partial ? "" : "s"} {describeFilters(f)}?
                 {confirming.action === "delete" ? " They cannot be recovered." : ""}
+                {confirming.action === "requeue" && canary.on ? ` ${describeCanaryPlan(canary)}` : ""}
               </p>
               {confirming.partial ? (
                 <p className="muted small" data-testid="count-partial">
@@ -127,12 +138,17 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
               placeholder="no limit"
             />
           </label>
+          {confirming.action === "requeue" ? <CanaryFields value={canary} onChange={setCanary} /> : null}
           <div className="actions">
             <button
               type="button"
               className={`btn ${confirming.action === "delete" ? "btn-danger" : "btn-primary"}`}
               data-testid="confirm-bulk-go"
-              disabled={pending || (!confirming.count && !confirming.partial)}
+              disabled={
+                pending ||
+                (!confirming.count && !confirming.partial) ||
+                (confirming.action === "requeue" && typeof canaryOption(canary) === "string")
+              }
               onClick={confirm}
             >
               {verb} {confirming.count === null ? "" : atLeast(confirming)}

@@ -16,9 +16,9 @@
  * operation's start, so the rest never takes them a second time.
  */
 import { randomUUID } from "node:crypto";
+import { getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { globalKeys } from "../redis/keys.ts";
-import { getConfig } from "../config.ts";
 import { releaseSlot, renewSlot, takeSlot } from "./bulk-slots.ts";
 import { type CanaryReport, type JobRef, watchCanary } from "./canary.ts";
 import { countDeadLetters } from "./count.ts";

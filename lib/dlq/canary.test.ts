@@ -39,7 +39,9 @@ async function deadQueue(size: number, canarySize = 10) {
   await until(async () => (await countDeadLetters(redis, { queue: name })) === size, 15_000, "dead letters");
   await first.close();
   // the canary takes the newest first, in the list's order
-  const canary = (await listDeadLetters(redis, { queue: name }, { limit: canarySize })).items.map((d) => d.id);
+  const canary = (await listDeadLetters(redis, { queue: name }, { limit: canarySize })).items.map(
+    (d) => d.id,
+  );
   const all = (await redis.zrange(queueKeys(name).dead, "0", "-1")) as string[];
   return { queue, name, canary, rest: all.filter((id) => !canary.includes(id)) };
 }
@@ -120,7 +122,8 @@ describe("canary redrive", () => {
       expect(phases).toContain("rest");
       // everything ran: only the two broken jobs end up dead again
       await until(
-        async () => (await redis.zrange(queueKeys(name).dead, "0", "-1")).sort().join() === [...broken].sort().join(),
+        async () =>
+          (await redis.zrange(queueKeys(name).dead, "0", "-1")).sort().join() === [...broken].sort().join(),
         15_000,
         "the two broken jobs to be dead again",
       );
@@ -134,7 +137,12 @@ describe("canary redrive", () => {
     const before = await deadScores(name);
     // no consumer runs: the canary stays pending; a clock that moves only when slept on
     let t = 0;
-    const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
+    const clock: Clock = {
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    };
     const p = await runBulk(
       redis,
       {

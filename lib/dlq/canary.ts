@@ -12,9 +12,10 @@
  * stays requeued, the rest stays in the DLQ untouched, and the report says which were pending.
  * Watching is reads only (ZSCORE/HMGET in one pipeline per poll), at most CANARY_COUNT_MAX ids.
  */
+
+import { JOB_FIELDS } from "../queue/types.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { queueKeys } from "../redis/keys.ts";
-import { JOB_FIELDS } from "../queue/types.ts";
 
 export type CanaryVerdict = "pass" | "fail" | "undecided";
 

@@ -3,9 +3,10 @@
  * (`--group <fp>`), or everything matching the filters (`--all …`). Bulk runs show a progress
  * line; a bulk delete asks first (or needs --yes when nobody is at a terminal).
  */
+
+import { CANARY_COUNT_MAX, type CanaryOptions } from "../../../lib/dlq/schemas.ts";
 import type { BulkOutcome, DlqFilter } from "../backend.ts";
 import { type Command, str, type Values } from "../command.ts";
-import { CANARY_COUNT_MAX, type CanaryOptions } from "../../../lib/dlq/schemas.ts";
 import { CliError, notFound, usageError } from "../errors.ts";
 import { num, type Output } from "../output.ts";
 import { durationMs, intOpt, jobId, queueName, ratioOpt } from "../parse.ts";
@@ -76,7 +77,9 @@ function canaryText(c: NonNullable<BulkOutcome["canary"]>): string {
       : `${head}: UNDECIDED after ${c.timeoutMs / 1000} s (${num(c.pending.length)} still pending), the rest was left in the DLQ`,
   ];
   for (const f of c.failed)
-    lines.push(`  ${f.queue} / ${f.id} (${f.state}): ${f.error ? `${f.error.name}: ${f.error.message}` : "no error recorded"}`);
+    lines.push(
+      `  ${f.queue} / ${f.id} (${f.state}): ${f.error ? `${f.error.name}: ${f.error.message}` : "no error recorded"}`,
+    );
   return lines.join("\n");
 }
 
@@ -113,7 +116,10 @@ export const dlqRequeue: Command = {
     ["--delay <duration>", "run them later: 30s, 5m, 2h"],
     ["--canary <n>", "requeue n first, wait for their outcome, go on only if enough succeeded (bulk)"],
     ["--canary-min-success <ratio>", "share of the canary that must succeed (default 0.9 = 90 %)"],
-    ["--canary-timeout <duration>", "wait at most this long for the canary (default DLQ_CANARY_TIMEOUT_SECONDS)"],
+    [
+      "--canary-timeout <duration>",
+      "wait at most this long for the canary (default DLQ_CANARY_TIMEOUT_SECONDS)",
+    ],
   ],
   notes: [
     "Examples:",
@@ -137,7 +143,8 @@ export const dlqRequeue: Command = {
     const rate = intOpt(str(values.rate), "--rate", 1, 1_000_000);
     const delayMs = durationMs(str(values.delay), "--delay");
     const canary = parseCanary(values);
-    if (canary && "id" in scope) throw usageError("--canary applies to --group and --all, not to one dead letter");
+    if (canary && "id" in scope)
+      throw usageError("--canary applies to --group and --all, not to one dead letter");
     if (canary && delayMs) throw usageError("--canary cannot wait for delayed jobs: leave --delay out");
     const { backend } = await openSession(values);
     if ("id" in scope) {
@@ -159,7 +166,10 @@ export const dlqRequeue: Command = {
       total === 0 ? "no dead letters match: nothing requeued" : summary("requeued", r),
     );
     // after the report on stdout: a stopped canary is a failure a script must notice
-    if (r.stopped) throw new CliError(`the canary ${r.canary?.verdict === "fail" ? "failed" : "was undecided"}: the rest was left in the DLQ`);
+    if (r.stopped)
+      throw new CliError(
+        `the canary ${r.canary?.verdict === "fail" ? "failed" : "was undecided"}: the rest was left in the DLQ`,
+      );
   },
 };
 

@@ -4,7 +4,7 @@
  * and which ("Requeue 1,284 dead letters of `documents` matching …"), an optional rate limit,
  * then live progress (cancellable) and what happened. Admins only.
  */
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { deleteAction, requeueAction } from "#app/(console)/dead-letters/actions.ts";
 import { api } from "#components/api-client.ts";
 import { formatCount } from "#components/format.ts";
@@ -28,6 +28,10 @@ interface Confirming {
   /** the count stopped at API_SCAN_LIMIT: at least `count` match (the operation still takes all) */
   partial?: boolean;
   scanned?: number;
+  /** entries a text count has to read in all */
+  total?: number;
+  /** a text count still going on, call after call, until complete or stopped */
+  counting?: boolean;
   error?: string;
 }
 
@@ -41,16 +45,45 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
   const remove = useMutationAction(deleteAction);
   const pending = requeue.pending || remove.pending || requeue.blocked;
   const f = filtersOf(filters);
+  /** the count running now; replaced (or cleared) to stop it */
+  const counting = useRef<object | null>(null);
 
+  /**
+   * Counts what the action would touch. With text each call reads a bounded number of entries:
+   * the count goes on call after call, showing searched of total, until complete or stopped.
+   */
   async function open(action: Action) {
     setMessage(null);
+    const run = {};
+    counting.current = run;
     setConfirming({ action, count: null });
     try {
-      const { count, partial, scanned } = await api.deadLetterCount(f);
-      setConfirming({ action, count, partial, scanned });
+      let count = 0;
+      let scanned = 0;
+      let cursor: string | undefined;
+      for (;;) {
+        const r = await api.deadLetterCount(f, undefined, cursor);
+        if (counting.current !== run) return;
+        count += r.count;
+        scanned += r.scanned;
+        const more = r.partial && !!r.nextCursor;
+        setConfirming({ action, count, partial: r.partial, scanned, total: r.total, counting: more });
+        if (!more) return;
+        cursor = r.nextCursor ?? undefined;
+      }
     } catch (err) {
-      setConfirming({ action, count: null, error: (err as Error).message });
+      if (counting.current === run) setConfirming({ action, count: null, error: (err as Error).message });
     }
+  }
+
+  function stopCounting() {
+    counting.current = null;
+    setConfirming((c) => (c ? { ...c, counting: false } : c));
+  }
+
+  function close() {
+    counting.current = null;
+    setConfirming(null);
   }
 
   async function confirm() {
@@ -62,7 +95,7 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
       ? ({ scope: "filter", filters: f, rateLimit, canary: c } as const)
       : ({ scope: "all", rateLimit, canary: c } as const);
     const r = await (confirming.action === "requeue" ? requeue : remove).run(input);
-    setConfirming(null);
+    close();
     if (!r.ok) return setMessage(r.error);
     if (r.data.mode === "bulk") setBulkId(r.data.bulkId);
     setMessage(describeResult(r.data));
@@ -116,11 +149,19 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
                 {confirming.action === "delete" ? " They cannot be recovered." : ""}
                 {confirming.action === "requeue" && canary.on ? ` ${describeCanaryPlan(canary)}` : ""}
               </p>
-              {confirming.partial ? (
+              {confirming.counting ? (
+                <p className="muted small" data-testid="count-progress">
+                  Counting… searched {formatCount(confirming.scanned)} of {formatCount(confirming.total)} dead
+                  letters, {formatCount(confirming.count)} match so far.{" "}
+                  <button type="button" className="btn btn-quiet" onClick={stopCounting}>
+                    Stop counting
+                  </button>
+                </p>
+              ) : confirming.partial ? (
                 <p className="muted small" data-testid="count-partial">
-                  Counting stopped after reading {formatCount(confirming.scanned)} entries: at least{" "}
-                  {formatCount(confirming.count)} match, maybe more. Refine the search for an exact number;
-                  the {confirming.action} itself goes through every match.
+                  Counting stopped after searching {formatCount(confirming.scanned)} of{" "}
+                  {formatCount(confirming.total)} dead letters: at least {formatCount(confirming.count)} match,
+                  maybe more. The {confirming.action} itself goes through every match.
                 </p>
               ) : null}
             </>
@@ -153,7 +194,7 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
             >
               {verb} {confirming.count === null ? "" : atLeast(confirming)}
             </button>
-            <button type="button" className="btn btn-quiet" onClick={() => setConfirming(null)}>
+            <button type="button" className="btn btn-quiet" onClick={close}>
               Cancel
             </button>
           </div>

@@ -1,5 +1,5 @@
 /**
- * From totals over the alert window to the eight alert values. Pure arithmetic, kept apart
+ * From totals over the alert window to the alert values. Pure arithmetic, kept apart
  * from where the totals come from (inputs.ts), so each definition is easy to read and test.
  * A ratio with nothing to divide by is null ("no data"), never 0 or 100 %.
  */
@@ -9,6 +9,11 @@ export interface QueueTotals {
   /** Dead letters in the largest DLQ now, and the age (ms) of the oldest dead letter anywhere. */
   largestDlq: number;
   oldestDeadAgeMs: number | null;
+  /**
+   * With a DLQ cap: the largest (size + entries the cap dropped in the window) ÷ cap over the
+   * queues; null without a cap. A drop makes it at least 1 (100 %).
+   */
+  nearCap: number | null;
   /** Counters summed over every queue and every minute of the window. */
   retried: number;
   retrySucceeded: number;
@@ -44,6 +49,7 @@ export function measure(q: QueueTotals, c: CacheTotals, r: RedisTotals): AlertVa
     retry_success_rate: ratio(q.retrySucceeded, q.retrySucceeded + q.retryDead),
     avg_retries: ratio(q.retried, q.completed + q.deadLettered),
     dlq_oldest_age: q.oldestDeadAgeMs === null ? null : q.oldestDeadAgeMs / 3_600_000,
+    dlq_near_cap: q.nearCap,
     cache_hit_rate: ratio(c.hits, c.hits + c.misses),
     redis_memory: r.usedMemory !== null && r.maxMemory ? r.usedMemory / r.maxMemory : null,
     eviction_rate: r.evicted === null ? null : ratio(r.evicted, c.writes),

@@ -1,6 +1,8 @@
 /**
  * The queue side of the alert values, from lib/queue/stats: the largest DLQ and the oldest dead
- * letter now, and the per-minute counters of every queue summed over the window.
+ * letter now, the per-minute counters of every queue summed over the window, and how near the
+ * fullest DLQ is to DLQ_MAX_ENTRIES (the entries the cap dropped in the window count as held:
+ * a DLQ kept at its cap by drops reads over 100 %, so the alert fires on drops too).
  */
 import { listQueues, oldestDeadAge, queueSeries, queueSizes } from "../queue/stats.ts";
 import type { RedisClient } from "../redis/connection.ts";
@@ -11,11 +13,14 @@ export async function readQueueTotals(
   now: number,
   windowMs: number,
   prefix: string,
+  /** DLQ_MAX_ENTRIES (0: no cap, no near-cap value) */
+  cap = 0,
 ): Promise<QueueTotals> {
   const queues = await listQueues(client, { prefix });
   const totals: QueueTotals = {
     largestDlq: 0,
     oldestDeadAgeMs: null,
+    nearCap: null,
     retried: 0,
     retrySucceeded: 0,
     retryDead: 0,
@@ -31,6 +36,10 @@ export async function readQueueTotals(
         queueSeries(client, queue, now - windowMs + 60_000, now, { prefix }),
       ]);
       totals.largestDlq = Math.max(totals.largestDlq, sizes.dead);
+      if (cap > 0) {
+        const dropped = series.reduce((n, row) => n + row.droppedCap, 0);
+        totals.nearCap = Math.max(totals.nearCap ?? 0, (sizes.dead + dropped) / cap);
+      }
       if (oldest !== null) totals.oldestDeadAgeMs = Math.max(totals.oldestDeadAgeMs ?? 0, oldest);
       for (const row of series) {
         totals.retried += row.retried;

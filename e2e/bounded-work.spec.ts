@@ -78,7 +78,9 @@ test("a count with text stops at API_SCAN_LIMIT, says partial, and its cursor go
   await page.goto(`/dead-letters?queue=${queue}&q=disk%20quota`);
   await page.locator("html[data-hydrated]").waitFor();
   await page.getByTestId("requeue-all").click();
-  await expect(page.getByTestId("confirm-text")).toContainText(`Requeue ${(N / 4).toLocaleString("en-US")} dead letters`);
+  await expect(page.getByTestId("confirm-text")).toContainText(
+    `Requeue ${(N / 4).toLocaleString("en-US")} dead letters`,
+  );
   await expect(page.getByTestId("confirm-text")).not.toContainText("≥");
   await expect(page.getByTestId("count-progress")).toHaveCount(0);
 });

@@ -28,7 +28,9 @@ const shot = async (page: Page, name: string) => {
 test.afterAll(async ({ request }) => {
   await purgeSeeded();
   const api = await apiAs(request, "admin");
-  const res = await api.delete("/api/v1/alerts/thresholds/dlq_near_cap", { headers: { origin: E2E_BASE_URL } });
+  const res = await api.delete("/api/v1/alerts/thresholds/dlq_near_cap", {
+    headers: { origin: E2E_BASE_URL },
+  });
   expect(res.status()).toBe(200);
 });
 
@@ -73,12 +75,17 @@ test("a canary redrive whose jobs fail again stops, lists them with links, and l
     await expect(failed.first()).toContainText(/still has no rows/);
     const href = await failed.first().getByRole("link").getAttribute("href");
     expect(href).toMatch(new RegExp(`^/dead-letters/${queue}/`));
-    await expect(page.getByTestId("bulk-outcome")).toContainText("Stopped by the canary after 4 of 12: 4 requeued");
+    await expect(page.getByTestId("bulk-outcome")).toContainText(
+      "Stopped by the canary after 4 of 12: 4 requeued",
+    );
     await shot(page, "canary-stopped");
 
     // the 8 outside the canary were never requeued; the canary's 4 come back as they fail
     await expect.poll(async () => (await sizesOf(queue)).dead, { timeout: 15_000 }).toBe(12);
-    await page.getByRole("link", { name: href!.split("/").at(-1) }).first().click();
+    await page
+      .getByRole("link", { name: href!.split("/").at(-1) })
+      .first()
+      .click();
     await expect(page.getByTestId("dead-letter-detail")).toBeVisible();
   } finally {
     await consumer.stop();
@@ -96,7 +103,11 @@ test("a text search that stops at its read budget says how far it got and contin
     const now = Date.now();
     await seedFast(client, queue, [
       { id: "needle", message: "rare needle in the stack", deadAt: now - 10_000_000 },
-      ...Array.from({ length: 5000 }, (_, i) => ({ id: `hay${i}`, message: "plain hay", deadAt: now - i * 10 })),
+      ...Array.from({ length: 5000 }, (_, i) => ({
+        id: `hay${i}`,
+        message: "plain hay",
+        deadAt: now - i * 10,
+      })),
     ]);
   } finally {
     await client.quit();

@@ -160,8 +160,8 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
               ) : confirming.partial ? (
                 <p className="muted small" data-testid="count-partial">
                   Counting stopped after searching {formatCount(confirming.scanned)} of{" "}
-                  {formatCount(confirming.total)} dead letters: at least {formatCount(confirming.count)} match,
-                  maybe more. The {confirming.action} itself goes through every match.
+                  {formatCount(confirming.total)} dead letters: at least {formatCount(confirming.count)}{" "}
+                  match, maybe more. The {confirming.action} itself goes through every match.
                 </p>
               ) : null}
             </>

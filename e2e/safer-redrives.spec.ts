@@ -153,3 +153,44 @@ test("the near-cap alert fires in the console when the fullest DLQ is over its s
   await shot(page, "alerts-near-cap");
   expect((await sizesOf(queue)).dead).toBeGreaterThanOrEqual(1);
 });
+
+test("the API validates the canary with zod: refused on delete, out of range named, nothing changes", async ({
+  request,
+}) => {
+  const queue = uniqueQueue("canaryapi");
+  await seedDeadLetters(queue, [{ error: "a" }, { error: "b" }], 1);
+  const api = await apiAs(request, "admin");
+  const headers = { origin: E2E_BASE_URL };
+  const del = await api.post("/api/v1/dead-letters/delete", {
+    data: { scope: "all", queue, canary: { count: 1 } },
+    headers,
+  });
+  expect(del.status()).toBe(400);
+  expect(JSON.stringify(await del.json())).toContain("canary");
+  const bad = await api.post("/api/v1/dead-letters/requeue", {
+    data: { scope: "group", queue, fingerprint: "abc", canary: { count: 0, minSuccess: 2 } },
+    headers,
+  });
+  expect(bad.status()).toBe(400);
+  const body = JSON.stringify(await bad.json());
+  expect(body).toContain("canary.count");
+  expect(body).toContain("canary.minSuccess");
+  expect((await sizesOf(queue)).dead).toBe(2);
+  // a valid canary always runs in the background, even for two entries
+  const ok = await api.post("/api/v1/dead-letters/requeue", {
+    data: { scope: "all", queue, canary: { count: 1, minSuccess: 1, timeoutSeconds: 1 } },
+    headers,
+  });
+  expect(ok.status()).toBe(200);
+  const started = await ok.json();
+  expect(started).toMatchObject({ mode: "bulk", action: "requeue" });
+  // nothing runs the jobs here: the canary is undecided after its timeout and the rest stays
+  await expect
+    .poll(async () => (await (await api.get(`/api/v1/bulk/${started.bulkId}`)).json()).state, {
+      timeout: 20_000,
+    })
+    .toBe("stopped");
+  const p = await (await api.get(`/api/v1/bulk/${started.bulkId}`)).json();
+  expect(p.canary).toMatchObject({ verdict: "undecided", watched: 1 });
+  expect((await sizesOf(queue)).dead).toBe(1);
+});

@@ -13,6 +13,7 @@ import {
   CANARY_DEFAULT,
   type CanaryChoice,
   CanaryFields,
+  canaryButtonLabel,
   canaryOption,
   describeCanaryPlan,
 } from "./canary-fields.tsx";
@@ -192,7 +193,8 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
               }
               onClick={confirm}
             >
-              {verb} {confirming.count === null ? "" : atLeast(confirming)}
+              {(confirming.action === "requeue" && canaryButtonLabel(canary)) ||
+                `${verb} ${confirming.count === null ? "" : atLeast(confirming)}`}
             </button>
             <button type="button" className="btn btn-quiet" onClick={close}>
               Cancel

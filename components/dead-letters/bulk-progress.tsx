@@ -52,7 +52,7 @@ export function BulkProgressView({ id, onClose }: { id: string; onClose: () => v
           </p>
           {p.canary ? <CanaryStatus canary={p.canary} phase={p.phase} /> : null}
           {!running ? (
-            <p className="outcome" data-testid="bulk-outcome">
+            <p className={`outcome ${p.state === "done" ? "" : "outcome-warn"}`} data-testid="bulk-outcome">
               {describeBulk(p)}
             </p>
           ) : null}

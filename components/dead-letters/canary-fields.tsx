@@ -26,6 +26,12 @@ export function canaryOption(c: CanaryChoice): { count: number; minSuccess: numb
   return { count, minSuccess: pct / 100 };
 }
 
+/** "Requeue 10 first (canary)", the confirm button's label with a canary; null without one. */
+export function canaryButtonLabel(c: CanaryChoice): string | null {
+  const opt = canaryOption(c);
+  return opt && typeof opt !== "string" ? `Requeue ${formatCount(opt.count)} first (canary)` : null;
+}
+
 /** "First 10 as a canary: the rest only if at least 9 of them (90 %) complete." */
 export function describeCanaryPlan(c: CanaryChoice): string {
   const opt = canaryOption(c);
@@ -83,13 +89,12 @@ export function CanaryFields({
               onChange={(e) => onChange({ ...value, minSuccess: e.target.value })}
             />
           </label>
-          <p className="muted small" data-testid="canary-plan">
-            {typeof problem === "string" ? (
-              <span className="error-text">{problem}</span>
-            ) : (
-              describeCanaryPlan(value)
-            )}
-          </p>
+          {/* the plan itself is in the confirmation's sentence; here only what is wrong */}
+          {typeof problem === "string" ? (
+            <p className="error-text small" data-testid="canary-problem">
+              {problem}
+            </p>
+          ) : null}
         </>
       ) : null}
     </fieldset>

@@ -93,7 +93,10 @@ export function DeadLetterList({
   const continueSearch = () => update({ cursor: stopped?.nextCursor ?? undefined });
   return (
     <>
-      {canMutate ? <BulkPanel filters={filtersOf(view)} disabled={busy || !rows.length} /> : null}
+      {/* a stopped search has not ruled matches out: the bulk actions count before they act */}
+      {canMutate ? (
+        <BulkPanel filters={filtersOf(view)} disabled={busy || (!rows.length && !stopped)} />
+      ) : null}
       {message ? (
         <p className="outcome" role="status" data-testid="action-outcome">
           {message}

@@ -16,6 +16,7 @@ import {
   CANARY_DEFAULT,
   type CanaryChoice,
   CanaryFields,
+  canaryButtonLabel,
   canaryOption,
   describeCanaryPlan,
 } from "./canary-fields.tsx";
@@ -100,7 +101,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
               disabled={busy || typeof canaryOption(canary) === "string"}
               onClick={() => act("requeue", confirming)}
             >
-              Requeue {formatCount(confirming.count)}
+              {canaryButtonLabel(canary) ?? `Requeue ${formatCount(confirming.count)}`}
             </button>
             <button type="button" className="btn btn-quiet" onClick={() => setConfirming(null)}>
               Cancel

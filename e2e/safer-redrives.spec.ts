@@ -82,10 +82,22 @@ test("a canary redrive whose jobs fail again stops, lists them with links, and l
 
     // the 8 outside the canary were never requeued; the canary's 4 come back as they fail
     await expect.poll(async () => (await sizesOf(queue)).dead, { timeout: 15_000 }).toBe(12);
-    await page
-      .getByRole("link", { name: href!.split("/").at(-1) })
-      .first()
-      .click();
+    // "Requeue group" offers the same canary in its confirmation, which names the group in full
+    await page.getByTestId("bulk-progress").getByRole("button", { name: "Close" }).click();
+    await page.getByTestId("tab-groups").click();
+    const group = page.getByTestId("group-row").filter({ hasText: "still has no rows" }).first();
+    await group.getByTestId("requeue").click();
+    const confirm = page.getByTestId("confirm-group");
+    await expect(confirm.getByTestId("confirm-text")).toContainText(`of ${queue} in error group`);
+    await confirm.getByTestId("canary-on").check();
+    await expect(confirm.getByTestId("confirm-text")).toContainText("First 10 as a canary");
+    await expect(page.getByTestId("confirm-group-go")).toHaveText("Requeue 10 first (canary)");
+    await shot(page, "canary-group-confirm");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(confirm).toHaveCount(0);
+
+    // each failed-again entry links to its dead letter
+    await page.goto(href!);
     await expect(page.getByTestId("dead-letter-detail")).toBeVisible();
   } finally {
     await consumer.stop();

@@ -90,8 +90,11 @@ test("a canary redrive whose jobs fail again stops, lists them with links, and l
     const confirm = page.getByTestId("confirm-group");
     await expect(confirm.getByTestId("confirm-text")).toContainText(`of ${queue} in error group`);
     await confirm.getByTestId("canary-on").check();
-    await expect(confirm.getByTestId("confirm-text")).toContainText("First 10 as a canary");
-    await expect(page.getByTestId("confirm-group-go")).toHaveText("Requeue 10 first (canary)");
+    // the group holds the 4 that failed again: a canary of 10 is those 4
+    await expect(confirm.getByTestId("confirm-text")).toContainText(
+      "First 4 as a canary; the rest only if at least 4 of them (90 %) complete.",
+    );
+    await expect(page.getByTestId("confirm-group-go")).toHaveText("Requeue 4 first (canary)");
     await shot(page, "canary-group-confirm");
     await confirm.getByRole("button", { name: "Cancel" }).click();
     await expect(confirm).toHaveCount(0);

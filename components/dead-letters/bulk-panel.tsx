@@ -148,7 +148,9 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
                 {verb} <strong>{atLeast(confirming)}</strong> dead letter
                 {confirming.count === 1 && !confirming.partial ? "" : "s"} {describeFilters(f)}?
                 {confirming.action === "delete" ? " They cannot be recovered." : ""}
-                {confirming.action === "requeue" && canary.on ? ` ${describeCanaryPlan(canary)}` : ""}
+                {confirming.action === "requeue" && canary.on
+                  ? ` ${describeCanaryPlan(canary, confirming.partial ? null : confirming.count)}`
+                  : ""}
               </p>
               {confirming.counting ? (
                 <p className="muted small" data-testid="count-progress">
@@ -193,7 +195,8 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
               }
               onClick={confirm}
             >
-              {(confirming.action === "requeue" && canaryButtonLabel(canary)) ||
+              {(confirming.action === "requeue" &&
+                canaryButtonLabel(canary, confirming.partial ? null : confirming.count)) ||
                 `${verb} ${confirming.count === null ? "" : atLeast(confirming)}`}
             </button>
             <button type="button" className="btn btn-quiet" onClick={close}>

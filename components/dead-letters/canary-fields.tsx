@@ -26,19 +26,26 @@ export function canaryOption(c: CanaryChoice): { count: number; minSuccess: numb
   return { count, minSuccess: pct / 100 };
 }
 
+/** The canary's size: the count asked, or fewer when the scope holds fewer (`scope`: its size, if known). */
+const canarySize = (count: number, scope?: number | null) =>
+  scope === undefined || scope === null ? count : Math.min(count, scope);
+
 /** "Requeue 10 first (canary)", the confirm button's label with a canary; null without one. */
-export function canaryButtonLabel(c: CanaryChoice): string | null {
+export function canaryButtonLabel(c: CanaryChoice, scope?: number | null): string | null {
   const opt = canaryOption(c);
-  return opt && typeof opt !== "string" ? `Requeue ${formatCount(opt.count)} first (canary)` : null;
+  return opt && typeof opt !== "string"
+    ? `Requeue ${formatCount(canarySize(opt.count, scope))} first (canary)`
+    : null;
 }
 
 /** "First 10 as a canary: the rest only if at least 9 of them (90 %) complete." */
-export function describeCanaryPlan(c: CanaryChoice): string {
+export function describeCanaryPlan(c: CanaryChoice, scope?: number | null): string {
   const opt = canaryOption(c);
   if (!opt || typeof opt === "string") return "";
-  const needed = Math.ceil(opt.minSuccess * opt.count - 1e-9);
+  const size = canarySize(opt.count, scope);
+  const needed = Math.ceil(opt.minSuccess * size - 1e-9);
   return (
-    `First ${formatCount(opt.count)} as a canary; the rest only if at least ${formatCount(needed)} of them ` +
+    `First ${formatCount(size)} as a canary; the rest only if at least ${formatCount(needed)} of them ` +
     `(${c.minSuccess} %) complete. If fewer do, or they have not finished by the canary timeout, it stops, ` +
     "leaves the rest in the DLQ and lists the ones that failed again."
   );

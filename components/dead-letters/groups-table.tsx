@@ -90,7 +90,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
             {confirming.count === 1 ? "" : "s"} of <code>{confirming.queue}</code> in error group{" "}
             <code>{confirming.fingerprint.slice(0, 12)}</code> ({confirming.name}:{" "}
             {confirming.sampleMessage.slice(0, 80)})?
-            {canary.on ? ` ${describeCanaryPlan(canary)}` : ""}
+            {canary.on ? ` ${describeCanaryPlan(canary, confirming.count)}` : ""}
           </p>
           <CanaryFields value={canary} onChange={setCanary} />
           <div className="actions">
@@ -101,7 +101,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
               disabled={busy || typeof canaryOption(canary) === "string"}
               onClick={() => act("requeue", confirming)}
             >
-              {canaryButtonLabel(canary) ?? `Requeue ${formatCount(confirming.count)}`}
+              {canaryButtonLabel(canary, confirming.count) ?? `Requeue ${formatCount(confirming.count)}`}
             </button>
             <button type="button" className="btn btn-quiet" onClick={() => setConfirming(null)}>
               Cancel

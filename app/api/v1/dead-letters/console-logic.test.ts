@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { toDlqFilter } from "#app/_lib/ops/dead-letters.ts";
+import { canaryOption, describeCanaryPlan } from "#components/dead-letters/canary-fields.tsx";
 import {
   describeFilters,
   parseView,
@@ -12,7 +13,6 @@ import {
   rangeWindow,
   viewSearch,
 } from "#components/dead-letters/filters.ts";
-import { canaryOption, describeCanaryPlan } from "#components/dead-letters/canary-fields.tsx";
 import { describeBulk, describeCanary, describeOutcome } from "#components/dead-letters/outcome.ts";
 import { formatCount, formatRelative } from "#components/format.ts";
 import { toFiringAlerts } from "#components/shell/alerts-badge.tsx";
@@ -100,6 +100,9 @@ describe("what happened", () => {
     expect(canaryOption({ ...choice, on: false })).toBeUndefined();
     expect(canaryOption({ ...choice, count: "0" })).toMatch(/Canary size/);
     expect(canaryOption({ ...choice, minSuccess: "120" })).toMatch(/percentage/);
+    expect(describeCanaryPlan(choice, 4)).toMatch(
+      /^First 4 as a canary; the rest only if at least 4 of them/,
+    );
     expect(describeCanaryPlan(choice)).toMatch(
       /^First 10 as a canary; the rest only if at least 9 of them \(90 %\) complete\./,
     );
@@ -118,7 +121,9 @@ describe("what happened", () => {
     expect(describeCanary(canary)).toBe(
       "Canary failed (6 of 10 succeeded, 90 % needed, 1 failed again): the rest was left in the DLQ",
     );
-    expect(describeCanary({ ...canary, verdict: null, failed: [] })).toMatch(/^Canary: 10 requeued first, waiting/);
+    expect(describeCanary({ ...canary, verdict: null, failed: [] })).toMatch(
+      /^Canary: 10 requeued first, waiting/,
+    );
     const p = {
       opId: "x",
       action: "requeue" as const,

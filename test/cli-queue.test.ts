@@ -177,9 +177,16 @@ describe("dlq requeue and delete", () => {
         outcome: "partial",
         detail: "canary fail: 0/2 succeeded",
       });
+      // the canary's two fail again and come back; the third was never requeued
+      await until(async () => {
+        const s = await sizes("reports");
+        return s.dead === 3 && s.ready + s.active + s.retry === 0;
+      }, 15_000);
     } finally {
       await consumer.close();
     }
+    // leave no dead letters for the stats test below
+    expect((await cli(["dlq", "delete", "--all", "--queue", "reports", "--yes"])).code).toBe(0);
   });
 
   it("a bulk delete from a script needs --yes; with it, it deletes and reports", async () => {

@@ -140,8 +140,9 @@ test("a text search that stops at its read budget says how far it got and contin
   // time, so how far one page gets varies with the machine's load)
   const rows = page.getByTestId("dead-letter-row");
   const searchedNow = async () => {
-    const loc = page.getByTestId("search-searched");
-    return (await loc.count()) ? Number((await loc.textContent())?.replace(/,/g, "")) : null;
+    // allTextContents does not wait: the note may be gone by now (the match was found)
+    const [text] = await page.getByTestId("search-searched").allTextContents();
+    return text === undefined ? null : Number(text.replace(/,/g, ""));
   };
   const searched: number[] = [];
   for (let i = 0; i < 60 && (await rows.count()) === 0; i++) {
@@ -149,7 +150,9 @@ test("a text search that stops at its read budget says how far it got and contin
     searched.push(before);
     await page.getByTestId("search-continue").click();
     await expect
-      .poll(async () => (await rows.count()) > 0 || ((await searchedNow()) ?? 0) > before)
+      .poll(async () => (await rows.count()) > 0 || ((await searchedNow()) ?? 0) > before, {
+        timeout: 30_000,
+      })
       .toBe(true);
     await expect(page.getByText("Nothing matches these filters")).toHaveCount(0);
   }

@@ -216,6 +216,7 @@ const spec = {
   ALERT_EVICTION_RATE: d(0.05, num(0, 1)),
   ALERT_CACHE_LATENCY_MS: d(5, num(0)),
   ALERT_QUEUE_LATENCY_SECONDS: d(300, num(0)),
+  ALERT_DLQ_NEAR_CAP: d(0.8, num(0, 1)),
   ALERT_WEBHOOK_URL: { ...url(["http:", "https:"]), show: hiddenValue }, // its path is often the token
   ALERT_WINDOW_MINUTES: d(15, int(1, 1440)),
   ALERT_WEBHOOK_TIMEOUT_MS: d(5000, int(100, 60000)),
@@ -253,6 +254,8 @@ const spec = {
   API_BODY_MAX_BYTES: d(1024 * 1024, int(1024)),
   /** Background bulk requeue/delete operations that may run at once (all console processes). */
   BULK_MAX_RUNNING: d(4, int(1, 1000)),
+  // a canary redrive waits at most this long for its first jobs' outcome, then stops undecided
+  DLQ_CANARY_TIMEOUT_SECONDS: d(300, int(1, 86_400)),
   LOG_LEVEL: d("info", enumOf(["debug", "info", "warn", "error"] as const)),
 } satisfies Record<string, VarSpec<unknown>>;
 

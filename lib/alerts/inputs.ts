@@ -63,7 +63,7 @@ export async function readAlertInputs(
   const windowMs = config.ALERT_WINDOW_MINUTES * 60_000;
   const prefix = config.REDIS_KEY_PREFIX;
   const [queue, cache, redis] = await Promise.all([
-    readQueueTotals(client, now, windowMs, prefix),
+    readQueueTotals(client, now, windowMs, prefix, config.DLQ_MAX_ENTRIES),
     readCacheTotals(client, windowMs, prefix),
     readRedisTotals(client, now, windowMs, prefix),
   ]);

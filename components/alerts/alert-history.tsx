@@ -28,6 +28,7 @@ export function AlertHistoryTable() {
   if (history.length === 0)
     return <Empty title="No alert has changed state yet">Every firing and every resolve appears here.</Empty>;
   return (
+    <div className="table-scroll">
     <table className={t.table} data-testid="alert-history">
       <thead>
         <tr>
@@ -66,5 +67,6 @@ export function AlertHistoryTable() {
         })}
       </tbody>
     </table>
+    </div>
   );
 }

@@ -89,6 +89,7 @@ export function AlertsView({ admin }: AlertsViewProps) {
         ); rates cover the last {list.data?.windowMinutes ?? 15} minutes. A rate without traffic has no data
         and never fires.
       </p>
+      <div className="table-scroll">
       <table className={t.table} data-testid="alerts-table">
         <thead>
           <tr>
@@ -135,6 +136,7 @@ export function AlertsView({ admin }: AlertsViewProps) {
           ))}
         </tbody>
       </table>
+      </div>
 
       {admin ? (
         <section className={s.section}>

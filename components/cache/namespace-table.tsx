@@ -26,6 +26,7 @@ export function NamespaceTable({
   const [target, setTarget] = useState<NamespaceRow | null>(null);
   return (
     <>
+      <div className="table-scroll">
       <table className={`${t.table} ${s.tableSpaced}`} data-testid="namespace-table">
         <thead>
           <tr>
@@ -94,6 +95,7 @@ export function NamespaceTable({
           })}
         </tbody>
       </table>
+      </div>
       {onFlush && target ? (
         <ConfirmDialog
           open

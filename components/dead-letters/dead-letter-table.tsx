@@ -43,7 +43,7 @@ export function DeadLetterTable({
   const allChecked = rows.length > 0 && rows.every((r) => selected.has(rowKey(r)));
   return (
     <div className="table-wrap">
-      <table className="data-table" data-testid="dead-letter-table">
+      <table className="data-table stack-on-phone" data-testid="dead-letter-table">
         <thead>
           <tr>
             {canMutate ? (

@@ -88,7 +88,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
         </Empty>
       ) : (
         <div className="table-wrap">
-          <table className="data-table" data-testid="groups-table">
+          <table className="data-table stack-on-phone" data-testid="groups-table">
             <thead>
               <tr>
                 <th>Fingerprint</th>

@@ -12,6 +12,7 @@ import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { type AuditFilter, type AuditLog, type AuditOutcome, listAudit } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
+export const metadata = { title: "Audit log · Requeue" };
 
 type Search = Record<string, string | string[] | undefined>;
 const OUTCOMES: AuditOutcome[] = ["ok", "error", "denied", "partial"];

@@ -192,7 +192,8 @@ test("inputs and selects are as tall as the buttons beside them", async ({ page 
     });
     expect(heights.fields.length, path).toBeGreaterThan(0);
     const button = Math.max(...heights.buttons);
-    for (const f of heights.fields) expect(Math.abs(f - button), `${path}: ${JSON.stringify(heights)}`).toBeLessThanOrEqual(2);
+    for (const f of heights.fields)
+      expect(Math.abs(f - button), `${path}: ${JSON.stringify(heights)}`).toBeLessThanOrEqual(2);
   }
 });
 

@@ -29,44 +29,44 @@ export function AlertHistoryTable() {
     return <Empty title="No alert has changed state yet">Every firing and every resolve appears here.</Empty>;
   return (
     <div className="table-scroll">
-    <table className={t.table} data-testid="alert-history">
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Alert</th>
-          <th scope="col">Change</th>
-          <th scope="col" className={t.num}>
-            Value
-          </th>
-          <th scope="col">Threshold</th>
-          <th scope="col">Webhook</th>
-        </tr>
-      </thead>
-      <tbody>
-        {history.map((h) => {
-          const unit = isAlertId(h.id) ? alertDefinition(h.id).unit : "count";
-          return (
-            <tr key={`${h.id}-${h.at}-${h.to}`}>
-              <td>
-                <RelativeTime ms={h.at} />
-              </td>
-              <td>{h.label}</td>
-              <td className={h.to === "firing" ? s.stateFiring : s.stateOk}>
-                <span aria-hidden="true">{h.to === "firing" ? "▲ " : "✓ "}</span>
-                {h.to === "firing" ? "Fired" : "Resolved"}
-              </td>
-              <td className={t.num}>{formatAlertValue(unit, h.value)}</td>
-              <td>
-                {h.comparator} {formatAlertValue(unit, h.threshold)}
-              </td>
-              <td>
-                <WebhookOutcome w={h.webhook} />
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+      <table className={t.table} data-testid="alert-history">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Alert</th>
+            <th scope="col">Change</th>
+            <th scope="col" className={t.num}>
+              Value
+            </th>
+            <th scope="col">Threshold</th>
+            <th scope="col">Webhook</th>
+          </tr>
+        </thead>
+        <tbody>
+          {history.map((h) => {
+            const unit = isAlertId(h.id) ? alertDefinition(h.id).unit : "count";
+            return (
+              <tr key={`${h.id}-${h.at}-${h.to}`}>
+                <td>
+                  <RelativeTime ms={h.at} />
+                </td>
+                <td>{h.label}</td>
+                <td className={h.to === "firing" ? s.stateFiring : s.stateOk}>
+                  <span aria-hidden="true">{h.to === "firing" ? "▲ " : "✓ "}</span>
+                  {h.to === "firing" ? "Fired" : "Resolved"}
+                </td>
+                <td className={t.num}>{formatAlertValue(unit, h.value)}</td>
+                <td>
+                  {h.comparator} {formatAlertValue(unit, h.threshold)}
+                </td>
+                <td>
+                  <WebhookOutcome w={h.webhook} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -90,52 +90,52 @@ export function AlertsView({ admin }: AlertsViewProps) {
         and never fires.
       </p>
       <div className="table-scroll">
-      <table className={t.table} data-testid="alerts-table">
-        <thead>
-          <tr>
-            <th scope="col">Alert</th>
-            <th scope="col" className={t.num}>
-              Current value
-            </th>
-            <th scope="col">Threshold</th>
-            <th scope="col">State</th>
-          </tr>
-        </thead>
-        <tbody>
-          {alerts.map((a) => (
-            <tr
-              key={a.id}
-              className={a.state === "firing" ? s.firingRow : undefined}
-              data-testid={`alert-row-${a.id}`}
-              data-state={a.state}
-            >
-              <td>
-                <strong>{a.label}</strong>
-                <div className={s.measures}>{a.measures}</div>
-              </td>
-              <td className={t.num} data-testid={`alert-value-${a.id}`}>
-                {formatAlertValue(a.unit, a.value)}
-              </td>
-              <td>
-                {admin ? (
-                  <ThresholdEditor
-                    key={`${a.id}:${a.threshold}`}
-                    alert={a}
-                    onSet={set.run}
-                    onReset={reset.run}
-                    pending={set.pending || reset.pending}
-                  />
-                ) : (
-                  <ThresholdText a={a} />
-                )}
-              </td>
-              <td>
-                <AlertStateLabel state={a.state} since={a.since} />
-              </td>
+        <table className={t.table} data-testid="alerts-table">
+          <thead>
+            <tr>
+              <th scope="col">Alert</th>
+              <th scope="col" className={t.num}>
+                Current value
+              </th>
+              <th scope="col">Threshold</th>
+              <th scope="col">State</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {alerts.map((a) => (
+              <tr
+                key={a.id}
+                className={a.state === "firing" ? s.firingRow : undefined}
+                data-testid={`alert-row-${a.id}`}
+                data-state={a.state}
+              >
+                <td>
+                  <strong>{a.label}</strong>
+                  <div className={s.measures}>{a.measures}</div>
+                </td>
+                <td className={t.num} data-testid={`alert-value-${a.id}`}>
+                  {formatAlertValue(a.unit, a.value)}
+                </td>
+                <td>
+                  {admin ? (
+                    <ThresholdEditor
+                      key={`${a.id}:${a.threshold}`}
+                      alert={a}
+                      onSet={set.run}
+                      onReset={reset.run}
+                      pending={set.pending || reset.pending}
+                    />
+                  ) : (
+                    <ThresholdText a={a} />
+                  )}
+                </td>
+                <td>
+                  <AlertStateLabel state={a.state} since={a.since} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
 
       {admin ? (

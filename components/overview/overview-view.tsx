@@ -6,7 +6,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { api } from "#components/api-client.ts";
-import { formatAbsolute, formatCount } from "#components/format.ts";
+import { formatAbsolute, formatCount, formatCountOf } from "#components/format.ts";
 import { qk } from "#components/query-keys.ts";
 import { QueueCard } from "#components/queues/queue-card.tsx";
 import { toFiringAlerts } from "#components/shell/alerts-badge.tsx";
@@ -57,7 +57,7 @@ export function OverviewView() {
         <section className="panel" data-testid="overview-worker">
           <h2>Retry worker</h2>
           <StateBadge tone={beat.tone}>{beat.text}</StateBadge>
-          <p className="small muted">{q.data ? `${q.data.workers.length} worker(s) reporting` : ""}</p>
+          <p className="small muted">{q.data ? `${formatCountOf(q.data.workers.length, "worker")} reporting` : ""}</p>
         </section>
         <section className="panel">
           <h2>All queues</h2>

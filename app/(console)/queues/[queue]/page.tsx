@@ -6,7 +6,11 @@ import { QueueDetail } from "#components/queues/queue-detail.tsx";
 import { pauseQueueAction, resumeQueueAction } from "./actions.ts";
 
 /** The tab names the queue: several queues open side by side stay told apart. */
-export async function generateMetadata({ params }: { params: Promise<{ queue: string }> }): Promise<Metadata> {
+export async function generateMetadata({
+  params,
+}: {
+  params: Promise<{ queue: string }>;
+}): Promise<Metadata> {
   return { title: `${decodeURIComponent((await params).queue)} · Queues · Requeue` };
 }
 

@@ -43,19 +43,33 @@ test.beforeAll(async () => {
 
 test.afterAll(purgeSeeded);
 
-/** Every page: the navigation's, one queue, one dead letter, the groups tab and the sign-in page. */
-function pages(): { path: string; title: RegExp }[] {
-  return [
-    ...NAV.map((n) => ({ path: n.href, title: new RegExp(`${n.label}.* · Requeue$`) })),
-    { path: `/queues/${encodeURIComponent(queue)}`, title: new RegExp(`${queue} · Queues · Requeue$`) },
-    {
-      path: `/dead-letters/${encodeURIComponent(queue)}/${encodeURIComponent(deadId)}`,
-      title: /Dead letter · Requeue$/,
-    },
-    { path: "/dead-letters?tab=groups", title: /Dead letters · Requeue$/ },
-    { path: "/login", title: /Sign in · Requeue$/ },
-  ];
-}
+/**
+ * Every page: the navigation's, one queue, one dead letter, the groups tab and the sign-in page.
+ * Paths of seeded data are known only once seeded: a function of the seed, while test names stay fixed.
+ */
+const PAGES: { name: string; path: () => string; title: () => RegExp }[] = [
+  ...NAV.map((n) => ({
+    name: n.href,
+    path: () => n.href,
+    title: () => new RegExp(`${n.label}.* · Requeue$`),
+  })),
+  {
+    name: "/queues/<queue>",
+    path: () => `/queues/${encodeURIComponent(queue)}`,
+    title: () => new RegExp(`${queue} · Queues · Requeue$`),
+  },
+  {
+    name: "/dead-letters/<queue>/<id>",
+    path: () => `/dead-letters/${encodeURIComponent(queue)}/${encodeURIComponent(deadId)}`,
+    title: () => /Dead letter · Requeue$/,
+  },
+  {
+    name: "/dead-letters?tab=groups",
+    path: () => "/dead-letters?tab=groups",
+    title: () => /Dead letters · Requeue$/,
+  },
+  { name: "/login", path: () => "/login", title: () => /Sign in · Requeue$/ },
+];
 
 function slug(path: string): string {
   return path.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "overview";
@@ -77,11 +91,19 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; clientWidth:
     // Name the element that sticks out furthest, so a failure says where to look.
     let widest = "";
     let right = root.clientWidth;
+    const scrolls = (el: Element | null): boolean => {
+      for (let e = el; e && e !== document.body; e = e.parentElement) {
+        if (["auto", "scroll", "hidden"].includes(getComputedStyle(e).overflowX)) return true;
+      }
+      return false;
+    };
     for (const el of Array.from(document.body.querySelectorAll("*"))) {
+      if (scrolls(el.parentElement)) continue;
       const r = el.getBoundingClientRect();
       if (r.right > right + 0.5) {
         right = r.right;
-        widest = `${el.tagName.toLowerCase()}${el.getAttribute("data-testid") ? `[data-testid=${el.getAttribute("data-testid")}]` : ""}.${el.className} (${Math.round(r.right)} px)`;
+        const id = el.getAttribute("data-testid");
+        widest = `${el.tagName.toLowerCase()}${id ? `[data-testid=${id}]` : ""}.${el.className} (${Math.round(r.right)} px)`;
       }
     }
     return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, widest };
@@ -94,9 +116,11 @@ async function shoot(page: Page, info: TestInfo, name: string) {
   await info.attach(name, { path, contentType: "image/png" });
 }
 
-for (const { path, title } of pages()) {
-  test(`${path}: fits phone and laptop, light and dark, axe finds nothing`, async ({ page }, info) => {
+for (const p of PAGES) {
+  test(`${p.name}: fits phone and laptop, light and dark, axe finds nothing`, async ({ page }, info) => {
     test.setTimeout(180_000);
+    const path = p.path();
+    const title = p.title();
     if (path !== "/login") await signIn(page, "admin");
     const errors = watchErrors(page);
     for (const size of SIZES) {
@@ -109,7 +133,7 @@ for (const { path, title } of pages()) {
         // Live data has arrived: no loading placeholder left.
         await expect(page.locator('[data-testid="loading"], .spinner')).toHaveCount(0);
         await expect(page).toHaveTitle(title);
-        const name = `layout-${slug(path)}-${size.name}-${scheme}`;
+        const name = `layout-${slug(p.name)}-${size.name}-${scheme}`;
         await shoot(page, info, name);
 
         const o = await overflow(page);
@@ -127,7 +151,9 @@ for (const { path, title } of pages()) {
   });
 }
 
-const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+// The page's background is the root element's (app/globals.css), the body is transparent.
+const background = (page: Page) =>
+  page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 /** Perceived lightness of an `rgb(r, g, b)` colour, 0 (black) to 255 (white). */
 const lightness = (rgb: string) => {
   const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).map(Number);

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading } from "#components/ui/states.tsx";
 import t from "#components/ui/table.module.css";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import { alertDefinition, formatAlertValue, isAlertId } from "#lib/alerts/definitions.ts";
 import type { AlertHistoryEntry } from "#lib/alerts/types.ts";
 import s from "./alerts.module.css";
@@ -28,7 +29,7 @@ export function AlertHistoryTable() {
   if (history.length === 0)
     return <Empty title="No alert has changed state yet">Every firing and every resolve appears here.</Empty>;
   return (
-    <div className="table-scroll">
+    <TableScroll label="Alert history" framed={false}>
       <table className={t.table} data-testid="alert-history">
         <thead>
           <tr>
@@ -67,6 +68,6 @@ export function AlertHistoryTable() {
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

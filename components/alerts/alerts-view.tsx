@@ -10,6 +10,7 @@ import { ApiError } from "#components/api-client.ts";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import t from "#components/ui/table.module.css";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import { formatAlertValue } from "#lib/alerts/definitions.ts";
 import type { AlertStatus } from "#lib/alerts/types.ts";
 import { AlertHistoryTable } from "./alert-history.tsx";
@@ -89,7 +90,7 @@ export function AlertsView({ admin }: AlertsViewProps) {
         ); rates cover the last {list.data?.windowMinutes ?? 15} minutes. A rate without traffic has no data
         and never fires.
       </p>
-      <div className="table-scroll">
+      <TableScroll label="Alert thresholds" framed={false}>
         <table className={t.table} data-testid="alerts-table">
           <thead>
             <tr>
@@ -136,7 +137,7 @@ export function AlertsView({ admin }: AlertsViewProps) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
 
       {admin ? (
         <section className={s.section}>

@@ -6,6 +6,7 @@
 import { useState } from "react";
 import { formatCount, formatDuration, formatPercent } from "#components/format.ts";
 import t from "#components/ui/table.module.css";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import type { NamespaceRow } from "#lib/metrics/cache-dashboard-types.ts";
 import s from "./cache.module.css";
 import { formatBytes } from "./cache-charts.tsx";
@@ -26,7 +27,7 @@ export function NamespaceTable({
   const [target, setTarget] = useState<NamespaceRow | null>(null);
   return (
     <>
-      <div className="table-scroll">
+      <TableScroll label="Cache namespaces" framed={false}>
         <table className={`${t.table} ${s.tableSpaced}`} data-testid="namespace-table">
           <thead>
             <tr>
@@ -95,7 +96,7 @@ export function NamespaceTable({
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {onFlush && target ? (
         <ConfirmDialog
           open

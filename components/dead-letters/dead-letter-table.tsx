@@ -5,6 +5,7 @@ import { formatCount } from "#components/format.ts";
 import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 /**
  * One page of dead letters as a dense table: selection boxes, monospace ids with copy buttons,
  * the last error as plain text, right-aligned counts, relative times (absolute on hover), and
@@ -42,7 +43,7 @@ export function DeadLetterTable({
 }: Props) {
   const allChecked = rows.length > 0 && rows.every((r) => selected.has(rowKey(r)));
   return (
-    <div className="table-wrap">
+    <TableScroll label="Dead letters">
       <table className="data-table stack-on-phone" data-testid="dead-letter-table">
         <thead>
           <tr>
@@ -119,6 +120,6 @@ export function DeadLetterTable({
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -11,6 +11,7 @@ import { qk } from "#components/query-keys.ts";
 import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import { BulkProgressView } from "./bulk-progress.tsx";
 import { type DeadLetterFilters, viewSearch } from "./filters.ts";
 import { describeResult } from "./outcome.ts";
@@ -87,7 +88,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
           No dead letter matches these filters, so there is nothing to group.
         </Empty>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="Error groups">
           <table className="data-table stack-on-phone" data-testid="groups-table">
             <thead>
               <tr>
@@ -143,7 +144,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

@@ -100,14 +100,14 @@ export function DeadLetterTable({
                     )}
                   </Link>
                 </td>
-                <td className="num">
+                <td className="num" data-label="attempts">
                   {formatCount(r.attempts)}
                   <span className="muted">/{formatCount(r.maxAttempts)}</span>
                 </td>
                 <td>
                   <StateBadge tone="dead">{r.reason === "failed" ? "dead" : r.reason}</StateBadge>
                 </td>
-                <td>
+                <td data-label="dead">
                   <RelativeTime ms={r.deadAt} />
                 </td>
                 {canMutate ? (

@@ -123,11 +123,13 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                     </Link>
                     {g.topFrame ? <div className="muted mono small">{g.topFrame}</div> : null}
                   </td>
-                  <td className="num">{formatCount(g.count)}</td>
-                  <td>
+                  <td className="num" data-label="count">
+                    {formatCount(g.count)}
+                  </td>
+                  <td data-label="first">
                     <RelativeTime ms={g.firstSeen} />
                   </td>
-                  <td>
+                  <td data-label="last">
                     <RelativeTime ms={g.lastSeen} />
                   </td>
                   {canMutate ? (

@@ -42,7 +42,7 @@ function Headline({ data, rows }: { data: CacheStatsResponse; rows: NamespaceRow
         <dd data-testid="headline-hit-rate">
           {formatPercent(hits + misses ? hits / (hits + misses) : null)}
         </dd>
-        <small>alert below {formatPercent(data.hitRateThreshold, 0)}</small>
+        <dd className={s.tileNote}>alert below {formatPercent(data.hitRateThreshold, 0)}</dd>
       </div>
       <div className={s.tile}>
         <dt>Hits / misses ({data.range})</dt>
@@ -54,9 +54,9 @@ function Headline({ data, rows }: { data: CacheStatsResponse; rows: NamespaceRow
       <div className={s.tile}>
         <dt>Redis memory</dt>
         <dd>{formatBytes(r.usedMemory)}</dd>
-        <small>
+        <dd className={s.tileNote}>
           {r.maxMemory ? `of ${formatBytes(r.maxMemory)} (${formatPercent(memShare)})` : "no maxmemory set"}
-        </small>
+        </dd>
       </div>
       <div className={s.tile}>
         <dt>Evicted keys (since start)</dt>
@@ -79,7 +79,9 @@ function SavedTile({ rows }: { rows: NamespaceRow[] | undefined }) {
     <div className={s.tile} data-testid="headline-saved">
       <dt>Source queries saved (1h)</dt>
       <dd>{formatCount(queries)}</dd>
-      <small>{known.length ? `${formatDuration(ms)} of loader time` : "loader time not measured yet"}</small>
+      <dd className={s.tileNote}>
+        {known.length ? `${formatDuration(ms)} of loader time` : "loader time not measured yet"}
+      </dd>
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { qk } from "#components/query-keys.ts";
 import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import { BulkProgressView } from "./bulk-progress.tsx";
 import {
   CANARY_DEFAULT,
@@ -132,8 +133,8 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
           No dead letter matches these filters, so there is nothing to group.
         </Empty>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="groups-table">
+        <TableScroll label="Error groups">
+          <table className="data-table stack-on-phone" data-testid="groups-table">
             <thead>
               <tr>
                 <th>Fingerprint</th>
@@ -167,11 +168,13 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                     </Link>
                     {g.topFrame ? <div className="muted mono small">{g.topFrame}</div> : null}
                   </td>
-                  <td className="num">{formatCount(g.count)}</td>
-                  <td>
+                  <td className="num" data-label="count">
+                    {formatCount(g.count)}
+                  </td>
+                  <td data-label="first">
                     <RelativeTime ms={g.firstSeen} />
                   </td>
-                  <td>
+                  <td data-label="last">
                     <RelativeTime ms={g.lastSeen} />
                   </td>
                   {canMutate ? (
@@ -188,7 +191,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

@@ -5,7 +5,6 @@
 import type { Config } from "../../lib/config.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
 import type { Backend } from "./backend.ts";
-import { createBackend } from "./backend-impl.ts";
 import type { Values } from "./command.ts";
 import { cliConfig, connect } from "./redis.ts";
 
@@ -18,6 +17,9 @@ export interface Session {
 export async function openSession(values: Values): Promise<Session> {
   const config = cliConfig(values);
   const redis = await connect(config);
+  // Loaded here, not at the top: --help and bad arguments then never load the libraries (a
+  // CLI start costs about a third of what it did).
+  const { createBackend } = await import("./backend-impl.ts");
   return { config, redis, backend: await createBackend(redis) };
 }
 

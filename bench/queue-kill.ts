@@ -23,10 +23,16 @@ const LIMIT_MS = 180_000;
 const CHILD = new URL("./queue-kill-child.ts", import.meta.url).pathname;
 
 function runChild(lib: string, url: string, queue: string, killAt: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, lib, url, queue, String(killAt), String(CONCURRENCY)], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const exited = new Promise<string>((resolve) => child.on("exit", (code, sig) => resolve(sig ?? String(code))));
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", CHILD, lib, url, queue, String(killAt), String(CONCURRENCY)],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  const exited = new Promise<string>((resolve) =>
+    child.on("exit", (code, sig) => resolve(sig ?? String(code))),
+  );
   return { child, exited };
 }
 

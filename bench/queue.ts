@@ -26,7 +26,13 @@ interface Scenario {
   run: (r: Runner, t: Target, queue: string, meter: Meter) => Promise<number>;
 }
 
-const noop = (key: string, label: string, jobs: number, c: number, o: { prefetch?: number; matched?: boolean }) => ({
+const noop = (
+  key: string,
+  label: string,
+  jobs: number,
+  c: number,
+  o: { prefetch?: number; matched?: boolean },
+) => ({
   key,
   label,
   jobs,
@@ -40,10 +46,16 @@ const scenarios: Scenario[] = [
   noop("c100", "no-op jobs/s, c100, prefetch 0", n(20000), 100, { prefetch: 0 }),
   noop("c10_prefetch", "no-op jobs/s, c10 + prefetch 10 (Requeue default)", n(10000), 10, {}),
   noop("c100_prefetch", "no-op jobs/s, c100 + prefetch 100 (Requeue default)", n(20000), 100, {}),
-  noop("c10_matched_retention", "no-op jobs/s, c10, prefetch 0, BullMQ removeOnComplete = our bounds", n(10000), 10, {
-    prefetch: 0,
-    matched: true,
-  }),
+  noop(
+    "c10_matched_retention",
+    "no-op jobs/s, c10, prefetch 0, BullMQ removeOnComplete = our bounds",
+    n(10000),
+    10,
+    {
+      prefetch: 0,
+      matched: true,
+    },
+  ),
   {
     key: "add",
     label: "adds/s (single add, 50 in flight)",
@@ -134,9 +146,22 @@ async function main(): Promise<void> {
   }
   const ratios: Record<string, number> = {};
   const spread: Record<string, [number, number]> = {};
-  const header = ["scenario", "requeue median (min–max)", "bullmq median (min–max)", "paired ratio median (min–max)"];
+  const header = [
+    "scenario",
+    "requeue median (min–max)",
+    "bullmq median (min–max)",
+    "paired ratio median (min–max)",
+  ];
   const rows: string[][] = [
-    [...header, "cmds/job ours", "cmds/job bullmq", "redis µs/job ours", "redis µs/job bullmq", "node µs/job ours", "node µs/job bullmq"],
+    [
+      ...header,
+      "cmds/job ours",
+      "cmds/job bullmq",
+      "redis µs/job ours",
+      "redis µs/job bullmq",
+      "node µs/job ours",
+      "node µs/job bullmq",
+    ],
   ];
   const med = (name: string, key: string, of: (s: Sample) => number) => median(results[name][key].map(of));
   for (const s of scenarios) {
@@ -171,10 +196,16 @@ async function main(): Promise<void> {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(" | "));
   const perLib = (name: string) => ({
-    jobs_per_s: Object.fromEntries(scenarios.map((s) => [s.key, Math.round(med(name, s.key, (x) => x.rate))])),
+    jobs_per_s: Object.fromEntries(
+      scenarios.map((s) => [s.key, Math.round(med(name, s.key, (x) => x.rate))]),
+    ),
     commands_per_job: Object.fromEntries(scenarios.map((s) => [s.key, r2(med(name, s.key, (x) => x.cmds))])),
-    redis_cpu_us_per_job: Object.fromEntries(scenarios.map((s) => [s.key, r2(med(name, s.key, (x) => x.cpuUs))])),
-    node_cpu_us_per_job: Object.fromEntries(scenarios.map((s) => [s.key, r2(med(name, s.key, (x) => x.nodeUs))])),
+    redis_cpu_us_per_job: Object.fromEntries(
+      scenarios.map((s) => [s.key, r2(med(name, s.key, (x) => x.cpuUs))]),
+    ),
+    node_cpu_us_per_job: Object.fromEntries(
+      scenarios.map((s) => [s.key, r2(med(name, s.key, (x) => x.nodeUs))]),
+    ),
     memory_per_dead_bytes: Math.round(name === "requeue" ? memOurs : memTheirs),
   });
   await client.quit();

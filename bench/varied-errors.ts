@@ -16,8 +16,12 @@ class UpstreamError extends Error {
 const hex = (i: number) => ((i * 2654435761) >>> 0).toString(16).padStart(8, "0");
 
 const makers: ((i: number) => Error)[] = [
-  (i) => new UpstreamError(`GET https://api.example.com/orders/${hex(i)} returned 503 after ${100 + (i % 900)} ms`),
-  (i) => new ValidationError(`field "amount" of order ${hex(i)}-${i} must be >= 0 (got -${i % 97}.${i % 10})`),
+  (i) =>
+    new UpstreamError(
+      `GET https://api.example.com/orders/${hex(i)} returned 503 after ${100 + (i % 900)} ms`,
+    ),
+  (i) =>
+    new ValidationError(`field "amount" of order ${hex(i)}-${i} must be >= 0 (got -${i % 97}.${i % 10})`),
   (i) => new TypeError(`Cannot read properties of undefined (reading 'customer_${i % 13}')`),
   (i) => new RangeError(`page ${i % 5000} out of range 1..${i % 50}`),
   (i) => new Error(`QUOTA EXCEEDED for tenant ${hex(i * 7)}: ${i % 1000}/1000 requests`),

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
-import { type CacheEntry, type Cache as CachifiedCache, cachified, totalTtl } from "@epic-web/cachified";
+import { cachified } from "@epic-web/cachified";
 import KeyvRedis from "@keyv/redis";
 import { createCache as createCacheManager } from "cache-manager";
 import { Redis } from "ioredis";
@@ -9,6 +9,8 @@ import { Keyv } from "keyv";
 import { Cache } from "../lib/cache/cache.ts";
 import { parseConfig } from "../lib/config.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
+import { autopipelinedContestants, cachifiedRedisAdapter } from "./cache-contestants.ts";
+import { zipfSection } from "./cache-zipf.ts";
 import { median, pin } from "./measure.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -33,24 +35,20 @@ const record = (i: number) => ({
 
 type Hit = (i: number) => Promise<unknown>;
 
-/** cachified's Cache interface over ioredis: one GET per hit, entries as JSON with a TTL. */
-function cachifiedRedisAdapter(redis: Redis): CachifiedCache {
-  return {
-    async get(key) {
-      const json = await redis.get(key);
-      return json ? (JSON.parse(json) as CacheEntry) : null;
-    },
-    async set(key, entry) {
-      const ttl = totalTtl(entry.metadata);
-      const json = JSON.stringify(entry);
-      if (ttl === Number.POSITIVE_INFINITY) await redis.set(key, json);
-      else await redis.set(key, json, "PX", Math.max(1, Math.ceil(ttl)));
-    },
-    async delete(key) {
-      await redis.del(key);
-    },
-  };
-}
+/** What each contestant is, printed and in the JSON: the client libraries differ, say so. */
+const CONTESTANT_LABELS = {
+  raw: "raw: ioredis GET, one socket write per command (no auto-pipelining): the figures before issue 16",
+  raw_autopipelined: "raw_autopipelined: ioredis GET with enableAutoPipelining on",
+  requeue: "requeue: getOrSet over ioredis (writes corked while calls are in flight)",
+  "cache-manager":
+    "cache-manager 7 wrap() over Keyv + @keyv/redis 5, which runs on node-redis (@redis/client), not ioredis",
+  cachified:
+    "cachified: @epic-web/cachified 5 over an ioredis adapter (no auto-pipelining): the figures before issue 16",
+  cachified_autopipelined: "cachified_autopipelined: the same adapter with enableAutoPipelining on",
+  "requeue-near": "requeue-near: getOrSet with the near cache (L1) on and the key in L1: no Redis call",
+  "requeue-near-not-in-l1":
+    "requeue-near-not-in-l1: L1 on, the key dropped from L1 before each call: a Redis hit",
+};
 
 async function setup(url: string) {
   const raw = new Redis(url);
@@ -89,7 +87,7 @@ async function setup(url: string) {
   for (let i = 0; i < KEYS; i++) {
     await cachified({ key: `cf:${i}`, cache: cfCache, ttl: 3_600_000, getFreshValue: () => record(i) });
   }
-  const notCalled = () => {
+  const notCalled = (): never => {
     throw new Error("the loader ran during a hit benchmark: the entry was missing");
   };
   // lib/cache calls the loader when Redis is slower than CACHE_TIMEOUT_MS: count, do not abort
@@ -109,7 +107,10 @@ async function setup(url: string) {
     cachified: (i) =>
       cachified({ key: `cf:${i % KEYS}`, cache: cfCache, ttl: 3_600_000, getFreshValue: notCalled }),
   };
+  const piped = autopipelinedContestants(url, KEYS, notCalled);
+  Object.assign(contestants, piped.contestants);
   const close = async () => {
+    piped.close();
     await ours.close();
     await near.close();
     nearClient.disconnect();
@@ -313,6 +314,7 @@ async function main() {
   console.log(
     `${ROUNDS} interleaved rounds; ${SEQ_HITS} sequential hits and ${CONC_OPS} concurrent hits per round`,
   );
+  for (const line of Object.values(CONTESTANT_LABELS)) console.log(line);
   const { contestants, close, near } = await setup(server.url);
   const admin = new Redis(server.url);
   const names = Object.keys(contestants);
@@ -357,7 +359,12 @@ async function main() {
     throughput_vs_cache_manager: results.requeue.opsPerSec.median / results["cache-manager"].opsPerSec.median,
     throughput_vs_cachified: results.requeue.opsPerSec.median / results.cachified.opsPerSec.median,
     throughput_vs_raw: results.requeue.opsPerSec.median / results.raw.opsPerSec.median,
+    throughput_vs_raw_autopipelined:
+      results.requeue.opsPerSec.median / results.raw_autopipelined.opsPerSec.median,
+    throughput_vs_cachified_autopipelined:
+      results.requeue.opsPerSec.median / results.cachified_autopipelined.opsPerSec.median,
   };
+  const zipf = process.env.BENCH_ZIPF === "0" ? undefined : await zipfSection();
   const round3 = (x: number) => Math.round(x * 1000) / 1000;
   const nearFigures = {
     hit_p50_vs_raw: round3(results["requeue-near"].p50.median / results.raw.p50.median),
@@ -396,6 +403,8 @@ async function main() {
       concurrency: CONCURRENCY,
       results,
       near: nearFigures,
+      labels: CONTESTANT_LABELS,
+      zipf,
     }),
   );
 }

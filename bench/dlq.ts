@@ -5,7 +5,7 @@
  * seeds DLQ_BENCH_ENTRIES (default 1,000,000) dead letters across 4 queues and 20 error groups
  * with the lib/dlq fixture, then times: the first page (all queues), a page filtered by group,
  * a text search page, a rare text search (bounded partial page), the group counts, a count by
- * group, and a bulk requeue of 100,000 entries. Reads are the median of several runs (min–max
+ * group, and a bulk requeue of 100,000 entries. Reads are judged on p95 and max of DLQ_BENCH_RUNS runs (median
  * shown) with the Redis CPU each costs (INFO cpu, not inflated by a busy machine); the longest
  * single Redis call comes from SLOWLOG (threshold 100 µs during the timed part). Prints a table,
  * then the JSON summary as the last line.
@@ -25,7 +25,8 @@ import { startRedisServer } from "../test/harness/redis-server.ts";
 
 const TOTAL = Number(process.env.DLQ_BENCH_ENTRIES ?? 1_000_000);
 const BULK = Math.min(100_000, Math.floor(TOTAL / 10));
-const RUNS = Number(process.env.DLQ_BENCH_RUNS ?? 7);
+// pages are judged on p95 and max: enough runs that the p95 is not simply the max
+const RUNS = Number(process.env.DLQ_BENCH_RUNS ?? 41);
 const QUEUES = ["documents", "audio", "video", "graph"];
 const GROUPS_PER_QUEUE = 5;
 const MESSAGES = [
@@ -48,6 +49,22 @@ function pin(pid: number | undefined, core: number): boolean {
   }
 }
 
+const FRAMES = ["fetchPage", "parseDocument", "embedChunks", "callVectorStore", "withRetry", "runStep"];
+
+/**
+ * A stack as a real failure records it: the error line and 15 frames through the app and
+ * node_modules, with line and column numbers that vary by entry (~900 B; with 3 attempts and the
+ * rest of each error record, ~2.9 KB of errors per dead letter).
+ */
+function stackOf(name: string, message: string, queue: string, i: number): string {
+  const frames = Array.from({ length: 15 }, (_, f) => {
+    const fn = FRAMES[(i + f) % FRAMES.length];
+    const file = f < 9 ? `src/${queue[0]}/${fn}.ts` : `node_modules/ioredis/${fn[0]}.js`;
+    return `    at ${fn} (${file}:${10 + ((i * 7 + f * 13) % 400)}:${1 + ((i + f) % 60)})`;
+  });
+  return `${name}: ${message}\n${frames.join("\n")}`;
+}
+
 /** The entries of one queue: group 0 of "documents" holds BULK, the rest is spread evenly. */
 function groupOf(queue: string, i: number): number {
   if (queue !== "documents") return i % GROUPS_PER_QUEUE;
@@ -67,11 +84,28 @@ async function seedQueue(client: RedisClient, queue: string, perQueue: number, t
         fingerprint: `${queue}-g${g}`,
         errorName: "Error",
         message: MESSAGES[g].replace("4711", String(i % 9000)),
+        stack: stackOf("Error", MESSAGES[g].replace("4711", String(i % 9000)), queue, i),
         payload: { docId: i, tenant: i % 97, note: "x".repeat(64) },
       });
     }
     if (entries.length) await seedDeadLetters(client, queue, entries);
   }
+}
+
+/** A search followed through every page to its end, as a user paging on would: total time and pages. */
+async function searchToEnd(client: RedisClient, search: string) {
+  const t = performance.now();
+  let pages = 0;
+  let found = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const p = await listDeadLetters(client, { search }, { limit: 50, cursor });
+    pages++;
+    found += p.items.length;
+    if (!p.nextCursor) break;
+    cursor = p.nextCursor;
+  }
+  return { ms: performance.now() - t, pages, found };
 }
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
@@ -82,6 +116,7 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 
 interface Stat {
   median: number;
+  p95: number;
   min: number;
   max: number;
   /** Redis CPU (user + sys) per run, ms: the server's share, whatever else runs on the machine */
@@ -97,7 +132,8 @@ async function repeat(client: RedisClient, fn: () => Promise<unknown>, runs = RU
   for (let i = 0; i < runs; i++) xs.push(await time(fn));
   const redisCpuMs = (((await redisCpu(client)) - cpu) * 1000) / runs;
   xs.sort((a, b) => a - b);
-  return { median: xs[Math.floor(xs.length / 2)], min: xs[0], max: xs[xs.length - 1], redisCpuMs };
+  const p95 = xs[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
+  return { median: xs[Math.floor(xs.length / 2)], p95, min: xs[0], max: xs[xs.length - 1], redisCpuMs };
 }
 
 interface Slow {
@@ -207,6 +243,7 @@ async function main() {
       ),
     };
     const slowReads = await slowlog(client);
+    const rareToEnd = await searchToEnd(client, "no such text anywhere");
 
     const bulkRuns: number[] = [];
     const cpuRuns: number[] = [];
@@ -230,6 +267,7 @@ async function main() {
       reads,
       search,
       rare,
+      rareToEnd,
       slowReads,
       slowBulk,
       bulkRuns,
@@ -251,6 +289,7 @@ interface Results {
   reads: Record<string, Stat>;
   search: { items: unknown[]; scanned: number; complete: boolean };
   rare: { items: unknown[]; scanned: number; complete: boolean };
+  rareToEnd: { ms: number; pages: number; found: number };
   slowReads: Slow;
   slowBulk: Slow;
   bulkRuns: number[];
@@ -267,23 +306,28 @@ function report(r: Results) {
   console.log(
     `\nDLQ admin, ${r.seeded.toLocaleString("en")} dead letters in ${QUEUES.length} queues, ` +
       `${QUEUES.length * GROUPS_PER_QUEUE} groups (seeded in ${r.seedS.toFixed(1)} s); ${where}; ` +
-      `median of ${RUNS} runs; load average ${r.load.map((l) => l.toFixed(1)).join(" → ")}\n`,
+      `median, p95 and max of ${RUNS} runs; load average ${r.load.map((l) => l.toFixed(1)).join(" → ")}\n`,
   );
-  console.log("| operation | median ms | min–max ms | Redis CPU ms | target |");
-  console.log("|---|---:|---:|---:|---|");
+  console.log("| operation | median ms | p95 ms | min–max ms | Redis CPU ms | target (p95 and max) |");
+  console.log("|---|---:|---:|---:|---:|---|");
   const pages = ["first_page", "group_page", "search_page", "rare_search_page"];
   for (const [name, s] of Object.entries(r.reads)) {
     const target = pages.includes(name) ? "< 20 ms" : "";
-    console.log(`| ${name} | ${f(s.median)} | ${f(s.min)}–${f(s.max)} | ${f(s.redisCpuMs)} | ${target} |`);
+    console.log(
+      `| ${name} | ${f(s.median)} | ${f(s.p95)} | ${f(s.min)}–${f(s.max)} | ${f(s.redisCpuMs)} | ${target} |`,
+    );
   }
   const runs = [...r.bulkRuns].sort((a, b) => a - b);
   const bulkCpuMs = (r.redisCpuUsPerEntry * BULK) / 1000;
   console.log(
-    `| bulk requeue ${BULK} | ${f(r.bulkMs)} | ${f(runs[0])}–${f(runs.at(-1)!)} | ${f(bulkCpuMs)} | ≥ 50,000/s |`,
+    `| bulk requeue ${BULK} | ${f(r.bulkMs)} | | ${f(runs[0])}–${f(runs.at(-1)!)} | ${f(bulkCpuMs)} | ≥ 50,000/s |`,
   );
   const line = (label: string, p: Results["search"]) =>
     `${label}: ${p.items.length} items, ${p.scanned} ids read, complete=${p.complete}`;
   console.log(`\n${line('search "QUOTA EXCEEDED"', r.search)}\n${line("rare search", r.rare)}`);
+  console.log(
+    `rare search to its end: ${f(r.rareToEnd.ms)} ms over ${r.rareToEnd.pages} pages (${r.rareToEnd.found} found)`,
+  );
   console.log(
     `bulk requeue: ${Math.round(r.bulkRate).toLocaleString("en")} entries/s; Redis CPU ` +
       `${r.redisCpuUsPerEntry.toFixed(1)} µs/entry (${Math.round(1e6 / r.redisCpuUsPerEntry).toLocaleString("en")}/s of Redis CPU)`,
@@ -293,7 +337,8 @@ function report(r: Results) {
       `(${r.slowBulk.command}); script calls median/p99: reads ${r.slowReads.scriptMedianUs}/${r.slowReads.scriptP99Us} µs, ` +
       `bulk chunks ${r.slowBulk.scriptMedianUs}/${r.slowBulk.scriptP99Us} µs`,
   );
-  const pagesMs = Math.max(...pages.map((p) => r.reads[p].median));
+  const pagesP95 = Math.max(...pages.map((p) => r.reads[p].p95));
+  const pagesMax = Math.max(...pages.map((p) => r.reads[p].max));
   const maxCallMs = Math.max(r.slowReads.us, r.slowBulk.us) / 1000;
   const summary = {
     bench: "dlq",
@@ -301,6 +346,10 @@ function report(r: Results) {
     pinned: r.pinned,
     load: r.load.map((l) => Number(l.toFixed(2))),
     ms: Object.fromEntries(Object.entries(r.reads).map(([k, s]) => [k, Number(f(s.median))])),
+    p95_ms: Object.fromEntries(Object.entries(r.reads).map(([k, s]) => [k, Number(f(s.p95))])),
+    max_ms: Object.fromEntries(Object.entries(r.reads).map(([k, s]) => [k, Number(f(s.max))])),
+    rare_search_to_end: { ms: Number(f(r.rareToEnd.ms)), pages: r.rareToEnd.pages },
+    runs: RUNS,
     redis_cpu_ms: Object.fromEntries(Object.entries(r.reads).map(([k, s]) => [k, Number(f(s.redisCpuMs))])),
     bulk_requeue: {
       entries: BULK,
@@ -313,7 +362,8 @@ function report(r: Results) {
     max_redis_call_ms: Number(maxCallMs.toFixed(3)),
     read_call_p99_ms: r.slowReads.scriptP99Us / 1000,
     targets: {
-      pages_under_20ms: pagesMs < 20,
+      pages_p95_under_20ms: pagesP95 < 20,
+      pages_max_under_20ms: pagesMax < 20,
       bulk_50k_per_s: r.bulkRate >= 50_000,
       redis_call_under_10ms: maxCallMs < 10,
     },

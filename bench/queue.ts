@@ -1,6 +1,17 @@
+/**
+ * `npm run bench:queue`: Requeue against BullMQ, like for like. Each scenario runs once per
+ * library per round, in alternating order, on a FLUSHALLed redis-server of its own (pinned to
+ * core 1, node to core 0 with `taskset -a`). The clock and the per-job counters start after the
+ * pre-fill, with both consumers connected and ready (bench/queue-runners.ts). Round 0 is a
+ * warm-up and is discarded for both. Each ratio is the median of the per-round paired ratios
+ * (ours ÷ theirs in the same round), with their min and max as the spread.
+ */
+import { createRequire } from "node:module";
+import { loadavg } from "node:os";
 import { createRedisFromUrl } from "../lib/redis/connection.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
 import { median, pin } from "./measure.ts";
+import { Meter } from "./queue-meter.ts";
 import { bullmq, type Runner, requeue, type Target } from "./queue-runners.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -12,59 +23,52 @@ interface Scenario {
   key: string;
   label: string;
   jobs: number;
-  run: (r: Runner, t: Target, queue: string) => Promise<number>;
+  run: (r: Runner, t: Target, queue: string, meter: Meter) => Promise<number>;
 }
 
+const noop = (
+  key: string,
+  label: string,
+  jobs: number,
+  c: number,
+  o: { prefetch?: number; matched?: boolean },
+) => ({
+  key,
+  label,
+  jobs,
+  run: (r: Runner, t: Target, q: string, meter: Meter) =>
+    r.noop(t, q, jobs, c, { prefetch: o.prefetch, matchedRetention: o.matched, meter }),
+});
+
 const scenarios: Scenario[] = [
-  {
-    key: "c1",
-    label: "no-op jobs/s, concurrency 1",
-    jobs: n(2000),
-    run: (r, t, q) => r.noop(t, q, n(2000), 1),
-  },
-  {
-    key: "c10",
-    label: "no-op jobs/s, concurrency 10",
-    jobs: n(10000),
-    run: (r, t, q) => r.noop(t, q, n(10000), 10),
-  },
-  {
-    key: "c100",
-    label: "no-op jobs/s, concurrency 100",
-    jobs: n(20000),
-    run: (r, t, q) => r.noop(t, q, n(20000), 100),
-  },
+  noop("c1", "no-op jobs/s, c1, prefetch 0", n(2000), 1, { prefetch: 0 }),
+  noop("c10", "no-op jobs/s, c10, prefetch 0", n(10000), 10, { prefetch: 0 }),
+  noop("c100", "no-op jobs/s, c100, prefetch 0", n(20000), 100, { prefetch: 0 }),
+  noop("c10_prefetch", "no-op jobs/s, c10 + prefetch 10 (Requeue default)", n(10000), 10, {}),
+  noop("c100_prefetch", "no-op jobs/s, c100 + prefetch 100 (Requeue default)", n(20000), 100, {}),
+  noop(
+    "c10_matched_retention",
+    "no-op jobs/s, c10, prefetch 0, BullMQ removeOnComplete = our bounds",
+    n(10000),
+    10,
+    {
+      prefetch: 0,
+      matched: true,
+    },
+  ),
   {
     key: "add",
     label: "adds/s (single add, 50 in flight)",
     jobs: n(10000),
-    run: (r, t, q) => r.add(t, q, n(10000), 50),
+    run: (r, t, q, meter) => r.add(t, q, n(10000), 50, { meter }),
   },
   {
     key: "failing",
-    label: "always-failing jobs/s to dead (3 attempts, c10)",
+    label: "always-failing jobs/s to dead (3 attempts, c10, prefetch 0, varied errors)",
     jobs: n(2000),
-    run: (r, t, q) => r.failing(t, q, n(2000), 10, PAYLOAD_1KB),
+    run: (r, t, q, meter) => r.failing(t, q, n(2000), 10, PAYLOAD_1KB, { prefetch: 0, meter }),
   },
 ];
-
-async function commandCount(t: Target): Promise<number> {
-  const info = await t.client.info("commandstats");
-  let total = 0;
-  for (const m of info.matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/gm)) {
-    if (
-      !["info", "flushall", "memory|usage", "scan", "ping", "client|setname", "client|setinfo"].includes(m[1])
-    )
-      total += Number(m[2]);
-  }
-  return total;
-}
-
-async function redisCpu(t: Target): Promise<number> {
-  const info = await t.client.info("cpu");
-  const v = (f: string) => Number(new RegExp(`${f}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return v("used_cpu_sys") + v("used_cpu_user");
-}
 
 async function usedMemory(t: Target): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await t.client.info("memory"))?.[1] ?? 0);
@@ -81,51 +85,76 @@ const results: Record<string, Record<string, Sample[]>> = { requeue: {}, bullmq:
 async function measure(r: Runner, s: Scenario, t: Target, round: number): Promise<void> {
   await t.client.flushall();
   const queue = `bench-${s.key}-${round}`;
-  const [c0, cpu0, m0] = [await commandCount(t), await redisCpu(t), await usedMemory(t)];
-  const node0 = process.cpuUsage();
-  const rate = await s.run(r, t, queue);
-  const node = process.cpuUsage(node0);
-  const [c1, cpu1] = [await commandCount(t), await redisCpu(t)];
+  const m0 = await usedMemory(t);
+  const meter = new Meter(t.client);
+  const rate = await s.run(r, t, queue, meter);
+  const m = meter.result!;
   const sample: Sample = {
     rate,
-    cmds: (c1 - c0) / s.jobs,
-    cpuUs: ((cpu1 - cpu0) * 1e6) / s.jobs,
-    nodeUs: (node.user + node.system) / s.jobs,
+    cmds: m.commands / s.jobs,
+    cpuUs: m.redisCpuUs / s.jobs,
+    nodeUs: m.nodeCpuUs / s.jobs,
   };
   if (s.key === "failing") {
     const extra = r.name === "bullmq" ? await bullEventsBytes(t, queue) : 0;
     sample.memPerDead = ((await usedMemory(t)) - m0 - extra) / s.jobs;
   }
+  if (round === 0) return; // warm-up, discarded for both
   results[r.name][s.key] ??= [];
   results[r.name][s.key].push(sample);
 }
 
+async function versions(t: Target) {
+  const redis = /redis_version:([\d.]+)/.exec(await t.client.info("server"))?.[1] ?? "?";
+  const bull = (createRequire(import.meta.url)("bullmq/package.json") as { version: string }).version;
+  return { bullmq: bull, redis, node: process.versions.node };
+}
+
 const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
 const range = (xs: number[]) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
+const r2 = (x: number) => Number(x.toFixed(2));
+const load = () => loadavg().map((x) => r2(x));
+
+function pairedRatios(key: string, of: (s: Sample) => number): number[] {
+  const ours = results.requeue[key];
+  const theirs = results.bullmq[key];
+  return ours.map((s, i) => of(s) / of(theirs[i]));
+}
 
 async function main(): Promise<void> {
+  const loadStart = load();
   const server = await startRedisServer();
   const pinned = pin(process.pid, 0) && server.pid !== undefined && pin(server.pid, 1);
   const client = createRedisFromUrl(server.url);
   const t: Target = { host: "127.0.0.1", port: server.port, url: server.url, client };
+  const v = await versions(t);
   console.log(
-    `redis-server ${server.url}; ${pinned ? "pinned: redis-server on core 1, node on core 0" : "NOT pinned (no taskset)"}; ` +
-      `${ROUNDS} interleaved rounds, scale ${SCALE}`,
+    `redis-server ${v.redis} at ${server.url}; BullMQ ${v.bullmq}; node ${v.node}; ` +
+      `${pinned ? "pinned (taskset -a): redis-server on core 1, node on core 0" : "NOT pinned (no taskset)"}; ` +
+      `${ROUNDS} interleaved rounds + 1 warm-up round (discarded), scale ${SCALE}; load average ${loadStart.join(" ")}`,
   );
-  for (let round = 0; round < ROUNDS; round++) {
+  console.log(
+    "tuning: both libraries at their defaults (Requeue poll 200 ms, lease JOB_LEASE_SECONDS; BullMQ's worker " +
+      "defaults); 'prefetch 0' rows are like for like (at most c jobs in hand), 'c + prefetch' rows use Requeue's default prefetch",
+  );
+  for (let round = 0; round <= ROUNDS; round++) {
     for (const s of scenarios) {
       const order = round % 2 === 0 ? [requeue, bullmq] : [bullmq, requeue];
       for (const r of order) await measure(r, s, t, round);
     }
-    process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
+    process.stderr.write(`round ${round}/${ROUNDS} done${round === 0 ? " (warm-up)" : ""}\n`);
   }
   const ratios: Record<string, number> = {};
+  const spread: Record<string, [number, number]> = {};
+  const header = [
+    "scenario",
+    "requeue median (min–max)",
+    "bullmq median (min–max)",
+    "paired ratio median (min–max)",
+  ];
   const rows: string[][] = [
     [
-      "scenario",
-      "requeue median (min–max)",
-      "bullmq median (min–max)",
-      "ratio",
+      ...header,
       "cmds/job ours",
       "cmds/job bullmq",
       "redis µs/job ours",
@@ -134,67 +163,67 @@ async function main(): Promise<void> {
       "node µs/job bullmq",
     ],
   ];
+  const med = (name: string, key: string, of: (s: Sample) => number) => median(results[name][key].map(of));
   for (const s of scenarios) {
-    const ours = results.requeue[s.key];
-    const theirs = results.bullmq[s.key];
-    ratios[s.key] = median(ours.map((x) => x.rate)) / median(theirs.map((x) => x.rate));
+    const paired = pairedRatios(s.key, (x) => x.rate);
+    ratios[s.key] = median(paired);
+    spread[s.key] = [r2(Math.min(...paired)), r2(Math.max(...paired))];
     rows.push([
       s.label,
-      range(ours.map((x) => x.rate)),
-      range(theirs.map((x) => x.rate)),
-      `${ratios[s.key].toFixed(2)}×`,
-      fmt(median(ours.map((x) => x.cmds))),
-      fmt(median(theirs.map((x) => x.cmds))),
-      fmt(median(ours.map((x) => x.cpuUs))),
-      fmt(median(theirs.map((x) => x.cpuUs))),
-      fmt(median(ours.map((x) => x.nodeUs))),
-      fmt(median(theirs.map((x) => x.nodeUs))),
+      range(results.requeue[s.key].map((x) => x.rate)),
+      range(results.bullmq[s.key].map((x) => x.rate)),
+      `${ratios[s.key].toFixed(2)}× (${spread[s.key][0]}–${spread[s.key][1]})`,
+      fmt(med("requeue", s.key, (x) => x.cmds)),
+      fmt(med("bullmq", s.key, (x) => x.cmds)),
+      fmt(med("requeue", s.key, (x) => x.cpuUs)),
+      fmt(med("bullmq", s.key, (x) => x.cpuUs)),
+      fmt(med("requeue", s.key, (x) => x.nodeUs)),
+      fmt(med("bullmq", s.key, (x) => x.nodeUs)),
     ]);
   }
-  const memOurs = median(results.requeue.failing.map((x) => x.memPerDead!));
-  const memTheirs = median(results.bullmq.failing.map((x) => x.memPerDead!));
-  ratios.memory_per_dead = memOurs / memTheirs;
+  const memPaired = pairedRatios("failing", (x) => x.memPerDead!);
+  const memOurs = med("requeue", "failing", (x) => x.memPerDead!);
+  const memTheirs = med("bullmq", "failing", (x) => x.memPerDead!);
+  ratios.memory_per_dead = median(memPaired);
+  spread.memory_per_dead = [r2(Math.min(...memPaired)), r2(Math.max(...memPaired))];
   rows.push([
     "bytes of Redis memory per dead letter (1 KB payload; lower is better)",
     fmt(memOurs),
     fmt(memTheirs),
     `${ratios.memory_per_dead.toFixed(2)}×`,
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
+    ...Array(6).fill(""),
   ]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(" | "));
-  const medians = (name: string) =>
-    Object.fromEntries(
-      scenarios.map((s) => [s.key, Math.round(median(results[name][s.key].map((x) => x.rate)))]),
-    );
-  const cmds = (name: string) =>
-    Object.fromEntries(
-      scenarios.map((s) => [s.key, Number(median(results[name][s.key].map((x) => x.cmds)).toFixed(1))]),
-    );
+  const perLib = (name: string) => ({
+    jobs_per_s: Object.fromEntries(
+      scenarios.map((s) => [s.key, Math.round(med(name, s.key, (x) => x.rate))]),
+    ),
+    commands_per_job: Object.fromEntries(scenarios.map((s) => [s.key, r2(med(name, s.key, (x) => x.cmds))])),
+    redis_cpu_us_per_job: Object.fromEntries(
+      scenarios.map((s) => [s.key, r2(med(name, s.key, (x) => x.cpuUs))]),
+    ),
+    node_cpu_us_per_job: Object.fromEntries(
+      scenarios.map((s) => [s.key, r2(med(name, s.key, (x) => x.nodeUs))]),
+    ),
+    memory_per_dead_bytes: Math.round(name === "requeue" ? memOurs : memTheirs),
+  });
   await client.quit();
   await server.stop();
   console.log(
     JSON.stringify({
       bench: "queue",
-      ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, Number(v.toFixed(2))])),
-      ratio_meaning: "ours ÷ bullmq; higher is better except memory_per_dead, where lower is better",
-      requeue: {
-        jobs_per_s: medians("requeue"),
-        commands_per_job: cmds("requeue"),
-        memory_per_dead_bytes: Math.round(memOurs),
-      },
-      bullmq: {
-        jobs_per_s: medians("bullmq"),
-        commands_per_job: cmds("bullmq"),
-        memory_per_dead_bytes: Math.round(memTheirs),
-        version: "6.7",
-      },
+      ratios: Object.fromEntries(Object.entries(ratios).map(([k, x]) => [k, r2(x)])),
+      spread,
+      ratio_meaning:
+        "median of per-round ours ÷ bullmq; higher is better except memory_per_dead, where lower is better",
+      versions: v,
+      load_average: { start: loadStart, end: load() },
+      requeue: perLib("requeue"),
+      bullmq: perLib("bullmq"),
       rounds: ROUNDS,
+      warmup_rounds_discarded: 1,
+      scale: SCALE,
       pinned,
     }),
   );

@@ -16,6 +16,19 @@ describe("fingerprint", () => {
     expect(topFrame(stack("/app/src/pdf.js:10:5"))).toBe("/app/src/pdf.js");
     expect(topFrame(undefined)).toBe("");
   });
+  it("finds the first frame after a message of several lines, and none in a stack without frames", () => {
+    expect(topFrame("Error: a\nsecond line\n  third\n    at g (/app/g.js:3:4)\n    at h (/h.js:1:1)")).toBe(
+      "g (/app/g.js)",
+    );
+    expect(topFrame("Error: a\nno frames here\n")).toBe("");
+    expect(topFrame("    at first (/f.js:1:1)")).toBe("first (/f.js)");
+  });
+  it("gives the known SHA-1 prefix, the same on a repeat (remembered) as the first time", () => {
+    // sha1("Error\ntimeout\nf (/a.js)"), the formula the Lua scripts compute with redis.sha1hex
+    const expected = "bd5985c6f1d3954c";
+    expect(fingerprint("Error", "timeout", stack("f (/a.js:1:2)"))).toBe(expected);
+    expect(fingerprint("Error", "timeout", stack("f (/a.js:9:9)"))).toBe(expected);
+  });
   it("groups the same failure with different ids, line numbers and times", () => {
     const a = fingerprint("Error", "timeout fetching doc 123 after 5000 ms", stack("f (/a.js:1:2)"));
     const b = fingerprint("Error", "timeout fetching doc 98765 after 3000 ms", stack("f (/a.js:7:9)"));

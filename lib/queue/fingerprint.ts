@@ -47,10 +47,23 @@ export function normalizeMessage(message: string): string {
   );
 }
 
+/** The first of the first 1000 lines that is an "at …" frame, found without splitting the whole stack. */
+function firstFrameLine(stack: string): string | undefined {
+  let from = 0;
+  for (let n = 0; n < 1000 && from <= stack.length; n++) {
+    const end = stack.indexOf("\n", from);
+    const line = stack.slice(from, end === -1 ? stack.length : end);
+    if (/^\s{0,16}at\s/.test(line)) return line;
+    if (end === -1) return undefined;
+    from = end + 1;
+  }
+  return undefined;
+}
+
 /** The first "at …" line of a stack, without line and column numbers. */
 export function topFrame(stack: string | undefined): string {
   if (!stack) return "";
-  const line = stack.split("\n", 1000).find((l) => /^\s{0,16}at\s/.test(l));
+  const line = firstFrameLine(stack);
   if (!line) return "";
   return line
     .slice(0, 1000)
@@ -65,11 +78,21 @@ export function fingerprintParts(name: string, message: string, stack?: string):
   return { name: name || "Error", message: normalizeMessage(message), topFrame: topFrame(stack) };
 }
 
+/**
+ * Failures that differ in ids and numbers share their normalised parts, so the hash of those
+ * repeats even when the raw texts do not: remembered (bounded), one SHA-1 per distinct group.
+ */
+const hashes = new Map<string, string>();
+
 export function fingerprintOf(parts: FingerprintParts): string {
-  return createHash("sha1")
-    .update(`${parts.name}\n${parts.message}\n${parts.topFrame}`)
-    .digest("hex")
-    .slice(0, 16);
+  const text = `${parts.name}\n${parts.message}\n${parts.topFrame}`;
+  let fp = hashes.get(text);
+  if (fp === undefined) {
+    if (hashes.size >= 1000) hashes.clear();
+    fp = createHash("sha1").update(text).digest("hex").slice(0, 16);
+    hashes.set(text, fp);
+  }
+  return fp;
 }
 
 /** Shortcut: the fingerprint of an error's name, message and stack. */

@@ -56,6 +56,8 @@ export class Queue {
   readonly ctx: QueueContext;
   private readonly ownsClient: boolean;
   private readonly consumers = new Set<Consumer>();
+  /** this queue's name is in the registry (see register) */
+  private registered = false;
 
   constructor(name: string, opts: CreateQueueOptions = {}) {
     const config = opts.config ?? getConfig();
@@ -89,11 +91,14 @@ export class Queue {
 
   private async addAndRegister(jobs: { data: unknown; opts?: JobOptions }[]): Promise<AddResult[]> {
     // Registered after the add, so a refused add leaves no trace; one SADD per process and queue.
-    const results = await addJobs(this.ctx, jobs).catch(async (err) => {
+    let results: AddResult[];
+    try {
+      results = await addJobs(this.ctx, jobs);
+    } catch (err) {
       if (err instanceof NotReplicatedError) await this.register(); // the jobs are on the master
       throw err;
-    });
-    await this.register();
+    }
+    if (!this.registered) await this.register(); // no await per add once done (single adds are hot)
     return results;
   }
 
@@ -114,9 +119,11 @@ export class Queue {
 
   private async register(): Promise<void> {
     const key = `${this.ctx.settings.prefix}\u0000${this.name}`;
-    if (registered.has(key)) return;
-    await this.ctx.client.sadd(globalKeys(this.ctx.settings.prefix).queues, this.name);
-    registered.add(key);
+    if (!registered.has(key)) {
+      await this.ctx.client.sadd(globalKeys(this.ctx.settings.prefix).queues, this.name);
+      registered.add(key);
+    }
+    this.registered = true;
   }
 }
 

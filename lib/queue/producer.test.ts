@@ -98,6 +98,24 @@ describe("producer", () => {
     expect(await client.exists(q.ctx.keys.ready)).toBe(0);
   });
 
+  it("measures the payload limit in UTF-8 bytes, not characters", async () => {
+    // {"t":"…"} is 8 bytes around the text; "é" is 2 bytes, "€" 3.
+    const q = createQueue(uniqueName("p"), { client, config: testConfig({ JOB_MAX_PAYLOAD_BYTES: "100" }) });
+    expect((await q.add({ t: "é".repeat(46) })).added).toBe(true); // 100 bytes, 54 characters
+    const err = await q.add({ t: "€".repeat(31) }).catch((e) => e); // 101 bytes, 39 characters
+    expect(err.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(err.message).toMatch(/101 bytes, over the limit of 100/);
+  });
+
+  it("a single add that Redis refuses rejects with SCRIPT_FAILED and the queue's name", async () => {
+    const q = newQueue();
+    await client.set(q.ctx.keys.ready, "not a list"); // the add script's LPUSH/RPUSH then fails
+    const err = await q.add({ n: 1 }).catch((e) => e);
+    expect(err).toBeInstanceOf(QueueError);
+    expect(err.code).toBe("SCRIPT_FAILED");
+    expect(err.message).toContain(q.name);
+  });
+
   it("refuses bad options: numeric job ids, negative delays, zero attempts", async () => {
     const q = newQueue();
     for (const opts of [{ jobId: "123" }, { delayMs: -1 }, { maxAttempts: 0 }, { jobId: "" }]) {

@@ -12,7 +12,7 @@ import { addKeys, type QueueContext } from "./context.ts";
 import { AddTimeoutError, NotReplicatedError, QueueError } from "./errors.ts";
 import type { AddCallOptions, AddResult, JobOptions } from "./job.ts";
 import { backoffFields } from "./retry.ts";
-import { pipeScript, scriptPipeline } from "./scripts.ts";
+import { pipeScript, runScript, scriptPipeline } from "./scripts.ts";
 
 const CHUNK = 500;
 
@@ -28,6 +28,7 @@ function toJson(value: unknown, what: string): string {
 }
 
 function checkSize(json: string, max: number, what: string): void {
+  if (json.length * 3 <= max) return; // a UTF-16 unit is at most 3 UTF-8 bytes: no need to count
   const bytes = Buffer.byteLength(json);
   if (bytes > max)
     throw new QueueError("PAYLOAD_TOO_LARGE", `${what} is ${bytes} bytes, over the limit of ${max}`);
@@ -84,21 +85,30 @@ export async function addJobs(
 ): Promise<AddResult[]> {
   const encoded = items.map((it) => encodeJob(ctx, it.data, it.opts));
   if (encoded.length === 0) return [];
+  const { addReplicas, addReplicasTimeoutMs } = ctx.settings;
+  // One chunk and no WAIT: one script call, without building an ioredis Pipeline (a single add()
+  // spent a good part of its node CPU constructing and flushing one).
+  if (encoded.length <= CHUNK && addReplicas === 0) {
+    const args = encoded.length === 1 ? encoded[0] : encoded.flat();
+    const reply = await runScript<(string | number)[]>(ctx.client, "add", addKeys(ctx.keys), args).catch(
+      (err: Error) => {
+        throw scriptFailed(ctx, err);
+      },
+    );
+    return addResults(reply, []);
+  }
   const pipeline = scriptPipeline(ctx.client);
   for (let i = 0; i < encoded.length; i += CHUNK) {
     pipeScript(pipeline, "add", addKeys(ctx.keys), encoded.slice(i, i + CHUNK).flat());
   }
-  const { addReplicas, addReplicasTimeoutMs } = ctx.settings;
   // Keyless, WAIT goes where the pipeline goes: the master of the queue's slot, after the adds.
   if (addReplicas > 0) pipeline.call("WAIT", addReplicas, addReplicasTimeoutMs);
   const replies = (await pipeline.exec()) ?? [];
   const waited = addReplicas > 0 ? replies.pop() : undefined;
   const results: AddResult[] = [];
   for (const [err, reply] of replies) {
-    if (err)
-      throw new QueueError("SCRIPT_FAILED", `add to queue ${ctx.name}: ${err.message}`, { cause: err });
-    const flat = reply as (string | number)[];
-    for (let i = 0; i < flat.length; i += 2) results.push({ id: String(flat[i]), added: flat[i + 1] === 1 });
+    if (err) throw scriptFailed(ctx, err);
+    addResults(reply as (string | number)[], results);
   }
   if (waited) {
     const [err, acked] = waited;
@@ -106,6 +116,15 @@ export async function addJobs(
       throw new QueueError("SCRIPT_FAILED", `WAIT after add to ${ctx.name}: ${err.message}`, { cause: err });
     if (Number(acked) < addReplicas) throw new NotReplicatedError(results, Number(acked), addReplicas);
   }
+  return results;
+}
+
+const scriptFailed = (ctx: QueueContext, err: Error) =>
+  new QueueError("SCRIPT_FAILED", `add to queue ${ctx.name}: ${err.message}`, { cause: err });
+
+/** add-6.lua's reply (id, added flag, id, added flag, …) appended to `results`. */
+function addResults(flat: (string | number)[], results: AddResult[]): AddResult[] {
+  for (let i = 0; i < flat.length; i += 2) results.push({ id: String(flat[i]), added: flat[i + 1] === 1 });
   return results;
 }
 

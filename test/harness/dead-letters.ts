@@ -23,6 +23,8 @@ export interface SeedEntry {
   errorName?: string;
   message?: string;
   topFrame?: string;
+  /** the whole recorded stack of each attempt (default: the error line and `topFrame`) */
+  stack?: string;
   attempts?: number;
   reason?: DeadReason;
 }
@@ -39,6 +41,7 @@ interface Planned {
   name: string;
   message: string;
   frame: string;
+  stack: string;
 }
 
 const CONSUMER = "seed";
@@ -58,6 +61,7 @@ function plan(e: SeedEntry, i: number, now: number): Planned {
     name: e.errorName ?? "Error",
     message: e.message ?? "something failed",
     frame: e.topFrame ?? "at handler (worker.ts:1:1)",
+    stack: e.stack ?? "",
   };
 }
 
@@ -67,7 +71,7 @@ function errorRecord(p: Planned, attempt: number, at: number): string {
     attempt,
     name: p.name,
     message: p.message,
-    stack: `${p.name}: ${p.message}\n    ${p.frame}`,
+    stack: p.stack || `${p.name}: ${p.message}\n    ${p.frame}`,
     at,
     consumer: CONSUMER,
   };

@@ -1,0 +1,32 @@
+/**
+ * `node --cpu-prof --import tsx bench/failing-cpu.ts`: Requeue's failing path alone, for a CPU
+ * profile: FAILING_BENCH_JOBS (default 3,000) always-failing jobs with varied errors (3 attempts,
+ * 1 ms backoff, c10, prefetch 0) until all are dead letters. Prints node CPU per job.
+ */
+import { createRedisFromUrl } from "../lib/redis/connection.ts";
+import { startRedisServer } from "../test/harness/redis-server.ts";
+import { requeue } from "./queue-runners.ts";
+
+const N = Number(process.env.FAILING_BENCH_JOBS ?? 3000);
+
+async function main(): Promise<void> {
+  const server = await startRedisServer();
+  const client = createRedisFromUrl(server.url);
+  const t = { host: "127.0.0.1", port: server.port, url: server.url, client };
+  const c0 = process.cpuUsage();
+  const rate = await requeue.failing(t, "failing-cpu", N, 10, { text: "x".repeat(1000) }, { prefetch: 0 });
+  const c = process.cpuUsage(c0);
+  const perJob = (c.user + c.system) / N;
+  console.log(
+    JSON.stringify({
+      bench: "failing-cpu",
+      jobs: N,
+      jobs_per_s: Math.round(rate),
+      node_cpu_us_per_job: Math.round(perJob),
+    }),
+  );
+  client.disconnect();
+  await server.stop();
+}
+
+void main();

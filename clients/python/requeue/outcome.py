@@ -4,6 +4,7 @@ written "at function (file:line:column)", innermost first like V8's), its finger
 retry decision (reason, backoff delay with jitter from the job's own base and cap)."""
 import json
 import math
+import os
 import random as _random
 import time
 import traceback
@@ -46,9 +47,20 @@ def retry_plan(err: BaseException, attempt: int, base_ms: int, max_ms: int,
     return "failed", retry_delay(attempt, base_ms, max_ms, JITTER, random)
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _machinery(filename: str) -> bool:
+    """A frame of the consumer itself or of the thread pool that called the handler."""
+    return os.path.dirname(os.path.abspath(filename)) == _PACKAGE_DIR or "concurrent" + os.sep + "futures" in filename
+
+
 def frames_of(err: BaseException) -> Optional[str]:
-    """Up to MAX_STACK_FRAMES frames of the traceback, innermost first, each cut with the margin."""
-    tb = traceback.extract_tb(err.__traceback__) if err.__traceback__ else []
+    """Up to MAX_STACK_FRAMES frames of the traceback, innermost first, each cut with the margin;
+    the frames that called the handler (this package, the thread pool) are left out."""
+    tb = list(traceback.extract_tb(err.__traceback__)) if err.__traceback__ else []
+    while len(tb) > 1 and _machinery(tb[0].filename):
+        tb.pop(0)
     lines: List[str] = []
     for f in reversed(tb):
         col = getattr(f, "colno", None) or 0

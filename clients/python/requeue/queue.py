@@ -78,6 +78,7 @@ class Queue:
         self.keys = QueueKeys(name, self.settings.prefix)
         self.name = name
         self.client = client or redis.Redis.from_url(self.settings.redis_url, decode_responses=True)
+        self._registered = False
 
     def encode(self, data: Any, job_id: Optional[str] = None, delay: Optional[float] = None,
                max_attempts: Optional[int] = None, metadata: Optional[Mapping[str, Any]] = None,
@@ -120,10 +121,19 @@ class Queue:
                 raise QueueError("SCRIPT_FAILED", "add to queue %s: %s" % (self.name, reply))
             for i in range(0, len(reply), 2):
                 results.append(AddResult(str(reply[i]), int(reply[i + 1]) == 1))
+        self.register()
         return results
+
+    def register(self) -> None:
+        """Adds the queue to the registry the console lists (after the add, so a refused add
+        leaves no trace); once per Queue object, like the TypeScript Queue."""
+        if not self._registered:
+            self.client.sadd("%s:queues" % self.settings.prefix, self.name)
+            self._registered = True
 
     def process(self, handler: Callable[[Any], Any], concurrency: int = 1, **options: Any) -> None:
         """Runs ``handler(job)`` for each job until SIGTERM/SIGINT or stop(); see consumer.Consumer."""
         from .consumer import Consumer
 
+        self.register()
         Consumer(self, handler, concurrency=concurrency, **options).run()

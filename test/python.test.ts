@@ -1,0 +1,145 @@
+/**
+ * The Python client (clients/python) against the TypeScript side on the suite's Redis: its own
+ * unittests, a TypeScript producer with a Python consumer, the reverse, and a Python failure that
+ * becomes an ordinary dead letter, is requeued with lib/dlq and then completes in Python. The
+ * Python side runs on Debian's /usr/bin/python3 with python3-redis (scripts/setup.sh); it speaks
+ * to one Redis server, so these tests skip on a Cluster.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { getDeadLetter, listGroups } from "../lib/dlq/index.ts";
+import { requeueDeadLetter } from "../lib/dlq/mutate.ts";
+import type { Queue } from "../lib/queue/index.ts";
+import { queueSizes } from "../lib/queue/stats.ts";
+import { closeQueue, privatePrefix, testQueue, until } from "./harness/fixtures.ts";
+import { isCluster, testConfig } from "./harness/index.ts";
+
+const PYTHON = "/usr/bin/python3";
+const CLIENT = join(import.meta.dirname, "..", "clients/python");
+const XLANG = join(CLIENT, "tests/xlang.py");
+const prefix = privatePrefix("py");
+const env = () => ({
+  ...process.env,
+  REDIS_URL: testConfig().REDIS_URL,
+  REDIS_KEY_PREFIX: prefix,
+  RETRY_BACKOFF_BASE_SECONDS: "0",
+});
+
+const children: ChildProcess[] = [];
+const queues: Queue[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
+  for (const q of queues.splice(0)) await closeQueue(q);
+});
+afterAll(() => undefined);
+
+function queue(): Queue {
+  const q = testQueue({ REDIS_KEY_PREFIX: prefix, RETRY_BACKOFF_BASE_SECONDS: "0" });
+  queues.push(q);
+  return q;
+}
+
+/** Starts a Python consumer of `name`; resolves once it runs. */
+async function pythonConsumer(name: string): Promise<ChildProcess & { output: () => string }> {
+  const child = spawn(PYTHON, [XLANG, "consume", name], { env: env(), stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  child.stdout?.on("data", (b) => (out += b));
+  child.stderr?.on("data", (b) => (out += b));
+  await until(() => out.includes("consuming") || child.exitCode !== null, 20_000, "the Python consumer");
+  if (child.exitCode !== null) throw new Error(`python consumer exited: ${out}`);
+  return Object.assign(child, { output: () => out });
+}
+
+/** SIGTERM, then its exit code (a graceful stop exits 0). */
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+}
+
+const seen = async (q: Queue) =>
+  (await q.ctx.client.lrange(`${q.ctx.keys.base}:xlang-seen`, 0, -1)).map((s) => JSON.parse(s));
+
+describe.skipIf(isCluster())("Python client", () => {
+  it("passes its own unittests (shared vectors included)", () => {
+    const r = spawnSync(PYTHON, ["-m", "unittest", "discover", "-s", "tests", "-t", "."], {
+      cwd: CLIENT,
+      env: env(),
+      encoding: "utf8",
+    });
+    expect(r.stderr).toMatch(/\nOK/);
+    expect(r.status).toBe(0);
+  });
+
+  it("consumes what TypeScript produced: data, metadata, attempt; completes them", async () => {
+    const q = queue();
+    await q.add({ doc: "a.pdf", pages: [1, 2] }, { jobId: "doc-a", metadata: { by: "ts" } });
+    await q.addBatch([{ data: "plain text" }, { data: { ü: "ünïcödé €" } }]);
+    const py = await pythonConsumer(q.name);
+    await until(async () => (await queueSizes(q.ctx.client, q.name)).completed === 3, 20_000, "3 completed");
+    const rows = await seen(q);
+    expect(rows).toContainEqual(["doc-a", { doc: "a.pdf", pages: [1, 2] }, { by: "ts" }, 1]);
+    expect(rows.map((r) => r[1])).toEqual(expect.arrayContaining(["plain text", { ü: "ünïcödé €" }]));
+    expect(await queueSizes(q.ctx.client, q.name)).toMatchObject({ ready: 0, active: 0, dead: 0 });
+    expect(await stop(py)).toBe(0);
+  });
+
+  it("produces what TypeScript consumes, with the same validation errors", async () => {
+    const q = queue();
+    const jobs = [
+      { data: { n: 1 }, job_id: "py-1", metadata: { by: "python" }, max_attempts: 5 },
+      { data: [1, "two", null] },
+    ];
+    const r = spawnSync(PYTHON, [XLANG, "produce", q.name], { env: env(), input: JSON.stringify(jobs), encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const added = JSON.parse(r.stdout) as { id: string; added: boolean }[];
+    expect(added[0]).toEqual({ id: "py-1", added: true });
+    expect(added[1].id).toMatch(/^\d+$/);
+    const got: unknown[] = [];
+    q.process(async (j) => {
+      got.push([j.id, j.data, j.metadata, j.maxAttempts]);
+    });
+    await until(() => got.length === 2, 20_000, "2 jobs consumed");
+    expect(got).toContainEqual(["py-1", { n: 1 }, { by: "python" }, 5]);
+    expect(got).toContainEqual([added[1].id, [1, "two", null], {}, 3]);
+    expect(await q.ctx.client.sismember(`${prefix}:queues`, q.name)).toBe(1);
+
+    const bad = spawnSync(PYTHON, [XLANG, "produce", q.name], {
+      env: env(),
+      input: JSON.stringify([{ data: 1, job_id: "123" }]),
+      encoding: "utf8",
+    });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('jobId must not be all digits (got "123"): those are generated ids');
+  });
+
+  it("a Python failure is an ordinary dead letter: redacted, Python frames, group; requeued, it completes", async () => {
+    const q = queue();
+    await q.add({ fail: true }, { jobId: "scan-7", maxAttempts: 2, backoff: { baseMs: 0 } });
+    const py = await pythonConsumer(q.name);
+    await until(async () => (await queueSizes(q.ctx.client, q.name)).dead === 1, 20_000, "a dead letter");
+
+    const d = await getDeadLetter(q.ctx.client, q.name, "scan-7");
+    expect(d.reason).toBe("failed");
+    expect(d.errors.map((e) => e.attempt)).toEqual([1, 2]);
+    const last = d.errors[1];
+    expect(last.name).toBe("RuntimeError");
+    expect(last.message).toBe("cannot convert document scan-7: password=[REDACTED] rejected");
+    expect(JSON.stringify(d)).not.toContain("hunter2");
+    expect(last.stack?.split("\n")[0]).toMatch(/^at convert \(.*xlang\.py:\d+:\d+\)$/);
+    expect(last.stack).not.toContain("concurrent");
+    expect(last.consumer).toMatch(/:\d+:[0-9a-f]{6}$/);
+    const groups = await listGroups(q.ctx.client, q.name);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ fingerprint: d.fingerprint, name: "RuntimeError" });
+    expect(groups[0].topFrame).toMatch(/^convert \(.*xlang\.py\)$/);
+
+    await requeueDeadLetter(q.ctx.client, q.name, "scan-7", { payload: JSON.stringify({ fixed: true }) });
+    await until(async () => (await queueSizes(q.ctx.client, q.name)).completed === 1, 20_000, "completed");
+    expect((await seen(q)).at(-1)).toEqual(["scan-7", { fixed: true }, {}, 1]);
+    expect(await stop(py)).toBe(0);
+  });
+});

@@ -19,11 +19,12 @@ const PYTHON = "/usr/bin/python3";
 const CLIENT = join(import.meta.dirname, "..", "clients/python");
 const XLANG = join(CLIENT, "tests/xlang.py");
 const prefix = privatePrefix("py");
-const env = () => ({
+const env = (extra: Record<string, string> = {}) => ({
   ...process.env,
   REDIS_URL: testConfig().REDIS_URL,
   REDIS_KEY_PREFIX: prefix,
   RETRY_BACKOFF_BASE_SECONDS: "0",
+  ...extra,
 });
 
 const children: ChildProcess[] = [];
@@ -41,8 +42,11 @@ function queue(): Queue {
 }
 
 /** Starts a Python consumer of `name`; resolves once it runs. */
-async function pythonConsumer(name: string): Promise<ChildProcess & { output: () => string }> {
-  const child = spawn(PYTHON, [XLANG, "consume", name], { env: env(), stdio: ["ignore", "pipe", "pipe"] });
+async function pythonConsumer(
+  name: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ChildProcess & { output: () => string }> {
+  const child = spawn(PYTHON, [XLANG, "consume", name], { env: env(extraEnv), stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let out = "";
   child.stdout?.on("data", (b) => (out += b));
@@ -140,6 +144,43 @@ describe.skipIf(isCluster())("Python client", () => {
     await requeueDeadLetter(q.ctx.client, q.name, "scan-7", { payload: JSON.stringify({ fixed: true }) });
     await until(async () => (await queueSizes(q.ctx.client, q.name)).completed === 1, 20_000, "completed");
     expect((await seen(q)).at(-1)).toEqual(["scan-7", { fixed: true }, {}, 1]);
+    expect(await stop(py)).toBe(0);
+  });
+
+  it("UnrecoverableError skips the retries: one attempt, reason unrecoverable", async () => {
+    const q = queue();
+    await q.add({ unrecoverable: true }, { jobId: "bad-1", maxAttempts: 5 });
+    const py = await pythonConsumer(q.name);
+    await until(async () => (await queueSizes(q.ctx.client, q.name)).dead === 1, 20_000, "a dead letter");
+    const d = await getDeadLetter(q.ctx.client, q.name, "bad-1");
+    expect(d.reason).toBe("unrecoverable");
+    expect(d.errors).toHaveLength(1);
+    expect(d.errors[0]).toMatchObject({ name: "UnrecoverableError", message: "bad input for bad-1" });
+    expect(await stop(py)).toBe(0);
+  });
+
+  it("extends the lease of a long handler with its heartbeat; SIGTERM waits for the handler", async () => {
+    const q = queue();
+    await q.add({ sleep: 4 }, { jobId: "slow" });
+    const py = await pythonConsumer(q.name, { JOB_LEASE_SECONDS: "1" });
+    const first = Number(await until(() => q.ctx.client.zscore(q.ctx.keys.active, "slow"), 20_000, "leased"));
+    // extended every lease/3: the deadline moves on while the handler sleeps
+    await until(async () => Number(await q.ctx.client.zscore(q.ctx.keys.active, "slow")) > first, 20_000, "extended");
+    const beats = await q.ctx.client.hgetall(q.ctx.keys.consumers);
+    expect(Object.values(beats).some((b) => /^\d+ 333 \d+ \S+$/.test(b))).toBe(true);
+    const exited = stop(py); // mid-job: the handler finishes, its outcome is sent, then it exits
+    expect(await exited).toBe(0);
+    expect(await queueSizes(q.ctx.client, q.name)).toMatchObject({ completed: 1, active: 0, ready: 0, dead: 0 });
+    expect(await seen(q)).toContainEqual(["woke", "slow"]);
+  });
+
+  it("a handler past JOB_TIMEOUT_SECONDS fails with JobTimeoutError", async () => {
+    const q = queue();
+    await q.add({ sleep: 3 }, { jobId: "late", maxAttempts: 1 });
+    const py = await pythonConsumer(q.name, { JOB_TIMEOUT_SECONDS: "0.5" });
+    await until(async () => (await queueSizes(q.ctx.client, q.name)).dead === 1, 20_000, "a dead letter");
+    const d = await getDeadLetter(q.ctx.client, q.name, "late");
+    expect(d.errors[0]).toMatchObject({ name: "JobTimeoutError", message: "handler timed out after 500 ms" });
     expect(await stop(py)).toBe(0);
   });
 });

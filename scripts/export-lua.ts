@@ -10,7 +10,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { queueScripts } from "#lib/queue/scripts.ts";
 
-export const PACKAGED_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "clients/python/requeue/_scripts");
+export const PACKAGED_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "clients/python/requeue/_scripts",
+);
 
 /** The files the package must hold: name → content (scripts of the queue set, plus an index). */
 export function packagedScripts(): Map<string, string> {

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { getDeadLetter, listGroups } from "../lib/dlq/index.ts";
 import { requeueDeadLetter } from "../lib/dlq/mutate.ts";
 import type { Queue } from "../lib/queue/index.ts";
@@ -33,7 +33,6 @@ afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
   for (const q of queues.splice(0)) await closeQueue(q);
 });
-afterAll(() => undefined);
 
 function queue(): Queue {
   const q = testQueue({ REDIS_KEY_PREFIX: prefix, RETRY_BACKOFF_BASE_SECONDS: "0" });
@@ -46,7 +45,10 @@ async function pythonConsumer(
   name: string,
   extraEnv: Record<string, string> = {},
 ): Promise<ChildProcess & { output: () => string }> {
-  const child = spawn(PYTHON, [XLANG, "consume", name], { env: env(extraEnv), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(PYTHON, [XLANG, "consume", name], {
+    env: env(extraEnv),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let out = "";
   child.stdout?.on("data", (b) => (out += b));
@@ -97,7 +99,11 @@ describe.skipIf(isCluster())("Python client", () => {
       { data: { n: 1 }, job_id: "py-1", metadata: { by: "python" }, max_attempts: 5 },
       { data: [1, "two", null] },
     ];
-    const r = spawnSync(PYTHON, [XLANG, "produce", q.name], { env: env(), input: JSON.stringify(jobs), encoding: "utf8" });
+    const r = spawnSync(PYTHON, [XLANG, "produce", q.name], {
+      env: env(),
+      input: JSON.stringify(jobs),
+      encoding: "utf8",
+    });
     expect(r.stderr).toBe("");
     const added = JSON.parse(r.stdout) as { id: string; added: boolean }[];
     expect(added[0]).toEqual({ id: "py-1", added: true });
@@ -165,12 +171,21 @@ describe.skipIf(isCluster())("Python client", () => {
     const py = await pythonConsumer(q.name, { JOB_LEASE_SECONDS: "1" });
     const first = Number(await until(() => q.ctx.client.zscore(q.ctx.keys.active, "slow"), 20_000, "leased"));
     // extended every lease/3: the deadline moves on while the handler sleeps
-    await until(async () => Number(await q.ctx.client.zscore(q.ctx.keys.active, "slow")) > first, 20_000, "extended");
+    await until(
+      async () => Number(await q.ctx.client.zscore(q.ctx.keys.active, "slow")) > first,
+      20_000,
+      "extended",
+    );
     const beats = await q.ctx.client.hgetall(q.ctx.keys.consumers);
     expect(Object.values(beats).some((b) => /^\d+ 333 \d+ \S+$/.test(b))).toBe(true);
     const exited = stop(py); // mid-job: the handler finishes, its outcome is sent, then it exits
     expect(await exited).toBe(0);
-    expect(await queueSizes(q.ctx.client, q.name)).toMatchObject({ completed: 1, active: 0, ready: 0, dead: 0 });
+    expect(await queueSizes(q.ctx.client, q.name)).toMatchObject({
+      completed: 1,
+      active: 0,
+      ready: 0,
+      dead: 0,
+    });
     expect(await seen(q)).toContainEqual(["woke", "slow"]);
   });
 

@@ -76,7 +76,8 @@ function vectors(): Record<string, unknown> {
 describe("shared test vectors", () => {
   const all = vectors();
   if (process.env.UPDATE_VECTORS === "1") {
-    for (const [file, data] of Object.entries(all)) writeFileSync(join(DIR, file), `${JSON.stringify(data, null, 1)}\n`);
+    for (const [file, data] of Object.entries(all))
+      writeFileSync(join(DIR, file), `${JSON.stringify(data, null, 2)}\n`);
   }
   it.each(Object.keys(all))("%s holds what the TypeScript code answers", (file) => {
     expect(JSON.parse(readFileSync(join(DIR, file), "utf8"))).toEqual(all[file]);

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getDeadLetter, listGroups } from "../lib/dlq/index.ts";
 import { requeueDeadLetter } from "../lib/dlq/mutate.ts";
 import type { Queue } from "../lib/queue/index.ts";
+import { reclaimExpired } from "../lib/queue/maintenance.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
 import { closeQueue, privatePrefix, testQueue, until } from "./harness/fixtures.ts";
 import { isCluster, testConfig } from "./harness/index.ts";
@@ -197,5 +198,25 @@ describe.skipIf(isCluster())("Python client", () => {
     const d = await getDeadLetter(q.ctx.client, q.name, "late");
     expect(d.errors[0]).toMatchObject({ name: "JobTimeoutError", message: "handler timed out after 500 ms" });
     expect(await stop(py)).toBe(0);
+  });
+
+  it("a Python consumer killed mid-job: its lease expires, the worker's reclaim hands the job to TypeScript", async () => {
+    const q = queue();
+    await q.add({ sleep: 600 }, { jobId: "orphan", maxAttempts: 3 });
+    const py = await pythonConsumer(q.name, { JOB_LEASE_SECONDS: "1" });
+    await until(() => q.ctx.client.zscore(q.ctx.keys.active, "orphan"), 20_000, "leased by Python");
+    py.kill("SIGKILL");
+    // what the worker's sweep runs: once the lease has run out, the job goes back to ready
+    await until(async () => ((await reclaimExpired(q.ctx)).reclaimed ?? 0) > 0, 20_000, "reclaimed");
+    const got: unknown[] = [];
+    q.process(async (j) => {
+      got.push([j.id, j.attempt]);
+    });
+    await until(
+      async () => (await queueSizes(q.ctx.client, q.name)).completed === 1,
+      20_000,
+      "completed by TS",
+    );
+    expect(got).toEqual([["orphan", 2]]);
   });
 });

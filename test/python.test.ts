@@ -8,13 +8,15 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../lib/config.ts";
 import { getDeadLetter, listGroups } from "../lib/dlq/index.ts";
 import { requeueDeadLetter } from "../lib/dlq/mutate.ts";
-import type { Queue } from "../lib/queue/index.ts";
+import { createQueue, type Queue } from "../lib/queue/index.ts";
 import { reclaimExpired } from "../lib/queue/maintenance.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
+import { createRedis } from "../lib/redis/connection.ts";
 import { closeQueue, privatePrefix, testQueue, until } from "./harness/fixtures.ts";
-import { isCluster, testConfig } from "./harness/index.ts";
+import { isCluster, startRedisServer, testConfig } from "./harness/index.ts";
 
 const PYTHON = "/usr/bin/python3";
 const CLIENT = join(import.meta.dirname, "..", "clients/python");
@@ -218,5 +220,37 @@ describe.skipIf(isCluster())("Python client", () => {
       "completed by TS",
     );
     expect(got).toEqual([["orphan", 2]]);
+  });
+
+  it("rides out a Redis outage: the outcome waits in its outbox, leasing resumes", async () => {
+    const server = await startRedisServer({ appendonly: true });
+    try {
+      const config = parseConfig({ REDIS_URL: server.url, REDIS_KEY_PREFIX: prefix });
+      const q = createQueue("outage", { client: createRedis(config), config });
+      queues.push(q);
+      await q.add({ sleep: 1, quiet: true }, { jobId: "during" });
+      const py = await pythonConsumer(q.name, { REDIS_URL: server.url });
+      await until(async () => (await seen(q)).length === 1, 20_000, "the handler to start");
+      await server.kill9();
+      // the handler ends while Redis is away: its outcome can only be sent after the restart
+      await until(() => py.output().includes("woke during"), 20_000, "the handler to end");
+      await until(() => py.output().includes("1 outcome(s) waiting"), 20_000, "the outcome to wait");
+      await server.restart();
+      // on a timeout, say what the Python side printed
+      const completed = (n: number, what: string) =>
+        until(async () => (await queueSizes(q.ctx.client, q.name)).completed === n, 20_000, what).catch(
+          (e) => {
+            throw new Error(`${e.message}; the Python consumer printed: ${py.output()}`);
+          },
+        );
+      await completed(1, "the outcome sent after the outage");
+      await q.add({}, { jobId: "after" });
+      await completed(2, "leasing again");
+      const done = await q.ctx.client.hget(q.ctx.keys.done, "during");
+      expect(done?.split(":")[2]).toBe("1"); // "now:ran:attempts:created" (includes/completed.lua): attempt 1
+      expect(await stop(py)).toBe(0);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -6,8 +6,12 @@ back jobs whose handler has not started (release-3.lua), and wait for running ha
 
 Threads, not asyncio: handlers are ordinary (blocking) functions. A handler past its timeout
 (JOB_TIMEOUT_SECONDS) is recorded as failed with JobTimeoutError; Python cannot stop a thread,
-so its thread runs on and whatever it returns is ignored (its slot stays busy until it ends)."""
+so its thread runs on and whatever it returns is ignored (its slot stays busy until it ends).
+
+While Redis is unreachable the loop waits and retries (up to 2 s apart); outcomes not yet sent
+stay in an outbox and go with the next round trip (the scripts refuse an outcome twice: -3)."""
 import json
+import logging
 import os
 import random
 import signal
@@ -18,6 +22,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
+import redis
+
 from .errors import CorruptJobError, JobTimeoutError
 from .outcome import Failure, failure_of
 from .scripts import SCRIPTS
@@ -27,6 +33,8 @@ if TYPE_CHECKING:
 
 PROMOTE_LIMIT = 1000
 PROMOTE_EVERY_MS = 1000
+RETRY_MAX_WAIT = 2.0
+log = logging.getLogger("requeue")
 
 
 @dataclass
@@ -77,6 +85,9 @@ class Consumer:
         self._busy = 0  # handler threads in use (a timed-out handler keeps its thread)
         self._last_promote = 0
         self._next_due = float("inf")
+        # outcomes not yet acknowledged by Redis: complete-5 triples, failures
+        self._out_done: List[Any] = []
+        self._out_failed: List[Failure] = []
 
     def stop(self) -> None:
         """Stops leasing; run() returns once running handlers have finished."""
@@ -91,12 +102,21 @@ class Consumer:
         pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="requeue-handler")
         extender = threading.Thread(target=self._extend_loop, name="requeue-extend", daemon=True)
         extender.start()
+        failing = 0
         try:
             while not self._stop.is_set():
                 self._wake.clear()
-                acted = self._settle()
-                free = self.concurrency - self._busy
-                leased = self._lease(free, pool) if free > 0 else 0
+                try:
+                    acted = self._settle()
+                    free = self.concurrency - self._busy
+                    leased = self._lease(free, pool) if free > 0 else 0
+                    failing = 0
+                except redis.exceptions.RedisError as err:
+                    failing += 1
+                    log.warning("requeue consumer %s: Redis call failed (%s); retrying, %d outcome(s) waiting",
+                                self.id, err, len(self._out_done) // 3 + len(self._out_failed))
+                    self._stop.wait(min(RETRY_MAX_WAIT, 0.05 * 2**failing))
+                    continue
                 if not acted and leased == 0:
                     self._wake.wait(self.idle_wait)
             self._shutdown(pool)
@@ -174,23 +194,26 @@ class Consumer:
                                            self.s.error_message_max))
             with self._lock:
                 self._running.pop(key, None)
-        if not completions and not failures:
-            return False
-        s, k = self.s, self.q.keys
-        calls = []
-        if completions:
-            calls.append(("complete", k.complete_keys(),
-                          [self.id, s.completed_max_entries, "1" if s.completed_keep_payload else "0", *completions]))
-        if failures:
-            calls.append(("fail", k.dead_keys(),
-                          [self.id, s.dlq_retention_ms, s.dlq_max_entries, *[a for f in failures for a in f.args()]]))
         now_ms = _now_ms()
         for f in failures:
             if f.delay >= 0:
                 self._next_due = min(self._next_due, now_ms + f.delay)
+        self._out_done += completions
+        self._out_failed += failures
+        if not self._out_done and not self._out_failed:
+            return False
+        s, k = self.s, self.q.keys
+        calls = []
+        if self._out_done:
+            calls.append(("complete", k.complete_keys(),
+                          [self.id, s.completed_max_entries, "1" if s.completed_keep_payload else "0", *self._out_done]))
+        if self._out_failed:
+            calls.append(("fail", k.dead_keys(), [self.id, s.dlq_retention_ms, s.dlq_max_entries,
+                                                  *[a for f in self._out_failed for a in f.args()]]))
         for reply in SCRIPTS.pipe(self.q.client, calls):
             if isinstance(reply, Exception):
                 raise reply
+        self._out_done, self._out_failed = [], []
         return True
 
     # -- leases -----------------------------------------------------------------------------
@@ -214,12 +237,21 @@ class Consumer:
                     self._busy -= 1
                     unstarted += [run.job.id, run.job.attempt]
                     del self._running[key]
-        if unstarted:
-            SCRIPTS.run(self.q.client, "release", self.q.keys.release_keys(), [self.id, *unstarted])
+        # Redis away at shutdown: give up after a lease; the leases run out and the reclaim
+        # hands those jobs to another consumer (at least once).
+        deadline = time.monotonic() + self.s.lease_ms / 1000
         while True:
-            self._settle()
+            try:
+                if unstarted:
+                    SCRIPTS.run(self.q.client, "release", self.q.keys.release_keys(), [self.id, *unstarted])
+                    unstarted = []
+                self._settle()
+            except redis.exceptions.RedisError as err:
+                log.warning("requeue consumer %s: Redis call failed at shutdown (%s)", self.id, err)
+                if time.monotonic() > deadline:
+                    return
             with self._lock:
-                if not self._running:
-                    break
+                if not self._running and not self._out_done and not self._out_failed and not unstarted:
+                    return
             self._wake.wait(self.idle_wait)
             self._wake.clear()

@@ -4,7 +4,8 @@ environment variables as any Requeue process:
   xlang.py produce <queue>   jobs as JSON on stdin: [{"data":…, "job_id":…, …}]; prints the results
   xlang.py consume <queue>   runs until SIGTERM; each job is pushed, as JSON [id, data, metadata,
                              attempt], to the list <queue's base key>:xlang-seen (a test-only key);
-                             a job whose data has "sleep": seconds sleeps that long first;
+                             a job whose data has "sleep": seconds sleeps that long first, then
+                             says "woke <id>" (on stdout when "quiet": true, else in that list);
                              a job whose data has "fail": true raises RuntimeError (its message
                              holds a secret the record must not keep), "unrecoverable": true raises
                              UnrecoverableError
@@ -35,7 +36,10 @@ def main() -> int:
         queue.client.rpush(queue.keys.base + ":xlang-seen", json.dumps([job.id, job.data, job.metadata, job.attempt]))
         if isinstance(job.data, dict) and job.data.get("sleep"):
             time.sleep(float(job.data["sleep"]))
-            queue.client.rpush(queue.keys.base + ":xlang-seen", json.dumps(["woke", job.id]))
+            if job.data.get("quiet"):
+                print("woke", job.id, flush=True)
+            else:
+                queue.client.rpush(queue.keys.base + ":xlang-seen", json.dumps(["woke", job.id]))
         if isinstance(job.data, dict) and job.data.get("unrecoverable"):
             raise UnrecoverableError("bad input for %s" % job.id)
         if isinstance(job.data, dict) and job.data.get("fail"):

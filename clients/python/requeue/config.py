@@ -111,6 +111,9 @@ _SPEC: Dict[str, Tuple[str, Tuple[str, Callable[[str], object]], Callable[[str],
     "COMPLETED_MAX_ENTRIES": ("10000", _int(0), _js_quote),
     "COMPLETED_KEEP_PAYLOAD": ("false", _bool(), _js_quote),
     "ERROR_MESSAGE_MAX_LENGTH": ("2000", _int(100, 8000), _js_quote),
+    "JOB_LOG_MAX_LINES": ("100", _int(0, 1000), _js_quote),
+    "JOB_LOG_MAX_LINE_BYTES": ("1024", _int(64, 8000), _js_quote),
+    "JOB_PROGRESS_MAX_BYTES": ("1024", _int(64, 8000), _js_quote),
 }
 
 
@@ -138,6 +141,9 @@ class Settings:
     dlq_max_entries: int
     completed_max_entries: int
     completed_keep_payload: bool
+    log_max_lines: int
+    log_line_max_bytes: int
+    progress_max_bytes: int
 
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -168,4 +174,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         dlq_max_entries=int(out["DLQ_MAX_ENTRIES"]),  # type: ignore[arg-type]
         completed_max_entries=int(out["COMPLETED_MAX_ENTRIES"]),  # type: ignore[arg-type]
         completed_keep_payload=bool(out["COMPLETED_KEEP_PAYLOAD"]),
+        log_max_lines=int(out["JOB_LOG_MAX_LINES"]),  # type: ignore[arg-type]
+        log_line_max_bytes=int(out["JOB_LOG_MAX_LINE_BYTES"]),  # type: ignore[arg-type]
+        progress_max_bytes=int(out["JOB_PROGRESS_MAX_BYTES"]),  # type: ignore[arg-type]
     )

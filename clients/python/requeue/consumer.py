@@ -26,6 +26,7 @@ import redis
 
 from .errors import CorruptJobError, JobTimeoutError
 from .outcome import Failure, failure_of
+from .reports import ReportBuffer
 from .scripts import SCRIPTS
 
 if TYPE_CHECKING:
@@ -50,6 +51,17 @@ class Job:
     created_at: int
     backoff_base_ms: int = 0
     backoff_max_ms: int = 0
+    reports: Optional[ReportBuffer] = field(default=None, repr=False)
+
+    def progress(self, value: Any) -> None:
+        """A number from 0 to 100 or a JSON object (JOB_PROGRESS_MAX_BYTES); sent with the next round trip."""
+        if self.reports is not None:
+            self.reports.progress(self.id, self.attempt, value)
+
+    def log(self, text: Any) -> None:
+        """A log line (redacted, cut to JOB_LOG_MAX_LINE_BYTES); the job keeps the newest JOB_LOG_MAX_LINES."""
+        if self.reports is not None:
+            self.reports.log(self.id, self.attempt, text)
 
 
 @dataclass
@@ -88,6 +100,8 @@ class Consumer:
         # outcomes not yet acknowledged by Redis: complete-5 triples, failures
         self._out_done: List[Any] = []
         self._out_failed: List[Failure] = []
+        self._out_reports: List[Any] = []
+        self.reports = ReportBuffer(self.s.log_max_lines, self.s.log_line_max_bytes, self.s.progress_max_bytes)
 
     def stop(self) -> None:
         """Stops leasing; run() returns once running handlers have finished."""
@@ -141,7 +155,8 @@ class Consumer:
         rows = reply[2:]
         for i in range(0, len(rows), 8):
             job_id, payload, meta, attempt, max_att, bb, bm, ct = rows[i:i + 8]
-            job = Job(str(job_id), self.q.name, None, {}, int(attempt), int(max_att), int(ct), int(bb), int(bm))
+            job = Job(str(job_id), self.q.name, None, {}, int(attempt), int(max_att), int(ct), int(bb), int(bm),
+                      self.reports)
             run = _Running(job)
             try:
                 job.data = json.loads(payload)
@@ -165,8 +180,9 @@ class Consumer:
             self._wake.set()
 
     # -- outcomes ---------------------------------------------------------------------------
-    def _settle(self, force_timeout: bool = False) -> bool:
-        """Sends the outcome of every finished (or timed-out, or corrupt) job: one round trip."""
+    def _settle(self, stopping: bool = False) -> bool:
+        """Sends handlers' reports and the outcome of every finished (or timed-out, or corrupt)
+        job: one round trip. Reports go first: a completion deletes the job hash."""
         completions: List[Any] = []
         failures: List[Failure] = []
         timeout = self.s.job_timeout_ms / 1000
@@ -200,10 +216,14 @@ class Consumer:
                 self._next_due = min(self._next_due, now_ms + f.delay)
         self._out_done += completions
         self._out_failed += failures
-        if not self._out_done and not self._out_failed:
+        if self._out_done or self._out_failed or self.reports.due(stopping):
+            self._out_reports += self.reports.take()
+        if not self._out_done and not self._out_failed and not self._out_reports:
             return False
         s, k = self.s, self.q.keys
         calls = []
+        if self._out_reports:
+            calls.append(("report", [k.job("")], [self.id, s.log_max_lines, *self._out_reports]))
         if self._out_done:
             calls.append(("complete", k.complete_keys(),
                           [self.id, s.completed_max_entries, "1" if s.completed_keep_payload else "0", *self._out_done]))
@@ -213,7 +233,7 @@ class Consumer:
         for reply in SCRIPTS.pipe(self.q.client, calls):
             if isinstance(reply, Exception):
                 raise reply
-        self._out_done, self._out_failed = [], []
+        self._out_done, self._out_failed, self._out_reports = [], [], []
         return True
 
     # -- leases -----------------------------------------------------------------------------
@@ -245,13 +265,13 @@ class Consumer:
                 if unstarted:
                     SCRIPTS.run(self.q.client, "release", self.q.keys.release_keys(), [self.id, *unstarted])
                     unstarted = []
-                self._settle()
+                self._settle(stopping=True)
             except redis.exceptions.RedisError as err:
                 log.warning("requeue consumer %s: Redis call failed at shutdown (%s)", self.id, err)
                 if time.monotonic() > deadline:
                     return
             with self._lock:
-                if not self._running and not self._out_done and not self._out_failed and not unstarted:
+                if not (self._running or self._out_done or self._out_failed or self._out_reports or unstarted):
                     return
             self._wake.wait(self.idle_wait)
             self._wake.clear()

@@ -58,3 +58,33 @@ class Configuration(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Reports(unittest.TestCase):
+    def test_progress_is_validated_in_the_handler_like_lib_queue_reports(self) -> None:
+        from requeue.reports import ReportBuffer
+
+        buf = ReportBuffer(2, 64, 64)
+        for value, message in [
+            (101, "progress must be a number from 0 to 100, got 101"),
+            ("half", "progress must be a number from 0 to 100 or a plain object"),
+            ({"x": "y" * 80}, "progress is 88 bytes as JSON, over the limit of 64"),
+        ]:
+            with self.assertRaises(QueueError) as ctx:
+                buf.progress("j", 1, value)
+            self.assertEqual(str(ctx.exception), message)
+
+    def test_lines_are_bounded_redacted_and_cut(self) -> None:
+        import json
+
+        from requeue.reports import ReportBuffer
+
+        buf = ReportBuffer(2, 64, 64)
+        for text in ["one", "two token=abcdef123", "é" * 100]:
+            buf.log("j", 3, text)
+        args = buf.take()
+        self.assertEqual(args[:5], ["j", 3, "", 1, 2])
+        lines = [json.loads(a) for a in args[5:]]
+        self.assertEqual(lines[0]["text"], "two token=[REDACTED]")
+        self.assertEqual(lines[1]["text"], "é" * 30 + "…")
+        self.assertEqual(buf.take(), [])

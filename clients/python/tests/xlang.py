@@ -6,8 +6,9 @@ environment variables as any Requeue process:
                              attempt], to the list <queue's base key>:xlang-seen (a test-only key);
                              a job whose data has "sleep": seconds sleeps that long first, then
                              says "woke <id>" (on stdout when "quiet": true, else in that list);
-                             a job whose data has "fail": true raises RuntimeError (its message
-                             holds a secret the record must not keep), "unrecoverable": true raises
+                             a job whose data has "fail": true reports progress and a log line,
+                             then raises RuntimeError (message and log line hold a secret the
+                             record must not keep), "unrecoverable": true raises
                              UnrecoverableError
 """
 import json
@@ -43,6 +44,8 @@ def main() -> int:
         if isinstance(job.data, dict) and job.data.get("unrecoverable"):
             raise UnrecoverableError("bad input for %s" % job.id)
         if isinstance(job.data, dict) and job.data.get("fail"):
+            job.progress({"stage": "convert", "attempt": job.attempt})
+            job.log("converting with password=hunter2")
             convert(job)
         return "ok"
 

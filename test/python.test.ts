@@ -146,8 +146,8 @@ describe.skipIf(isCluster())("Python client", () => {
     expect(last.stack).not.toContain("concurrent");
     expect(last.consumer).toMatch(/:\d+:[0-9a-f]{6}$/);
     // job.progress and job.log from Python: the latest progress, one line per attempt, redacted
-    expect(d.report.progress).toEqual({ stage: "convert", attempt: 2 });
-    expect(d.report.lines.map((l) => [l.attempt, l.text])).toEqual([
+    expect(d.report?.progress).toEqual({ stage: "convert", attempt: 2 });
+    expect(d.report?.lines.map((l) => [l.attempt, l.text])).toEqual([
       [1, "converting with password=[REDACTED]"],
       [2, "converting with password=[REDACTED]"],
     ]);

@@ -29,6 +29,8 @@ const scripts = scriptSet<ScriptName>("queue", {
   constants: { __MAX_ERRORS__: String(MAX_ERRORS_PER_JOB), ...DURATION_CONSTANTS },
 });
 
+/** Every queue script, expanded (the Python client's package is built from these: scripts/export-lua.ts). */
+export const queueScripts = scripts.all;
 /** Runs a script on a client: one round trip. */
 export const runScript = scripts.run;
 /** A pipeline of `client` that knows the scripts. */

@@ -1,0 +1,9 @@
+"""Requeue for Python: produce and consume jobs of Requeue queues over redis-py, with the same
+Redis keys and the same Lua scripts as the TypeScript library (docs/python.md)."""
+from .config import ConfigError, Settings, load_settings
+from .consumer import Consumer, Job
+from .errors import CorruptJobError, JobTimeoutError, QueueError, RequeueError, UnrecoverableError
+from .queue import AddResult, Queue
+
+__all__ = ["AddResult", "ConfigError", "Consumer", "CorruptJobError", "Job", "JobTimeoutError", "Queue",
+           "QueueError", "RequeueError", "Settings", "UnrecoverableError", "load_settings"]

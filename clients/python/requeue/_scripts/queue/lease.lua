@@ -1,0 +1,273 @@
+--[[
+  lease: a consumer takes up to `count` jobs from ready; each becomes active with a deadline
+  (the visibility timeout) and its attempt counter goes up by one. Optionally first promotes
+  due retries and delayed jobs (consumers do this so queues move while the worker is down).
+  A job whose data is missing or unreadable is dead-lettered with reason "corrupt" instead.
+  While the queue is paused (KEYS[11] exists) it leases nothing, but still promotes and still
+  takes the starts of ARGV[8..]: checked here, in the same atomic step as the RPOP, so no call
+  that runs after a pause can hand out a job.
+
+  KEYS[1..10] active, ready, retry, dead, groups, totals, stats, jobPrefix, groupPrefix,
+              groupInfoPrefix (see includes/keys10.lua)
+  KEYS[11]    paused (present while the queue is paused: lib/queue/pause.ts)
+
+  ARGV[1] consumer id      ARGV[2] count          ARGV[3] lease ms
+  ARGV[4] promote limit (0 = do not promote)      ARGV[5] DLQ retention ms (0 = keep)
+  ARGV[6] DLQ cap (0 = none)
+  ARGV[7] how many of the leased jobs start at once (default: all); the jobs after them in the
+          reply are prefetched: marked `pf` (not started), so a reclaim gives their attempt back
+  ARGV[8..] ids of prefetched jobs of this consumer whose handlers have started since its
+          last lease call; their `pf` mark is removed (from now on the attempt counts)
+
+  Returns a flat array: first the due time (ms) of the earliest job left in the retry set when
+  this call promoted (-1 when it did not, or none is left), then 1 when the queue is paused
+  (nothing leased) else 0, then 8 per leased job:
+    id, payload, meta ("" = none), attempt (this one), maxAttempts, backoff base, backoff cap, createdAt
+]]
+-- The ten keys of the scripts that may dead-letter a job (lease, fail, reclaim, trimDead).
+-- The three prefixes are keys.ts names with an empty id: the script appends id or fingerprint.
+local K = {
+  active = KEYS[1], ready = KEYS[2], retry = KEYS[3], dead = KEYS[4], groups = KEYS[5],
+  totals = KEYS[6], stats = KEYS[7], jobPrefix = KEYS[8], groupPrefix = KEYS[9],
+  groupInfoPrefix = KEYS[10],
+}
+
+K.paused = KEYS[11]
+-- Shared helpers (textually included by the loader). Expects a table K with the keys in use.
+
+-- Redis time in ms: every process sees the same clock.
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Per-minute counters, accumulated in the script and written once at the end.
+local counts = {}
+local function count(field, n)
+  counts[field] = (counts[field] or 0) + n
+end
+-- EXPIRE only when a counter was just created (its new value is the increment): a few times
+-- a minute instead of on every call.
+local function flushStats()
+  local fresh = false
+  for field, n in pairs(counts) do
+    if redis.call('HINCRBY', K.stats, field, n) == n then fresh = true end
+  end
+  if fresh then
+    redis.call('EXPIRE', K.stats, 691200)
+  end
+end
+
+-- The log list of a job (keys.logs(id) in lib/redis/keys.ts): the job prefix `<base>:job:` with
+-- `job:` replaced by `logs:`. Derived here so every script that deletes a job hash deletes its
+-- logs without one more KEYS entry (docs/storage.md); lib/queue/reports.test.ts checks it.
+local function logsKeyOf(jobPrefix, id)
+  return string.sub(jobPrefix, 1, -5) .. 'logs:' .. id
+end
+
+-- The errors array with one attempt's error (a JSON object starting with {"attempt":) appended,
+-- keeping the newest 25. String operations only: no decode/encode.
+local function appendedErrors(cur, errJson)
+  if not cur or string.sub(cur, 1, 1) ~= '[' or cur == '[]' then
+    return '[' .. errJson .. ']'
+  end
+  local _, n = string.gsub(cur, '{"attempt":', '')
+  cur = string.sub(cur, 1, -2) .. ',' .. errJson .. ']'
+  while n >= 25 do
+    local p = string.find(cur, ',{"attempt":', 2, true)
+    if not p then break end
+    cur = '[' .. string.sub(cur, p + 1)
+    n = n - 1
+  end
+  return cur
+end
+
+local function appendError(jobKey, errJson)
+  redis.call('HSET', jobKey, 'errors', appendedErrors(redis.call('HGET', jobKey, 'errors'), errJson))
+end
+
+-- The hash fields a failed attempt writes: errors, lf, and ff when it is the first failure.
+-- Callers write them in one HSET (or hand them to deadLetter).
+local function failureFields(curErrors, curFf, errJson, now)
+  local fields = { 'errors', appendedErrors(curErrors, errJson), 'lf', now }
+  if not curFf then
+    fields[5] = 'ff'
+    fields[6] = now
+  end
+  return fields
+end
+
+-- An error recorded by a script itself (expired lease, corrupt data), as the consumer writes them.
+local function errorJson(attempt, name, message, now, consumer)
+  return '{"attempt":' .. (tonumber(attempt) or 0) .. ',"name":' .. cjson.encode(name) ..
+    ',"message":' .. cjson.encode(message) .. ',"at":' .. now .. ',"consumer":' .. cjson.encode(consumer or '') .. '}'
+end
+
+-- Same formula as lib/queue/fingerprint.ts for a failure without a stack.
+local function scriptFingerprint(name, message)
+  return string.sub(redis.sha1hex(name .. '\n' .. message .. '\n'), 1, 16)
+end
+
+-- Error-group upkeep when dead letters leave the DLQ (requeue, delete, retention, cap): the id
+-- leaves its group's zset; a group the call emptied leaves K.groups and loses its info, checked
+-- once per group by dropEmptyGroups() at the end. Expects K.groups, K.groupPrefix,
+-- K.groupInfoPrefix, and K.index when the caller already removed the id from one group's zset.
+local touched = {}
+local function leaveGroup(id, fp)
+  if type(fp) ~= 'string' or fp == '' then return end
+  local group = K.groupPrefix .. fp
+  if group ~= K.index then redis.call('ZREM', group, id) end
+  touched[group] = fp
+end
+
+local function dropEmptyGroups()
+  for group, fp in pairs(touched) do
+    if redis.call('ZCARD', group) == 0 then
+      redis.call('ZREM', K.groups, fp)
+      redis.call('DEL', K.groupInfoPrefix .. fp)
+    end
+  end
+  touched = {}
+end
+
+-- Dead letters: add one (with its group indexes) and trim the DLQ by age and count, bounded
+-- per call. Expects K.dead, K.groups, K.totals, K.jobPrefix, K.groupPrefix, K.groupInfoPrefix,
+-- and the includes common, errors and groups before it.
+
+local function dropDead(id)
+  local jobKey = K.jobPrefix .. id
+  local fp = redis.pcall('HGET', jobKey, 'fp')
+  redis.call('ZREM', K.dead, id)
+  redis.call('DEL', jobKey, logsKeyOf(K.jobPrefix, id))
+  leaveGroup(id, fp)
+end
+
+-- Drops dead letters older than retentionMs, then the oldest beyond cap; at most `limit`.
+local function trimDead(now, retentionMs, cap, limit)
+  local byAge, byCap = 0, 0
+  if retentionMs > 0 then
+    local old = redis.call('ZRANGEBYSCORE', K.dead, '-inf', now - retentionMs, 'LIMIT', 0, limit)
+    for _, id in ipairs(old) do dropDead(id) end
+    byAge = #old
+  end
+  if cap > 0 and byAge < limit then
+    local excess = redis.call('ZCARD', K.dead) - cap
+    if excess > 0 then
+      local ids = redis.call('ZRANGE', K.dead, 0, math.min(excess, limit - byAge) - 1)
+      for _, id in ipairs(ids) do dropDead(id) end
+      byCap = #ids
+    end
+  end
+  dropEmptyGroups()
+  if byAge > 0 then redis.call('HINCRBY', K.totals, 'droppedAge', byAge) end
+  if byCap > 0 then
+    redis.call('HINCRBY', K.totals, 'droppedCap', byCap)
+    -- per minute too: the near-cap alert counts the drops of its window (the caller flushes)
+    count('droppedCap', byCap)
+  end
+  if byAge + byCap > 0 then redis.call('HINCRBY', K.totals, 'dropped', byAge + byCap) end
+  return byAge + byCap
+end
+
+-- Moves a job (already out of ready/active/retry) into the DLQ and its error group. `fields`:
+-- hash fields of the failure to write in the same HSET (from failureFields), or nil.
+local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, retentionMs, cap, fields)
+  local jobKey = K.jobPrefix .. id
+  local all = fields or {}
+  local n = #all
+  all[n + 1], all[n + 2], all[n + 3], all[n + 4] = 'fp', fp, 'reason', reason
+  all[n + 5], all[n + 6], all[n + 7], all[n + 8] = 'lf', now, 'dt', now
+  redis.call('HSET', jobKey, unpack(all))
+  if not fields then redis.call('HSETNX', jobKey, 'ff', now) end
+  redis.call('HDEL', jobKey, 'lease', 'pf', 'st')
+  redis.call('ZADD', K.dead, now, id)
+  redis.call('ZADD', K.groupPrefix .. fp, now, id)
+  redis.call('ZADD', K.groups, now, fp)
+  local gi = K.groupInfoPrefix .. fp
+  if redis.call('HSETNX', gi, 'first', now) == 1 then
+    redis.call('HSET', gi, 'name', gname, 'message', gmsg, 'frame', gframe, 'last', now)
+  else
+    redis.call('HSET', gi, 'last', now)
+  end
+  count('dead', 1)
+  trimDead(now, retentionMs, cap, 100)
+end
+
+-- A job whose stored data cannot be read: keep what can be kept, dead-letter it as "corrupt".
+local function deadCorrupt(id, now, message, consumer, retentionMs, cap)
+  local jobKey = K.jobPrefix .. id
+  local t = redis.call('TYPE', jobKey)['ok']
+  local raw = ''
+  if t ~= 'hash' and t ~= 'none' then
+    if t == 'string' then raw = redis.call('GET', jobKey) end
+    redis.call('DEL', jobKey)
+  end
+  redis.call('HSETNX', jobKey, 'payload', raw)
+  redis.call('HSETNX', jobKey, 'ct', now)
+  appendError(jobKey, errorJson(0, 'CorruptJob', message, now, consumer))
+  local fp = scriptFingerprint('CorruptJob', message)
+  deadLetter(id, now, 'corrupt', fp, 'CorruptJob', message, '', retentionMs, cap)
+end
+
+-- Moves up to `limit` due ids from the retry set to the back of ready. Returns how many.
+local function promoteDue(now, limit)
+  local due = redis.call('ZRANGEBYSCORE', K.retry, '-inf', now, 'LIMIT', 0, limit)
+  if #due > 0 then
+    redis.call('ZREM', K.retry, unpack(due))
+    redis.call('LPUSH', K.ready, unpack(due))
+  end
+  return #due
+end
+
+local consumer = ARGV[1]
+-- One HDEL per start, unchecked (the hot path): if this lease was lost and another consumer
+-- prefetched the job meanwhile, its mark goes and that one attempt counts as it did before `pf`.
+-- A job in no lease has no mark (every way out of active removes it); HDEL creates no key.
+for i = 8, #ARGV do
+  redis.pcall('HDEL', K.jobPrefix .. ARGV[i], 'pf')
+end
+local now = nowMs()
+local retentionMs, cap = tonumber(ARGV[5]), tonumber(ARGV[6])
+local nextDue = -1
+if tonumber(ARGV[4]) > 0 then
+  promoteDue(now, tonumber(ARGV[4]))
+  local first = redis.call('ZRANGE', K.retry, 0, 0, 'WITHSCORES')
+  if #first == 2 then nextDue = tonumber(first[2]) end
+end
+
+if redis.call('EXISTS', K.paused) == 1 then return { nextDue, 1 } end
+local out = { nextDue, 0 }
+local HEAD = #out
+if tonumber(ARGV[2]) < 1 then return out end
+local ids = redis.call('RPOP', K.ready, tonumber(ARGV[2]))
+if not ids then return out end
+local deadline = now + tonumber(ARGV[3])
+local startNow = tonumber(ARGV[7] or ARGV[2])
+for _, id in ipairs(ids) do
+  local jobKey = K.jobPrefix .. id
+  local f = redis.pcall('HMGET', jobKey, 'payload', 'meta', 'attempts', 'max', 'bb', 'bm', 'ct')
+  local ok = type(f) == 'table' and not f.err
+  local attempts = ok and (f[3] == false and 0 or tonumber(f[3]))
+  if not ok or not f[1] or not attempts or not tonumber(f[4]) then
+    deadCorrupt(id, now, 'job data is missing or unreadable', consumer, retentionMs, cap)
+  else
+    attempts = attempts + 1
+    if (#out - HEAD) / 8 >= startNow then
+      redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer, 'st', now, 'pf', 1)
+    else
+      redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer, 'st', now)
+    end
+    redis.call('ZADD', K.active, deadline, id)
+    local n = #out
+    out[n + 1] = id
+    out[n + 2] = f[1]
+    out[n + 3] = f[2] or ''
+    out[n + 4] = attempts
+    out[n + 5] = f[4]
+    out[n + 6] = f[5] or '0'
+    out[n + 7] = f[6] or '0'
+    out[n + 8] = f[7] or '0'
+  end
+end
+flushStats()
+return out

@@ -1,0 +1,41 @@
+/**
+ * Writes the Lua scripts the Python client (clients/python) runs, from the one loader the
+ * TypeScript side uses (lib/redis/scripts.ts): includes and constants expanded exactly alike, so
+ * both languages send the same script (the same SHA). Run after changing a .lua file:
+ *   npx tsx scripts/export-lua.ts
+ * scripts/export-lua.test.ts fails when the packaged copies differ from what the loader produces.
+ */
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { queueScripts } from "#lib/queue/scripts.ts";
+
+export const PACKAGED_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "clients/python/requeue/_scripts",
+);
+
+/** The files the package must hold: name → content (scripts of the queue set, plus an index). */
+export function packagedScripts(): Map<string, string> {
+  const files = new Map<string, string>();
+  const index: Record<string, { keys: number; variadic: boolean; sha: string }> = {};
+  for (const s of queueScripts()) {
+    files.set(`queue/${s.name}.lua`, s.lua);
+    index[s.name] = { keys: s.numberOfKeys, variadic: s.variadic, sha: s.sha };
+  }
+  files.set("queue/index.json", `${JSON.stringify(index, null, 2)}\n`);
+  return files;
+}
+
+function main(): void {
+  const files = packagedScripts();
+  rmSync(join(PACKAGED_DIR, "queue"), { recursive: true, force: true });
+  for (const [name, content] of files) {
+    mkdirSync(dirname(join(PACKAGED_DIR, name)), { recursive: true });
+    writeFileSync(join(PACKAGED_DIR, name), content);
+  }
+  console.log(`export-lua: ${files.size} files in ${PACKAGED_DIR} (${readdirSync(PACKAGED_DIR).join(", ")})`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { closeQueue, leaseJobs, sleep, testQueue, until } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
 import { minuteOf, queueKeys } from "../redis/keys.ts";
-import { completeKeys, leaseKeys, promoteKeys } from "./context.ts";
+import { completeKeys, promoteKeys } from "./context.ts";
 import { addDurations, DURATION_SCALE, durationBucket, durationPercentiles } from "./durations.ts";
 import { queueHistory } from "./history.ts";
 import type { Queue } from "./index.ts";

@@ -7,7 +7,6 @@ import { closeQueue, leaseJobs, privatePrefix, testQueue, until } from "../../te
 import type { Queue } from "./index.ts";
 import { jobAction } from "./job-actions.ts";
 import { getJob } from "./job-view.ts";
-import { runScript } from "./scripts.ts";
 
 const prefix = privatePrefix("jobact");
 const queues: Queue[] = [];

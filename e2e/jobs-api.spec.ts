@@ -5,9 +5,10 @@
  * unknown id 404, bad input 400 naming the field; a viewer reads masked payloads and may not act.
  */
 import { type APIRequestContext, expect, test } from "@playwright/test";
-import { deadKeys, extendKeys } from "../lib/queue/context.ts";
+import { extendKeys } from "../lib/queue/context.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { runScript } from "../lib/queue/scripts.ts";
+import { leaseJobs } from "../test/harness/lease.ts";
 import { E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
 import { apiAs } from "./helpers/auth.ts";
 import { purgeSeeded, uniqueQueue } from "./helpers/seed.ts";
@@ -33,11 +34,9 @@ test.beforeAll(async () => {
     await expect.poll(() => client.zscore(bare.ctx.keys.completed, "c-bare")).not.toBeNull();
     await c.close();
     await bare.add({ n: "orphan" }, { jobId: "orphan" });
-    const s = bare.ctx.settings;
     // a consumer that leased it, beat once (every 1 ms) and stopped: orphaned long before its
     // 60 s lease runs out, so the app's worker does not reclaim it first
-    const lease = ["gone-consumer", 1, 60_000, 0, s.dlqRetentionMs, 0];
-    await runScript(client, "lease", deadKeys(bare.ctx.keys), lease);
+    await leaseJobs(bare, "gone-consumer", 1);
     const beat = ["gone-consumer", 60_000, "1 4242 gone-host", "orphan", 1];
     await runScript(client, "extend", extendKeys(bare.ctx.keys), beat);
     await bare.add({ email: "ann@example.com", n: 1 }, { jobId: "w1" });

@@ -2,8 +2,15 @@
  * The JSON shapes /api/v1 answers with, shared by the route handlers (which build them) and the
  * console's API client (which reads them). Library types are re-used where they fit as they are.
  */
+
+import type { FoundJob } from "#app/_lib/ops/jobs.ts";
 import type { BulkProgress, DeadLetterSummary, DlqPage } from "#lib/dlq/index.ts";
+import type { JobsPage, ListState } from "#lib/queue/browse.ts";
 import type { HistoryPoint, HistoryRange, QueueHistory } from "#lib/queue/history-types.ts";
+import type { JobActionResult } from "#lib/queue/job-actions.ts";
+import type { JobState } from "#lib/queue/job-errors.ts";
+import type { JobDetail, JobLocation } from "#lib/queue/job-view.ts";
+import type { JobLogsPage } from "#lib/queue/logs.ts";
 import type { AttemptError, DeadLetter, ErrorGroup } from "#lib/queue/types.ts";
 
 export type {
@@ -13,8 +20,16 @@ export type {
   DeadLetterSummary,
   DlqPage,
   ErrorGroup,
+  FoundJob,
   HistoryPoint,
   HistoryRange,
+  JobActionResult,
+  JobDetail,
+  JobLocation,
+  JobLogsPage,
+  JobState,
+  JobsPage,
+  ListState,
   QueueHistory,
 };
 

@@ -1,12 +1,13 @@
 "use client";
 /**
  * The top bar every page shows: Redis status, the retry worker's heartbeat, the firing-alerts
- * badge, and the signed-in user with role and a sign-out control.
+ * badge, the find-a-job box, and the signed-in user with role and a sign-out control.
  */
 import type { ReactNode } from "react";
 import { usePrincipal } from "#components/providers.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
 import { FiringAlertsBadge } from "./alerts-badge.tsx";
+import { FindJob } from "./find-job.tsx";
 import { useRedisStatus } from "./use-health.ts";
 import { WorkerHeartbeat } from "./worker-heartbeat.tsx";
 
@@ -29,6 +30,7 @@ export function TopBar({ signOut }: { signOut?: ReactNode }) {
       <WorkerHeartbeat />
       <FiringAlertsBadge />
       <span className="spacer" />
+      <FindJob />
       {principal ? (
         <span className="topbar-item user" data-testid="current-user">
           <span>{principal.name || principal.email}</span>{" "}

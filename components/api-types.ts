@@ -3,7 +3,6 @@
  * console's API client (which reads them). Library types are re-used where they fit as they are.
  */
 
-import type { FoundJob } from "#app/_lib/ops/jobs.ts";
 import type { BulkProgress, DeadLetterSummary, DlqPage } from "#lib/dlq/index.ts";
 import type { JobsPage, ListState } from "#lib/queue/browse.ts";
 import type { HistoryPoint, HistoryRange, QueueHistory } from "#lib/queue/history-types.ts";
@@ -20,7 +19,6 @@ export type {
   DeadLetterSummary,
   DlqPage,
   ErrorGroup,
-  FoundJob,
   HistoryPoint,
   HistoryRange,
   JobActionResult,
@@ -32,6 +30,15 @@ export type {
   ListState,
   QueueHistory,
 };
+
+/** GET /api/v1/jobs/{id}: a job id looked for in every queue. */
+export interface FoundJob {
+  id: string;
+  /** every queue that has a job with this id, and its state there */
+  matches: JobLocation[];
+  /** the first match in full */
+  job: JobDetail;
+}
 
 export interface ApiErrorBody {
   error: { status: number; message: string; details?: unknown };

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { expect, type Page, test } from "@playwright/test";
-import { deadKeys, extendKeys } from "../lib/queue/context.ts";
+import { extendKeys, leaseKeys } from "../lib/queue/context.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { runScript } from "../lib/queue/scripts.ts";
 import { E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
@@ -66,10 +66,11 @@ test.beforeAll(async () => {
 
     await q.add({ n: "orphan" }, { jobId: ID.orphan });
     const s = q.ctx.settings;
-    await runScript(client, "lease", deadKeys(k), ["gone-consumer", 1, HOUR, 0, s.dlqRetentionMs, 0]);
+    // leased as lease-11.lua does for a consumer (no handler runs it), then one beat, then silence
+    await runScript(client, "lease", leaseKeys(k), ["gone-consumer", 1, HOUR, 0, s.dlqRetentionMs, 0, 1]);
     await runScript(client, "extend", extendKeys(k), [
       "gone-consumer",
-      60_000,
+      HOUR,
       "1 4242 gone-host",
       ID.orphan,
       1,

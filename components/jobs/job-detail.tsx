@@ -87,7 +87,6 @@ function Facts({ j }: { j: JobDetail }) {
   const rows: [string, ReactNode][] = [
     ["Queue", <code key="q">{j.queue}</code>],
     ["Id", <MonoId key="id" value={j.id} />],
-    ["State", <JobStateBadge key="s" state={j.state} />],
     [
       "Attempts",
       j.state === "completed"

@@ -168,6 +168,9 @@ test.describe("admin", () => {
   test("waiting: the list shows the place in line; delete asks first, then the job is gone", async ({
     page,
   }) => {
+    await open(page, `/queues/${queue}/jobs?state=waiting`);
+    await expect(row(page, ID.waiting).locator("td").nth(1)).toHaveText("1");
+    await expect(row(page, ID.doomed).locator("td").nth(1)).toHaveText("2");
     await openFromList(page, "waiting", ID.doomed);
     await expect(page.getByTestId("job-state")).toContainText("waiting");
     await expect(page.getByTestId("payload")).toContainText('"n": 2');

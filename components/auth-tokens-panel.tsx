@@ -6,6 +6,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState, useTransition } from "react";
 import { createTokenAction, revokeTokenAction } from "#app/(console)/settings/actions.ts";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import type { TokenInfo } from "#lib/auth/tokens.ts";
 import { RelativeTime } from "./ui/relative-time.tsx";
 
@@ -69,7 +70,7 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
           No API tokens: scripts cannot call the API until you create one.
         </p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="API tokens">
           <table className="data-table">
             <thead>
               <tr>
@@ -120,7 +121,7 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <form className="actions" onSubmit={onCreate} data-testid="token-create-form">
         <input name="name" placeholder="token name, e.g. ci-requeue" required aria-label="Token name" />

@@ -13,6 +13,7 @@ import {
   setRoleAction,
   signOutUserAction,
 } from "#app/(console)/settings/actions.ts";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import type { User } from "#lib/auth/users.ts";
 import { RelativeTime } from "./ui/relative-time.tsx";
 
@@ -55,7 +56,7 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
   return (
     <section className="panel" aria-labelledby="users-h" data-testid="users-panel">
       <h2 id="users-h">Users</h2>
-      <div className="table-wrap">
+      <TableScroll label="Users">
         <table className="data-table">
           <thead>
             <tr>
@@ -137,7 +138,7 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <form className="actions" onSubmit={onAdd} data-testid="user-add-form">
         <input name="email" type="email" placeholder="email" required aria-label="Email" />
         <input name="name" placeholder="name (optional)" aria-label="Name" />

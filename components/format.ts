@@ -46,3 +46,8 @@ export function formatRelative(ms: number, now = Date.now()): string {
   // A time to come rounds up: a token made "for 7 days" a second ago expires "in 7 d", not "in 6 d".
   return diff > 0 ? `${formatDuration(diff)} ago` : `in ${formatDuration(-diff, Math.ceil)}`;
 }
+
+/** "1 worker", "3 workers", "1,204 workers": a count with its noun, plural when it is not one. */
+export function formatCountOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
+}

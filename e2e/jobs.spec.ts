@@ -7,6 +7,7 @@
  * run (completed, failed into a retry, dead) by lib/queue consumers in this process.
  */
 import { randomBytes } from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { extendKeys, leaseKeys } from "../lib/queue/context.ts";
 import { createQueue } from "../lib/queue/index.ts";
@@ -92,12 +93,19 @@ async function open(page: Page, path: string) {
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: `test-results/screenshots/jobs-${name}.png`, fullPage: true });
 
-async function noHorizontalOverflow(page: Page) {
+/** No horizontal overflow at this width, and no accessibility violation (contrast included). */
+async function fitsAndPasses(page: Page) {
+  await expect(page.locator(".spinner")).toHaveCount(0);
   const [scroll, client] = await page.evaluate(() => [
     document.documentElement.scrollWidth,
     document.documentElement.clientWidth,
   ]);
   expect(scroll, "page wider than the viewport").toBeLessThanOrEqual(client);
+  const axe = await new AxeBuilder({ page }).analyze();
+  const found = axe.violations.map(
+    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  expect(found, `${page.url()}: axe violations`).toEqual([]);
 }
 
 const row = (page: Page, id: string) => page.locator(`[data-testid="job-row"][data-id="${id}"]`);
@@ -144,23 +152,27 @@ test.describe("admin", () => {
     );
   });
 
-  test("lists and job pages at 1280 and 390×844, no horizontal overflow", async ({ page }) => {
-    for (const [w, h] of [
-      [1280, 900],
-      [390, 844],
-    ]) {
+  test("lists and job pages at 1280 and 390×844, light and dark: no horizontal overflow, axe finds nothing", async ({
+    page,
+  }) => {
+    test.setTimeout(240_000);
+    for (const [w, h, scheme] of [
+      [1280, 900, "light"],
+      [390, 844, "dark"],
+    ] as const) {
       await page.setViewportSize({ width: w, height: h });
+      await page.emulateMedia({ colorScheme: scheme });
       for (const state of ["waiting", "active", "scheduled", "completed"]) {
         await open(page, `/queues/${queue}/jobs?state=${state}`);
         await expect(page.getByTestId("job-row").first()).toBeVisible();
-        await noHorizontalOverflow(page);
-        await shot(page, `list-${state}-${w}`);
+        await fitsAndPasses(page);
+        await shot(page, `list-${state}-${w}-${scheme}`);
       }
       for (const id of [ID.orphan, ID.retry]) {
         await open(page, `/queues/${queue}/jobs/${id}`);
         await expect(page.getByTestId("job-detail")).toBeVisible();
-        await noHorizontalOverflow(page);
-        await shot(page, `job-${id.split("-")[0]}-${w}`);
+        await fitsAndPasses(page);
+        await shot(page, `job-${id.split("-")[0]}-${w}-${scheme}`);
       }
     }
   });

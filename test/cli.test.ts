@@ -88,6 +88,13 @@ describe("bad arguments: exit 2 and a message that says what is wrong", () => {
     [["dlq", "requeue", "documents"], /give both <queue> and <id>/],
     [["dlq", "requeue", "documents", "x", "--all"], /not both/],
     [["dlq", "requeue", "--all", "--rate", "fast"], /--rate must be an integer between 1 and 1000000/],
+    [["dlq", "requeue", "--all", "--canary", "0"], /--canary must be an integer between 1 and 1000/],
+    [
+      ["dlq", "requeue", "--all", "--canary", "5", "--canary-min-success", "90"],
+      /--canary-min-success must be a ratio between 0 and 1/,
+    ],
+    [["dlq", "requeue", "--all", "--canary-min-success", "0.5"], /need --canary <n>/],
+    [["dlq", "requeue", "documents", "x", "--canary", "5"], /--canary applies to --group and --all/],
     [["dlq", "delete", "--group", "not a fingerprint!"], /--group must be an error fingerprint/],
     [["enqueue"], /missing arguments/],
     [["enqueue", "documents", "{not json"], /payload \(argument\) is not valid JSON/],

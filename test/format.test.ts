@@ -1,6 +1,6 @@
 /** The console's time formatting (components/format.ts): past times round down, times to come round up. */
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatRelative } from "#components/format.ts";
+import { formatCountOf, formatDuration, formatRelative } from "#components/format.ts";
 
 describe("formatRelative", () => {
   const now = 1_800_000_000_000;
@@ -14,5 +14,13 @@ describe("formatRelative", () => {
     expect(formatRelative(now - 7 * day + 1_000, now)).toBe("6 d ago");
     expect(formatRelative(now - 500, now)).toBe("just now");
     expect(formatDuration(59_999)).toBe("59 s");
+  });
+});
+
+describe("formatCountOf", () => {
+  it("names one in the singular and every other count in the plural", () => {
+    expect(formatCountOf(1, "worker")).toBe("1 worker");
+    expect(formatCountOf(0, "worker")).toBe("0 workers");
+    expect(formatCountOf(1204, "entry", "entries")).toBe("1,204 entries");
   });
 });

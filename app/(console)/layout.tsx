@@ -40,13 +40,18 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const user = await signedIn();
   return (
     <Providers principal={user}>
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
       <div className="shell">
         <SideNav />
         <div className="shell-main">
           <TopBar signOut={<SignOutButton />} />
           <RedisBanner />
           <FiringAlertsBanner />
-          <main className="page">{children}</main>
+          <main className="page" id="content" tabIndex={-1}>
+            {children}
+          </main>
         </div>
       </div>
     </Providers>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, HSTS, newNonce, securityHeaders } from "./security-headers.ts";
+import { contentSecurityPolicy, HSTS, newNonce, nonceOf, securityHeaders } from "./security-headers.ts";
 
 function directive(csp: string, name: string): string {
   return csp.split("; ").find((d) => d.startsWith(`${name} `)) ?? "";
@@ -13,6 +13,13 @@ describe("security headers", () => {
     expect(scripts).not.toContain("'unsafe-inline'");
     expect(scripts).not.toContain("'unsafe-eval'");
     expect(directive(contentSecurityPolicy(nonce, true), "script-src")).toContain("'unsafe-eval'");
+  });
+
+  it("reads the nonce back from the policy, for the layout's own inline script", () => {
+    const nonce = newNonce();
+    expect(nonceOf(contentSecurityPolicy(nonce))).toBe(nonce);
+    expect(nonceOf("default-src 'self'")).toBeUndefined();
+    expect(nonceOf(null)).toBeUndefined();
   });
 
   it("makes a new, unguessable nonce every time", () => {

@@ -53,3 +53,8 @@ export function securityHeaders(opts: {
   if (opts.nextAuthUrl?.startsWith("https://")) headers["Strict-Transport-Security"] = HSTS;
   return headers;
 }
+
+/** The script nonce of a Content-Security-Policy made by `contentSecurityPolicy`, if any. */
+export function nonceOf(csp: string | null | undefined): string | undefined {
+  return csp?.match(/'nonce-([A-Za-z0-9+/=]{1,64})'/)?.[1];
+}

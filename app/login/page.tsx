@@ -14,6 +14,7 @@ import { getConfig } from "#lib/config.ts";
 import styles from "./login.module.css";
 
 export const dynamic = "force-dynamic";
+export const metadata = { title: "Sign in · Requeue" };
 
 export default async function LoginPage({
   searchParams,

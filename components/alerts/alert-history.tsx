@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading } from "#components/ui/states.tsx";
 import t from "#components/ui/table.module.css";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import { alertDefinition, formatAlertValue, isAlertId } from "#lib/alerts/definitions.ts";
 import type { AlertHistoryEntry } from "#lib/alerts/types.ts";
 import s from "./alerts.module.css";
@@ -28,43 +29,45 @@ export function AlertHistoryTable() {
   if (history.length === 0)
     return <Empty title="No alert has changed state yet">Every firing and every resolve appears here.</Empty>;
   return (
-    <table className={t.table} data-testid="alert-history">
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Alert</th>
-          <th scope="col">Change</th>
-          <th scope="col" className={t.num}>
-            Value
-          </th>
-          <th scope="col">Threshold</th>
-          <th scope="col">Webhook</th>
-        </tr>
-      </thead>
-      <tbody>
-        {history.map((h) => {
-          const unit = isAlertId(h.id) ? alertDefinition(h.id).unit : "count";
-          return (
-            <tr key={`${h.id}-${h.at}-${h.to}`}>
-              <td>
-                <RelativeTime ms={h.at} />
-              </td>
-              <td>{h.label}</td>
-              <td className={h.to === "firing" ? s.stateFiring : s.stateOk}>
-                <span aria-hidden="true">{h.to === "firing" ? "▲ " : "✓ "}</span>
-                {h.to === "firing" ? "Fired" : "Resolved"}
-              </td>
-              <td className={t.num}>{formatAlertValue(unit, h.value)}</td>
-              <td>
-                {h.comparator} {formatAlertValue(unit, h.threshold)}
-              </td>
-              <td>
-                <WebhookOutcome w={h.webhook} />
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <TableScroll label="Alert history" framed={false}>
+      <table className={t.table} data-testid="alert-history">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Alert</th>
+            <th scope="col">Change</th>
+            <th scope="col" className={t.num}>
+              Value
+            </th>
+            <th scope="col">Threshold</th>
+            <th scope="col">Webhook</th>
+          </tr>
+        </thead>
+        <tbody>
+          {history.map((h) => {
+            const unit = isAlertId(h.id) ? alertDefinition(h.id).unit : "count";
+            return (
+              <tr key={`${h.id}-${h.at}-${h.to}`}>
+                <td>
+                  <RelativeTime ms={h.at} />
+                </td>
+                <td>{h.label}</td>
+                <td className={h.to === "firing" ? s.stateFiring : s.stateOk}>
+                  <span aria-hidden="true">{h.to === "firing" ? "▲ " : "✓ "}</span>
+                  {h.to === "firing" ? "Fired" : "Resolved"}
+                </td>
+                <td className={t.num}>{formatAlertValue(unit, h.value)}</td>
+                <td>
+                  {h.comparator} {formatAlertValue(unit, h.threshold)}
+                </td>
+                <td>
+                  <WebhookOutcome w={h.webhook} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 /**
- * The alerts page: the nine thresholds with their current value and state (refreshed live),
+ * The alerts page: the thresholds with their current value and state (refreshed live),
  * editable inline by admins, then the webhook setting and the history of state changes.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -10,6 +10,7 @@ import { ApiError } from "#components/api-client.ts";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import t from "#components/ui/table.module.css";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import { formatAlertValue } from "#lib/alerts/definitions.ts";
 import type { AlertStatus } from "#lib/alerts/types.ts";
 import { AlertHistoryTable } from "./alert-history.tsx";
@@ -89,52 +90,54 @@ export function AlertsView({ admin }: AlertsViewProps) {
         ); rates cover the last {list.data?.windowMinutes ?? 15} minutes. A rate without traffic has no data
         and never fires.
       </p>
-      <table className={t.table} data-testid="alerts-table">
-        <thead>
-          <tr>
-            <th scope="col">Alert</th>
-            <th scope="col" className={t.num}>
-              Current value
-            </th>
-            <th scope="col">Threshold</th>
-            <th scope="col">State</th>
-          </tr>
-        </thead>
-        <tbody>
-          {alerts.map((a) => (
-            <tr
-              key={a.id}
-              className={a.state === "firing" ? s.firingRow : undefined}
-              data-testid={`alert-row-${a.id}`}
-              data-state={a.state}
-            >
-              <td>
-                <strong>{a.label}</strong>
-                <div className={s.measures}>{a.measures}</div>
-              </td>
-              <td className={t.num} data-testid={`alert-value-${a.id}`}>
-                {formatAlertValue(a.unit, a.value)}
-              </td>
-              <td>
-                {admin ? (
-                  <ThresholdEditor
-                    key={`${a.id}:${a.threshold}`}
-                    alert={a}
-                    onSet={set.run}
-                    onReset={reset.run}
-                    pending={set.pending || reset.pending}
-                  />
-                ) : (
-                  <ThresholdText a={a} />
-                )}
-              </td>
-              <td>
-                <AlertStateLabel state={a.state} since={a.since} />
-              </td>
+      <TableScroll label="Alert thresholds" framed={false}>
+        <table className={t.table} data-testid="alerts-table">
+          <thead>
+            <tr>
+              <th scope="col">Alert</th>
+              <th scope="col" className={t.num}>
+                Current value
+              </th>
+              <th scope="col">Threshold</th>
+              <th scope="col">State</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {alerts.map((a) => (
+              <tr
+                key={a.id}
+                className={a.state === "firing" ? s.firingRow : undefined}
+                data-testid={`alert-row-${a.id}`}
+                data-state={a.state}
+              >
+                <td>
+                  <strong>{a.label}</strong>
+                  <div className={s.measures}>{a.measures}</div>
+                </td>
+                <td className={t.num} data-testid={`alert-value-${a.id}`}>
+                  {formatAlertValue(a.unit, a.value)}
+                </td>
+                <td>
+                  {admin ? (
+                    <ThresholdEditor
+                      key={`${a.id}:${a.threshold}`}
+                      alert={a}
+                      onSet={set.run}
+                      onReset={reset.run}
+                      pending={set.pending || reset.pending}
+                    />
+                  ) : (
+                    <ThresholdText a={a} />
+                  )}
+                </td>
+                <td>
+                  <AlertStateLabel state={a.state} since={a.since} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
 
       {admin ? (
         <section className={s.section}>

@@ -23,6 +23,7 @@ import { cacheApi, cacheKeys } from "./cache-api.ts";
 import { CacheCharts, formatBytes } from "./cache-charts.tsx";
 import { InvalidateTagForm } from "./invalidate-tag-form.tsx";
 import { NamespaceTable } from "./namespace-table.tsx";
+import { NearProcesses } from "./near-processes.tsx";
 
 export interface CacheAdminActions {
   flush: (input: { namespace: string }) => Promise<ActionResult<{ namespace: string }>>;
@@ -30,7 +31,7 @@ export interface CacheAdminActions {
 }
 
 function Headline({ data, rows }: { data: CacheStatsResponse; rows: NamespaceRow[] | undefined }) {
-  const hits = data.total.reduce((n, p) => n + p.hits, 0);
+  const hits = data.total.reduce((n, p) => n + p.hits + p.l1Hits, 0);
   const misses = data.total.reduce((n, p) => n + p.misses, 0);
   const r = data.redisNow;
   const memShare = r.usedMemory !== null && r.maxMemory ? r.usedMemory / r.maxMemory : null;
@@ -41,7 +42,7 @@ function Headline({ data, rows }: { data: CacheStatsResponse; rows: NamespaceRow
         <dd data-testid="headline-hit-rate">
           {formatPercent(hits + misses ? hits / (hits + misses) : null)}
         </dd>
-        <small>alert below {formatPercent(data.hitRateThreshold, 0)}</small>
+        <dd className={s.tileNote}>alert below {formatPercent(data.hitRateThreshold, 0)}</dd>
       </div>
       <div className={s.tile}>
         <dt>Hits / misses ({data.range})</dt>
@@ -53,9 +54,9 @@ function Headline({ data, rows }: { data: CacheStatsResponse; rows: NamespaceRow
       <div className={s.tile}>
         <dt>Redis memory</dt>
         <dd>{formatBytes(r.usedMemory)}</dd>
-        <small>
+        <dd className={s.tileNote}>
           {r.maxMemory ? `of ${formatBytes(r.maxMemory)} (${formatPercent(memShare)})` : "no maxmemory set"}
-        </small>
+        </dd>
       </div>
       <div className={s.tile}>
         <dt>Evicted keys (since start)</dt>
@@ -78,7 +79,9 @@ function SavedTile({ rows }: { rows: NamespaceRow[] | undefined }) {
     <div className={s.tile} data-testid="headline-saved">
       <dt>Source queries saved (1h)</dt>
       <dd>{formatCount(queries)}</dd>
-      <small>{known.length ? `${formatDuration(ms)} of loader time` : "loader time not measured yet"}</small>
+      <dd className={s.tileNote}>
+        {known.length ? `${formatDuration(ms)} of loader time` : "loader time not measured yet"}
+      </dd>
     </div>
   );
 }
@@ -191,6 +194,8 @@ export function CacheView({ admin }: { admin?: CacheAdminActions }) {
           }
         />
       ) : null}
+
+      {namespaces.data ? <NearProcesses rows={namespaces.data.near} /> : null}
 
       {admin ? (
         <InvalidateTagForm

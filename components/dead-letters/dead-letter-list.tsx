@@ -88,9 +88,15 @@ export function DeadLetterList({
   }
 
   const rows = page.data?.items ?? [];
+  // a text search that stopped at its read budget: never "nothing matches", always "go on"
+  const stopped = page.data && !page.data.complete ? page.data : null;
+  const continueSearch = () => update({ cursor: stopped?.nextCursor ?? undefined });
   return (
     <>
-      {canMutate ? <BulkPanel filters={filtersOf(view)} disabled={busy || !rows.length} /> : null}
+      {/* a stopped search has not ruled matches out: the bulk actions count before they act */}
+      {canMutate ? (
+        <BulkPanel filters={filtersOf(view)} disabled={busy || (!rows.length && !stopped)} />
+      ) : null}
       {message ? (
         <p className="outcome" role="status" data-testid="action-outcome">
           {message}
@@ -117,6 +123,8 @@ export function DeadLetterList({
           message={page.error.message}
           retry={() => page.refetch()}
         />
+      ) : stopped && rows.length === 0 ? (
+        <SearchStopped page={stopped} found={0} onContinue={continueSearch} />
       ) : rows.length === 0 ? (
         <Empty title={view.cursor ? "No more dead letters" : "No dead letters"}>
           {Object.keys(filtersOf(view)).length
@@ -126,12 +134,7 @@ export function DeadLetterList({
       ) : (
         <>
           {page.isRefetchError ? <StaleNote since={page.dataUpdatedAt} /> : null}
-          {page.data && !page.data.complete ? (
-            <p className="muted" data-testid="list-incomplete">
-              The search stopped after reading {formatCount(page.data.scanned)} entries; the next page goes on
-              from there.
-            </p>
-          ) : null}
+          {stopped ? <SearchStopped page={stopped} found={rows.length} onContinue={continueSearch} /> : null}
           <DeadLetterTable
             rows={rows}
             selected={selected}
@@ -160,15 +163,17 @@ export function DeadLetterList({
         >
           « First page
         </button>
-        <button
-          type="button"
-          className="btn btn-quiet"
-          data-testid="next-page"
-          disabled={!page.data?.nextCursor}
-          onClick={() => update({ cursor: page.data?.nextCursor ?? undefined })}
-        >
-          Next page »
-        </button>
+        {stopped ? null : (
+          <button
+            type="button"
+            className="btn btn-quiet"
+            data-testid="next-page"
+            disabled={!page.data?.nextCursor}
+            onClick={() => update({ cursor: page.data?.nextCursor ?? undefined })}
+          >
+            Next page »
+          </button>
+        )}
         <label>
           Per page{" "}
           <select value={view.limit} onChange={(e) => update({ limit: Number(e.target.value) })}>
@@ -181,5 +186,32 @@ export function DeadLetterList({
         </label>
       </div>
     </>
+  );
+}
+
+/** "Searched 2,000 of 1,000,000 dead letters — no match yet" and a Continue button with the cursor. */
+function SearchStopped({
+  page,
+  found,
+  onContinue,
+}: {
+  page: { searched: number; total: number; nextCursor: string | null };
+  found: number;
+  onContinue: () => void;
+}) {
+  return (
+    <div className="panel search-stopped" role="status" data-testid="search-stopped">
+      <p>
+        Searched <strong data-testid="search-searched">{formatCount(page.searched)}</strong> of{" "}
+        <strong data-testid="search-total">{formatCount(page.total)}</strong> dead letters
+        {found ? `: ${formatCount(found)} found so far` : ": no match yet"}. The search stops after a bounded
+        number of entries per request; continue to search the next ones.
+      </p>
+      {page.nextCursor ? (
+        <button type="button" className="btn" data-testid="search-continue" onClick={onContinue}>
+          Continue searching »
+        </button>
+      ) : null}
+    </div>
   );
 }

@@ -5,6 +5,7 @@ import { formatCount } from "#components/format.ts";
 import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 /**
  * One page of dead letters as a dense table: selection boxes, monospace ids with copy buttons,
  * the last error as plain text, right-aligned counts, relative times (absolute on hover), and
@@ -42,8 +43,8 @@ export function DeadLetterTable({
 }: Props) {
   const allChecked = rows.length > 0 && rows.every((r) => selected.has(rowKey(r)));
   return (
-    <div className="table-wrap">
-      <table className="data-table" data-testid="dead-letter-table">
+    <TableScroll label="Dead letters">
+      <table className="data-table stack-on-phone" data-testid="dead-letter-table">
         <thead>
           <tr>
             {canMutate ? (
@@ -99,14 +100,14 @@ export function DeadLetterTable({
                     )}
                   </Link>
                 </td>
-                <td className="num">
+                <td className="num" data-label="attempts">
                   {formatCount(r.attempts)}
                   <span className="muted">/{formatCount(r.maxAttempts)}</span>
                 </td>
                 <td>
                   <StateBadge tone="dead">{r.reason === "failed" ? "dead" : r.reason}</StateBadge>
                 </td>
-                <td>
+                <td data-label="dead">
                   <RelativeTime ms={r.deadAt} />
                 </td>
                 {canMutate ? (
@@ -119,6 +120,6 @@ export function DeadLetterTable({
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

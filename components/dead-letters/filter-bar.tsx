@@ -7,6 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api } from "#components/api-client.ts";
 import { qk } from "#components/query-keys.ts";
+import { useHydrated } from "#components/use-hydrated.ts";
 import { type DeadLetterView, RANGES, type RangeKey } from "./filters.ts";
 
 interface Props {
@@ -25,7 +26,9 @@ export function FilterBar({ view, update }: Props) {
     return () => clearTimeout(t);
   }, [text, view.q, update]);
 
-  const names = queues.data?.queues.map((q) => q.name) ?? [];
+  // The shell's heartbeat shares this query: its data may be cached before this hydrates.
+  const hydrated = useHydrated();
+  const names = (hydrated ? queues.data?.queues.map((q) => q.name) : undefined) ?? [];
   if (view.queue && !names.includes(view.queue)) names.unshift(view.queue);
 
   return (

@@ -11,7 +11,16 @@ import { qk } from "#components/query-keys.ts";
 import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import { BulkProgressView } from "./bulk-progress.tsx";
+import {
+  CANARY_DEFAULT,
+  type CanaryChoice,
+  CanaryFields,
+  canaryButtonLabel,
+  canaryOption,
+  describeCanaryPlan,
+} from "./canary-fields.tsx";
 import { type DeadLetterFilters, viewSearch } from "./filters.ts";
 import { describeResult } from "./outcome.ts";
 /**
@@ -31,20 +40,31 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
   const remove = useMutationAction(deleteAction);
   const [bulkId, setBulkId] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  /** the group whose requeue waits for confirmation (with its canary choice) */
+  const [confirming, setConfirming] = useState<ErrorGroup | null>(null);
+  const [canary, setCanary] = useState<CanaryChoice>(CANARY_DEFAULT);
   const busy = requeue.pending || remove.pending || requeue.blocked;
 
-  async function act(action: "requeue" | "delete", g: ErrorGroup) {
-    const verb = action === "requeue" ? "Requeue" : "Delete";
+  function ask(action: "requeue" | "delete", g: ErrorGroup) {
+    setMessage(null);
+    if (action === "requeue") return setConfirming(g);
     if (
-      !window.confirm(
-        `${verb} ${formatCount(g.count)} dead letters of \`${g.queue}\` in error group "${g.name}: ${g.sampleMessage.slice(0, 80)}"?`,
+      window.confirm(
+        `Delete ${formatCount(g.count)} dead letters of \`${g.queue}\` in error group "${g.name}: ${g.sampleMessage.slice(0, 80)}"?`,
       )
     )
-      return;
+      act("delete", g);
+  }
+
+  async function act(action: "requeue" | "delete", g: ErrorGroup) {
+    const c = action === "requeue" ? canaryOption(canary) : undefined;
+    if (typeof c === "string") return;
+    setConfirming(null);
     const r = await (action === "requeue" ? requeue : remove).run({
       scope: "group",
       queue: g.queue,
       fingerprint: g.fingerprint,
+      canary: c,
     });
     if (!r.ok) return setMessage(r.error);
     if (r.data.mode === "bulk") setBulkId(r.data.bulkId);
@@ -64,6 +84,32 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
   return (
     <>
       {groups.isRefetchError ? <StaleNote since={groups.dataUpdatedAt} /> : null}
+      {confirming ? (
+        <div className="panel confirm" role="dialog" aria-label="Requeue group" data-testid="confirm-group">
+          <p data-testid="confirm-text">
+            Requeue <strong>{formatCount(confirming.count)}</strong> dead letter
+            {confirming.count === 1 ? "" : "s"} of <code>{confirming.queue}</code> in error group{" "}
+            <code>{confirming.fingerprint.slice(0, 12)}</code> ({confirming.name}:{" "}
+            {confirming.sampleMessage.slice(0, 80)})?
+            {canary.on ? ` ${describeCanaryPlan(canary, confirming.count)}` : ""}
+          </p>
+          <CanaryFields value={canary} onChange={setCanary} />
+          <div className="actions">
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="confirm-group-go"
+              disabled={busy || typeof canaryOption(canary) === "string"}
+              onClick={() => act("requeue", confirming)}
+            >
+              {canaryButtonLabel(canary, confirming.count) ?? `Requeue ${formatCount(confirming.count)}`}
+            </button>
+            <button type="button" className="btn btn-quiet" onClick={() => setConfirming(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
       {bulkId ? <BulkProgressView id={bulkId} onClose={() => setBulkId(null)} /> : null}
       {message && !bulkId ? (
         <p className="outcome" role="status" data-testid="action-outcome">
@@ -87,8 +133,8 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
           No dead letter matches these filters, so there is nothing to group.
         </Empty>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="groups-table">
+        <TableScroll label="Error groups">
+          <table className="data-table stack-on-phone" data-testid="groups-table">
             <thead>
               <tr>
                 <th>Fingerprint</th>
@@ -122,11 +168,13 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                     </Link>
                     {g.topFrame ? <div className="muted mono small">{g.topFrame}</div> : null}
                   </td>
-                  <td className="num">{formatCount(g.count)}</td>
-                  <td>
+                  <td className="num" data-label="count">
+                    {formatCount(g.count)}
+                  </td>
+                  <td data-label="first">
                     <RelativeTime ms={g.firstSeen} />
                   </td>
-                  <td>
+                  <td data-label="last">
                     <RelativeTime ms={g.lastSeen} />
                   </td>
                   {canMutate ? (
@@ -135,7 +183,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                         small
                         labels={["Requeue group", "Delete group"]}
                         disabled={busy || !!bulkId}
-                        onAct={(action) => act(action, g)}
+                        onAct={(action) => ask(action, g)}
                       />
                     </td>
                   ) : null}
@@ -143,7 +191,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

@@ -14,6 +14,7 @@ import { formatAbsolute, formatCount, formatDuration } from "#components/format.
 import { jobHref } from "#components/nav.ts";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import type { ActiveRow, CompletedRow, JobsPage, ScheduledRow, WaitingRow } from "#lib/queue/browse.ts";
 
 interface Column<R> {
@@ -111,16 +112,18 @@ const COMPLETED: Column<CompletedRow>[] = [
 ];
 
 function Table<R extends { id: string }>({
+  label,
   queue,
   rows,
   columns,
 }: {
+  label: string;
   queue: string;
   rows: R[];
   columns: Column<R>[];
 }) {
   return (
-    <div className="table-wrap">
+    <TableScroll label={label}>
       <table className="data-table" data-testid="jobs-table">
         <thead>
           <tr>
@@ -147,7 +150,7 @@ function Table<R extends { id: string }>({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -155,12 +158,35 @@ export function JobsTable({ page }: { page: JobsPage }) {
   const { queue } = page;
   switch (page.state) {
     case "waiting":
-      return <Table queue={queue} rows={page.items as WaitingRow[]} columns={WAITING} />;
+      return (
+        <Table
+          label={`${page.state} jobs`}
+          queue={queue}
+          rows={page.items as WaitingRow[]}
+          columns={WAITING}
+        />
+      );
     case "active":
-      return <Table queue={queue} rows={page.items as ActiveRow[]} columns={ACTIVE} />;
+      return (
+        <Table label={`${page.state} jobs`} queue={queue} rows={page.items as ActiveRow[]} columns={ACTIVE} />
+      );
     case "scheduled":
-      return <Table queue={queue} rows={page.items as ScheduledRow[]} columns={SCHEDULED} />;
+      return (
+        <Table
+          label={`${page.state} jobs`}
+          queue={queue}
+          rows={page.items as ScheduledRow[]}
+          columns={SCHEDULED}
+        />
+      );
     default:
-      return <Table queue={queue} rows={page.items as CompletedRow[]} columns={COMPLETED} />;
+      return (
+        <Table
+          label={`${page.state} jobs`}
+          queue={queue}
+          rows={page.items as CompletedRow[]}
+          columns={COMPLETED}
+        />
+      );
   }
 }

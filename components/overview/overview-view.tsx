@@ -5,18 +5,21 @@
  */
 import Link from "next/link";
 import { api } from "#components/api-client.ts";
-import { formatAbsolute, formatCount } from "#components/format.ts";
+import { formatAbsolute, formatCount, formatCountOf } from "#components/format.ts";
 import { qk } from "#components/query-keys.ts";
 import { QueueCard } from "#components/queues/queue-card.tsx";
 import { toFiringAlerts } from "#components/shell/alerts-badge.tsx";
 import { heartbeatTone } from "#components/shell/worker-heartbeat.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
+import { useHydrated } from "#components/use-hydrated.ts";
 import { useLiveQuery } from "#components/use-live-query.ts";
 
 function AlertsPanel() {
   const q = useLiveQuery(qk.alertsFiring, (signal) => api.firingAlerts(signal));
-  const alerts = q.data === undefined ? null : toFiringAlerts(q.data);
+  // The top bar's alert badge shares this query: its data may be cached before this hydrates.
+  const hydrated = useHydrated();
+  const alerts = q.data === undefined || !hydrated ? null : toFiringAlerts(q.data);
   return (
     <section className="panel" data-testid="overview-alerts">
       <h2>
@@ -57,7 +60,9 @@ export function OverviewView() {
         <section className="panel" data-testid="overview-worker">
           <h2>Retry worker</h2>
           <StateBadge tone={beat.tone}>{beat.text}</StateBadge>
-          <p className="small muted">{q.data ? `${q.data.workers.length} worker(s) reporting` : ""}</p>
+          <p className="small muted">
+            {q.data ? `${formatCountOf(q.data.workers.length, "worker")} reporting` : ""}
+          </p>
         </section>
         <section className="panel">
           <h2>All queues</h2>

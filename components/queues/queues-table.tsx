@@ -8,6 +8,7 @@ import type { QueueSummary } from "#components/api-types.ts";
 import { formatCount, formatDuration, formatPercent, formatRate } from "#components/format.ts";
 import { qk } from "#components/query-keys.ts";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import { PausedBadge } from "./pause-control.tsx";
 
 const COLUMNS = {
@@ -54,7 +55,7 @@ export function QueuesTable() {
   return (
     <>
       {q.isRefetchError ? <StaleNote since={q.dataUpdatedAt} /> : null}
-      <div className="table-wrap">
+      <TableScroll label="Queues">
         <table className="data-table" data-testid="queues-table">
           <thead>
             <tr>
@@ -100,7 +101,7 @@ export function QueuesTable() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p className="small muted">Rates: average per minute over the last {q.data.windowMinutes} minutes.</p>
     </>
   );

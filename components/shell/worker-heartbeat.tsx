@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from "#components/api-client.ts";
 import type { WorkerBeat } from "#components/api-types.ts";
-import { formatAbsolute, formatDuration } from "#components/format.ts";
+import { formatAbsolute, formatCountOf, formatDuration } from "#components/format.ts";
 import { qk } from "#components/query-keys.ts";
 import { StateBadge, type Tone } from "#components/ui/state-badge.tsx";
 
@@ -26,7 +26,7 @@ export function WorkerHeartbeat() {
   const { tone, text } = heartbeatTone(q.data?.workers, q.dataUpdatedAt || Date.now());
   const last = Math.max(0, ...(q.data?.workers ?? []).map((w) => w.lastBeatAt));
   const title = q.data
-    ? `${q.data.workers.length} worker(s); last beat ${last ? formatAbsolute(last) : "never"}`
+    ? `${formatCountOf(q.data.workers.length, "worker")}; last beat ${last ? formatAbsolute(last) : "never"}`
     : "Worker status unknown";
   return (
     <span className="topbar-item" title={title} data-testid="worker-heartbeat">

@@ -9,9 +9,11 @@ import { consoleRedis } from "#app/_lib/ops/redis.ts";
 import { requirePrincipal } from "#app/_lib/principal.ts";
 import { formatAbsolute, formatCount } from "#components/format.ts";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 import { type AuditFilter, type AuditLog, type AuditOutcome, listAudit } from "#lib/auth/index.ts";
 
 export const dynamic = "force-dynamic";
+export const metadata = { title: "Audit log · Requeue" };
 
 type Search = Record<string, string | string[] | undefined>;
 const OUTCOMES: AuditOutcome[] = ["ok", "error", "denied", "partial"];
@@ -103,7 +105,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <div className="muted">Clear the filters to see everything that was recorded.</div>
         </div>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="Audit entries">
           <table className="data-table" data-testid="audit-table">
             <thead>
               <tr>
@@ -137,7 +139,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {nextCursor && entries.length < (filter.limit ?? 100) ? (
         <p className="muted" data-testid="audit-partial">

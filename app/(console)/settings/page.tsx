@@ -13,6 +13,7 @@ import { listTokens, listUsers } from "#lib/auth/index.ts";
 import { getConfig } from "#lib/config.ts";
 
 export const dynamic = "force-dynamic";
+export const metadata = { title: "Settings · Requeue" };
 
 export default async function SettingsPage() {
   const principal = await requirePrincipal("viewer");

@@ -1,11 +1,18 @@
 /** A queue's jobs in one state (?state=waiting|active|scheduled|completed), a tab per state. */
+import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePrincipal } from "#app/_lib/principal.ts";
 import { JobsList } from "#components/jobs/jobs-list.tsx";
 import { JobStateTabs } from "#components/jobs/state-tabs.tsx";
 import { LIST_STATES, type ListState } from "#lib/queue/browse.ts";
 
-export const metadata = { title: "Jobs · Requeue" };
+export async function generateMetadata({
+  params,
+}: {
+  params: Promise<{ queue: string }>;
+}): Promise<Metadata> {
+  return { title: `Jobs · ${decodeURIComponent((await params).queue)} · Queues · Requeue` };
+}
 
 export default async function QueueJobsPage({
   params,

@@ -4,12 +4,21 @@
  * it live and carries the actions (admins). A missing job or Redis down still renders: the client
  * view asks the API and says which.
  */
+import type { Metadata } from "next";
 import { showJob } from "#app/_lib/ops/jobs.ts";
 import { type Principal, requirePrincipal } from "#app/_lib/principal.ts";
 import type { JobDetail } from "#components/api-types.ts";
 import { JobDetailView } from "#components/jobs/job-detail.tsx";
 
-export const metadata = { title: "Job · Requeue" };
+/** The tab names the job and its queue. */
+export async function generateMetadata({
+  params,
+}: {
+  params: Promise<{ queue: string; id: string }>;
+}): Promise<Metadata> {
+  const p = await params;
+  return { title: `Job ${decodeURIComponent(p.id)} · ${decodeURIComponent(p.queue)} · Queues · Requeue` };
+}
 
 async function initialJob(principal: Principal, queue: string, id: string): Promise<JobDetail | undefined> {
   try {

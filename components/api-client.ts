@@ -9,9 +9,14 @@ import type {
   CountResponse,
   DeadLetter,
   DeadLetterPage,
+  FoundJob,
   GroupsResponse,
   Health,
   HistoryRange,
+  JobDetail,
+  JobLogsPage,
+  JobsPage,
+  ListState,
   QueueHistory,
   QueueSummary,
   QueuesResponse,
@@ -79,6 +84,23 @@ export const api = {
     getJson<QueueSummary>(`/api/v1/queues/${encodeURIComponent(name)}`, undefined, signal),
   queueHistory: (name: string, range: HistoryRange, signal?: AbortSignal) =>
     getJson<QueueHistory>(`/api/v1/queues/${encodeURIComponent(name)}/history`, { range }, signal),
+  jobs: (queue: string, state: ListState, cursor: string | undefined, signal?: AbortSignal) =>
+    getJson<JobsPage>(`/api/v1/queues/${encodeURIComponent(queue)}/jobs`, { state, cursor }, signal),
+  job: (queue: string, id: string, signal?: AbortSignal) =>
+    getJson<JobDetail>(
+      `/api/v1/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(id)}`,
+      undefined,
+      signal,
+    ),
+  /** A job id in every queue (404 when none has it). */
+  findJob: (id: string, signal?: AbortSignal) =>
+    getJson<FoundJob>(`/api/v1/jobs/${encodeURIComponent(id)}`, undefined, signal),
+  jobLogs: (queue: string, id: string, signal?: AbortSignal) =>
+    getJson<JobLogsPage>(
+      `/api/v1/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(id)}/logs`,
+      { limit: 500 },
+      signal,
+    ),
   deadLetters: (v: DeadLetterView, signal?: AbortSignal) =>
     getJson<DeadLetterPage>(
       "/api/v1/dead-letters",

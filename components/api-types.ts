@@ -2,8 +2,14 @@
  * The JSON shapes /api/v1 answers with, shared by the route handlers (which build them) and the
  * console's API client (which reads them). Library types are re-used where they fit as they are.
  */
+
 import type { BulkProgress, DeadLetterSummary, DlqPage } from "#lib/dlq/index.ts";
+import type { JobsPage, ListState } from "#lib/queue/browse.ts";
 import type { HistoryPoint, HistoryRange, QueueHistory } from "#lib/queue/history-types.ts";
+import type { JobActionResult } from "#lib/queue/job-actions.ts";
+import type { JobState } from "#lib/queue/job-errors.ts";
+import type { JobDetail, JobLocation } from "#lib/queue/job-view.ts";
+import type { JobLogsPage } from "#lib/queue/logs.ts";
 import type { AttemptError, DeadLetter, ErrorGroup } from "#lib/queue/types.ts";
 
 export type {
@@ -15,8 +21,24 @@ export type {
   ErrorGroup,
   HistoryPoint,
   HistoryRange,
+  JobActionResult,
+  JobDetail,
+  JobLocation,
+  JobLogsPage,
+  JobState,
+  JobsPage,
+  ListState,
   QueueHistory,
 };
+
+/** GET /api/v1/jobs/{id}: a job id looked for in every queue. */
+export interface FoundJob {
+  id: string;
+  /** every queue that has a job with this id, and its state there */
+  matches: JobLocation[];
+  /** the first match in full */
+  job: JobDetail;
+}
 
 export interface ApiErrorBody {
   error: { status: number; message: string; details?: unknown };

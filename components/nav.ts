@@ -35,3 +35,26 @@ export function activeNav(pathname: string): NavItem | undefined {
 export function roleFor(pathname: string): "admin" | "viewer" {
   return activeNav(pathname)?.adminOnly ? "admin" : "viewer";
 }
+
+/** A queue's job lists, one tab per state; dead jobs live on the dead-letter pages. */
+export const JOB_TABS = [
+  { state: "waiting", label: "Waiting" },
+  { state: "active", label: "Active" },
+  { state: "scheduled", label: "Scheduled" },
+  { state: "completed", label: "Completed" },
+  { state: "dead", label: "Dead" },
+] as const;
+export type JobTab = (typeof JOB_TABS)[number]["state"];
+
+const seg = encodeURIComponent;
+
+/** The list of a queue's jobs in one state (dead: the dead-letter list filtered to the queue). */
+export function jobsHref(queue: string, state: JobTab): string {
+  if (state === "dead") return `/dead-letters?queue=${seg(queue)}`;
+  return `/queues/${seg(queue)}/jobs?state=${state}`;
+}
+
+/** One job's page, whatever its state. */
+export function jobHref(queue: string, id: string): string {
+  return `/queues/${seg(queue)}/jobs/${seg(id)}`;
+}

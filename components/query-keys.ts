@@ -13,6 +13,12 @@ export const qk = {
     one: (queue: string) => ["queues", queue] as const,
     history: (queue: string, range: string) => ["queues", queue, "history", range] as const,
   },
+  jobs: {
+    all: ["jobs"] as const,
+    list: (queue: string, state: string, cursor?: string) => ["jobs", queue, state, cursor ?? ""] as const,
+    one: (queue: string, id: string) => ["jobs", queue, "job", id] as const,
+    logs: (queue: string, id: string) => ["jobs", queue, "logs", id] as const,
+  },
   deadLetters: {
     all: ["dead-letters"] as const,
     list: (f: DeadLetterFilters) => ["dead-letters", "list", f] as const,

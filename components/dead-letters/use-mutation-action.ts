@@ -1,6 +1,6 @@
 "use client";
 /**
- * Runs a dead-letter server action, then invalidates what it changed (dead letters, queues,
+ * Runs a server action, then invalidates what it may have changed (dead letters, queues, jobs,
  * bulk progress). Returns the action's result so the caller can say what happened, and
  * `blocked` while Redis is down so the caller can disable its controls.
  */
@@ -31,6 +31,7 @@ export function useMutationAction<I, T>(fn: (input: I) => Promise<ActionResult<T
           await Promise.all([
             client.invalidateQueries({ queryKey: qk.deadLetters.all }),
             client.invalidateQueries({ queryKey: qk.queues.all }),
+            client.invalidateQueries({ queryKey: qk.jobs.all }),
           ]);
           resolve(r);
         });

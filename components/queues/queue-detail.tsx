@@ -1,7 +1,7 @@
 "use client";
 /** One queue, live: its sizes, rates and latency, and its history charts (queue-history.tsx). */
-import Link from "next/link";
 import { ApiError, api } from "#components/api-client.ts";
+import { JobStateTabs } from "#components/jobs/state-tabs.tsx";
 import { qk } from "#components/query-keys.ts";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import { useLiveQuery } from "#components/use-live-query.ts";
@@ -34,9 +34,8 @@ export function QueueDetail({ name, pauseActions }: { name: string; pauseActions
         </div>
         <QueueSizesRow sizes={d.sizes} queue={d.name} />
         <QueueNowFigures q={d} />
-        <p>
-          <Link href={`/dead-letters?queue=${encodeURIComponent(d.name)}`}>dead letters →</Link>
-        </p>
+        <h2 className="subhead">Jobs</h2>
+        <JobStateTabs queue={d.name} />
       </section>
       <QueueHistorySection name={name} />
     </div>

@@ -1,12 +1,14 @@
 "use client";
 /**
  * The top bar every page shows: Redis status, the retry worker's heartbeat, the firing-alerts
- * badge, the signed-in user with role, the light/dark switch and a sign-out control.
+ * badge, the find-a-job box, the signed-in user with role, the light/dark switch and a sign-out
+ * control.
  */
 import type { ReactNode } from "react";
 import { usePrincipal } from "#components/providers.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
 import { FiringAlertsBadge } from "./alerts-badge.tsx";
+import { FindJob } from "./find-job.tsx";
 import { ThemeToggle } from "./theme-toggle.tsx";
 import { useRedisStatus } from "./use-health.ts";
 import { WorkerHeartbeat } from "./worker-heartbeat.tsx";
@@ -30,6 +32,7 @@ export function TopBar({ signOut }: { signOut?: ReactNode }) {
       <WorkerHeartbeat />
       <FiringAlertsBadge />
       <span className="spacer" />
+      <FindJob />
       {principal ? (
         <span className="topbar-item user" data-testid="current-user">
           <span>{principal.name || principal.email}</span>{" "}

@@ -23,6 +23,8 @@ export const PUBLIC_ROUTES = new Set(["/api/health", "/api/auth/[...nextauth]"])
  */
 export const PARAMS: Record<string, Record<string, string>> = {
   "/queues/[queue]": { queue: "matrix-none" },
+  "/queues/[queue]/jobs": { queue: "matrix-none" },
+  "/queues/[queue]/jobs/[id]": { queue: "matrix-none", id: "matrix-none" },
   "/dead-letters/[queue]": { queue: "matrix-none" },
   "/dead-letters/[queue]/[id]": { queue: "matrix-none", id: "matrix-none" },
   "/cache/[namespace]": { namespace: "matrix-none" },

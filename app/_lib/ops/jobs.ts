@@ -8,18 +8,12 @@ import { notFound } from "#app/_lib/http.ts";
 import { queueExists } from "#app/_lib/ops/queues.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
 import type { Principal } from "#app/_lib/principal.ts";
+import type { FoundJob } from "#components/api-types.ts";
 import { getConfig } from "#lib/config.ts";
 import { JOBS_PAGE_DEFAULT, JOBS_PAGE_MAX, type JobsPage, LIST_STATES, listJobs } from "#lib/queue/browse.ts";
 import { queueSettings } from "#lib/queue/job.ts";
 import { type JobAction, type JobActionResult, jobAction } from "#lib/queue/job-actions.ts";
-import {
-  findJob,
-  type JobDetail,
-  type JobLocation,
-  requireJob,
-  viewJob,
-  viewJobsPage,
-} from "#lib/queue/job-view.ts";
+import { findJob, type JobDetail, requireJob, viewJob, viewJobsPage } from "#lib/queue/job-view.ts";
 
 export const jobsQuery = z
   .object({
@@ -50,14 +44,6 @@ export async function listQueueJobs(principal: Principal, queue: string, q: Jobs
 export async function showJob(principal: Principal, queue: string, id: string): Promise<JobDetail> {
   await assertQueue(queue);
   return viewJob(await requireJob(consoleRedis(), queue, id), principal.role);
-}
-
-export interface FoundJob {
-  id: string;
-  /** every queue that has a job with this id, and its state there */
-  matches: JobLocation[];
-  /** the first match in full */
-  job: JobDetail;
 }
 
 /** A job id looked for in every queue; 404 when none has it. */

@@ -110,6 +110,7 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
                       type="button"
                       className="btn btn-danger btn-small"
                       data-testid="token-revoke"
+                      aria-label={`Revoke ${t.name}`}
                       disabled={pending}
                       onClick={() => revoke(t)}
                     >

@@ -99,6 +99,7 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
                     type="button"
                     className="btn btn-small"
                     data-testid="user-sign-out"
+                    aria-label={`Sign out ${u.email}`}
                     disabled={pending || u.email === self}
                     title={u.email === self ? "Use “Sign out everywhere” under Your account" : undefined}
                     onClick={() => {
@@ -116,6 +117,7 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
                     type="button"
                     className="btn btn-danger btn-small"
                     data-testid="user-delete"
+                    aria-label={`Delete ${u.email}`}
                     disabled={pending || u.email === self}
                     title={u.email === self ? "You cannot delete yourself" : undefined}
                     onClick={() => {

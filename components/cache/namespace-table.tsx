@@ -84,6 +84,7 @@ export function NamespaceTable({
                       disabled={pending}
                       data-testid="flush"
                       data-namespace={r.name}
+                      aria-label={`Flush ${r.name}`}
                     >
                       Flush
                     </button>

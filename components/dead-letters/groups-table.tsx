@@ -12,6 +12,7 @@ import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import { BulkProgressView } from "./bulk-progress.tsx";
+import { ErrorSummary } from "./error-summary.tsx";
 import { type DeadLetterFilters, viewSearch } from "./filters.ts";
 import { describeResult } from "./outcome.ts";
 /**
@@ -116,9 +117,9 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                   <td className="col-wide">
                     <Link
                       href={`/dead-letters${viewSearch({ queue: g.queue, group: g.fingerprint })}`}
-                      className="error-text"
+                      className="error-link"
                     >
-                      <strong>{g.name}</strong>: {g.sampleMessage}
+                      <ErrorSummary name={g.name} message={g.sampleMessage} />
                     </Link>
                     {g.topFrame ? <div className="muted mono small">{g.topFrame}</div> : null}
                   </td>
@@ -134,6 +135,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                       <RequeueDeleteButtons
                         small
                         labels={["Requeue group", "Delete group"]}
+                        rowName={g.fingerprint.slice(0, 10)}
                         disabled={busy || !!bulkId}
                         onAct={(action) => act(action, g)}
                       />

@@ -99,10 +99,10 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
                       <span className="muted">never</span>
                     ) : t.expiresAt <= Date.now() ? (
                       <span className="error-text">
-                        expired <RelativeTime ms={t.expiresAt} />
+                        expired <RelativeTime ms={t.expiresAt} kind="either" />
                       </span>
                     ) : (
-                      <RelativeTime ms={t.expiresAt} />
+                      <RelativeTime ms={t.expiresAt} kind="either" />
                     )}
                   </td>
                   <td className="col-actions">

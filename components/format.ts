@@ -23,6 +23,16 @@ export function formatAbsolute(ms: number): string {
   return `${new Date(ms).toISOString().replace("T", " ").slice(0, 19)} UTC`;
 }
 
+/** "30 Nov 2026, 16:01:02 CET": the exact time in the reader's time zone (browser only: hover titles, tooltips). */
+export function formatLocal(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return "—";
+  return new Date(ms).toLocaleString(undefined, {
+    dateStyle: "medium",
+    timeStyle: "medium",
+    timeZoneName: "short",
+  });
+}
+
 const units: [number, string][] = [
   [86_400_000, "d"],
   [3_600_000, "h"],

@@ -6,13 +6,14 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { api } from "#components/api-client.ts";
-import { formatAbsolute, formatCount } from "#components/format.ts";
+import { formatCount } from "#components/format.ts";
 import { qk } from "#components/query-keys.ts";
 import { QueueCard } from "#components/queues/queue-card.tsx";
 import { toFiringAlerts } from "#components/shell/alerts-badge.tsx";
 import { heartbeatTone } from "#components/shell/worker-heartbeat.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
+import { Time } from "#components/ui/time.tsx";
 
 function AlertsPanel() {
   const q = useQuery({ queryKey: qk.alertsFiring, queryFn: ({ signal }) => api.firingAlerts(signal) });
@@ -34,7 +35,12 @@ function AlertsPanel() {
           {alerts.map((a) => (
             <li key={a.name}>
               <StateBadge tone="dead">{a.name}</StateBadge>
-              {a.since ? <span className="muted small"> since {formatAbsolute(a.since)}</span> : null}
+              {a.since ? (
+                <span className="muted small">
+                  {" "}
+                  since <Time ms={a.since} />
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>

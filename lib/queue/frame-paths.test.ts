@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { failureOf } from "./outcome.ts";
 import { relativeFramePaths } from "./frame-paths.ts";
+import { failureOf } from "./outcome.ts";
 
 const job = { id: "1", attempt: 1, backoffBaseMs: 10, backoffMaxMs: 100 };
 

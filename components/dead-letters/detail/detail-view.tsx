@@ -14,7 +14,7 @@ import { describeResult } from "#components/dead-letters/outcome.ts";
  */
 import { RequeueDeleteButtons } from "#components/dead-letters/requeue-delete-buttons.tsx";
 import { useMutationAction } from "#components/dead-letters/use-mutation-action.ts";
-import { formatAbsolute, formatCount } from "#components/format.ts";
+import { formatCount } from "#components/format.ts";
 import { JobReport } from "#components/job-report.tsx";
 import { useCanMutate } from "#components/providers.tsx";
 import { qk } from "#components/query-keys.ts";
@@ -40,12 +40,7 @@ function Facts({ d }: { d: DeadLetter }) {
     ["Created", <RelativeTime key="c" ms={d.createdAt} />],
     ["First failed", <RelativeTime key="ff" ms={d.firstFailedAt} />],
     ["Last failed", <RelativeTime key="lf" ms={d.lastFailedAt} />],
-    [
-      "Dead since",
-      <span key="dt" title={formatAbsolute(d.deadAt)}>
-        <RelativeTime ms={d.deadAt} />
-      </span>,
-    ],
+    ["Dead since", <RelativeTime key="dt" ms={d.deadAt} />],
   ];
   return (
     <dl className="facts">

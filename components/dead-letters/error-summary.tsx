@@ -15,15 +15,23 @@ const TOKEN_NAMES: Record<string, string> = {
 const PLACEHOLDER = /<(?:n|uuid|hex|id)>/g;
 
 /** The message split into text and placeholder tokens (a normalised message is at most 500 characters). */
-export function messageParts(message: string): { text: string; token: boolean }[] {
-  const parts: { text: string; token: boolean }[] = [];
+interface Part {
+  text: string;
+  token: boolean;
+  /** where the part starts in the message (a stable key) */
+  at: number;
+}
+
+export function messageParts(message: string): Part[] {
+  const parts: Part[] = [];
   let last = 0;
   for (const m of message.slice(0, 2000).matchAll(PLACEHOLDER)) {
-    if (m.index > last) parts.push({ text: message.slice(last, m.index), token: false });
-    parts.push({ text: m[0], token: true });
+    if (m.index > last) parts.push({ text: message.slice(last, m.index), token: false, at: last });
+    parts.push({ text: m[0], token: true, at: m.index });
     last = m.index + m[0].length;
   }
-  if (last < Math.min(message.length, 2000)) parts.push({ text: message.slice(last, 2000), token: false });
+  if (last < Math.min(message.length, 2000))
+    parts.push({ text: message.slice(last, 2000), token: false, at: last });
   return parts;
 }
 
@@ -32,13 +40,13 @@ export function ErrorSummary({ name, message }: { name: string; message: string 
     <span className="error-summary">
       <strong className="error-class">{name}</strong>
       {message ? ": " : ""}
-      {messageParts(message).map((p, i) =>
+      {messageParts(message).map((p) =>
         p.token ? (
-          <span key={i} className="placeholder-token" title={`varies: a ${TOKEN_NAMES[p.text]}`}>
+          <span key={p.at} className="placeholder-token" title={`varies: a ${TOKEN_NAMES[p.text]}`}>
             {TOKEN_NAMES[p.text]}
           </span>
         ) : (
-          <Fragment key={i}>{p.text}</Fragment>
+          <Fragment key={p.at}>{p.text}</Fragment>
         ),
       )}
     </span>

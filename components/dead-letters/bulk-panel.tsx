@@ -24,7 +24,16 @@ interface Confirming {
   error?: string;
 }
 
-export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; disabled: boolean }) {
+export function BulkPanel({
+  filters,
+  disabled,
+  nothingMatches = false,
+}: {
+  filters: DeadLetterFilters;
+  disabled: boolean;
+  /** no dead letter matches the filters: there is nothing to export */
+  nothingMatches?: boolean;
+}) {
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [rate, setRate] = useState("");
   const [bulkId, setBulkId] = useState<string | null>(null);
@@ -80,12 +89,8 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
         >
           Delete all matching…
         </button>
-        <a className="btn btn-quiet" data-testid="export-json" href={api.exportUrl(f, "json")} download>
-          Export JSON
-        </a>
-        <a className="btn btn-quiet" data-testid="export-csv" href={api.exportUrl(f, "csv")} download>
-          Export CSV
-        </a>
+        <ExportLink format="json" href={api.exportUrl(f, "json")} nothing={nothingMatches} />
+        <ExportLink format="csv" href={api.exportUrl(f, "csv")} nothing={nothingMatches} />
       </div>
       {confirming ? (
         <div
@@ -150,6 +155,26 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** A download of what matches; a disabled button (saying why) when nothing matches. */
+function ExportLink({ format, href, nothing }: { format: "json" | "csv"; href: string; nothing: boolean }) {
+  const label = `Export ${format.toUpperCase()}`;
+  return nothing ? (
+    <button
+      type="button"
+      className="btn btn-quiet"
+      data-testid={`export-${format}`}
+      disabled
+      title="Nothing matches these filters"
+    >
+      {label}
+    </button>
+  ) : (
+    <a className="btn btn-quiet" data-testid={`export-${format}`} href={href} download>
+      {label}
+    </a>
   );
 }
 

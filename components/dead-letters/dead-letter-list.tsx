@@ -88,9 +88,13 @@ export function DeadLetterList({
   }
 
   const rows = page.data?.items ?? [];
+  // the first page, complete and empty: nothing matches (a text search that stopped early says more may)
+  const nothingMatches = page.isSuccess && !view.cursor && rows.length === 0 && !page.data.nextCursor;
   return (
     <>
-      {canMutate ? <BulkPanel filters={filtersOf(view)} disabled={busy || !rows.length} /> : null}
+      {canMutate ? (
+        <BulkPanel filters={filtersOf(view)} disabled={busy || !rows.length} nothingMatches={nothingMatches} />
+      ) : null}
       {message ? (
         <p className="outcome" role="status" data-testid="action-outcome">
           {message}

@@ -253,6 +253,15 @@ export type ConfigKey = keyof Spec;
 
 export const configSpec: Readonly<Record<ConfigKey, { default?: string; expected: string }>> = spec;
 
+/** True for a setting whose value is never shown as it is (a secret, a URL with a password). */
+export const maskedSetting = (key: ConfigKey): boolean => (spec[key] as VarSpec<unknown>).show !== undefined;
+
+/** A setting's value as it may be shown: a secret by its length only, REDIS_URL with its password as ***. */
+export function shownSetting(key: ConfigKey, raw: string): string {
+  if (!maskedSetting(key)) return raw;
+  return key === "REDIS_URL" ? redactUrl(raw) : hiddenValue(raw);
+}
+
 export class ConfigError extends RequeueError<"CONFIG_INVALID"> {
   constructor(readonly problems: string[]) {
     super("CONFIG_INVALID", `Invalid configuration:\n  ${problems.join("\n  ")}`);

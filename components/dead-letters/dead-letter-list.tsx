@@ -93,7 +93,11 @@ export function DeadLetterList({
   return (
     <>
       {canMutate ? (
-        <BulkPanel filters={filtersOf(view)} disabled={busy || !rows.length} nothingMatches={nothingMatches} />
+        <BulkPanel
+          filters={filtersOf(view)}
+          disabled={busy || !rows.length}
+          nothingMatches={nothingMatches}
+        />
       ) : null}
       {message ? (
         <p className="outcome" role="status" data-testid="action-outcome">

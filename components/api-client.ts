@@ -11,6 +11,8 @@ import type {
   DeadLetterPage,
   GroupsResponse,
   Health,
+  HistoryRange,
+  QueueHistory,
   QueueSummary,
   QueuesResponse,
 } from "./api-types.ts";
@@ -75,6 +77,8 @@ export const api = {
     getJson<QueuesResponse>("/api/v1/queues", { series: "false" }, signal),
   queue: (name: string, signal?: AbortSignal) =>
     getJson<QueueSummary>(`/api/v1/queues/${encodeURIComponent(name)}`, undefined, signal),
+  queueHistory: (name: string, range: HistoryRange, signal?: AbortSignal) =>
+    getJson<QueueHistory>(`/api/v1/queues/${encodeURIComponent(name)}/history`, { range }, signal),
   deadLetters: (v: DeadLetterView, signal?: AbortSignal) =>
     getJson<DeadLetterPage>(
       "/api/v1/dead-letters",

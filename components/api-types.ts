@@ -3,9 +3,20 @@
  * console's API client (which reads them). Library types are re-used where they fit as they are.
  */
 import type { BulkProgress, DeadLetterSummary, DlqPage } from "#lib/dlq/index.ts";
+import type { HistoryPoint, HistoryRange, QueueHistory } from "#lib/queue/history-types.ts";
 import type { AttemptError, DeadLetter, ErrorGroup } from "#lib/queue/types.ts";
 
-export type { AttemptError, BulkProgress, DeadLetter, DeadLetterSummary, DlqPage, ErrorGroup };
+export type {
+  AttemptError,
+  BulkProgress,
+  DeadLetter,
+  DeadLetterSummary,
+  DlqPage,
+  ErrorGroup,
+  HistoryPoint,
+  HistoryRange,
+  QueueHistory,
+};
 
 export interface ApiErrorBody {
   error: { status: number; message: string; details?: unknown };
@@ -45,6 +56,11 @@ export interface QueueSummary {
   /** failed attempts ÷ (completed + failed attempts) over the window, null without traffic */
   failureRate: number | null;
   oldestDeadAgeMs: number | null;
+  /** completed per second over the last complete minute; null without the series */
+  jobsPerSecond: number | null;
+  /** how long the job next in line has waited since it became ready (ms); null when none waits */
+  latencyMs: number | null;
+  /** the complete minutes of the window, oldest first (the minute in progress is left out) */
   series: QueuePoint[];
 }
 
@@ -72,6 +88,8 @@ export interface QueuesResponse {
   workers: WorkerBeat[];
   /** the series window in minutes */
   windowMinutes: number;
+  /** the queue latency alert's threshold (ms): a card flags a queue waiting longer */
+  latencyThresholdMs: number;
 }
 
 /** GET /dead-letters answers lib/dlq's page as it is: summaries, nextCursor, complete, scanned. */

@@ -11,6 +11,7 @@ export const qk = {
     all: ["queues"] as const,
     light: ["queues", { series: false }] as const,
     one: (queue: string) => ["queues", queue] as const,
+    history: (queue: string, range: string) => ["queues", queue, "history", range] as const,
   },
   deadLetters: {
     all: ["dead-letters"] as const,

@@ -44,7 +44,7 @@ test("lowering the DLQ size threshold makes the alert fire, on the page, in the 
   await page.waitForLoadState("networkidle");
   const row = page.getByTestId("alert-row-dlq_size");
   await expect(row).toBeVisible();
-  await expect(page.getByTestId("alerts-table").locator("tbody tr")).toHaveCount(8);
+  await expect(page.getByTestId("alerts-table").locator("tbody tr")).toHaveCount(9);
 
   const input = page.getByTestId("threshold-input-dlq_size");
   await input.fill("0");

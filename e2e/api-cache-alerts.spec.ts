@@ -99,6 +99,7 @@ test.describe("alerts API", () => {
       "redis_memory",
       "eviction_rate",
       "cache_latency",
+      "queue_latency",
     ]);
     await status(api.get("/api/v1/alerts?state=firing"), 200);
     await status(api.get("/api/v1/alerts?state=burning"), 400);

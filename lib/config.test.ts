@@ -26,6 +26,7 @@ describe("configuration", () => {
       ALERT_REDIS_MEMORY: 0.8,
       ALERT_EVICTION_RATE: 0.05,
       ALERT_CACHE_LATENCY_MS: 5,
+      ALERT_QUEUE_LATENCY_SECONDS: 300,
       REDIS_URL: "redis://127.0.0.1:6379",
     });
     expect(c.REDIS_SENTINELS).toBeUndefined();

@@ -206,6 +206,7 @@ const spec = {
   ALERT_REDIS_MEMORY: d(0.8, num(0, 1)),
   ALERT_EVICTION_RATE: d(0.05, num(0, 1)),
   ALERT_CACHE_LATENCY_MS: d(5, num(0)),
+  ALERT_QUEUE_LATENCY_SECONDS: d(300, num(0)),
   ALERT_WEBHOOK_URL: { ...url(["http:", "https:"]), show: hiddenValue }, // its path is often the token
   ALERT_WINDOW_MINUTES: d(15, int(1, 1440)),
   ALERT_WEBHOOK_TIMEOUT_MS: d(5000, int(100, 60000)),

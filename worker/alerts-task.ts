@@ -1,6 +1,6 @@
 /**
  * The worker's periodic alert evaluation, registered in the task registry (worker/tasks.ts):
- * every ALERT_EVALUATE_INTERVAL_MS one replica measures the eight values, records state changes
+ * every ALERT_EVALUATE_INTERVAL_MS one replica measures the nine values, records state changes
  * and calls the webhook (lib/alerts). The registry's single-runner guard is the key
  * `sweepLock("alerts")` — the same one the console takes when it evaluates on a read because the
  * worker is late (lib/alerts/due.ts) — so worker and console together evaluate once per interval.

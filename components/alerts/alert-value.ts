@@ -10,6 +10,7 @@ export const unitSuffix: Record<AlertUnit, string> = {
   retries: "",
   hours: "h",
   ms: "ms",
+  seconds: "s",
 };
 
 export function toInput(unit: AlertUnit, value: number): string {

@@ -1,5 +1,6 @@
 "use client";
-import { type ChartRow, TimeSeriesChart } from "#components/charts/time-series-chart.tsx";
+import { ChartCard, ChartGrid } from "#components/charts/chart-card.tsx";
+import type { ChartRow } from "#components/charts/time-series-chart.tsx";
 import { formatCount } from "#components/format.ts";
 /**
  * The cache dashboard's charts, each answering one question: is the hit rate falling (per
@@ -7,7 +8,6 @@ import { formatCount } from "#components/format.ts";
  * memory near the limit? is Redis evicting? how busy is it?
  */
 import type { CacheStatsResponse } from "#lib/metrics/cache-dashboard-types.ts";
-import s from "./cache.module.css";
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
 const ms = (v: number) => `${Number(v.toFixed(2))} ms`;
@@ -25,32 +25,6 @@ export function formatBytes(n: number | null | undefined): string {
     i++;
   }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
-
-type ChartProps = Parameters<typeof TimeSeriesChart>[0];
-
-/**
- * One dashboard card: its question, then the chart — or, when none of its series has a point in
- * the range, what is missing.
- */
-function ChartCard({
-  title,
-  question,
-  empty,
-  ...chart
-}: ChartProps & { title: string; question: string; empty: string }) {
-  const hasData = chart.data.some((r) => chart.series.some((x) => typeof r[x.key] === "number"));
-  return (
-    <section className={s.card}>
-      <h2>{title}</h2>
-      <p className={s.question}>{question}</p>
-      {hasData ? (
-        <TimeSeriesChart {...chart} />
-      ) : (
-        <div className={s.noData}>No {empty} in this range yet.</div>
-      )}
-    </section>
-  );
 }
 
 const REDIS_SAMPLES = "Redis samples (the worker writes them)";
@@ -92,7 +66,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
   const threshold = data.hitRateThreshold;
 
   return (
-    <div className={s.grid}>
+    <ChartGrid>
       <ChartCard
         title="Hit rate by namespace"
         question="Is the hit rate falling? The dashed line is the alert threshold."
@@ -161,6 +135,6 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         yFormat={countOrRate}
         yDomain={[0, "auto"]}
       />
-    </div>
+    </ChartGrid>
   );
 }

@@ -5,11 +5,11 @@
  * live; when a refresh fails the last data stays with a note.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import type { ActionResult } from "#app/_lib/action.ts";
 import { ApiError } from "#components/api-client.ts";
+import { RangePicker, useRangeParam } from "#components/charts/range-picker.tsx";
 import { formatCount, formatDuration, formatPercent } from "#components/format.ts";
 import { ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import {
@@ -87,8 +87,7 @@ export function CacheView({ admin }: { admin?: CacheAdminActions }) {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const rawRange = params.get("range") ?? "1h";
-  const range: CacheRange = rawRange in CACHE_RANGES ? (rawRange as CacheRange) : "1h";
+  const range = useRangeParam(Object.keys(CACHE_RANGES) as CacheRange[]);
   const namespace = params.get("namespace") || undefined;
   const client = useQueryClient();
   const [pending, setPending] = useState(false);
@@ -103,13 +102,10 @@ export function CacheView({ admin }: { admin?: CacheAdminActions }) {
     queryFn: ({ signal }) => cacheApi.namespaces(signal),
   });
 
-  const href = (next: { range?: string; namespace?: string | null }) => {
+  const href = (next: { namespace: string | null }) => {
     const p = new URLSearchParams(params.toString());
-    if (next.range) p.set("range", next.range);
-    if (next.namespace !== undefined) {
-      if (next.namespace) p.set("namespace", next.namespace);
-      else p.delete("namespace");
-    }
+    if (next.namespace) p.set("namespace", next.namespace);
+    else p.delete("namespace");
     return `${pathname}?${p.toString()}`;
   };
 
@@ -134,13 +130,7 @@ export function CacheView({ admin }: { admin?: CacheAdminActions }) {
   return (
     <>
       <div className={s.toolbar}>
-        <nav className={s.segmented} aria-label="Time range">
-          {(Object.keys(CACHE_RANGES) as CacheRange[]).map((r) => (
-            <Link key={r} href={href({ range: r })} aria-current={r === range ? "page" : undefined} replace>
-              {r}
-            </Link>
-          ))}
-        </nav>
+        <RangePicker ranges={Object.keys(CACHE_RANGES) as CacheRange[]} current={range} />
         <label>
           Namespace{" "}
           <select

@@ -1,9 +1,8 @@
 "use client";
 /**
  * The overview: at a glance, is anything wrong? Firing alerts, the retry worker's heartbeat, and
- * each queue's sizes with throughput and failure-rate sparklines, refreshed every few seconds.
+ * each queue's sizes, jobs/s, failure rate and latency with sparklines, live (use-live-query.ts).
  */
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { api } from "#components/api-client.ts";
 import { formatCount } from "#components/format.ts";
@@ -14,9 +13,10 @@ import { heartbeatTone } from "#components/shell/worker-heartbeat.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import { Time } from "#components/ui/time.tsx";
+import { useLiveQuery } from "#components/use-live-query.ts";
 
 function AlertsPanel() {
-  const q = useQuery({ queryKey: qk.alertsFiring, queryFn: ({ signal }) => api.firingAlerts(signal) });
+  const q = useLiveQuery(qk.alertsFiring, (signal) => api.firingAlerts(signal));
   const alerts = q.data === undefined ? null : toFiringAlerts(q.data);
   return (
     <section className="panel" data-testid="overview-alerts">
@@ -50,7 +50,7 @@ function AlertsPanel() {
 }
 
 export function OverviewView() {
-  const q = useQuery({ queryKey: qk.queues.all, queryFn: ({ signal }) => api.queues(signal) });
+  const q = useLiveQuery(qk.queues.all, (signal) => api.queues(signal));
   const beat = heartbeatTone(q.data?.workers, q.dataUpdatedAt || Date.now());
   const totals = (q.data?.queues ?? []).reduce(
     (t, x) => ({ dead: t.dead + x.sizes.dead, retry: t.retry + x.sizes.retry }),
@@ -87,7 +87,7 @@ export function OverviewView() {
           <p className="small muted">Sparklines: the last {q.data.windowMinutes} minutes, per minute.</p>
           <div className="cards" data-testid="queue-cards">
             {q.data.queues.map((x) => (
-              <QueueCard key={x.name} q={x} />
+              <QueueCard key={x.name} q={x} latencyThresholdMs={q.data.latencyThresholdMs} />
             ))}
           </div>
         </>

@@ -1,10 +1,14 @@
 "use client";
-/** One queue on the overview: sizes, throughput and failure-rate sparklines, oldest dead letter. */
+/**
+ * One queue on the overview: sizes, jobs/s, failure rate and latency now (flagged past the queue
+ * latency alert's threshold), throughput and failure-rate sparklines.
+ */
 import Link from "next/link";
 import type { QueueSummary } from "#components/api-types.ts";
 import { Sparkline } from "#components/charts/sparkline.tsx";
-import { formatDuration, formatPercent, formatRate } from "#components/format.ts";
+import { formatPercent, formatRate } from "#components/format.ts";
 import { PausedBadge } from "./pause-control.tsx";
+import { QueueNowFigures } from "./queue-now.tsx";
 import { QueueSizesRow } from "./queue-sizes.tsx";
 
 export function failureSeries(q: QueueSummary) {
@@ -14,7 +18,7 @@ export function failureSeries(q: QueueSummary) {
   }));
 }
 
-export function QueueCard({ q }: { q: QueueSummary }) {
+export function QueueCard({ q, latencyThresholdMs }: { q: QueueSummary; latencyThresholdMs?: number }) {
   return (
     <section className="panel queue-card" data-testid="queue-card" data-queue={q.name}>
       <h2>
@@ -29,6 +33,7 @@ export function QueueCard({ q }: { q: QueueSummary }) {
         ) : null}
       </h2>
       <QueueSizesRow sizes={q.sizes} queue={q.name} />
+      <QueueNowFigures q={q} latencyThresholdMs={latencyThresholdMs} />
       <div className="sparks">
         <div>
           <div className="spark-label">
@@ -56,9 +61,6 @@ export function QueueCard({ q }: { q: QueueSummary }) {
           />
         </div>
       </div>
-      {q.oldestDeadAgeMs ? (
-        <p className="small muted">Oldest dead letter: {formatDuration(q.oldestDeadAgeMs)} old</p>
-      ) : null}
     </section>
   );
 }

@@ -32,6 +32,7 @@ export const PARAMS: Record<string, Record<string, string>> = {
   "/api/v1/users/[email]/sessions": { email: "nobody@matrix.test" },
   "/api/v1/tokens/[id]": { id: "000000000000" },
   "/api/v1/queues/[queue]": { queue: "matrix-none" },
+  "/api/v1/queues/[queue]/history": { queue: "matrix-none" },
   "/api/v1/queues/[queue]/jobs": { queue: "matrix-none" },
   "/api/v1/queues/[queue]/pause": { queue: "matrix-none" },
   "/api/v1/queues/[queue]/resume": { queue: "matrix-none" },

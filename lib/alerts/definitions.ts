@@ -1,9 +1,9 @@
 /**
- * The eight alerts of the seed (README "Configuration", ALERT_*), as data: what each measures, which way
+ * The alerts (README "Configuration", ALERT_*): the eight of the seed and queue latency, as data: what each measures, which way
  * it fires, its default threshold (from the environment) and the range an admin may set.
  *
  * Values are stored and compared in the same unit the environment uses: ratios are 0..1
- * (0.9 = 90 %), ages are hours, latency is milliseconds. The console shows ratios as percent.
+ * (0.9 = 90 %), dead-letter ages are hours, cache latency is milliseconds, queue latency seconds. The console shows ratios as percent.
  */
 import { z } from "zod";
 import type { Config } from "../config.ts";
@@ -17,11 +17,12 @@ export const ALERT_IDS = [
   "redis_memory",
   "eviction_rate",
   "cache_latency",
+  "queue_latency",
 ] as const;
 
 export type AlertId = (typeof ALERT_IDS)[number];
 export type Comparator = ">" | "<";
-export type AlertUnit = "count" | "ratio" | "retries" | "hours" | "ms";
+export type AlertUnit = "count" | "ratio" | "retries" | "hours" | "ms" | "seconds";
 
 export interface AlertDefinition {
   id: AlertId;
@@ -130,6 +131,18 @@ export const ALERTS: readonly AlertDefinition[] = [
     min: 0,
     max: 60_000,
   },
+  {
+    id: "queue_latency",
+    label: "Queue latency (oldest waiting job)",
+    group: "queue",
+    comparator: ">",
+    unit: "seconds",
+    measures:
+      "How long the job next in line has waited since it became ready to run, in the most backed-up queue, now.",
+    configKey: "ALERT_QUEUE_LATENCY_SECONDS",
+    min: 0,
+    max: 7 * 86_400,
+  },
 ];
 
 const byId = new Map(ALERTS.map((a) => [a.id, a]));
@@ -172,6 +185,8 @@ export function formatAlertValue(unit: AlertUnit, value: number | null): string 
       return `${round(value, 1)} h`;
     case "ms":
       return `${round(value, 2)} ms`;
+    case "seconds":
+      return `${round(value, 1)} s`;
     case "retries":
       return round(value, 2);
     default:

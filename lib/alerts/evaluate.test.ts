@@ -47,6 +47,7 @@ const quiet: AlertValues = {
   redis_memory: 0.1,
   eviction_rate: 0,
   cache_latency: 0.5,
+  queue_latency: 1,
 };
 
 function setup(env: Record<string, string> = {}) {

@@ -1,5 +1,5 @@
 /**
- * From totals over the alert window to the eight alert values. Pure arithmetic, kept apart
+ * From totals over the alert window to the alert values. Pure arithmetic, kept apart
  * from where the totals come from (inputs.ts), so each definition is easy to read and test.
  * A ratio with nothing to divide by is null ("no data"), never 0 or 100 %.
  */
@@ -9,6 +9,8 @@ export interface QueueTotals {
   /** Dead letters in the largest DLQ now, and the age (ms) of the oldest dead letter anywhere. */
   largestDlq: number;
   oldestDeadAgeMs: number | null;
+  /** The longest wait (ms) of a job next in line in any queue now; null when nothing waits. */
+  oldestWaitingMs: number | null;
   /** Counters summed over every queue and every minute of the window. */
   retried: number;
   retrySucceeded: number;
@@ -48,5 +50,6 @@ export function measure(q: QueueTotals, c: CacheTotals, r: RedisTotals): AlertVa
     redis_memory: r.usedMemory !== null && r.maxMemory ? r.usedMemory / r.maxMemory : null,
     eviction_rate: r.evicted === null ? null : ratio(r.evicted, c.writes),
     cache_latency: c.latencyP99Ms,
+    queue_latency: q.oldestWaitingMs === null ? null : q.oldestWaitingMs / 1000,
   };
 }

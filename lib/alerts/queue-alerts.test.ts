@@ -1,5 +1,5 @@
 /**
- * The four queue alerts, measured from real jobs: lib/queue producers and consumers whose
+ * The queue alerts, measured from real jobs: lib/queue producers and consumers whose
  * handlers fail on purpose, and lib/dlq to clear what they dead-lettered. Each test has a key
  * prefix of its own (lib/dlq reads it from the environment), so no other test's queues count.
  */
@@ -127,6 +127,36 @@ describe("queue alerts from real jobs", () => {
     await run(times(2, { fail: 0, maxAttempts: 4 }), queue);
     await evaluateAlerts(client, { config });
     expect(await alert("avg_retries")).toMatchObject({ state: "ok", value: 1.5 });
+  });
+
+  it("queue latency fires when the job next in line waits too long, and resolves once it runs", async () => {
+    expect((await alert("queue_latency")).threshold).toBe(300); // ALERT_QUEUE_LATENCY_SECONDS
+    const name = uniqueName("q");
+    const q = createQueue(name, { client, config });
+    queues.push(q);
+    await q.add({ waits: true });
+    await evaluateAlerts(client, { config });
+    const fresh = await alert("queue_latency");
+    expect(fresh.state).toBe("ok");
+    expect(fresh.value).toBeLessThan(300);
+
+    // ten minutes later nobody has taken it: 600 s > 300 s
+    const later = Date.now() + 600_000;
+    await evaluateAlerts(client, { config, now: later });
+    const fired = await alert("queue_latency");
+    expect(fired.state).toBe("firing");
+    expect(fired.value).toBeGreaterThan(599);
+
+    // an admin raises the threshold past the wait: it resolves at the next evaluation
+    await setThreshold(client, "queue_latency", 900, config);
+    await evaluateAlerts(client, { config, now: later + 1 });
+    expect(await alert("queue_latency")).toMatchObject({ state: "ok", threshold: 900 });
+
+    // a consumer takes the job: nothing waits, no value
+    await setThreshold(client, "queue_latency", 1, config);
+    await run([], name);
+    await evaluateAlerts(client, { config, now: later + 2 });
+    expect(await alert("queue_latency")).toMatchObject({ state: "ok", value: null });
   });
 
   it("without traffic, the rates have no value and nothing fires", async () => {

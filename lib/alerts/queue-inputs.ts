@@ -1,8 +1,8 @@
 /**
- * The queue side of the alert values, from lib/queue/stats: the largest DLQ and the oldest dead
- * letter now, and the per-minute counters of every queue summed over the window.
+ * The queue side of the alert values, from lib/queue/stats: the largest DLQ, the oldest dead
+ * letter and the longest-waiting job next in line now, and the per-minute counters of every queue summed over the window.
  */
-import { listQueues, oldestDeadAge, queueSeries, queueSizes } from "../queue/stats.ts";
+import { listQueues, oldestDeadAge, oldestWaitingAge, queueSeries, queueSizes } from "../queue/stats.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import type { QueueTotals } from "./measure.ts";
 
@@ -16,6 +16,7 @@ export async function readQueueTotals(
   const totals: QueueTotals = {
     largestDlq: 0,
     oldestDeadAgeMs: null,
+    oldestWaitingMs: null,
     retried: 0,
     retrySucceeded: 0,
     retryDead: 0,
@@ -24,14 +25,16 @@ export async function readQueueTotals(
   };
   await Promise.all(
     queues.map(async (queue) => {
-      const [sizes, oldest, series] = await Promise.all([
+      const [sizes, oldest, waiting, series] = await Promise.all([
         queueSizes(client, queue, { prefix }),
         oldestDeadAge(client, queue, now, { prefix }),
+        oldestWaitingAge(client, queue, now, { prefix }),
         // the current minute and the ones before it, windowMs in all
         queueSeries(client, queue, now - windowMs + 60_000, now, { prefix }),
       ]);
       totals.largestDlq = Math.max(totals.largestDlq, sizes.dead);
       if (oldest !== null) totals.oldestDeadAgeMs = Math.max(totals.oldestDeadAgeMs ?? 0, oldest);
+      if (waiting !== null) totals.oldestWaitingMs = Math.max(totals.oldestWaitingMs ?? 0, waiting);
       for (const row of series) {
         totals.retried += row.retried;
         totals.retrySucceeded += row.retrySucceeded;

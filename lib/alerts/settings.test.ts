@@ -21,6 +21,7 @@ describe("alert thresholds", () => {
       redis_memory: 0.8,
       eviction_rate: 0.05,
       cache_latency: 5,
+      queue_latency: 300,
     });
     expect(Object.values(overridden).every((o) => o === false)).toBe(true);
   });

@@ -52,6 +52,8 @@ interface Running extends Leased {
   /** holds one of the `concurrency` slots (started, slot not yet given back) */
   slot?: boolean;
   timer?: NodeJS.Timeout;
+  /** performance.now() when its handler started: the processing time sent with the ack */
+  startedAt?: number;
 }
 
 export interface ConsumerCounters {
@@ -138,6 +140,7 @@ export class Consumer implements LeaseHost {
   private start(run: Running): void {
     const { job } = run;
     run.slot = true;
+    run.startedAt = performance.now();
     this.running++;
     if (run.prefetched) this.loop.started(run); // from now on its attempt counts: tell Redis
     const { timeoutMs } = this.o;
@@ -180,7 +183,7 @@ export class Consumer implements LeaseHost {
     if (this.held.get(run.job.id) !== run) return; // released or lost meanwhile
     this.held.delete(run.job.id);
     const { id, attempt } = run.job;
-    if (ok) this.loop.complete({ id, attempt });
+    if (ok) this.loop.complete({ id, attempt, ms: Math.round(performance.now() - (run.startedAt ?? 0)) });
     else {
       run.abort?.abort(err);
       this.loop.fail(failureOf({ ...run, id, attempt }, err, this.id, this.ctx.settings.errorMessageMax));

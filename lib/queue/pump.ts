@@ -17,7 +17,7 @@
 import { completeKeys, deadKeys, leaseKeys, type QueueContext } from "./context.ts";
 import { RC } from "./errors.ts";
 import type { Job } from "./job.ts";
-import { type Failure, failArgs, type JobRef, refArgs } from "./outcome.ts";
+import { type Completion, completeArgs, type Failure, failArgs, type JobRef } from "./outcome.ts";
 import { REPORT_FLUSH_MS, ReportBuffer } from "./reports.ts";
 import { PromoteClock } from "./retry.ts";
 import { pipeScript, runScript, scriptPipeline } from "./scripts.ts";
@@ -102,7 +102,7 @@ function leasedAt(queue: string, f: (string | number)[], i: number, prefetched: 
 
 export class LeaseLoop {
   readonly done: Promise<void>;
-  private completions: JobRef[] = [];
+  private completions: Completion[] = [];
   private failures: Failure[] = [];
   /** prefetched jobs whose handlers started: told to Redis with the next lease call */
   private starts: Leased[] = [];
@@ -145,8 +145,8 @@ export class LeaseLoop {
     return this.reports.size > 0 ? this.reports.take() : [];
   }
 
-  complete(ref: JobRef): void {
-    this.completions.push(ref);
+  complete(done: Completion): void {
+    this.completions.push(done);
     this.wake();
   }
 
@@ -244,7 +244,7 @@ export class LeaseLoop {
    * Writes handlers' reports, then completes and fails the jobs whose handlers finished, in one
    * pipeline. Reports are best effort: a pipeline that fails loses them (the outcomes are resent).
    */
-  private async outcomeTurn(completions: JobRef[], failures: Failure[], reports: (string | number)[]) {
+  private async outcomeTurn(completions: Completion[], failures: Failure[], reports: (string | number)[]) {
     const { client, keys, settings } = this.host.ctx;
     const id = this.host.id;
     const pipeline = scriptPipeline(client);
@@ -254,7 +254,7 @@ export class LeaseLoop {
       pipeScript(pipeline, "complete", completeKeys(keys), [
         id,
         settings.completedMaxEntries,
-        ...refArgs(completions),
+        ...completeArgs(completions),
       ]);
     if (failures.length)
       pipeScript(pipeline, "fail", deadKeys(keys), [

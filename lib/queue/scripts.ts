@@ -1,10 +1,11 @@
 /**
  * The queue's Lua scripts: each state transition lives in lib/redis/lua/queue/<name>-<numkeys>.lua
  * (loaded by lib/redis/scripts.ts, which reads the number of keys from the file name and expands
- * `--@include`), with the constant below filled in for its `__NAME__` placeholder.
+ * `--@include`), with the constants below filled in for their `__NAME__` placeholders.
  */
 
 import { scriptSet } from "../redis/scripts.ts";
+import { DURATION_CONSTANTS } from "./durations.ts";
 
 export type ScriptName =
   | "add"
@@ -24,7 +25,7 @@ export const MAX_ERRORS_PER_JOB = 25;
 
 const scripts = scriptSet<ScriptName>("queue", {
   commandPrefix: "rq_",
-  constants: { __MAX_ERRORS__: String(MAX_ERRORS_PER_JOB) },
+  constants: { __MAX_ERRORS__: String(MAX_ERRORS_PER_JOB), ...DURATION_CONSTANTS },
 });
 
 /** Runs a script on a client: one round trip. */

@@ -81,6 +81,37 @@ export async function queueSizes(client: RedisClient, queue: string, o?: KeyOpti
   return { ready, active, retry, dead, completed };
 }
 
+/** HGETALLs per pipeline when reading many minutes: 7 days are 10,080 hashes, read in 11 batches. */
+export const MINUTES_PER_BATCH = 1_000;
+
+/**
+ * The stats hashes of the minutes first..last (at most 8 days: older ones have expired), in
+ * pipelined batches of MINUTES_PER_BATCH, one batch at a time: bounded memory and no single long
+ * pipeline in front of other clients. A minute without traffic is an empty hash.
+ */
+export async function readMinuteHashes(
+  client: RedisClient,
+  queue: string,
+  first: number,
+  last: number,
+  o?: KeyOptions,
+): Promise<{ minute: number; hash: Record<string, string> }[]> {
+  const k = queueKeys(queue, prefixOf(o));
+  const from = Math.max(first, last - 8 * 24 * 60);
+  const out: { minute: number; hash: Record<string, string> }[] = [];
+  for (let start = from; start <= last; start += MINUTES_PER_BATCH) {
+    const end = Math.min(last, start + MINUTES_PER_BATCH - 1);
+    const pipe = client.pipeline();
+    for (let m = start; m <= end; m++) pipe.hgetall(k.stats(m));
+    const replies = (await pipe.exec()) ?? [];
+    replies.forEach(([err, hash], i) => {
+      if (err) throw err;
+      out.push({ minute: start + i, hash: hash as Record<string, string> });
+    });
+  }
+  return out;
+}
+
 /** One row per UTC minute in [fromMs, toMs] (at most 8 days), zeros where nothing happened. */
 export async function queueSeries(
   client: RedisClient,
@@ -89,17 +120,33 @@ export async function queueSeries(
   toMs: number,
   o?: KeyOptions,
 ): Promise<SeriesRow[]> {
-  const k = queueKeys(queue, prefixOf(o));
-  const last = minuteOf(toMs);
-  const first = Math.max(minuteOf(fromMs), last - 8 * 24 * 60);
-  const minutes: number[] = [];
-  for (let m = first; m <= last; m++) minutes.push(m);
-  const hashes = await Promise.all(minutes.map((m) => client.hgetall(k.stats(m))));
-  return minutes.map((minute, i) => {
+  const hashes = await readMinuteHashes(client, queue, minuteOf(fromMs), minuteOf(toMs), o);
+  return hashes.map(({ minute, hash }) => {
     const row = { minute, at: minute * 60_000 } as SeriesRow;
-    for (const f of STAT_FIELDS) row[f] = Number(hashes[i][f] ?? 0);
+    for (const f of STAT_FIELDS) row[f] = Number(hash[f] ?? 0);
     return row;
   });
+}
+
+/**
+ * How long the job next in line (the ready list's oldest end) has waited, in ms, or null when
+ * nothing waits: now minus when it became ready — the latest of `ct` (added), `rt` (a delayed
+ * job, a retry or a requeued dead letter fell due) and `lf` (a lease expired and the job came
+ * back). Two round trips; a job leased in between still has its hash, one completed meanwhile
+ * reads as nothing waiting until the next call.
+ */
+export async function oldestWaitingAge(
+  client: RedisClient,
+  queue: string,
+  now = Date.now(),
+  o?: KeyOptions,
+): Promise<number | null> {
+  const k = queueKeys(queue, prefixOf(o));
+  const id = await client.lindex(k.ready, -1);
+  if (id === null) return null;
+  const f = await client.hmget(k.job(id), "ct", "rt", "lf");
+  const times = f.filter((v): v is string => v !== null).map(Number);
+  return times.length ? Math.max(0, now - Math.max(...times)) : null;
 }
 
 /** Age in ms of the oldest dead letter of a queue, or null when its DLQ is empty. */

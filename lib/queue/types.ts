@@ -17,6 +17,7 @@ export const JOB_FIELDS = {
   reason: "reason", // why it is dead: "failed" | "unrecoverable" | "corrupt"
   firstFailedAt: "ff", // ms
   lastFailedAt: "lf", // ms
+  readyAt: "rt", // ms: when a delayed job, a retry or a requeued dead letter is (was) due to run
   deadAt: "dt", // ms
   history: "hist", // JSON array of HistoryEntry (requeues, payload edits)
   lease: "lease", // consumer id holding the lease (while active)

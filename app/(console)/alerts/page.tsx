@@ -1,5 +1,5 @@
 /**
- * Alerts: the seed's eight thresholds with their current value, state and history. Admins edit
+ * Alerts: the nine thresholds (the seed's eight and queue latency) with their current value, state and history. Admins edit
  * thresholds and the webhook here (server actions, checked again on the server); viewers read.
  */
 

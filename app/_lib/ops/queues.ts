@@ -1,6 +1,8 @@
 /**
- * What the console shows of a queue: its sizes, the last WINDOW_MINUTES of per-minute counters,
- * throughput and failure rate over that window, and the oldest dead letter's age — all read with
+ * What the console shows of a queue: its sizes, the last WINDOW_MINUTES complete minutes of
+ * per-minute counters (the minute in progress is left out: it would read as a drop), throughput
+ * and failure rate over that window, jobs/s over the last complete minute, the latency (how long
+ * the job next in line has waited), and the oldest dead letter's age — all read with
  * lib/queue/stats — and whether it is paused (lib/queue/pause). Plus pausing and resuming it, and
  * the worker heartbeats the top bar shows (worker/heartbeat.ts).
  */
@@ -9,7 +11,7 @@ import { notFound } from "#app/_lib/http.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
 import type { PauseResponse, QueueSummary, WorkerBeat } from "#components/api-types.ts";
 import { pauseQueue, pauseState, resumeQueue } from "#lib/queue/pause.ts";
-import { listQueues, oldestDeadAge, queueSeries, queueSizes } from "#lib/queue/stats.ts";
+import { listQueues, oldestDeadAge, oldestWaitingAge, queueSeries, queueSizes } from "#lib/queue/stats.ts";
 import type { RedisClient } from "#lib/redis/connection.ts";
 import { readHeartbeats } from "#worker/heartbeat.ts";
 
@@ -25,10 +27,11 @@ export async function summarize(
   now = Date.now(),
   withSeries = true,
 ): Promise<QueueSummary> {
-  const [sizes, rows, oldest, pause] = await Promise.all([
+  const [sizes, rows, oldest, latency, pause] = await Promise.all([
     queueSizes(client, queue),
-    withSeries ? queueSeries(client, queue, now - (WINDOW_MINUTES - 1) * 60_000, now) : [],
+    withSeries ? queueSeries(client, queue, now - WINDOW_MINUTES * 60_000, now - 60_000) : [],
     oldestDeadAge(client, queue, now),
+    oldestWaitingAge(client, queue, now),
     pauseState(client, queue),
   ]);
   const series = rows.map((r) => ({
@@ -48,6 +51,8 @@ export async function summarize(
     throughput: withSeries ? completed / WINDOW_MINUTES : null,
     failureRate: completed + failed ? failed / (completed + failed) : null,
     oldestDeadAgeMs: oldest,
+    jobsPerSecond: withSeries ? (series.at(-1)?.completed ?? 0) / 60 : null,
+    latencyMs: latency,
     series,
   };
 }

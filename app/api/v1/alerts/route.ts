@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/alerts?state=firing|all — the eight alerts with threshold, value and state.
+ * GET /api/v1/alerts?state=firing|all — the nine alerts with threshold, value and state.
  * Evaluates first when no process has in the last interval (the worker may be down); a failed
  * evaluation still answers with the last known state.
  */

@@ -73,7 +73,8 @@ for _, id in ipairs(ids) do
         hist = entry('payload-edited', redis.call('HGET', key, 'payload') or '') .. ',' .. hist
         redis.call('HSET', key, 'payload', payload)
       end
-      redis.call('HSET', key, 'attempts', 0, 'hist', appendHistory(f[4], hist))
+      -- rt: when it is ready to run again (the overview's latency counts from there)
+      redis.call('HSET', key, 'attempts', 0, 'hist', appendHistory(f[4], hist), 'rt', due > 0 and due or now)
       redis.call('HDEL', key, 'reason', 'dt')
       if due > 0 then redis.call('ZADD', K.retry, due, id) else toReady[#toReady + 1] = id end
       requeued = requeued + 1

@@ -36,6 +36,7 @@ for i = 1, #ARGV, 7 do
     if ARGV[i + 2] ~= '' then redis.call('HSET', jobKey, 'meta', ARGV[i + 2]) end
     local delay = tonumber(ARGV[i + 6])
     if delay > 0 then
+      redis.call('HSET', jobKey, 'rt', now + delay) -- ready to run from then on (rt: docs/storage.md)
       redis.call('ZADD', K.retry, now + delay, id)
     else
       ready[#ready + 1] = id

@@ -5,7 +5,7 @@
   KEYS[1] active  KEYS[2] completed  KEYS[3] stats  KEYS[4] jobPrefix
 
   ARGV[1] consumer id   ARGV[2] completed cap (0 = no cap)
-  ARGV[3..] pairs: id, attempt
+  ARGV[3..] triples: id, attempt, handler time in ms (-1 = not measured; includes/duration.lua)
 
   Returns an array, one code per job: 1 = completed, -3 = not leased by this consumer for this
   attempt any more (lease expired and reclaimed, or released): nothing changed.
@@ -13,11 +13,12 @@
 local K = { active = KEYS[1], completed = KEYS[2], stats = KEYS[3], jobPrefix = KEYS[4] }
 --@include common
 --@include lease
+--@include duration
 
 local consumer = ARGV[1]
 local now = nowMs()
 local out = {}
-for i = 3, #ARGV, 2 do
+for i = 3, #ARGV, 3 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local jobKey = K.jobPrefix .. id
   if leasedFields(jobKey, consumer, attempt) and redis.call('ZREM', K.active, id) == 1 then
@@ -25,6 +26,7 @@ for i = 3, #ARGV, 2 do
     redis.call('DEL', jobKey, logsKeyOf(K.jobPrefix, id))
     count('completed', 1)
     if tonumber(attempt) > 1 then count('retrySucceeded', 1) end
+    countDuration(ARGV[i + 2])
     out[#out + 1] = 1
   else
     out[#out + 1] = -3

@@ -41,7 +41,8 @@ for i = 4, #ARGV - (clockArg and 1 or 0), 9 do
     count('failed', 1)
     local delay, reason = tonumber(ARGV[i + 3]), ARGV[i + 4]
     if reason == 'failed' and delay >= 0 and tonumber(attempt) < (tonumber(f[3]) or 1) then
-      redis.call('HSET', jobKey, unpack(fields))
+      -- rt: when the retry is due, i.e. ready to run (the overview's latency counts from there)
+      redis.call('HSET', jobKey, 'rt', now + delay, unpack(fields))
       redis.call('HDEL', jobKey, 'lease', 'pf')
       redis.call('ZADD', K.retry, now + delay, id)
       count('retried', 1)

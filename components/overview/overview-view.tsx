@@ -12,39 +12,33 @@ import { toFiringAlerts } from "#components/shell/alerts-badge.tsx";
 import { heartbeatTone } from "#components/shell/worker-heartbeat.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
-import { Time } from "#components/ui/time.tsx";
 import { useLiveQuery } from "#components/use-live-query.ts";
 
+/**
+ * Whether any alert fires. The firing alerts themselves are named once, in the banner every page
+ * shows under the top bar (components/alerts/firing-banner.tsx): this panel does not repeat them.
+ */
 function AlertsPanel() {
   const q = useLiveQuery(qk.alertsFiring, (signal) => api.firingAlerts(signal));
   const alerts = q.data === undefined ? null : toFiringAlerts(q.data);
   return (
     <section className="panel" data-testid="overview-alerts">
-      <h2>
-        Alerts firing{" "}
-        <Link href="/alerts" className="small">
-          all alerts →
-        </Link>
-      </h2>
+      <h2>Alerts</h2>
       {alerts === null ? (
         <p className="muted">{q.isError ? "Alerts are unavailable right now." : "Loading…"}</p>
       ) : alerts.length === 0 ? (
         <StateBadge tone="ok">No alert is firing</StateBadge>
       ) : (
-        <ul>
-          {alerts.map((a) => (
-            <li key={a.name}>
-              <StateBadge tone="dead">{a.name}</StateBadge>
-              {a.since ? (
-                <span className="muted small">
-                  {" "}
-                  since <Time ms={a.since} />
-                </span>
-              ) : null}
-            </li>
-          ))}
-        </ul>
+        <p>
+          <StateBadge tone="dead">
+            {alerts.length === 1 ? "1 alert firing" : `${formatCount(alerts.length)} alerts firing`}
+          </StateBadge>{" "}
+          <span className="small muted">named in the banner above</span>
+        </p>
       )}
+      <p className="small">
+        <Link href="/alerts">All alerts and thresholds →</Link>
+      </p>
     </section>
   );
 }

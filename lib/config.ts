@@ -168,6 +168,8 @@ const spec = {
   JOB_TIMEOUT_SECONDS: d(300, num(0)),
   COMPLETED_RETENTION_SECONDS: d(3600, num(0)),
   COMPLETED_MAX_ENTRIES: d(10000, int(0)),
+  // keep a completed job's payload and metadata in its record, so it can be requeued
+  COMPLETED_KEEP_PAYLOAD: d(false, bool()),
   ERROR_MESSAGE_MAX_LENGTH: d(2000, int(100, 8000)), // redaction reads 8192 characters (lib/queue/outcome.ts)
   // job.log() / job.progress() from handlers (lib/queue/reports.ts): lines kept per job, bytes per line and of progress
   JOB_LOG_MAX_LINES: d(100, int(0, 1000)),

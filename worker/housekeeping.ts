@@ -1,6 +1,7 @@
 /**
  * The queue housekeeping the worker service does for every registered queue: promote due
- * retries, reclaim expired leases, trim the DLQ by retention and cap, trim completed ids.
+ * retries, reclaim expired leases, trim the DLQ by retention and cap, trim completed ids (and
+ * forget consumer heartbeats silent for an hour).
  * Each sweep is single-runner, so several worker replicas share the work safely (and the Lua
  * scripts are atomic, so a sweep run twice is harmless anyway). The reclaim takes each queue's
  * own lock, the one its consumers take too (reclaimIfDue: held at most a second, so a consumer's
@@ -8,7 +9,13 @@
  */
 import type { Config } from "../lib/config.ts";
 import { queueContext } from "../lib/queue/context.ts";
-import { reclaimIfDue, type SweepResult, trimCompleted, trimDead } from "../lib/queue/maintenance.ts";
+import {
+  pruneConsumers,
+  reclaimIfDue,
+  type SweepResult,
+  trimCompleted,
+  trimDead,
+} from "../lib/queue/maintenance.ts";
 import { promoteDue } from "../lib/queue/retry.ts";
 import { listQueues } from "../lib/queue/stats.ts";
 import type { RedisClient } from "../lib/redis/connection.ts";
@@ -35,10 +42,16 @@ const run = (sweep: Sweep) => (t: TaskContext) => sweepAll(t.client, t.config, s
 export const reclaimAll = (t: TaskContext) =>
   sweepAll(t.client, t.config, (q) => reclaimIfDue(q, t.workerId, every(t.config)), t.signal);
 
+/** Completed ids and records past retention, and consumer heartbeats silent for an hour. */
+const trimCompletedAndConsumers: Sweep = async (q) => ({
+  ...(await trimCompleted(q)),
+  consumersForgotten: await pruneConsumers(q),
+});
+
 export function registerHousekeeping(): void {
   registerTask("promote-retries", every, run(promoteDue));
   // single-runner per queue instead, by reclaimIfDue's lock
   registerTask("reclaim-leases", every, reclaimAll, { everyReplica: true });
   registerTask("trim-dead", slow, run(trimDead));
-  registerTask("trim-completed", slow, run(trimCompleted));
+  registerTask("trim-completed", slow, run(trimCompletedAndConsumers));
 }

@@ -65,7 +65,11 @@ export function publicError(err: unknown): { status: number; message: string; de
   if (err instanceof HttpError) return { status: err.status, message: err.message, details: err.details };
   const status = httpStatusOf(err);
   if (status === 503) return { status, message: REDIS_DOWN };
-  if (status !== 500) return { status, message: (err as Error).message };
+  if (status !== 500) {
+    // a library error may say more (a job's current state on a CONFLICT: lib/queue/job-errors.ts)
+    const details = (err as { details?: unknown }).details;
+    return { status, message: (err as Error).message, ...(details === undefined ? {} : { details }) };
+  }
   return null;
 }
 

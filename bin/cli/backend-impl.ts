@@ -9,13 +9,18 @@ import { createToken, describeToken, listTokens, revokeToken } from "../../lib/a
 import { AuthError } from "../../lib/auth/types.ts";
 import { createUser, endSessions, listUsers } from "../../lib/auth/users.ts";
 import { namespaceSummary } from "../../lib/cache/stats.ts";
+import { getConfig } from "../../lib/config.ts";
 import { countDeadLetters } from "../../lib/dlq/count.ts";
 import { DlqError } from "../../lib/dlq/errors.ts";
 import { listDeadLetters } from "../../lib/dlq/list.ts";
 import { deleteDeadLetters, requeueDeadLetters } from "../../lib/dlq/mutate.ts";
 import { getDeadLetter, listGroups } from "../../lib/dlq/read.ts";
 import { viewDeadLetter, viewGroups, viewPage } from "../../lib/dlq/view.ts";
+import { listJobs } from "../../lib/queue/browse.ts";
 import { createQueue } from "../../lib/queue/index.ts";
+import { queueSettings } from "../../lib/queue/job.ts";
+import { jobAction } from "../../lib/queue/job-actions.ts";
+import { findJob, getJob, viewJob } from "../../lib/queue/job-view.ts";
 import { isPaused, pauseQueue, resumeQueue } from "../../lib/queue/pause.ts";
 import { listQueues, oldestDeadAge, queueSizes } from "../../lib/queue/stats.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
@@ -42,7 +47,7 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
     action: string,
     target: string,
     count?: number,
-    outcome: "ok" | "partial" = "ok",
+    outcome: "ok" | "partial" | "error" = "ok",
     detail?: string,
   ) => appendAudit(redis, actor(), action, { target, count, outcome, detail }).catch(() => undefined);
 
@@ -65,6 +70,24 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
       }
     },
     dlqCount: (filter) => countDeadLetters(redis, filter),
+
+    jobsList: (queue, state, page) => listJobs(redis, queue, { state, ...page }),
+    async jobGet(queue, id) {
+      const job = await getJob(redis, queue, id);
+      return job && viewJob(job, CLI_ROLE);
+    },
+    jobFind: (id) => findJob(redis, id),
+    async jobAction(queue, id, action) {
+      const target = `${queue}/${id}`;
+      try {
+        const r = await jobAction(redis, queueSettings(getConfig()), queue, id, action, actor().id);
+        await audit(`job.${action}`, target, r.changed ? 1 : 0);
+        return r;
+      } catch (err) {
+        await audit(`job.${action}`, target, 0, "error", (err as Error).message);
+        throw err;
+      }
+    },
 
     async dlqRequeue(scope, opts) {
       if ("id" in scope) {

@@ -4,6 +4,9 @@
  * so a change in one library's API touches one file here.
  */
 import type { DeadLetterSummary } from "../../lib/dlq/read.ts";
+import type { JobsPage, ListState } from "../../lib/queue/browse.ts";
+import type { JobAction, JobActionResult } from "../../lib/queue/job-actions.ts";
+import type { JobDetail, JobLocation } from "../../lib/queue/job-view.ts";
 import type { DeadLetter, ErrorGroup } from "../../lib/queue/types.ts";
 import type { Role, TokenRole } from "./parse.ts";
 
@@ -88,6 +91,13 @@ export interface Backend {
     queue: string,
     paused: boolean,
   ): Promise<{ paused: boolean; pausedAt: number | null; changed: boolean } | null>;
+  jobsList(queue: string, state: ListState, page: { limit: number; cursor?: string }): Promise<JobsPage>;
+  /** One job wherever it is in `queue`; null when no state has it. */
+  jobGet(queue: string, id: string): Promise<JobDetail | null>;
+  /** Every queue that has a job with this id. */
+  jobFind(id: string): Promise<JobLocation[]>;
+  /** One action on one job (audited); lib/queue/job-actions.ts errors pass through. */
+  jobAction(queue: string, id: string, action: JobAction): Promise<JobActionResult>;
   cacheStats(windowMinutes: number): Promise<CacheNamespaceStats[]>;
   addUser(input: { email: string; role: Role; password: string }): Promise<{ email: string; role: Role }>;
   listUsers(): Promise<{ email: string; role: Role; createdAt: number }[]>;

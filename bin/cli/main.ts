@@ -7,6 +7,7 @@ import { type Command, helpText, parseCommand } from "./command.ts";
 import { dlqGroups, dlqList, dlqShow } from "./commands/dlq.ts";
 import { dlqDelete, dlqRequeue } from "./commands/dlq-mutate.ts";
 import { enqueue } from "./commands/enqueue.ts";
+import { jobsDelete, jobsList, jobsPromote, jobsReclaim, jobsRequeue, jobsShow } from "./commands/jobs.ts";
 import { queuesPause, queuesResume } from "./commands/queues.ts";
 import { stats } from "./commands/stats.ts";
 import { tokensCreate, tokensList, tokensRevoke } from "./commands/tokens.ts";
@@ -26,6 +27,17 @@ const COMMANDS: Record<string, Entry> = {
   queues: {
     summary: "pause and resume queues",
     sub: { pause: queuesPause, resume: queuesResume },
+  },
+  jobs: {
+    summary: "browse jobs by state and act on one job",
+    sub: {
+      list: jobsList,
+      show: jobsShow,
+      promote: jobsPromote,
+      delete: jobsDelete,
+      reclaim: jobsReclaim,
+      requeue: jobsRequeue,
+    },
   },
   stats,
   users: {

@@ -78,6 +78,8 @@ export class Consumer implements LeaseHost {
   private stopping = false;
   private readonly loop: LeaseLoop;
   private readonly timers: NodeJS.Timeout[];
+  /** how often leases are extended, which is also how often the consumer's heartbeat is written */
+  private readonly extendEveryMs: number;
 
   constructor(
     readonly ctx: QueueContext,
@@ -95,9 +97,10 @@ export class Consumer implements LeaseHost {
       promoteIntervalMs: opts.promoteIntervalMs ?? 1000,
       onError: opts.onError ?? ((err) => console.error(`[requeue] consumer ${this.id}: ${err.message}`)),
     };
+    this.extendEveryMs = Math.max(50, Math.floor(leaseMs / 3));
     this.loop = new LeaseLoop(this, this.o);
     this.timers = [
-      setInterval(() => void this.extendLeases(), Math.max(50, Math.floor(leaseMs / 3))),
+      setInterval(() => void this.extendLeases(), this.extendEveryMs),
       setInterval(() => void this.reclaimExpired(), leaseMs),
     ];
   }
@@ -194,7 +197,14 @@ export class Consumer implements LeaseHost {
   private async extendLeases(): Promise<void> {
     const runs = [...this.held.values()];
     if (runs.length === 0) return;
-    const lost = await this.callFor<string[]>("extend", extendKeys(this.ctx.keys), [this.o.leaseMs], runs);
+    // the heartbeat rides along: "<interval> <pid> <host>" (extend-3.lua)
+    const beat = `${this.extendEveryMs} ${process.pid} ${hostname()}`;
+    const lost = await this.callFor<string[]>(
+      "extend",
+      extendKeys(this.ctx.keys),
+      [this.o.leaseMs, beat],
+      runs,
+    );
     for (const id of lost ?? []) this.dropLost(id);
   }
 
@@ -255,7 +265,12 @@ export class Consumer implements LeaseHost {
   }
 
   /** One script call over jobs in hand (ARGV: consumer, `head`, id + attempt a job); errors go to onError. */
-  private callFor<T>(script: "extend" | "release", keys: string[], head: number[], runs: Running[]) {
+  private callFor<T>(
+    script: "extend" | "release",
+    keys: string[],
+    head: (number | string)[],
+    runs: Running[],
+  ) {
     const args = [this.id, ...head, ...refArgs(runs.map((r) => r.job))];
     return runScript<T>(this.ctx.client, script, keys, args).catch(
       (err) => void this.o.onError(err as Error),

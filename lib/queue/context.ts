@@ -24,8 +24,8 @@ export function deadKeys(k: QueueKeys): string[] {
 /** KEYS of lease-11.lua: those of deadKeys, then the queue's pause flag. */
 export const leaseKeys = (k: QueueKeys) => [...deadKeys(k), k.paused];
 export const addKeys = (k: QueueKeys) => [k.ready, k.retry, k.completed, statsNow(k), k.seq, k.job("")];
-export const completeKeys = (k: QueueKeys) => [k.active, k.completed, statsNow(k), k.job("")];
-export const extendKeys = (k: QueueKeys) => [k.active, k.job("")];
+export const completeKeys = (k: QueueKeys) => [k.active, k.completed, statsNow(k), k.job(""), k.done];
+export const extendKeys = (k: QueueKeys) => [k.active, k.job(""), k.consumers];
 export const releaseKeys = (k: QueueKeys) => [k.active, k.ready, k.job("")];
 export const promoteKeys = (k: QueueKeys) => [k.retry, k.ready];
 

@@ -1,7 +1,7 @@
 /**
  * Processing time: how long handlers ran, per minute, as a histogram in the queue's per-minute
  * stats hash. The consumer measures each job's handler time and passes it with the ack
- * (complete-4.lua), which adds 1 to the field `pt<bucket>` — no round trip of its own. Buckets
+ * (complete-5.lua), which adds 1 to the field `pt<bucket>` — no round trip of its own. Buckets
  * are 50 % wider each, from 1 ms to ~2 h (the last one takes everything longer): 40 possible
  * fields, of which a minute holds the few its jobs hit. Percentiles are read from summed counts.
  */
@@ -12,7 +12,7 @@ export const DURATION_SCALE: LogScale = { base: 1, factor: 1.5, buckets: 40 };
 export const DURATION_FIELD = "pt";
 const FIELD = /^pt(\d{1,2})$/;
 
-/** The bucket complete-4.lua counts a duration (ms) in; same formula as includes/duration.lua. */
+/** The bucket complete-5.lua counts a duration (ms) in; same formula as includes/duration.lua. */
 export const durationBucket = (ms: number): number => bucketIndex(DURATION_SCALE, ms);
 
 /** The Lua placeholders of includes/duration.lua, filled in from the scale above. */

@@ -1,5 +1,5 @@
 /**
- * Queue history: the processing-time histogram (bucket math, what complete-4.lua records, what a
+ * Queue history: the processing-time histogram (bucket math, what complete-5.lua records, what a
  * real consumer measures), the folding of per-minute stats into 1 h / 24 h / 7 d charts, and the
  * waiting time of the job next in line — all against the suite's Redis.
  */
@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { closeQueue, sleep, testQueue, until } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
 import { minuteOf, queueKeys } from "../redis/keys.ts";
-import { completeKeys, deadKeys, promoteKeys } from "./context.ts";
+import { completeKeys, leaseKeys, promoteKeys } from "./context.ts";
 import { addDurations, DURATION_SCALE, durationBucket, durationPercentiles } from "./durations.ts";
 import { queueHistory } from "./history.ts";
 import type { Queue } from "./index.ts";
@@ -53,7 +53,7 @@ describe("processing-time histogram math", () => {
 async function leaseAll(n: number) {
   q = testQueue();
   await q.addBatch(Array.from({ length: n }, (_, i) => ({ data: { i } })));
-  const reply = await runScript<(string | number)[]>(q.ctx.client, "lease", deadKeys(q.ctx.keys), [
+  const reply = await runScript<(string | number)[]>(q.ctx.client, "lease", leaseKeys(q.ctx.keys), [
     "c1",
     n,
     60_000,
@@ -63,7 +63,11 @@ async function leaseAll(n: number) {
     n,
   ]);
   const jobs: { id: string; attempt: number }[] = [];
-  for (let i = 1; i < reply.length; i += 8)
+  for (
+    let i = 2;
+    i < reply.length;
+    i += 8 // after next due and the paused flag
+  )
     jobs.push({ id: String(reply[i]), attempt: Number(reply[i + 3]) });
   return jobs;
 }
@@ -76,7 +80,7 @@ async function recordedBuckets(queue: string, since: number) {
 }
 
 describe("what the ack records", () => {
-  it("complete-4.lua counts each duration in the bucket durations.ts computes, in the same call", async () => {
+  it("complete-5.lua counts each duration in the bucket durations.ts computes, in the same call", async () => {
     const durations = [0, 1, 2, 7, 100, 101, 1_500, 60_000, 3_600_000, 1e12, -1];
     const since = Date.now();
     const jobs = await leaseAll(durations.length);
@@ -84,6 +88,7 @@ describe("what the ack records", () => {
     const codes = await runScript<number[]>(q!.ctx.client, "complete", completeKeys(q!.ctx.keys), [
       "c1",
       0,
+      0, // no payload kept
       ...args,
     ]);
     expect(codes).toEqual(durations.map(() => 1));

@@ -76,6 +76,8 @@ export interface QueueSettings {
   dlqMaxEntries: number;
   completedRetentionMs: number;
   completedMaxEntries: number;
+  /** completed records keep payload and metadata (COMPLETED_KEEP_PAYLOAD) */
+  completedKeepPayload: boolean;
   /** add() waits until this many replicas have the jobs (0: it does not wait) */
   addReplicas: number;
   addReplicasTimeoutMs: number;
@@ -100,6 +102,7 @@ export function queueSettings(config: Config): QueueSettings {
     dlqMaxEntries: config.DLQ_MAX_ENTRIES,
     completedRetentionMs: Math.round(config.COMPLETED_RETENTION_SECONDS * 1000),
     completedMaxEntries: config.COMPLETED_MAX_ENTRIES,
+    completedKeepPayload: config.COMPLETED_KEEP_PAYLOAD,
     addReplicas: config.JOB_ADD_REPLICAS,
     addReplicasTimeoutMs: config.JOB_ADD_REPLICAS_TIMEOUT_MS,
     addTimeoutMs: config.JOB_ADD_TIMEOUT_MS,

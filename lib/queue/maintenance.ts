@@ -17,6 +17,7 @@ export interface SweepResult {
   deadLettered?: number;
   dropped?: number;
   completedTrimmed?: number;
+  consumersForgotten?: number;
 }
 
 /**
@@ -83,20 +84,42 @@ export async function trimDead(ctx: QueueContext, maxRounds = 100): Promise<Swee
 
 /**
  * Completed ids older than COMPLETED_RETENTION_SECONDS or beyond COMPLETED_MAX_ENTRIES are
- * removed. Not a job transition (the job hash went when it completed), so plain commands.
+ * removed with their records (trimcompleted-2.lua), TRIM_BATCH per call.
  */
-export async function trimCompleted(ctx: QueueContext, now = Date.now()): Promise<SweepResult> {
+export async function trimCompleted(
+  ctx: QueueContext,
+  now = Date.now(),
+  maxRounds = 100,
+): Promise<SweepResult> {
   const s = ctx.settings;
+  const cutoff = s.completedRetentionMs > 0 ? now - s.completedRetentionMs : 0;
   let completedTrimmed = 0;
-  if (s.completedRetentionMs > 0) {
-    completedTrimmed += await ctx.client.zremrangebyscore(
-      ctx.keys.completed,
-      "-inf",
-      now - s.completedRetentionMs,
+  for (let i = 0; i < maxRounds; i++) {
+    const n = await runScript<number>(
+      ctx.client,
+      "trimcompleted",
+      [ctx.keys.completed, ctx.keys.done],
+      [cutoff, s.completedMaxEntries, TRIM_BATCH],
     );
-  }
-  if (s.completedMaxEntries > 0) {
-    completedTrimmed += await ctx.client.zremrangebyrank(ctx.keys.completed, 0, -s.completedMaxEntries - 1);
+    completedTrimmed += n;
+    if (n < TRIM_BATCH) break;
   }
   return { completedTrimmed };
+}
+
+/** A consumer heartbeat silent this long is dropped from the queue's `consumers` hash. */
+export const CONSUMER_FORGET_MS = 3_600_000;
+
+/**
+ * Forgets consumers whose heartbeat (written by extend-3.lua) is older than CONSUMER_FORGET_MS.
+ * One HSCAN page per sweep: the hash holds the consumers of the last hour, a small number.
+ */
+export async function pruneConsumers(ctx: QueueContext, now = Date.now()): Promise<number> {
+  const [, flat] = await ctx.client.hscan(ctx.keys.consumers, "0", "COUNT", 500);
+  const stale: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const beat = Number.parseInt(flat[i + 1], 10);
+    if (!(beat > now - CONSUMER_FORGET_MS)) stale.push(flat[i]);
+  }
+  return stale.length ? ctx.client.hdel(ctx.keys.consumers, ...stale) : 0;
 }

@@ -3,7 +3,7 @@
  * thrown value becomes a Failure: the attempt error — name, message (redacted, cut to
  * ERROR_MESSAGE_MAX_LENGTH), stack frames (redacted, bounded), attempt, time, consumer — plus the
  * fingerprint of the failure, and the reason and backoff delay (the retry decision, retry.ts).
- * `failArgs` and `completeArgs` write them as the ARGV of fail-10.lua and complete-4.lua.
+ * `failArgs` and `completeArgs` write them as the ARGV of fail-10.lua and complete-5.lua.
  */
 import { type FingerprintParts, fingerprintOf, fingerprintParts } from "./fingerprint.ts";
 import { clip, REDACT_INPUT_MAX, redact } from "./redact.ts";
@@ -41,7 +41,7 @@ export interface Completion extends JobRef {
 /** ARGV of extend and release: id, attempt per job. */
 export const refArgs = (refs: JobRef[]): (string | number)[] => refs.flatMap((r) => [r.id, r.attempt]);
 
-/** ARGV of complete-4.lua: id, attempt, handler ms per job. */
+/** ARGV of complete-5.lua: id, attempt, handler ms per job. */
 export const completeArgs = (done: Completion[]): (string | number)[] =>
   done.flatMap((c) => [c.id, c.attempt, c.ms]);
 

@@ -254,6 +254,7 @@ export class LeaseLoop {
       pipeScript(pipeline, "complete", completeKeys(keys), [
         id,
         settings.completedMaxEntries,
+        settings.completedKeepPayload ? 1 : 0,
         ...completeArgs(completions),
       ]);
     if (failures.length)

@@ -18,7 +18,8 @@ export type ScriptName =
   | "promote"
   | "trimdead"
   | "report"
-  | "logs";
+  | "logs"
+  | "trimcompleted";
 
 /** Errors kept per job (the newest). */
 export const MAX_ERRORS_PER_JOB = 25;

@@ -23,6 +23,7 @@ export const JOB_FIELDS = {
   lease: "lease", // consumer id holding the lease (while active)
   progress: "prog", // JSON text of the handler's last job.progress() (a number 0..100 or an object)
   logLines: "logn", // log lines written in all (the logs list keeps the newest JOB_LOG_MAX_LINES)
+  startedAt: "st", // ms: when the current attempt was leased (while active)
   prefetched: "pf", // "1" while leased ahead of a free slot and not known to have started (attempt refundable)
 } as const;
 

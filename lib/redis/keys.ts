@@ -34,6 +34,10 @@ export function queueKeys(queue: string, prefix = getConfig().REDIS_KEY_PREFIX) 
     retry: `${base}:retry`,
     /** zset id → completion time (ms), trimmed by age and count */
     completed: `${base}:completed`,
+    /** hash id → record of a completed job (finished, duration, attempts[, payload]); trimmed with `completed` */
+    done: `${base}:done`,
+    /** hash consumer id → last beat JSON {host, pid, beat, every}: written by the lease extension (extend-3.lua) */
+    consumers: `${base}:consumers`,
     /** zset id → dead-letter time (ms): the DLQ of this queue */
     dead: `${base}:dead`,
     /** zset fingerprint → last seen (ms): the error groups of this queue's DLQ */

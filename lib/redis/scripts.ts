@@ -39,7 +39,7 @@ export interface ScriptSet<N extends string> {
   all(): LuaScript[];
 }
 
-export type ScriptFolder = "queue" | "dlq" | "cache";
+export type ScriptFolder = "queue" | "dlq" | "cache" | "jobs";
 
 // A path, not `new URL("./lua/", import.meta.url)`: Turbopack (next build) tries to bundle a URL'd folder.
 const TREE = join(dirname(fileURLToPath(import.meta.url)), "lua");

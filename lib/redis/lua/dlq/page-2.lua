@@ -24,22 +24,13 @@
   Job field names are those of JOB_FIELDS (lib/queue/types.ts).
 ]]
 --@include row
+--@include bytes
 
 local index, prefix = KEYS[1], KEYS[2]
 local hi, lo, ties, afterId = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local want, needle, budget, rawNeedle = tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7]), ARGV[8]
 local loNum = tonumber(lo) or -math.huge
 local countOnly, posOnly = ARGV[9] == 'count', ARGV[9] == 'pos'
-
--- Byte-wise comparison, as Redis orders members of equal score (Lua's < follows the locale).
-local function bytesLess(a, b)
-  local n = math.min(#a, #b)
-  for i = 1, n do
-    local x, y = string.byte(a, i), string.byte(b, i)
-    if x ~= y then return x < y end
-  end
-  return #a < #b
-end
 
 -- The rank (0-based, newest first) of the first id to read.
 local function startRank()

@@ -43,7 +43,7 @@ local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, retentionMs,
   all[n + 5], all[n + 6], all[n + 7], all[n + 8] = 'lf', now, 'dt', now
   redis.call('HSET', jobKey, unpack(all))
   if not fields then redis.call('HSETNX', jobKey, 'ff', now) end
-  redis.call('HDEL', jobKey, 'lease', 'pf')
+  redis.call('HDEL', jobKey, 'lease', 'pf', 'st')
   redis.call('ZADD', K.dead, now, id)
   redis.call('ZADD', K.groupPrefix .. fp, now, id)
   redis.call('ZADD', K.groups, now, fp)

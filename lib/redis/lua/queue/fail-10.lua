@@ -43,7 +43,7 @@ for i = 4, #ARGV - (clockArg and 1 or 0), 9 do
     if reason == 'failed' and delay >= 0 and tonumber(attempt) < (tonumber(f[3]) or 1) then
       -- rt: when the retry is due, i.e. ready to run (the overview's latency counts from there)
       redis.call('HSET', jobKey, 'rt', now + delay, unpack(fields))
-      redis.call('HDEL', jobKey, 'lease', 'pf')
+      redis.call('HDEL', jobKey, 'lease', 'pf', 'st')
       redis.call('ZADD', K.retry, now + delay, id)
       count('retried', 1)
       out[#out + 1] = 1

@@ -66,9 +66,9 @@ for _, id in ipairs(ids) do
   else
     attempts = attempts + 1
     if (#out - HEAD) / 8 >= startNow then
-      redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer, 'pf', 1)
+      redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer, 'st', now, 'pf', 1)
     else
-      redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer)
+      redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer, 'st', now)
     end
     redis.call('ZADD', K.active, deadline, id)
     local n = #out

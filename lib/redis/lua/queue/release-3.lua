@@ -18,7 +18,7 @@ for i = 2, #ARGV, 2 do
   local jobKey = K.jobPrefix .. id
   if leasedFields(jobKey, consumer, attempt) and redis.call('ZREM', K.active, id) == 1 then
     redis.call('HSET', jobKey, 'attempts', math.max(tonumber(attempt) - 1, 0))
-    redis.call('HDEL', jobKey, 'lease', 'pf')
+    redis.call('HDEL', jobKey, 'lease', 'pf', 'st')
     redis.call('RPUSH', K.ready, id)
     released = released + 1
   end

@@ -5,13 +5,22 @@
  * JOB_MAX_PAYLOAD_BYTES. Answers 201 with `{ id, added }` (a batch: `{ jobs: [{ id, added }] }`,
  * in order); `added: false` means a job with that id existed and nothing changed. Open to admins
  * and to `producer` tokens, which may do nothing else. Audited: who added, to which queue, how many.
+ *
+ * GET /api/v1/queues/{queue}/jobs?state=waiting|active|scheduled|completed&cursor=&limit= — a page
+ * of one state (lib/queue/browse.ts).
  */
 import { route } from "#app/_lib/http.ts";
 import { addJobsBody, addJobsOverHttp } from "#app/_lib/ops/add-jobs.ts";
+import { jobsQuery, listQueueJobs } from "#app/_lib/ops/jobs.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
 import { queueParam } from "#app/_lib/ops/schemas.ts";
 
 export const dynamic = "force-dynamic";
+
+export const GET = route(
+  { role: "viewer", params: queueParam, query: jobsQuery },
+  ({ params, query, principal }) => listQueueJobs(principal, params.queue, query),
+);
 
 export const POST = route(
   {

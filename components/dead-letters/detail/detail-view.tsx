@@ -65,11 +65,13 @@ export function DeadLetterDetail({
 }) {
   const canMutate = useCanMutate();
   const [done, setDone] = useState<string | null>(null);
+  // While an action may take the entry away, it is not refetched (that would only answer 404).
+  const [leaving, setLeaving] = useState(false);
   const entry = useQuery({
     queryKey: qk.deadLetters.one(queue, id),
     queryFn: ({ signal }) => api.deadLetter(queue, id, signal),
     initialData: initial,
-    enabled: !done,
+    enabled: !done && !leaving,
   });
   const requeue = useMutationAction(requeueAction);
   const remove = useMutationAction(deleteAction);
@@ -81,7 +83,9 @@ export function DeadLetterDetail({
       !window.confirm(`Delete dead letter ${id} of \`${queue}\`? It cannot be recovered.`)
     )
       return;
+    setLeaving(true);
     const r = await (action === "requeue" ? requeue : remove).run({ scope: "ids", queue, ids: [id] });
+    setLeaving(false);
     if (r.ok) setDone(describeResult(r.data));
   }
 
@@ -94,6 +98,12 @@ export function DeadLetterDetail({
         {back}
         <p className="outcome" role="status" data-testid="action-outcome">
           {done}. This entry has left the dead letters.
+        </p>
+        {/* where the job went: a requeued job is back in its queue */}
+        <p>
+          <Link href={`/queues/${encodeURIComponent(queue)}`} data-testid="went-to-queue">
+            Queue {queue} →
+          </Link>
         </p>
       </>
     );
@@ -133,7 +143,16 @@ export function DeadLetterDetail({
       {canMutate ? (
         <div className="actions">
           <RequeueDeleteButtons primary disabled={busy} onAct={act} />
-          <PayloadEditor queue={d.queue} id={d.id} payload={d.payload} onDone={setDone} />
+          <PayloadEditor
+            queue={d.queue}
+            id={d.id}
+            payload={d.payload}
+            onStart={() => setLeaving(true)}
+            onDone={(message) => {
+              setLeaving(false);
+              if (message) setDone(message);
+            }}
+          />
           {failure ? <span className="error-text">{failure}</span> : null}
         </div>
       ) : null}

@@ -5,11 +5,11 @@
  */
 import { useState } from "react";
 import { formatCount, formatDuration, formatPercent } from "#components/format.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import t from "#components/ui/table.module.css";
 import type { NamespaceRow } from "#lib/metrics/cache-dashboard-types.ts";
 import s from "./cache.module.css";
 import { formatBytes } from "./cache-charts.tsx";
-import { ConfirmDialog } from "./confirm-dialog.tsx";
 
 export function NamespaceTable({
   rows,

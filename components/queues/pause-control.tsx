@@ -7,7 +7,7 @@ import { useState } from "react";
  */
 import type { ActionResult } from "#app/_lib/action.ts";
 import type { PauseResponse } from "#components/api-types.ts";
-import { ConfirmDialog } from "#components/cache/confirm-dialog.tsx";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { useMutationAction } from "#components/dead-letters/use-mutation-action.ts";
 import { formatAbsolute } from "#components/format.ts";
 import { StateBadge } from "#components/ui/state-badge.tsx";

@@ -18,6 +18,7 @@ import { formatCount } from "#components/format.ts";
 import { JobReport } from "#components/job-report.tsx";
 import { useCanMutate } from "#components/providers.tsx";
 import { qk } from "#components/query-keys.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
@@ -77,12 +78,10 @@ export function DeadLetterDetail({
   const remove = useMutationAction(deleteAction);
   const busy = requeue.pending || remove.pending || requeue.blocked;
 
+  /** the action waiting for confirmation */
+  const [asking, setAsking] = useState<"requeue" | "delete" | null>(null);
+
   async function act(action: "requeue" | "delete") {
-    if (
-      action === "delete" &&
-      !window.confirm(`Delete dead letter ${id} of \`${queue}\`? It cannot be recovered.`)
-    )
-      return;
     setLeaving(true);
     const r = await (action === "requeue" ? requeue : remove).run({ scope: "ids", queue, ids: [id] });
     setLeaving(false);
@@ -140,9 +139,30 @@ export function DeadLetterDetail({
         Dead letter <code>{d.id}</code> of <code>{d.queue}</code>
       </h1>
       {entry.isRefetchError ? <StaleNote since={entry.dataUpdatedAt} /> : null}
+      {asking ? (
+        <ConfirmDialog
+          open
+          title={asking === "requeue" ? "Requeue this dead letter?" : "Delete this dead letter?"}
+          tone={asking === "delete" ? "danger" : "primary"}
+          confirmLabel={asking === "requeue" ? `Requeue ${d.id}` : `Delete ${d.id}`}
+          pending={busy}
+          onCancel={() => setAsking(null)}
+          onConfirm={async () => {
+            await act(asking);
+            setAsking(null);
+          }}
+          returnFocus={() => document.querySelector<HTMLElement>('[data-testid="action-outcome"]')}
+        >
+          <p>
+            {asking === "requeue"
+              ? `Requeue dead letter ${d.id} of \`${d.queue}\`: it goes back to the queue to run again, with a fresh attempt budget.`
+              : `Delete dead letter ${d.id} of \`${d.queue}\`. It cannot be recovered.`}
+          </p>
+        </ConfirmDialog>
+      ) : null}
       {canMutate ? (
         <div className="actions">
-          <RequeueDeleteButtons primary disabled={busy} onAct={act} />
+          <RequeueDeleteButtons primary disabled={busy} onAct={setAsking} />
           <PayloadEditor
             queue={d.queue}
             id={d.id}

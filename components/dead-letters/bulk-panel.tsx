@@ -8,6 +8,7 @@ import { useState } from "react";
 import { deleteAction, requeueAction } from "#app/(console)/dead-letters/actions.ts";
 import { api } from "#components/api-client.ts";
 import { formatCount } from "#components/format.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { BulkProgressView } from "./bulk-progress.tsx";
 import { type DeadLetterFilters, describeFilters, filtersOf } from "./filters.ts";
 import { describeResult } from "./outcome.ts";
@@ -93,11 +94,32 @@ export function BulkPanel({
         <ExportLink format="csv" href={api.exportUrl(f, "csv")} nothing={nothingMatches} />
       </div>
       {confirming ? (
-        <div
-          className="panel confirm"
-          role="dialog"
-          aria-label={`${verb} all matching`}
-          data-testid="confirm-bulk"
+        <ConfirmDialog
+          open
+          title={`${verb} all matching dead letters?`}
+          tone={confirming.action === "delete" ? "danger" : "primary"}
+          testId="confirm-bulk"
+          confirmTestId="confirm-bulk-go"
+          confirmLabel={`${verb} ${confirming.count === null ? "" : atLeast(confirming)}`.trim()}
+          pending={pending}
+          confirmDisabled={!confirming.count && !confirming.partial}
+          onCancel={() => setConfirming(null)}
+          onConfirm={confirm}
+          fields={
+            <label>
+              Rate limit (per second, optional){" "}
+              <input
+                type="number"
+                min={1}
+                max={100000}
+                inputMode="numeric"
+                data-testid="bulk-rate"
+                value={rate}
+                onChange={(e) => setRate(e.target.value)}
+                placeholder="no limit"
+              />
+            </label>
+          }
         >
           {confirming.count === null ? (
             <p>
@@ -105,7 +127,7 @@ export function BulkPanel({
             </p>
           ) : (
             <>
-              <p data-testid="confirm-text">
+              <p>
                 {verb} <strong>{atLeast(confirming)}</strong> dead letter
                 {confirming.count === 1 && !confirming.partial ? "" : "s"} {describeFilters(f)}?
                 {confirming.action === "delete" ? " They cannot be recovered." : ""}
@@ -119,34 +141,7 @@ export function BulkPanel({
               ) : null}
             </>
           )}
-          <label>
-            Rate limit (per second, optional){" "}
-            <input
-              type="number"
-              min={1}
-              max={100000}
-              inputMode="numeric"
-              data-testid="bulk-rate"
-              value={rate}
-              onChange={(e) => setRate(e.target.value)}
-              placeholder="no limit"
-            />
-          </label>
-          <div className="actions">
-            <button
-              type="button"
-              className={`btn ${confirming.action === "delete" ? "btn-danger" : "btn-primary"}`}
-              data-testid="confirm-bulk-go"
-              disabled={pending || (!confirming.count && !confirming.partial)}
-              onClick={confirm}
-            >
-              {verb} {confirming.count === null ? "" : atLeast(confirming)}
-            </button>
-            <button type="button" className="btn btn-quiet" onClick={() => setConfirming(null)}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        </ConfirmDialog>
       ) : null}
       {bulkId ? <BulkProgressView id={bulkId} onClose={() => setBulkId(null)} /> : null}
       {message && !bulkId ? (

@@ -8,6 +8,7 @@ import type { ErrorGroup } from "#components/api-types.ts";
 import { formatCount } from "#components/format.ts";
 import { useCanMutate } from "#components/providers.tsx";
 import { qk } from "#components/query-keys.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
@@ -34,14 +35,10 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
   const [message, setMessage] = useState<string | null>(null);
   const busy = requeue.pending || remove.pending || requeue.blocked;
 
+  /** the group action waiting for confirmation */
+  const [asking, setAsking] = useState<{ action: "requeue" | "delete"; g: ErrorGroup } | null>(null);
+
   async function act(action: "requeue" | "delete", g: ErrorGroup) {
-    const verb = action === "requeue" ? "Requeue" : "Delete";
-    if (
-      !window.confirm(
-        `${verb} ${formatCount(g.count)} dead letters of \`${g.queue}\` in error group "${g.name}: ${g.sampleMessage.slice(0, 80)}"?`,
-      )
-    )
-      return;
     const r = await (action === "requeue" ? requeue : remove).run({
       scope: "group",
       queue: g.queue,
@@ -65,6 +62,32 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
   return (
     <>
       {groups.isRefetchError ? <StaleNote since={groups.dataUpdatedAt} /> : null}
+      {asking ? (
+        <ConfirmDialog
+          open
+          title={asking.action === "requeue" ? "Requeue this error group?" : "Delete this error group?"}
+          tone={asking.action === "delete" ? "danger" : "primary"}
+          testId="confirm-group"
+          confirmTestId="confirm-group-go"
+          confirmLabel={`${asking.action === "requeue" ? "Requeue" : "Delete"} ${formatCount(asking.g.count)}`}
+          pending={busy}
+          onCancel={() => setAsking(null)}
+          onConfirm={async () => {
+            const { action, g } = asking;
+            setAsking(null);
+            await act(action, g);
+          }}
+          returnFocus={() => document.querySelector<HTMLElement>('[data-testid="groups-table"]')}
+        >
+          <p>
+            {asking.action === "requeue" ? "Requeue" : "Delete"}{" "}
+            <strong>{formatCount(asking.g.count)}</strong> dead letter{asking.g.count === 1 ? "" : "s"} of{" "}
+            <code>{asking.g.queue}</code> in error group <code>{asking.g.fingerprint.slice(0, 8)}…</code>:{" "}
+            <ErrorSummary name={asking.g.name} message={asking.g.sampleMessage} />
+            {asking.action === "delete" ? ". They cannot be recovered." : "."}
+          </p>
+        </ConfirmDialog>
+      ) : null}
       {bulkId ? <BulkProgressView id={bulkId} onClose={() => setBulkId(null)} /> : null}
       {message && !bulkId ? (
         <p className="outcome" role="status" data-testid="action-outcome">
@@ -137,7 +160,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                         labels={["Requeue group", "Delete group"]}
                         rowName={g.fingerprint.slice(0, 10)}
                         disabled={busy || !!bulkId}
-                        onAct={(action) => act(action, g)}
+                        onAct={(action) => setAsking({ action, g })}
                       />
                     </td>
                   ) : null}

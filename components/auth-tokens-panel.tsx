@@ -8,6 +8,7 @@ import { type FormEvent, useState, useTransition } from "react";
 import { createTokenAction, revokeTokenAction } from "#app/(console)/settings/actions.ts";
 import type { TokenInfo } from "#lib/auth/tokens.ts";
 import { RelativeTime } from "./ui/relative-time.tsx";
+import { useConfirm } from "./ui/use-confirm.tsx";
 
 /** The lifetimes offered, in days; 0: never expires. */
 const EXPIRY_DAYS = [7, 30, 90, 365, 0];
@@ -15,6 +16,7 @@ const EXPIRY_DAYS = [7, 30, 90, 365, 0];
 export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
   const router = useRouter();
   const [pending, start] = useTransition();
+  const [dialog, ask] = useConfirm();
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -37,8 +39,14 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
     });
   }
 
-  function revoke(t: TokenInfo) {
-    if (!window.confirm(`Revoke the token "${t.name}"? Scripts using it get 401 from now on.`)) return;
+  async function revoke(t: TokenInfo) {
+    const ok = await ask({
+      title: "Revoke this API token?",
+      text: `Revoke the token "${t.name}" (${t.id}): scripts using it get 401 from now on.`,
+      confirmLabel: `Revoke ${t.name}`,
+      returnFocus: () => document.querySelector<HTMLElement>('[data-testid="tokens-panel"] h2'),
+    });
+    if (!ok) return;
     start(async () => {
       const res = await revokeTokenAction({ id: t.id });
       setMessage(res.ok ? { ok: true, text: `Revoked "${t.name}".` } : { ok: false, text: res.error });
@@ -48,6 +56,7 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
 
   return (
     <section className="panel" aria-labelledby="tokens-h" data-testid="tokens-panel">
+      {dialog}
       <h2 id="tokens-h">API tokens</h2>
       <p className="muted">
         For scripts: <code>Authorization: Bearer &lt;token&gt;</code> on <code>/api/v1/*</code> and{" "}

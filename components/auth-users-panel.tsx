@@ -15,6 +15,7 @@ import {
 } from "#app/(console)/settings/actions.ts";
 import type { User } from "#lib/auth/users.ts";
 import { RelativeTime } from "./ui/relative-time.tsx";
+import { useConfirm } from "./ui/use-confirm.tsx";
 
 const tokensNote = (n: number) =>
   n ? ` and ${n} API token${n === 1 ? "" : "s"} they created ${n === 1 ? "was" : "were"} revoked` : "";
@@ -22,6 +23,8 @@ const tokensNote = (n: number) =>
 export function AuthUsersPanel({ users, self }: { users: User[]; self: string }) {
   const router = useRouter();
   const [pending, start] = useTransition();
+  const [dialog, ask] = useConfirm();
+  const usersHeading = () => document.querySelector<HTMLElement>('[data-testid="users-panel"] h2');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   function run<T>(call: () => Promise<ActionResult<T>>, done: string | ((data: T) => string)) {
@@ -54,6 +57,7 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
 
   return (
     <section className="panel" aria-labelledby="users-h" data-testid="users-panel">
+      {dialog}
       <h2 id="users-h">Users</h2>
       <div className="table-wrap">
         <table className="data-table">
@@ -102,12 +106,13 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
                     aria-label={`Sign out ${u.email}`}
                     disabled={pending || u.email === self}
                     title={u.email === self ? "Use “Sign out everywhere” under Your account" : undefined}
-                    onClick={() => {
-                      if (
-                        window.confirm(
-                          `Sign ${u.email} out everywhere? Every session of theirs ends at its next request; their API tokens stay.`,
-                        )
-                      )
+                    onClick={async () => {
+                      const ok = await ask({
+                        title: "Sign this user out everywhere?",
+                        text: `Sign ${u.email} out everywhere: every session of theirs ends at its next request; their API tokens stay.`,
+                        confirmLabel: `Sign out ${u.email}`,
+                      });
+                      if (ok)
                         run(() => signOutUserAction({ email: u.email }), `Signed ${u.email} out everywhere.`);
                     }}
                   >
@@ -120,12 +125,14 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
                     aria-label={`Delete ${u.email}`}
                     disabled={pending || u.email === self}
                     title={u.email === self ? "You cannot delete yourself" : undefined}
-                    onClick={() => {
-                      if (
-                        window.confirm(
-                          `Delete the user ${u.email}? Their sessions end at their next request and the API tokens they created are revoked.`,
-                        )
-                      )
+                    onClick={async () => {
+                      const ok = await ask({
+                        title: "Delete this user?",
+                        text: `Delete the user ${u.email}: their sessions end at their next request and the API tokens they created are revoked.`,
+                        confirmLabel: `Delete ${u.email}`,
+                        returnFocus: usersHeading,
+                      });
+                      if (ok)
                         run(
                           () => deleteUserAction({ email: u.email }),
                           (r) => `Deleted ${u.email}${tokensNote(r.revokedTokens)}.`,

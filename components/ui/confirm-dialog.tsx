@@ -6,9 +6,11 @@
  *
  * Accessible by construction: a native <dialog> opened with showModal() — the rest of the page is
  * inert, so focus stays inside — with role="alertdialog", aria-modal, a label (the title) and a
- * description (the sentence). Escape cancels. Focus starts on Cancel (the safe choice) and, when
- * the dialog closes, returns to the control that opened it — or, when that control is gone (its
- * row was requeued), to `returnFocus()`, else to the page's main heading.
+ * description (the sentence). Escape cancels; Tab cycles within the dialog. Focus starts on
+ * Cancel (the safe choice). When the dialog closes after Cancel or Escape, focus returns to the
+ * control that opened it; after a confirmed action, to `returnFocus()` (what happened: the
+ * outcome line) when given — and whenever the opener is gone (its row was requeued), to
+ * `returnFocus()` or else the page's main heading.
  */
 import { type ReactNode, useEffect, useId, useLayoutEffect, useRef } from "react";
 
@@ -33,13 +35,24 @@ export interface ConfirmDialogProps {
   confirmTestId?: string;
 }
 
-function focusAfterClose(opener: Element | null, fallback?: () => HTMLElement | null | undefined) {
+const FOCUSABLE = "button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, a[href]";
+
+function focusAfterClose(
+  opener: Element | null,
+  fallback: (() => HTMLElement | null | undefined) | undefined,
+  confirmed: boolean,
+) {
+  const outcome = confirmed ? fallback?.() : undefined;
+  if (outcome) return focusElement(outcome);
   if (opener instanceof HTMLElement && opener.isConnected && !opener.closest("[inert]")) {
     // a disabled button cannot take focus: its row or panel can
     if (!(opener as HTMLButtonElement).disabled) return opener.focus();
   }
   const target = fallback?.() ?? document.querySelector<HTMLElement>("main h1, h1");
-  if (!target) return;
+  if (target) focusElement(target);
+}
+
+function focusElement(target: HTMLElement) {
   if (!target.hasAttribute("tabindex") && !target.matches("a, button, input, select, textarea"))
     target.setAttribute("tabindex", "-1");
   target.focus();
@@ -65,6 +78,8 @@ export function ConfirmDialog({
   const opener = useRef<Element | null>(null);
   const fallback = useRef(returnFocus);
   fallback.current = returnFocus;
+  /** the dialog ends with its confirm button (not Cancel or Escape) */
+  const confirmed = useRef(false);
   const id = useId();
 
   // Opened before paint, so the opener is still the focused element.
@@ -73,6 +88,7 @@ export function ConfirmDialog({
     if (!d) return;
     if (open && !d.open) {
       opener.current = document.activeElement;
+      confirmed.current = false;
       d.showModal();
       cancelRef.current?.focus();
     }
@@ -87,7 +103,7 @@ export function ConfirmDialog({
         const o = opener.current;
         opener.current = null;
         // after React has committed the removal (the opener's row may be gone by then)
-        setTimeout(() => focusAfterClose(o, fallback.current), 0);
+        setTimeout(() => focusAfterClose(o, fallback.current, confirmed.current), 0);
       }
     };
   }, []);
@@ -109,7 +125,22 @@ export function ConfirmDialog({
       onClose={() => {
         const o = opener.current;
         opener.current = null;
-        if (o) setTimeout(() => focusAfterClose(o, fallback.current), 0);
+        if (o) setTimeout(() => focusAfterClose(o, fallback.current, confirmed.current), 0);
+      }}
+      onKeyDown={(e) => {
+        // Tab cycles inside the dialog (the page behind is inert; this keeps focus off the browser's chrome too)
+        if (e.key !== "Tab") return;
+        const items = [...e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
+        if (!items.length) return;
+        const first = items[0];
+        const last = items[items.length - 1];
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first.focus();
+        }
       }}
     >
       <h2 id={`${id}-title`}>{title}</h2>
@@ -124,7 +155,10 @@ export function ConfirmDialog({
         <button
           type="button"
           className={`btn ${tone === "danger" ? "btn-danger" : "btn-primary"}`}
-          onClick={onConfirm}
+          onClick={() => {
+            confirmed.current = true;
+            onConfirm();
+          }}
           disabled={pending || confirmDisabled}
           data-testid={confirmTestId}
         >

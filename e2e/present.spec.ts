@@ -202,3 +202,31 @@ test("the cache page's charts span one range, name their units, and leave empty 
     await expect(memory).not.toHaveAttribute("data-series", /maxmemory/);
   await shot(page, "cache");
 });
+
+test("screenshots at desktop and phone size: overview, dead letters with the dialog, settings", async ({
+  page,
+}) => {
+  const queue = uniqueQueue("shots");
+  await seedDeadLetters(queue, [
+    { error: "Order 1234 not found for customer 9f3c2a1e-0000-4000-8000-000000000000" },
+  ]);
+  for (const [w, h] of [
+    [1280, 900],
+    [390, 844],
+  ]) {
+    await page.setViewportSize({ width: w, height: h });
+    await open(page, "/");
+    await shot(page, `overview-${w}`);
+    await open(page, `/dead-letters?queue=${queue}&tab=groups`);
+    await shot(page, `groups-${w}`);
+    await open(page, `/dead-letters?queue=${queue}`);
+    await rows(page).first().getByTestId("requeue").click();
+    await expect(page.getByRole("alertdialog")).toBeVisible();
+    await shot(page, `dialog-${w}`);
+    await page.keyboard.press("Escape");
+    await open(page, "/alerts");
+    await shot(page, `alerts-${w}`);
+    await open(page, `/queues/${queue}`);
+    await shot(page, `queue-${w}`);
+  }
+});

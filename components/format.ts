@@ -23,12 +23,19 @@ export function formatAbsolute(ms: number): string {
   return `${new Date(ms).toISOString().replace("T", " ").slice(0, 19)} UTC`;
 }
 
-/** "30 Nov 2026, 16:01:02 CET": the exact time in the reader's time zone (browser only: hover titles, tooltips). */
-export function formatLocal(ms: number): string {
+/**
+ * "Nov 30, 2026, 16:01:02 GMT+1": the exact time in the reader's time zone (browser only: hover
+ * titles, chart tooltips). Fields, not dateStyle/timeStyle: those refuse timeZoneName (a TypeError).
+ */
+export function formatLocal(ms: number, withSeconds = true): string {
   if (!Number.isFinite(ms) || ms <= 0) return "—";
   return new Date(ms).toLocaleString(undefined, {
-    dateStyle: "medium",
-    timeStyle: "medium",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    ...(withSeconds ? { second: "2-digit" } : {}),
     timeZoneName: "short",
   });
 }

@@ -23,6 +23,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { formatLocal } from "#components/format.ts";
 import { CATEGORY_COLOURS, SERIES_COLOURS } from "./palette.ts";
 
 export interface ChartSeries {
@@ -46,13 +47,7 @@ function timeLabel(spanMs: number) {
 }
 
 /** The tooltip's time: the exact minute in the reader's time zone, with the zone's name. */
-export function tooltipTime(t: number): string {
-  return new Date(t).toLocaleString(undefined, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZoneName: "short",
-  });
-}
+export const tooltipTime = (t: number): string => formatLocal(t, false);
 
 export function TimeSeriesChart({
   data,

@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
 import { type CacheEntry, type Cache as CachifiedCache, cachified, totalTtl } from "@epic-web/cachified";
 import KeyvRedis from "@keyv/redis";
 import { createCache as createCacheManager } from "cache-manager";
@@ -15,6 +17,7 @@ const CONCURRENCY = 50;
 const CONC_OPS = Number(process.env.BENCH_CONC_OPS ?? 20000);
 const SLICES = 10;
 const KEYS = 200;
+const STALE_CHANGES = Number(process.env.BENCH_STALE_CHANGES ?? 1000);
 const fallbacks = { count: 0 };
 
 /** A typical cached record: a user with a few fields, ~300 bytes of JSON. */
@@ -61,6 +64,22 @@ async function setup(url: string) {
   const ns = ours.namespace("user-records");
   for (let i = 0; i < KEYS; i++) await ns.set(`u:${i}`, record(i), { ttl: 3600 });
 
+  // The same entries through a second instance with the near cache (L1) on.
+  const nearClient = new Redis(url);
+  const near = new Cache({ client: nearClient, config: { ...config, CACHE_NEAR_ENABLED: true } });
+  await near.ready();
+  await waitFor(() => near.near()?.usable === true, "near cache tracking");
+  const nearNs = near.namespace("user-records");
+  for (let i = 0; i < KEYS; i++) {
+    await waitFor(
+      async () => (await nearNs.get(`u:${i}`)) !== undefined && nearNs.inNear(`u:${i}`),
+      "L1 fill",
+    );
+  }
+  // "L1 on, key not in L1": this process's copy is dropped before each hit (a local invalidation,
+  // no Redis call), so every call is a Redis hit that also offers its reply to L1.
+  const nearStore = (near as unknown as { rt: { near: { invalidate(k: string): void } } }).rt.near;
+
   const keyv = new Keyv({ store: new KeyvRedis(url), namespace: "cm" });
   const cm = createCacheManager({ stores: [keyv] });
   for (let i = 0; i < KEYS; i++) await cm.set(`u:${i}`, record(i), 3_600_000);
@@ -81,18 +100,85 @@ async function setup(url: string) {
   const contestants: Record<string, Hit> = {
     raw: (i) => raw.get(`raw:${i % KEYS}`),
     requeue: (i) => ns.getOrSet(`u:${i % KEYS}`, fallback(i)),
+    "requeue-near": (i) => nearNs.getOrSet(`u:${i % KEYS}`, fallback(i)),
+    "requeue-near-not-in-l1": (i) => {
+      nearStore.invalidate(nearNs.entryKey(`u:${i % KEYS}`));
+      return nearNs.getOrSet(`u:${i % KEYS}`, fallback(i));
+    },
     "cache-manager": (i) => cm.wrap(`u:${i % KEYS}`, notCalled, 3_600_000),
     cachified: (i) =>
       cachified({ key: `cf:${i % KEYS}`, cache: cfCache, ttl: 3_600_000, getFreshValue: notCalled }),
   };
   const close = async () => {
     await ours.close();
+    await near.close();
+    nearClient.disconnect();
     raw.disconnect();
     oursClient.disconnect();
     cfRedis.disconnect();
     await cm.disconnect().catch(() => {});
   };
-  return { contestants, close };
+  return { contestants, close, near };
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string) {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const wallNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * Staleness: another process (bench/near-writer.ts, on Redis's core) writes a key `changes`
+ * times while this one reads it in a loop through L1, yielding to the event loop between reads
+ * as a server does between requests. For each change: the time from the writer's acknowledged
+ * write to this process's first read of the new value (0 when seen before the writer's ack).
+ */
+async function staleness(url: string, near: Cache, changes: number) {
+  const ns = near.namespace("stale-probe");
+  await ns.set("k", { n: 0 });
+  const writer = spawn(
+    "node_modules/.bin/tsx",
+    ["bench/near-writer.ts", url, "bench", "stale-probe", "k", String(changes)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  pin(writer.pid!, 1);
+  let out = "";
+  writer.stdout.on("data", (d) => {
+    out += d;
+  });
+  let exited = false;
+  const done = new Promise<number | null>((resolve) => writer.on("exit", (code) => resolve(code)));
+  void done.then(() => {
+    exited = true;
+  });
+  const seenAt = new Float64Array(changes + 1);
+  let seen = 0;
+  let fromL1 = 0;
+  let reads = 0;
+  let giveUpAt = Number.POSITIVE_INFINITY;
+  while (!exited || (seen < changes && Date.now() < giveUpAt)) {
+    if (exited && giveUpAt === Number.POSITIVE_INFINITY) giveUpAt = Date.now() + 5000;
+    const v = await ns.get<{ n: number }>("k");
+    reads++;
+    if (ns.inNear("k")) fromL1++;
+    const n = v?.n ?? seen;
+    if (n > seen) {
+      const t = wallNow();
+      for (let k = seen + 1; k <= n; k++) seenAt[k] = t;
+      seen = n;
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  if (seen < changes) throw new Error(`the last change was never seen (${seen} of ${changes})`);
+  if ((await done) !== 0) throw new Error("the staleness writer failed");
+  const { acked } = JSON.parse(out.trim().split("\n").pop()!) as { acked: number[] };
+  const stale = acked.map((a, i) => Math.max(0, seenAt[i + 1] - a)).sort((a, b) => a - b);
+  const q = (p: number) => stale[Math.min(stale.length - 1, Math.floor(stale.length * p))];
+  return { changes, p50: q(0.5), p99: q(0.99), max: stale[stale.length - 1], readsFromL1: fromL1 / reads };
 }
 
 /**
@@ -227,7 +313,7 @@ async function main() {
   console.log(
     `${ROUNDS} interleaved rounds; ${SEQ_HITS} sequential hits and ${CONC_OPS} concurrent hits per round`,
   );
-  const { contestants, close } = await setup(server.url);
+  const { contestants, close, near } = await setup(server.url);
   const admin = new Redis(server.url);
   const names = Object.keys(contestants);
   const samples = Object.fromEntries(
@@ -239,6 +325,7 @@ async function main() {
       >,
     ]),
   );
+  let stale: Awaited<ReturnType<typeof staleness>> | undefined;
   try {
     await concurrent(contestants, 2000 * SLICES, admin); // warm-up: JIT, connections open
     await sequential(contestants, 1000);
@@ -252,6 +339,7 @@ async function main() {
           samples[n][k].push(conc[n][k]);
       }
     }
+    stale = await staleness(server.url, near, STALE_CHANGES);
   } finally {
     await close();
     admin.disconnect();
@@ -271,17 +359,43 @@ async function main() {
     throughput_vs_raw: results.requeue.opsPerSec.median / results.raw.opsPerSec.median,
   };
   const round3 = (x: number) => Math.round(x * 1000) / 1000;
+  const nearFigures = {
+    hit_p50_vs_raw: round3(results["requeue-near"].p50.median / results.raw.p50.median),
+    throughput_vs_cache_manager: round3(
+      results["requeue-near"].opsPerSec.median / results["cache-manager"].opsPerSec.median,
+    ),
+    not_in_l1_hit_p50_vs_hit: round3(
+      results["requeue-near-not-in-l1"].p50.median / results.requeue.p50.median,
+    ),
+    stale_ms: { p50: round3(stale!.p50), p99: round3(stale!.p99), max: round3(stale!.max) },
+    stale_changes: stale!.changes,
+  };
+  console.log(
+    `near cache: L1 hit p50 ${nearFigures.hit_p50_vs_raw}× a raw GET; throughput ${nearFigures.throughput_vs_cache_manager}× cache-manager's wrap; ` +
+      `hit with L1 on but key not in L1 ${nearFigures.not_in_l1_hit_p50_vs_hit}× today's hit; staleness over ${stale!.changes} changes by another process: ` +
+      `p50 ${nearFigures.stale_ms.p50} ms, p99 ${nearFigures.stale_ms.p99} ms, max ${nearFigures.stale_ms.max} ms`,
+  );
   console.log(
     JSON.stringify({
       bench: "cache",
       ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, round3(v)])),
-      targets: { hit_p50_vs_raw: "<= 1.15", throughput_vs_cache_manager: "> 1" },
+      targets: {
+        hit_p50_vs_raw: "<= 1.15",
+        throughput_vs_cache_manager: "> 1",
+        near: {
+          hit_p50_vs_raw: "<= 0.1",
+          throughput_vs_cache_manager: ">= 10",
+          not_in_l1_hit_p50_vs_hit: "<= 1.05",
+          stale_p99_ms: "<= 5",
+        },
+      },
       pinned,
       requeue_loader_fallbacks: fallbacks.count,
       load_average: loadavg().map((x) => Math.round(x * 100) / 100),
       rounds: ROUNDS,
       concurrency: CONCURRENCY,
       results,
+      near: nearFigures,
     }),
   );
 }

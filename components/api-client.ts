@@ -85,8 +85,9 @@ export const api = {
       { ...filterQuery(v), cursor: v.cursor, limit: v.limit },
       signal,
     ),
-  deadLetterCount: (f: DeadLetterFilters, signal?: AbortSignal) =>
-    getJson<CountResponse>("/api/v1/dead-letters/count", filterQuery(f), signal),
+  /** `cursor`: a previous partial count's nextCursor, to count on from there (add the counts). */
+  deadLetterCount: (f: DeadLetterFilters, signal?: AbortSignal, cursor?: string) =>
+    getJson<CountResponse>("/api/v1/dead-letters/count", { ...filterQuery(f), cursor }, signal),
   deadLetter: (queue: string, id: string, signal?: AbortSignal) =>
     getJson<DeadLetter>(
       `/api/v1/dead-letters/${encodeURIComponent(queue)}/${encodeURIComponent(id)}`,

@@ -106,9 +106,10 @@ export interface GroupsResponse extends Bounded {
   groups: ErrorGroup[];
 }
 
-/** With `partial`, `count` is a floor: at least that many match. */
+/** With `partial`, `count` is a floor: at least that many match; `total` entries are to be read in all. */
 export interface CountResponse extends Bounded {
   count: number;
+  total: number;
 }
 
 /** POST /dead-letters/requeue|delete: small scopes run inline, big ones start a bulk op. */

@@ -4,8 +4,10 @@
  * the history and the top bar badge on the overview. Inline validation refuses bad thresholds;
  * a viewer sees thresholds without controls.
  */
+
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { ALERT_IDS } from "../lib/alerts/definitions.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
 import { E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
@@ -44,7 +46,7 @@ test("lowering the DLQ size threshold makes the alert fire, on the page, in the 
   await page.waitForLoadState("networkidle");
   const row = page.getByTestId("alert-row-dlq_size");
   await expect(row).toBeVisible();
-  await expect(page.getByTestId("alerts-table").locator("tbody tr")).toHaveCount(9);
+  await expect(page.getByTestId("alerts-table").locator("tbody tr")).toHaveCount(ALERT_IDS.length);
 
   const input = page.getByTestId("threshold-input-dlq_size");
   await input.fill("0");

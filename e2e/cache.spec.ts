@@ -12,10 +12,13 @@ import { pauseRedis } from "./helpers/redis.ts";
 
 let cache: Cache;
 let closeCache: () => Promise<void>;
+let nearCache: Cache;
+let closeNearCache: () => Promise<void>;
 const suffix = randomUUID().slice(0, 6);
 const flushNs = `e2e_flush_${suffix}`;
 const tagNs = `e2e_tags_${suffix}`;
 const savedNs = `e2e_saved_${suffix}`;
+const nearNs = `e2e_near_${suffix}`;
 
 test.beforeAll(async () => {
   ({ cache, close: closeCache } = await e2eCache());
@@ -39,10 +42,37 @@ test.beforeAll(async () => {
   for (let i = 0; i < 5; i++)
     expect(await cache.namespace(savedNs).getOrSet("q", slow)).toBe("from the source");
   await settle(cache);
+
+  // a second process-like instance with the near cache on: 1 Redis hit fills L1, then 3 L1 hits
+  ({ cache: nearCache, close: closeNearCache } = await e2eCache({ env: { CACHE_NEAR_ENABLED: "true" } }));
+  await expect.poll(() => nearCache.near()?.usable, { timeout: 20_000 }).toBe(true);
+  const near = nearCache.namespace(nearNs);
+  expect(await near.set("hot", { v: 1 })).toBe(true);
+  await expect.poll(async () => (await near.get("hot")) !== undefined && near.inNear("hot")).toBe(true);
+  for (let i = 0; i < 3; i++) expect(await near.get("hot")).toEqual({ v: 1 });
+  await settle(nearCache);
 });
 
 test.afterAll(async () => {
   await closeCache();
+  await closeNearCache?.();
+});
+
+test("the near cache shows: its share of a namespace's hits and its memory per process", async ({ page }) => {
+  await signIn(page, "viewer", "/cache");
+  await expect(page.getByTestId(`namespace-row-${nearNs}`).getByTestId("l1-share")).toHaveText(
+    /^[1-9]\d*(\.\d+)?\s?%$/,
+  );
+  await expect(page.getByTestId(`namespace-row-document`).getByTestId("l1-share")).toHaveText(
+    /^0(\.0+)?\s?%$|^—$/,
+  );
+  const processes = page.getByTestId("near-processes");
+  await expect(processes.getByRole("heading", { name: "Near cache (L1) per process" })).toBeVisible();
+  const row = processes.locator('[data-testid^="near-row-"]', { hasText: "serving" }).first();
+  await expect(row.getByTestId("near-bytes")).toHaveText(/^[1-9][\d.]*\s?(B|KB|MB|kB|KiB|MiB)$/);
+  await page.screenshot({ path: "test-results/screenshots/cache-near.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: "test-results/screenshots/cache-near-mobile.png", fullPage: true });
 });
 
 test("cache charts and the namespace table show the traffic", async ({ page }) => {

@@ -1,6 +1,6 @@
 /**
  * The newcomer: runs `npm run demo` from the project as the README says — nothing configured, no
- * REDIS_URL, no credentials — on free ports of its own (console PORT, REDIS_EMBEDDED_PORT) and a
+ * REDIS_URL, no credentials — on free ports of its own (console PORT, the embedded Redis on REDIS_EMBEDDED_PORT) and a
  * fresh data directory, so it neither clashes with the e2e server on 3107 nor with the machine's
  * Redis on 6379. It reads the console URL and the generated credentials from what the demo
  * prints, signs in with them in Chromium and, within a few minutes, sees dead letters in at least
@@ -58,6 +58,8 @@ test.beforeAll(async () => {
   }
   Object.assign(env, {
     PORT: String(await freePort()),
+    // The embedded Redis, as on a machine without one: this machine's Redis on 6379 is shared.
+    REDIS_EMBEDDED: "true",
     REDIS_EMBEDDED_PORT: String(await freePort()),
     REQUEUE_DATA_DIR: dataDir,
     NEXT_TELEMETRY_DISABLED: "1",
@@ -67,7 +69,7 @@ test.beforeAll(async () => {
   demo.stderr?.on("data", (d) => (output += d));
 
   url = (await printed(/console: (http:\/\/\S+)/, 180_000))[1];
-  const a = await printed(/\[start\s*\] sign in as (\S+) with password (\S+)/, 10_000);
+  const a = await printed(/│ sign in as (\S+) with password (\S+)/, 120_000);
   admin = { email: a[1], password: a[2] };
   const v = await printed(/viewer: sign in as (\S+) with password (\S+)/, 60_000);
   viewer = { email: v[1], password: v[2] };

@@ -32,6 +32,8 @@ const env = {
   NEXT_TELEMETRY_DISABLED: "1",
   WORKER_INTERVAL_MS: "200",
   RETRY_BACKOFF_BASE_SECONDS: "0.05",
+  // a cap far above any spec's queue, so the near-cap alert has a value (e2e/safer-redrives.spec.ts)
+  DLQ_MAX_ENTRIES: "100000",
   PORT: String(E2E_PORT),
 };
 

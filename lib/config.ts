@@ -151,7 +151,11 @@ const spec = {
   REDIS_CONNECT_TIMEOUT_MS: d(5000, int(100)),
   REDIS_TLS_CA_FILE: str(),
   REDIS_TLS_INSECURE: d(false, bool()),
-  REDIS_EMBEDDED: d(true, bool()),
+  // npm start only (scripts/start.ts, lib/redis/local.ts): unset = 127.0.0.1:6379 if it answers, else the
+  // embedded one; true = always the embedded one; false = never
+  REDIS_EMBEDDED: bool(),
+  REDIS_EMBEDDED_PORT: d(6380, int(1, 65535)),
+  REQUEUE_DATA_DIR: d(".data", str()),
 
   // Queue and dead letters (seed defaults)
   MAX_RETRY_ATTEMPTS: d(3, int(0, 1000)),
@@ -198,6 +202,9 @@ const spec = {
   CACHE_BREAKER_RESET_MS: d(10_000, int(1)),
   CACHE_STATS_FLUSH_MS: d(1000, int(10)),
   CACHE_SAMPLE_KEYS: d(50, int(1, 10_000)),
+  // Near cache (L1 in process memory, invalidated by Redis client tracking): off unless asked for
+  CACHE_NEAR_ENABLED: d(false, bool()),
+  CACHE_NEAR_MAX_BYTES: d(64 * 1024 * 1024, int(1024)),
 
   // Alert thresholds (seed defaults)
   ALERT_DLQ_SIZE: d(50, int(0)),
@@ -209,6 +216,7 @@ const spec = {
   ALERT_EVICTION_RATE: d(0.05, num(0, 1)),
   ALERT_CACHE_LATENCY_MS: d(5, num(0)),
   ALERT_QUEUE_LATENCY_SECONDS: d(300, num(0)),
+  ALERT_DLQ_NEAR_CAP: d(0.8, num(0, 1)),
   ALERT_WEBHOOK_URL: { ...url(["http:", "https:"]), show: hiddenValue }, // its path is often the token
   ALERT_WINDOW_MINUTES: d(15, int(1, 1440)),
   ALERT_WEBHOOK_TIMEOUT_MS: d(5000, int(100, 60000)),
@@ -246,6 +254,8 @@ const spec = {
   API_BODY_MAX_BYTES: d(1024 * 1024, int(1024)),
   /** Background bulk requeue/delete operations that may run at once (all console processes). */
   BULK_MAX_RUNNING: d(4, int(1, 1000)),
+  // a canary redrive waits at most this long for its first jobs' outcome, then stops undecided
+  DLQ_CANARY_TIMEOUT_SECONDS: d(300, int(1, 86_400)),
   LOG_LEVEL: d("info", enumOf(["debug", "info", "warn", "error"] as const)),
 } satisfies Record<string, VarSpec<unknown>>;
 

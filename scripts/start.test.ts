@@ -1,14 +1,18 @@
 /**
- * `npm start`'s embedded default: with REDIS_URL unset and nothing answering, it starts a local
- * redis-server with append-only persistence under the data directory, and what was written
- * survives a restart of the whole product.
+ * `npm start` as a user runs it: the embedded Redis (asked for with REDIS_EMBEDDED=true, since
+ * this machine has a Redis on 6379) with append-only persistence under the data directory, whose
+ * data survives a restart; the CLI finding that Redis with nothing configured; the sign-in box
+ * printed every run; and a port in use stopping it with one message before anything starts.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+import { json, runCli } from "../test/harness/cli.ts";
+import { until } from "../test/harness/fixtures.ts";
 import { freePort } from "../test/harness/index.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "requeue-start-"));
@@ -19,6 +23,7 @@ function startProduct(redisPort: number, port: number, extraEnv: Record<string, 
   for (const k of ["REDIS_URL", "REDIS_SENTINELS", "REDIS_CLUSTER_NODES", "ADMIN_EMAIL", "ADMIN_PASSWORD"])
     delete env[k];
   Object.assign(env, {
+    REDIS_EMBEDDED: "true",
     REDIS_EMBEDDED_PORT: String(redisPort),
     REQUEUE_DATA_DIR: dataDir,
     PORT: String(port),
@@ -74,19 +79,56 @@ describe("npm start", () => {
 
     const first = startProduct(redisPort, port);
     expect(await waitForHealth(port, first.output)).toMatchObject({ status: "ok", redis: "up" });
-    expect(first.output()).toMatch(/started an embedded redis-server/);
+    expect(first.output()).toContain(
+      `Redis: embedded redis-server on 127.0.0.1:${redisPort} (REDIS_EMBEDDED=true)`,
+    );
     expect(existsSync(join(dataDir, "redis"))).toBe(true);
+    // The first run shows the generated password, once the console answers, in the box.
+    const box = (await until(
+      () => first.output().match(/│ sign in as (\S+) with password (\S+)/),
+      60_000,
+      "box",
+    ))!;
+    expect(first.output()).toMatch(/console: http:\/\/127\.0\.0\.1:\d+ /);
+    expect(box[1]).toBe("admin@localhost");
     const client = new Redis({ port: redisPort });
     await client.set("requeue:start-test", "kept");
     client.disconnect();
+
+    // The CLI, with nothing configured, reaches the Redis npm start chose (not the one on 6379).
+    const cliEnv = { REQUEUE_DATA_DIR: dataDir, REDIS_URL: "", NODE_ENV: "production" };
+    const enqueued = await runCli(["enqueue", "start-cli-test", '{"n":1}', "--json"], { env: cliEnv });
+    expect(enqueued.code, enqueued.stderr).toBe(0);
+    const probe = new Redis({ port: redisPort });
+    expect(await probe.sismember("rq:queues", "start-cli-test")).toBe(1);
+    probe.disconnect();
+    const shown = json<{ settings: Record<string, { value: string; source: string }> }>(
+      await runCli(["config", "--json"], { env: cliEnv }),
+    );
+    expect(shown.settings.REDIS_URL).toEqual({
+      value: `redis://127.0.0.1:${redisPort}`,
+      source: "npm start",
+    });
     expect(await stop(first.proc)).toBe(0);
     expect(await answers(redisPort)).toBe(false);
+    expect(existsSync(join(dataDir, "redis.json"))).toBe(false); // stopped: the CLI no longer follows it
 
     const second = startProduct(redisPort, port);
     await waitForHealth(port, second.output);
     const again = new Redis({ port: redisPort });
     expect(await again.get("requeue:start-test")).toBe("kept");
     again.disconnect();
+    // Later runs: where the password is kept and the command that prints it, never the password.
+    await until(() => second.output().includes("print it: npm run admin-password"), 60_000, "the box");
+    expect(second.output()).toContain(
+      `password: generated on the first run, kept in ${dataDir}/admin-credentials.json`,
+    );
+    expect(second.output()).not.toContain(box[2]);
+    const printed = spawnSync(process.execPath, ["--import", "tsx", "scripts/admin-password.ts"], {
+      env: { ...process.env, REQUEUE_DATA_DIR: dataDir, ADMIN_EMAIL: "", ADMIN_PASSWORD: "" },
+      encoding: "utf8",
+    });
+    expect(printed.stdout).toContain(`sign in as admin@localhost with password ${box[2]}`);
     expect(await stop(second.proc)).toBe(0);
   }, 240_000);
 
@@ -96,9 +138,28 @@ describe("npm start", () => {
     const run = startProduct(redisPort, port, { PATH: "/nonexistent" });
     const code = await new Promise<number | null>((resolve) => run.proc.once("exit", resolve));
     expect(code).not.toBe(0);
-    expect(run.output()).toMatch(/redis-server is not on PATH/);
+    expect(run.output()).toMatch(/needs redis-server, and it is not on PATH/);
     expect(run.output()).toMatch(/apt-get install -y redis-server/);
     expect(run.output()).toMatch(/docker compose up -d redis/);
+  }, 60_000);
+
+  it("a console port in use: one message naming the port and PORT, before any console line; exit 1", async () => {
+    const port = await freePort();
+    const holder: Server = createServer();
+    await new Promise<void>((r) => holder.listen(port, "127.0.0.1", r));
+    try {
+      const run = startProduct(await freePort(), port);
+      const code = await new Promise<number | null>((resolve) => run.proc.once("exit", resolve));
+      expect(code).toBe(1);
+      expect(run.output()).toContain(
+        `requeue: port ${port} on 127.0.0.1 is already in use, and it is the console's port. ` +
+          `Stop what uses it, or choose another port: PORT=${port + 1} npm start`,
+      );
+      expect(run.output()).not.toContain("console: http");
+      expect(run.output()).not.toContain("Redis: ");
+    } finally {
+      holder.close();
+    }
   }, 60_000);
 
   it("refuses a weak NEXTAUTH_SECRET and a bad REDIS_URL, printing neither value", async () => {

@@ -142,6 +142,53 @@ describe("dlq requeue and delete", () => {
     expect(unknown.code).toBe(3);
   });
 
+  it("a canary requeue that fails again stops (exit 1), names the jobs and their errors, and leaves the rest", async () => {
+    const reports = createQueue("reports", { client, config });
+    await reports.addBatch(
+      [1, 2, 3].map((n) => ({ data: { n }, opts: { jobId: `rep-${n}`, maxAttempts: 1 } })),
+    );
+    const consumer = reports.process(
+      async (job) => {
+        throw new RangeError(`report ${job.id} has no rows`);
+      },
+      { pollMs: 20 },
+    );
+    try {
+      await until(async () => (await sizes("reports")).dead === 3, 15_000);
+      const r = await cli([
+        "dlq",
+        "requeue",
+        "--all",
+        "--queue",
+        "reports",
+        "--canary",
+        "2",
+        "--canary-min-success",
+        "0.5",
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        /canary: 0 of 2 succeeded \(50 % needed\): FAILED, the rest was left in the DLQ/,
+      );
+      expect(r.stdout).toMatch(/reports \/ rep-\d \(dead\): RangeError: report rep-\d has no rows/);
+      expect(r.stdout).toContain("2 requeued");
+      const audit = await listAudit(client, {}, { prefix });
+      expect(audit.entries.find((e) => e.action === "dlq.requeue")).toMatchObject({
+        outcome: "partial",
+        detail: "canary fail: 0/2 succeeded",
+      });
+      // the canary's two fail again and come back; the third was never requeued
+      await until(async () => {
+        const s = await sizes("reports");
+        return s.dead === 3 && s.ready + s.active + s.retry === 0;
+      }, 15_000);
+    } finally {
+      await consumer.close();
+    }
+    // leave no dead letters for the stats test below
+    expect((await cli(["dlq", "delete", "--all", "--queue", "reports", "--yes"])).code).toBe(0);
+  });
+
   it("a bulk delete from a script needs --yes; with it, it deletes and reports", async () => {
     const refused = await cli(["dlq", "delete", "--all", "--queue", "audio"]);
     expect(refused.code).toBe(2);

@@ -13,7 +13,7 @@
  * vitest reports it, and it becomes a plain `it`.
  */
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CacheError, createCache } from "../lib/cache/index.ts";
 import {
   DlqError,
@@ -27,6 +27,7 @@ import {
 import { createQueue, QueueError } from "../lib/queue/index.ts";
 import { globalKeys, queueKeys } from "../lib/redis/keys.ts";
 import { seedDeadLetters } from "./harness/dead-letters.ts";
+import { until } from "./harness/fixtures.ts";
 import { testConfig, testRedis, uniqueName } from "./harness/index.ts";
 import { keySnapshot } from "./reliability/snapshot.ts";
 
@@ -327,9 +328,24 @@ function isJson(s: string): boolean {
 
 // ---------- cache ----------
 
-describe("cache under hostile keys and tags", () => {
-  const cache = createCache({ client, config: testConfig(), stats: false });
-  afterAll(() => cache.close());
+// The same properties with the near cache (L1) on: hostile keys come back from Redis's
+// invalidation messages as bytes and must still find their copy.
+describe.each([false, true])("cache under hostile keys and tags (near cache %s)", (near) => {
+  const own = near ? testRedis() : client;
+  const cache = createCache({
+    client: own,
+    config: testConfig({ CACHE_NEAR_ENABLED: String(near) }),
+    stats: false,
+  });
+  // connected (before that, calls bypass Redis) and, with L1, tracking confirmed
+  beforeAll(async () => {
+    await cache.ready(20_000);
+    await until(() => !near || cache.near()?.usable, 20_000, "tracking confirmed");
+  });
+  afterAll(async () => {
+    await cache.close();
+    if (near) own.disconnect();
+  });
   const ns = cache.defineNamespace(uniqueName("hostile").replace(/[^A-Za-z0-9_.-]/g, "_"));
   // String.prototype.isWellFormed exists on Node 20 but not in the project's TS lib.
   const wellFormed = (s: string) => s.length > 0 && !/\p{Surrogate}/u.test(s);
@@ -347,6 +363,14 @@ describe("cache under hostile keys and tags", () => {
           const k = `${key}:${Math.random()}`;
           expect(await ns.getOrSet(k, () => expected, { tags })).toEqual(expected);
           expect(await ns.getOrSet(k, () => "other", { tags })).toEqual(expected);
+          if (!near) return;
+          // read until this process keeps it, serve it from L1, then a DEL by another connection
+          // reaches the copy: the key comes back in Redis's invalidation message, as bytes
+          await until(async () => (await ns.get(k)) !== undefined && ns.inNear(k), 5000, "kept in L1");
+          expect(await ns.getOrSet(k, () => "other", { tags })).toEqual(expected);
+          await client.del(ns.entryKey(k));
+          await until(() => !ns.inNear(k), 5000, "invalidation of a hostile key");
+          expect(await ns.get(k)).toBeUndefined();
         },
       ),
       { numRuns: 40 },

@@ -99,7 +99,16 @@ export async function createBackend(redis: RedisClient): Promise<Backend> {
         return { matched: 1, done: r.done, missing: r.gone };
       }
       const r = await bulk(redis, "requeue", scope.filter, { ...opts, by: actor().id });
-      await audit("dlq.requeue", describeFilter(scope.filter), r.done, r.cancelled ? "partial" : "ok");
+      const canary = r.canary
+        ? `canary ${r.canary.verdict}: ${r.canary.succeeded}/${r.canary.watched} succeeded`
+        : "";
+      await audit(
+        "dlq.requeue",
+        describeFilter(scope.filter),
+        r.done,
+        r.cancelled || r.stopped ? "partial" : "ok",
+        canary || undefined,
+      );
       return r;
     },
     async dlqDelete(scope, opts) {

@@ -3,7 +3,9 @@
  * written against it; backend-impl.ts maps it onto lib/queue, lib/dlq, lib/cache and lib/auth,
  * so a change in one library's API touches one file here.
  */
+import type { CanaryReport } from "../../lib/dlq/canary.ts";
 import type { DeadLetterSummary } from "../../lib/dlq/read.ts";
+import type { CanaryOptions } from "../../lib/dlq/schemas.ts";
 import type { JobsPage, ListState } from "../../lib/queue/browse.ts";
 import type { JobAction, JobActionResult } from "../../lib/queue/job-actions.ts";
 import type { JobDetail, JobLocation } from "../../lib/queue/job-view.ts";
@@ -40,6 +42,9 @@ export interface BulkOutcome {
   done: number;
   missing: number;
   cancelled?: boolean;
+  /** a canary redrive stopped (failed or undecided): the rest was left in the DLQ */
+  stopped?: boolean;
+  canary?: CanaryReport;
 }
 
 export interface QueueStats {
@@ -79,7 +84,12 @@ export interface Backend {
   dlqCount(filter: DlqFilter): Promise<number>;
   dlqRequeue(
     scope: { queue: string; id: string } | { filter: DlqFilter },
-    opts: { rate?: number; delayMs?: number; onProgress?: (p: BulkOutcome) => void },
+    opts: {
+      rate?: number;
+      delayMs?: number;
+      canary?: CanaryOptions;
+      onProgress?: (p: BulkOutcome) => void;
+    },
   ): Promise<BulkOutcome>;
   dlqDelete(
     scope: { queue: string; id: string } | { filter: DlqFilter },

@@ -4,6 +4,7 @@
  * at every level: `requeue --help`, `requeue dlq --help`, `requeue dlq list --help`.
  */
 import { type Command, helpText, parseCommand } from "./command.ts";
+import { config } from "./commands/config.ts";
 import { dlqGroups, dlqList, dlqShow } from "./commands/dlq.ts";
 import { dlqDelete, dlqRequeue } from "./commands/dlq-mutate.ts";
 import { enqueue } from "./commands/enqueue.ts";
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, Entry> = {
     },
   },
   stats,
+  config,
   users: {
     summary: "manage console users",
     sub: { add: usersAdd, list: usersList, "sign-out": usersSignOut },

@@ -20,6 +20,16 @@ export function intOpt(raw: string | undefined, what: string, min: number, max: 
   return check(schema, raw, what, `an integer between ${min} and ${max}`);
 }
 
+export function ratioOpt(raw: string | undefined, what: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const schema = z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number)
+    .pipe(z.number().min(0).max(1));
+  return check(schema, raw, what, "a ratio between 0 and 1 (0.9 = 90 %)");
+}
+
 export function queueName(raw: string, what = "queue"): string {
   if (!isValidQueueName(raw)) {
     throw usageError(

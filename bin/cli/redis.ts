@@ -4,10 +4,15 @@
  * clear message and exit code 4 within seconds, never a hang:
  *   requeue: cannot reach Redis at redis://127.0.0.1:6390: connection refused
  * Library modules that use the shared client (`getRedis()`) read the same REDIS_URL.
+ *
+ * Which Redis: --redis-url, else the environment and the .env files read like every Requeue
+ * process (lib/env-files.ts), else the Redis a running `npm start` chose (lib/redis/local.ts).
  */
 import { type Config, ConfigError, parseConfig, resetConfig } from "../../lib/config.ts";
 import { redactUrl } from "../../lib/config-secrets.ts";
+import { type LoadedEnvFiles, loadEnvFiles } from "../../lib/env-files.ts";
 import { closeSharedRedis, createRedis, type RedisClient } from "../../lib/redis/connection.ts";
+import { dataDir, followStartedRedis, redisConfigured } from "../../lib/redis/local.ts";
 import { str, type Values } from "./command.ts";
 import { unreachable, usageError } from "./errors.ts";
 
@@ -15,11 +20,34 @@ import { unreachable, usageError } from "./errors.ts";
 export const CLI_CONNECT_TIMEOUT_MS = 3000;
 
 let open: RedisClient[] = [];
+/** Where the Redis came from, when that helps an operator read "cannot reach Redis at …". */
+let redisOrigin = "";
+
+let environment: (LoadedEnvFiles & { redisFromStart: boolean }) | undefined;
+
+/**
+ * The environment as the CLI sees it: --redis-url, then the real environment, then .env files,
+ * then the Redis `npm start` recorded. Settled once per run (the files are read once).
+ */
+export function cliEnvironment(values: Values): LoadedEnvFiles & { redisFromStart: boolean } {
+  if (environment) return environment;
+  const url = str(values["redis-url"]);
+  if (url) process.env.REDIS_URL = url;
+  const loaded = loadEnvFiles(process.env);
+  const configured = redisConfigured(process.env);
+  const started = followStartedRedis(process.env);
+  redisOrigin = started
+    ? ` (the Redis npm start is using, recorded in ${dataDir(process.env)}/redis.json)`
+    : configured
+      ? ""
+      : ` (REDIS_URL is unset: set it, pass --redis-url, or run npm start, whose Redis the CLI then finds)`;
+  environment = { ...loaded, redisFromStart: started !== undefined };
+  return environment;
+}
 
 /** The configuration, with --redis-url applied; a bad variable is a usage error (exit 2). */
 export function cliConfig(values: Values): Config {
-  const url = str(values["redis-url"]);
-  if (url) process.env.REDIS_URL = url;
+  cliEnvironment(values);
   resetConfig();
   try {
     return parseConfig(process.env);
@@ -84,7 +112,7 @@ export async function connect(config: Config): Promise<RedisClient> {
     ]);
   } catch (err) {
     const cause = describeConnectError(lastError ?? err);
-    throw unreachable(`cannot reach Redis at ${displayUrl(config)}: ${cause}`);
+    throw unreachable(`cannot reach Redis at ${displayUrl(config)}${redisOrigin}: ${cause}`);
   } finally {
     clearTimeout(timer);
   }

@@ -1,6 +1,6 @@
 "use client";
 /**
- * The alerts page: the nine thresholds with their current value and state (refreshed live),
+ * The alerts page: the thresholds with their current value and state (refreshed live),
  * editable inline by admins, then the webhook setting and the history of state changes.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";

@@ -23,6 +23,7 @@ import { cacheApi, cacheKeys } from "./cache-api.ts";
 import { CacheCharts, formatBytes } from "./cache-charts.tsx";
 import { InvalidateTagForm } from "./invalidate-tag-form.tsx";
 import { NamespaceTable } from "./namespace-table.tsx";
+import { NearProcesses } from "./near-processes.tsx";
 
 export interface CacheAdminActions {
   flush: (input: { namespace: string }) => Promise<ActionResult<{ namespace: string }>>;
@@ -30,7 +31,7 @@ export interface CacheAdminActions {
 }
 
 function Headline({ data, rows }: { data: CacheStatsResponse; rows: NamespaceRow[] | undefined }) {
-  const hits = data.total.reduce((n, p) => n + p.hits, 0);
+  const hits = data.total.reduce((n, p) => n + p.hits + p.l1Hits, 0);
   const misses = data.total.reduce((n, p) => n + p.misses, 0);
   const r = data.redisNow;
   const memShare = r.usedMemory !== null && r.maxMemory ? r.usedMemory / r.maxMemory : null;
@@ -191,6 +192,8 @@ export function CacheView({ admin }: { admin?: CacheAdminActions }) {
           }
         />
       ) : null}
+
+      {namespaces.data ? <NearProcesses rows={namespaces.data.near} /> : null}
 
       {admin ? (
         <InvalidateTagForm

@@ -1,7 +1,7 @@
 "use client";
 /**
- * One row per cache namespace: hit rate, traffic, latency and the source's time saved over the
- * last hour, approximate keys and memory. Admins get a Flush button per row, confirmed by a dialog that names what it touches.
+ * One row per cache namespace: hit rate, traffic (and the share of hits served from process
+ * memory, the near cache), latency and the source's time saved over the last hour, approximate keys and memory. Admins get a Flush button per row, confirmed by a dialog that names what it touches.
  */
 import { useState } from "react";
 import { formatCount, formatDuration, formatPercent } from "#components/format.ts";
@@ -39,6 +39,13 @@ export function NamespaceTable({
             <th scope="col" className={t.num}>
               Misses
             </th>
+            <th
+              scope="col"
+              className={t.num}
+              title="Share of the hits served from process memory (near cache)"
+            >
+              L1 share
+            </th>
             <th scope="col" className={t.num}>
               p99
             </th>
@@ -69,6 +76,9 @@ export function NamespaceTable({
                 </td>
                 <td className={t.num}>{formatCount(r.hits)}</td>
                 <td className={t.num}>{formatCount(r.misses)}</td>
+                <td className={t.num} data-testid="l1-share">
+                  {formatPercent(r.l1Share)}
+                </td>
                 <td className={t.num}>{r.p99Ms === null ? "—" : `${r.p99Ms.toFixed(2)} ms`}</td>
                 <td className={t.num} data-testid="saved">
                   {r.savedMs === null ? "—" : formatDuration(r.savedMs)}

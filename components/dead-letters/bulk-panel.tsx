@@ -4,12 +4,20 @@
  * and which ("Requeue 1,284 dead letters of `documents` matching …"), an optional rate limit,
  * then live progress (cancellable) and what happened. Admins only.
  */
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { deleteAction, requeueAction } from "#app/(console)/dead-letters/actions.ts";
 import { api } from "#components/api-client.ts";
 import { formatCount } from "#components/format.ts";
 import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { BulkProgressView } from "./bulk-progress.tsx";
+import {
+  CANARY_DEFAULT,
+  type CanaryChoice,
+  CanaryFields,
+  canaryButtonLabel,
+  canaryOption,
+  describeCanaryPlan,
+} from "./canary-fields.tsx";
 import { type DeadLetterFilters, describeFilters, filtersOf } from "./filters.ts";
 import { describeResult } from "./outcome.ts";
 import { useMutationAction } from "./use-mutation-action.ts";
@@ -22,6 +30,10 @@ interface Confirming {
   /** the count stopped at API_SCAN_LIMIT: at least `count` match (the operation still takes all) */
   partial?: boolean;
   scanned?: number;
+  /** entries a text count has to read in all */
+  total?: number;
+  /** a text count still going on, call after call, until complete or stopped */
+  counting?: boolean;
   error?: string;
 }
 
@@ -37,32 +49,64 @@ export function BulkPanel({
 }) {
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [rate, setRate] = useState("");
+  const [canary, setCanary] = useState<CanaryChoice>(CANARY_DEFAULT);
   const [bulkId, setBulkId] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const requeue = useMutationAction(requeueAction);
   const remove = useMutationAction(deleteAction);
   const pending = requeue.pending || remove.pending || requeue.blocked;
   const f = filtersOf(filters);
+  /** the count running now; replaced (or cleared) to stop it */
+  const counting = useRef<object | null>(null);
 
+  /**
+   * Counts what the action would touch. With text each call reads a bounded number of entries:
+   * the count goes on call after call, showing searched of total, until complete or stopped.
+   */
   async function open(action: Action) {
     setMessage(null);
+    const run = {};
+    counting.current = run;
     setConfirming({ action, count: null });
     try {
-      const { count, partial, scanned } = await api.deadLetterCount(f);
-      setConfirming({ action, count, partial, scanned });
+      let count = 0;
+      let scanned = 0;
+      let cursor: string | undefined;
+      for (;;) {
+        const r = await api.deadLetterCount(f, undefined, cursor);
+        if (counting.current !== run) return;
+        count += r.count;
+        scanned += r.scanned;
+        const more = r.partial && !!r.nextCursor;
+        setConfirming({ action, count, partial: r.partial, scanned, total: r.total, counting: more });
+        if (!more) return;
+        cursor = r.nextCursor ?? undefined;
+      }
     } catch (err) {
-      setConfirming({ action, count: null, error: (err as Error).message });
+      if (counting.current === run) setConfirming({ action, count: null, error: (err as Error).message });
     }
+  }
+
+  function stopCounting() {
+    counting.current = null;
+    setConfirming((c) => (c ? { ...c, counting: false } : c));
+  }
+
+  function close() {
+    counting.current = null;
+    setConfirming(null);
   }
 
   async function confirm() {
     if (!confirming) return;
     const rateLimit = rate.trim() ? Number(rate) : undefined;
+    const c = confirming.action === "requeue" ? canaryOption(canary) : undefined;
+    if (typeof c === "string") return;
     const input = Object.keys(f).length
-      ? ({ scope: "filter", filters: f, rateLimit } as const)
-      : ({ scope: "all", rateLimit } as const);
+      ? ({ scope: "filter", filters: f, rateLimit, canary: c } as const)
+      : ({ scope: "all", rateLimit, canary: c } as const);
     const r = await (confirming.action === "requeue" ? requeue : remove).run(input);
-    setConfirming(null);
+    close();
     if (!r.ok) return setMessage(r.error);
     if (r.data.mode === "bulk") setBulkId(r.data.bulkId);
     setMessage(describeResult(r.data));
@@ -100,25 +144,35 @@ export function BulkPanel({
           tone={confirming.action === "delete" ? "danger" : "primary"}
           testId="confirm-bulk"
           confirmTestId="confirm-bulk-go"
-          confirmLabel={`${verb} ${confirming.count === null ? "" : atLeast(confirming)}`.trim()}
+          confirmLabel={
+            (confirming.action === "requeue" &&
+              canaryButtonLabel(canary, confirming.partial ? null : confirming.count)) ||
+            `${verb} ${confirming.count === null ? "" : atLeast(confirming)}`.trim()
+          }
           pending={pending}
-          confirmDisabled={!confirming.count && !confirming.partial}
-          onCancel={() => setConfirming(null)}
+          confirmDisabled={
+            (!confirming.count && !confirming.partial) ||
+            (confirming.action === "requeue" && typeof canaryOption(canary) === "string")
+          }
+          onCancel={close}
           onConfirm={confirm}
           fields={
-            <label>
-              Rate limit (per second, optional){" "}
-              <input
-                type="number"
-                min={1}
-                max={100000}
-                inputMode="numeric"
-                data-testid="bulk-rate"
-                value={rate}
-                onChange={(e) => setRate(e.target.value)}
-                placeholder="no limit"
-              />
-            </label>
+            <>
+              <label>
+                Rate limit (per second, optional){" "}
+                <input
+                  type="number"
+                  min={1}
+                  max={100000}
+                  inputMode="numeric"
+                  data-testid="bulk-rate"
+                  value={rate}
+                  onChange={(e) => setRate(e.target.value)}
+                  placeholder="no limit"
+                />
+              </label>
+              {confirming.action === "requeue" ? <CanaryFields value={canary} onChange={setCanary} /> : null}
+            </>
           }
         >
           {confirming.count === null ? (
@@ -131,12 +185,23 @@ export function BulkPanel({
                 {verb} <strong>{atLeast(confirming)}</strong> dead letter
                 {confirming.count === 1 && !confirming.partial ? "" : "s"} {describeFilters(f)}?
                 {confirming.action === "delete" ? " They cannot be recovered." : ""}
+                {confirming.action === "requeue" && canary.on
+                  ? ` ${describeCanaryPlan(canary, confirming.partial ? null : confirming.count)}`
+                  : ""}
               </p>
-              {confirming.partial ? (
+              {confirming.counting ? (
+                <p className="muted small" data-testid="count-progress">
+                  Counting… searched {formatCount(confirming.scanned)} of {formatCount(confirming.total)} dead
+                  letters, {formatCount(confirming.count)} match so far.{" "}
+                  <button type="button" className="btn btn-quiet" onClick={stopCounting}>
+                    Stop counting
+                  </button>
+                </p>
+              ) : confirming.partial ? (
                 <p className="muted small" data-testid="count-partial">
-                  Counting stopped after reading {formatCount(confirming.scanned)} entries: at least{" "}
-                  {formatCount(confirming.count)} match, maybe more. Refine the search for an exact number;
-                  the {confirming.action} itself goes through every match.
+                  Counting stopped after searching {formatCount(confirming.scanned)} of{" "}
+                  {formatCount(confirming.total)} dead letters: at least {formatCount(confirming.count)}{" "}
+                  match, maybe more. The {confirming.action} itself goes through every match.
                 </p>
               ) : null}
             </>

@@ -1,12 +1,18 @@
 "use client";
-/** Live progress of a bulk requeue or delete: a bar, counts, Cancel, and what happened at the end. */
+/**
+ * Live progress of a bulk requeue or delete: a bar, counts, Cancel, and what happened at the end.
+ * A canary redrive also shows its phase (canary → waiting → rest), its verdict, and the jobs that
+ * failed again, each linked to its dead letter.
+ */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useEffect } from "react";
 import { cancelBulkAction } from "#app/(console)/dead-letters/actions.ts";
 import { api } from "#components/api-client.ts";
+import type { BulkProgress } from "#components/api-types.ts";
 import { formatCount } from "#components/format.ts";
 import { FAST_POLL_MS, qk } from "#components/query-keys.ts";
-import { describeBulk } from "./outcome.ts";
+import { describeBulk, describeCanary } from "./outcome.ts";
 import { useMutationAction } from "./use-mutation-action.ts";
 
 export function BulkProgressView({ id, onClose }: { id: string; onClose: () => void }) {
@@ -44,8 +50,9 @@ export function BulkProgressView({ id, onClose }: { id: string; onClose: () => v
             {formatCount(p.processed)} of {p.total === null ? "…" : formatCount(p.total)} processed
             {running ? " …" : ""}
           </p>
+          {p.canary ? <CanaryStatus canary={p.canary} phase={p.phase} /> : null}
           {!running ? (
-            <p className="outcome" data-testid="bulk-outcome">
+            <p className={`outcome ${p.state === "done" ? "" : "outcome-warn"}`} data-testid="bulk-outcome">
               {describeBulk(p)}
             </p>
           ) : null}
@@ -75,6 +82,49 @@ export function BulkProgressView({ id, onClose }: { id: string; onClose: () => v
           <span className="error-text">{cancel.result.error}</span>
         ) : null}
       </div>
+    </div>
+  );
+}
+
+const PHASES = {
+  canary: "requeueing the canary",
+  waiting: "waiting for the canary",
+  rest: "requeueing the rest",
+};
+
+function CanaryStatus({
+  canary,
+  phase,
+}: {
+  canary: NonNullable<BulkProgress["canary"]>;
+  phase?: BulkProgress["phase"];
+}) {
+  return (
+    <div data-testid="canary-status" data-verdict={canary.verdict ?? "waiting"} data-phase={phase ?? ""}>
+      <p className={canary.verdict === "fail" || canary.verdict === "undecided" ? "error-text" : undefined}>
+        {phase && canary.verdict === null ? `Phase: ${PHASES[phase]}. ` : ""}
+        {describeCanary(canary)}
+      </p>
+      {canary.failed.length ? (
+        <>
+          <p className="small">Failed again:</p>
+          <ul className="canary-failed" data-testid="canary-failed">
+            {canary.failed.map((f) => (
+              <li key={`${f.queue}/${f.id}`}>
+                <Link href={`/dead-letters/${encodeURIComponent(f.queue)}/${encodeURIComponent(f.id)}`}>
+                  {f.queue} / {f.id}
+                </Link>{" "}
+                ({f.state === "dead" ? "back in the DLQ" : "waiting for a retry"})
+                {f.error ? (
+                  <>
+                    : <strong>{f.error.name}</strong> {f.error.message}
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </div>
   );
 }

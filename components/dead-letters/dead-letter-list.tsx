@@ -108,14 +108,19 @@ export function DeadLetterList({
   }
 
   const rows = page.data?.items ?? [];
-  // the first page, complete and empty: nothing matches (a text search that stopped early says more may)
-  const nothingMatches = page.isSuccess && !view.cursor && rows.length === 0 && !page.data.nextCursor;
+  // a text search that stopped at its read budget: never "nothing matches", always "go on"
+  const stopped = page.data && !page.data.complete ? page.data : null;
+  const continueSearch = () => update({ cursor: stopped?.nextCursor ?? undefined });
+  // the first page, complete and empty: nothing matches (a stopped search has not ruled matches out)
+  const nothingMatches =
+    page.isSuccess && !view.cursor && rows.length === 0 && !page.data.nextCursor && !stopped;
   return (
     <>
+      {/* a stopped search has not ruled matches out: the bulk actions count before they act */}
       {canMutate ? (
         <BulkPanel
           filters={filtersOf(view)}
-          disabled={busy || !rows.length}
+          disabled={busy || (!rows.length && !stopped)}
           nothingMatches={nothingMatches}
         />
       ) : null}
@@ -162,6 +167,8 @@ export function DeadLetterList({
           message={page.error.message}
           retry={() => page.refetch()}
         />
+      ) : stopped && rows.length === 0 ? (
+        <SearchStopped page={stopped} found={0} onContinue={continueSearch} />
       ) : rows.length === 0 ? (
         <Empty title={view.cursor ? "No more dead letters" : "No dead letters"}>
           {Object.keys(filtersOf(view)).length
@@ -171,12 +178,7 @@ export function DeadLetterList({
       ) : (
         <>
           {page.isRefetchError ? <StaleNote since={page.dataUpdatedAt} /> : null}
-          {page.data && !page.data.complete ? (
-            <p className="muted" data-testid="list-incomplete">
-              The search stopped after reading {formatCount(page.data.scanned)} entries; the next page goes on
-              from there.
-            </p>
-          ) : null}
+          {stopped ? <SearchStopped page={stopped} found={rows.length} onContinue={continueSearch} /> : null}
           <DeadLetterTable
             rows={rows}
             selected={selected}
@@ -205,15 +207,17 @@ export function DeadLetterList({
         >
           « First page
         </button>
-        <button
-          type="button"
-          className="btn btn-quiet"
-          data-testid="next-page"
-          disabled={!page.data?.nextCursor}
-          onClick={() => update({ cursor: page.data?.nextCursor ?? undefined })}
-        >
-          Next page »
-        </button>
+        {stopped ? null : (
+          <button
+            type="button"
+            className="btn btn-quiet"
+            data-testid="next-page"
+            disabled={!page.data?.nextCursor}
+            onClick={() => update({ cursor: page.data?.nextCursor ?? undefined })}
+          >
+            Next page »
+          </button>
+        )}
         <label>
           Per page{" "}
           <select value={view.limit} onChange={(e) => update({ limit: Number(e.target.value) })}>
@@ -226,5 +230,32 @@ export function DeadLetterList({
         </label>
       </div>
     </>
+  );
+}
+
+/** "Searched 2,000 of 1,000,000 dead letters — no match yet" and a Continue button with the cursor. */
+function SearchStopped({
+  page,
+  found,
+  onContinue,
+}: {
+  page: { searched: number; total: number; nextCursor: string | null };
+  found: number;
+  onContinue: () => void;
+}) {
+  return (
+    <div className="panel search-stopped" role="status" data-testid="search-stopped">
+      <p>
+        Searched <strong data-testid="search-searched">{formatCount(page.searched)}</strong> of{" "}
+        <strong data-testid="search-total">{formatCount(page.total)}</strong> dead letters
+        {found ? `: ${formatCount(found)} found so far` : ": no match yet"}. The search stops after a bounded
+        number of entries per request; continue to search the next ones.
+      </p>
+      {page.nextCursor ? (
+        <button type="button" className="btn" data-testid="search-continue" onClick={onContinue}>
+          Continue searching »
+        </button>
+      ) : null}
+    </div>
   );
 }

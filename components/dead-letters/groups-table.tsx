@@ -13,6 +13,14 @@ import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import { BulkProgressView } from "./bulk-progress.tsx";
+import {
+  CANARY_DEFAULT,
+  type CanaryChoice,
+  CanaryFields,
+  canaryButtonLabel,
+  canaryOption,
+  describeCanaryPlan,
+} from "./canary-fields.tsx";
 import { ErrorSummary } from "./error-summary.tsx";
 import { type DeadLetterFilters, viewSearch } from "./filters.ts";
 import { describeResult } from "./outcome.ts";
@@ -33,16 +41,22 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
   const remove = useMutationAction(deleteAction);
   const [bulkId, setBulkId] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  /** the canary choice of a group requeue */
+  const [canary, setCanary] = useState<CanaryChoice>(CANARY_DEFAULT);
   const busy = requeue.pending || remove.pending || requeue.blocked;
 
   /** the group action waiting for confirmation */
   const [asking, setAsking] = useState<{ action: "requeue" | "delete"; g: ErrorGroup } | null>(null);
 
   async function act(action: "requeue" | "delete", g: ErrorGroup) {
+    const c = action === "requeue" ? canaryOption(canary) : undefined;
+    if (typeof c === "string") return;
+    setAsking(null);
     const r = await (action === "requeue" ? requeue : remove).run({
       scope: "group",
       queue: g.queue,
       fingerprint: g.fingerprint,
+      canary: c,
     });
     if (!r.ok) return setMessage(r.error);
     if (r.data.mode === "bulk") setBulkId(r.data.bulkId);
@@ -69,15 +83,16 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
           tone={asking.action === "delete" ? "danger" : "primary"}
           testId="confirm-group"
           confirmTestId="confirm-group-go"
-          confirmLabel={`${asking.action === "requeue" ? "Requeue" : "Delete"} ${formatCount(asking.g.count)}`}
+          confirmLabel={
+            (asking.action === "requeue" && canaryButtonLabel(canary, asking.g.count)) ||
+            `${asking.action === "requeue" ? "Requeue" : "Delete"} ${formatCount(asking.g.count)}`
+          }
           pending={busy}
+          confirmDisabled={asking.action === "requeue" && typeof canaryOption(canary) === "string"}
           onCancel={() => setAsking(null)}
-          onConfirm={async () => {
-            const { action, g } = asking;
-            setAsking(null);
-            await act(action, g);
-          }}
+          onConfirm={() => act(asking.action, asking.g)}
           returnFocus={() => document.querySelector<HTMLElement>('[data-testid="groups-table"]')}
+          fields={asking.action === "requeue" ? <CanaryFields value={canary} onChange={setCanary} /> : null}
         >
           <p>
             {asking.action === "requeue" ? "Requeue" : "Delete"}{" "}
@@ -85,6 +100,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
             <code>{asking.g.queue}</code> in error group <code>{asking.g.fingerprint.slice(0, 8)}…</code>:{" "}
             <ErrorSummary name={asking.g.name} message={asking.g.sampleMessage} />
             {asking.action === "delete" ? ". They cannot be recovered." : "."}
+            {asking.action === "requeue" && canary.on ? ` ${describeCanaryPlan(canary, asking.g.count)}` : ""}
           </p>
         </ConfirmDialog>
       ) : null}

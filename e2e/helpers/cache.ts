@@ -8,10 +8,11 @@ import { e2eClient, e2eConfig } from "../env.ts";
  * generous deadline: on a loaded machine a 50 ms one would turn seeding into bypasses.
  */
 export async function e2eCache(
-  opts: { stats?: boolean } = {},
+  opts: { stats?: boolean; env?: Record<string, string> } = {},
 ): Promise<{ cache: Cache; close(): Promise<void> }> {
   const client = e2eClient();
-  const cache = createCache({ client, config: e2eConfig({ CACHE_TIMEOUT_MS: "10000" }), stats: opts.stats });
+  const config = e2eConfig({ CACHE_TIMEOUT_MS: "10000", ...opts.env });
+  const cache = createCache({ client, config, stats: opts.stats });
   expect(await cache.ready()).toBe(true);
   return {
     cache,

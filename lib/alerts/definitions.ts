@@ -1,5 +1,5 @@
 /**
- * The alerts (README "Configuration", ALERT_*): the eight of the seed and queue latency, as data: what each measures, which way
+ * The alerts (README "Configuration", ALERT_*), as data: what each measures, which way
  * it fires, its default threshold (from the environment) and the range an admin may set.
  *
  * Values are stored and compared in the same unit the environment uses: ratios are 0..1
@@ -13,6 +13,7 @@ export const ALERT_IDS = [
   "retry_success_rate",
   "avg_retries",
   "dlq_oldest_age",
+  "dlq_near_cap",
   "cache_hit_rate",
   "redis_memory",
   "eviction_rate",
@@ -86,6 +87,18 @@ export const ALERTS: readonly AlertDefinition[] = [
     configKey: "ALERT_DLQ_OLDEST_HOURS",
     min: 0,
     max: 24 * 365,
+  },
+  {
+    id: "dlq_near_cap",
+    label: "DLQ near its cap",
+    group: "queue",
+    comparator: ">",
+    unit: "ratio",
+    measures:
+      "With DLQ_MAX_ENTRIES set: the fullest DLQ's size plus what the cap dropped from it in the window, divided by the cap (no value without a cap). It fires before the cap drops anything, and on every drop.",
+    configKey: "ALERT_DLQ_NEAR_CAP",
+    min: 0,
+    max: 1,
   },
   {
     id: "cache_hit_rate",

@@ -43,6 +43,7 @@ const quiet: AlertValues = {
   retry_success_rate: 1,
   avg_retries: 0,
   dlq_oldest_age: 0,
+  dlq_near_cap: null,
   cache_hit_rate: 0.95,
   redis_memory: 0.1,
   eviction_rate: 0,

@@ -1,5 +1,5 @@
 /**
- * Evaluation: measure the nine values, compare each with its threshold, record the state,
+ * Evaluation: measure the values, compare each with its threshold, record the state,
  * and for every change append to the history and notify the webhook.
  *
  * The worker runs this periodically (worker/alerts-task.ts); the console runs it once right
@@ -84,7 +84,7 @@ export async function evaluateAlerts(
   return { at: now, values, transitions: entries };
 }
 
-/** The nine alerts with their thresholds and the state of the last evaluation. */
+/** The alerts with their thresholds and the state of the last evaluation. */
 export async function listAlerts(client: RedisClient, config: Config = getConfig()): Promise<AlertStatus[]> {
   const keys = globalKeys(config.REDIS_KEY_PREFIX);
   const [thresholds, states] = await Promise.all([

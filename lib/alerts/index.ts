@@ -1,5 +1,5 @@
 /**
- * Alerts: the nine thresholds (the seed's eight and queue latency), their evaluation, state, history and webhook.
+ * Alerts: the thresholds, their evaluation, state, history and webhook.
  *
  *   await evaluateIfDue(client)           // the worker (and the console's reads), once per interval
  *   await evaluateAlerts(client)          // now, e.g. right after a threshold change

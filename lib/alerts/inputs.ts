@@ -23,8 +23,9 @@ async function readCacheTotals(client: RedisClient, windowMs: number, prefix: st
   let misses = 0;
   let latencyP99Ms: number | null = null;
   for (const ns of summary) {
-    const lookups = ns.hits + ns.staleHits + ns.misses;
-    hits += ns.hits + ns.staleHits;
+    // hits served from a process's near cache (L1) are hits too
+    const lookups = ns.hits + ns.l1Hits + ns.staleHits + ns.misses;
+    hits += ns.hits + ns.l1Hits + ns.staleHits;
     misses += ns.misses;
     // The slowest namespace's p99 over the window (percentiles of different namespaces do not add up).
     if (lookups > 0) latencyP99Ms = Math.max(latencyP99Ms ?? 0, ns.p99);
@@ -62,7 +63,7 @@ export async function readAlertInputs(
   const windowMs = config.ALERT_WINDOW_MINUTES * 60_000;
   const prefix = config.REDIS_KEY_PREFIX;
   const [queue, cache, redis] = await Promise.all([
-    readQueueTotals(client, now, windowMs, prefix),
+    readQueueTotals(client, now, windowMs, prefix, config.DLQ_MAX_ENTRIES),
     readCacheTotals(client, windowMs, prefix),
     readRedisTotals(client, now, windowMs, prefix),
   ]);

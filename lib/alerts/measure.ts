@@ -11,6 +11,11 @@ export interface QueueTotals {
   oldestDeadAgeMs: number | null;
   /** The longest wait (ms) of a job next in line in any queue now; null when nothing waits. */
   oldestWaitingMs: number | null;
+  /**
+   * With a DLQ cap: the largest (size + entries the cap dropped in the window) ÷ cap over the
+   * queues; null without a cap. A drop makes it at least 1 (100 %).
+   */
+  nearCap: number | null;
   /** Counters summed over every queue and every minute of the window. */
   retried: number;
   retrySucceeded: number;
@@ -46,6 +51,7 @@ export function measure(q: QueueTotals, c: CacheTotals, r: RedisTotals): AlertVa
     retry_success_rate: ratio(q.retrySucceeded, q.retrySucceeded + q.retryDead),
     avg_retries: ratio(q.retried, q.completed + q.deadLettered),
     dlq_oldest_age: q.oldestDeadAgeMs === null ? null : q.oldestDeadAgeMs / 3_600_000,
+    dlq_near_cap: q.nearCap,
     cache_hit_rate: ratio(c.hits, c.hits + c.misses),
     redis_memory: r.usedMemory !== null && r.maxMemory ? r.usedMemory / r.maxMemory : null,
     eviction_rate: r.evicted === null ? null : ratio(r.evicted, c.writes),

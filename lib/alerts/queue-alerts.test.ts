@@ -30,8 +30,11 @@ afterEach(async () => {
   queues = [];
 });
 
-/** Runs jobs to their end: each fails its first `fail` attempts, then succeeds (if attempts remain). */
-async function run(jobs: { fail: number; maxAttempts: number }[], name = uniqueName("q")) {
+/**
+ * Runs jobs to their end: each fails its first `fail` attempts, then succeeds (if attempts remain).
+ * `dropped`: dead letters the DLQ cap is expected to drop (they end in no state).
+ */
+async function run(jobs: { fail: number; maxAttempts: number }[], name = uniqueName("q"), dropped = 0) {
   const q = createQueue(name, { client, config });
   queues.push(q);
   const before = await queueSizes(client, name, { prefix: config.REDIS_KEY_PREFIX });
@@ -42,7 +45,7 @@ async function run(jobs: { fail: number; maxAttempts: number }[], name = uniqueN
     },
     { concurrency: 4, pollMs: 10, promoteIntervalMs: 10, onError: () => {} },
   );
-  const expected = before.completed + before.dead + jobs.length;
+  const expected = before.completed + before.dead + jobs.length - dropped;
   await until(async () => {
     const s = await queueSizes(client, name, { prefix: config.REDIS_KEY_PREFIX });
     return s.ready + s.active + s.retry === 0 && s.completed + s.dead >= expected;
@@ -157,6 +160,47 @@ describe("queue alerts from real jobs", () => {
     await run([], name);
     await evaluateAlerts(client, { config, now: later + 2 });
     expect(await alert("queue_latency")).toMatchObject({ state: "ok", value: null });
+  });
+
+  it("near the cap fires before the cap drops anything, and resolves when the DLQ shrinks", async () => {
+    config = testConfig({ REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX, DLQ_MAX_ENTRIES: "10" });
+    const queue = await run(times(9, { fail: 9, maxAttempts: 1 }));
+    await evaluateAlerts(client, { config });
+    // 9 of 10 held, nothing dropped yet: over the default 80 %
+    expect(await alert("dlq_near_cap")).toMatchObject({ state: "firing", value: 0.9, threshold: 0.8 });
+    expect(await client.hget(queueKeys(queue, config.REDIS_KEY_PREFIX).totals, "droppedCap")).toBeNull();
+
+    const ids = await client.zrange(queueKeys(queue, config.REDIS_KEY_PREFIX).dead, "0", "-1");
+    await deleteDeadLetters(client, queue, ids.slice(0, 5));
+    await evaluateAlerts(client, { config });
+    expect(await alert("dlq_near_cap")).toMatchObject({ state: "ok", value: 0.4 });
+  });
+
+  it("entries the cap dropped raise the near-cap alert even once the DLQ is emptied, until they leave the window", async () => {
+    config = testConfig({ REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX, DLQ_MAX_ENTRIES: "10" });
+    const queue = await run(times(16, { fail: 9, maxAttempts: 1 }), uniqueName("q"), 6);
+    const k = queueKeys(queue, config.REDIS_KEY_PREFIX);
+    expect(await client.hget(k.totals, "droppedCap")).toBe("6");
+    const ids = await client.zrange(k.dead, "0", "-1");
+    await deleteDeadLetters(client, queue, ids);
+    await evaluateAlerts(client, { config });
+    // empty now, but 6 dropped in the window: (0 + 6) / 10 would not fire; 10 held + 6 dropped did
+    const a = await alert("dlq_near_cap");
+    expect(a.value).toBeCloseTo(0.6);
+    // set the threshold below the drops alone: the drops fire it with an empty DLQ
+    await setThreshold(client, "dlq_near_cap", 0.5, config);
+    await evaluateAlerts(client, { config });
+    expect(await alert("dlq_near_cap")).toMatchObject({ state: "firing" });
+    // past the alert window the drops no longer count
+    const later = Date.now() + (config.ALERT_WINDOW_MINUTES + 2) * 60_000;
+    await evaluateAlerts(client, { config, now: later });
+    expect(await alert("dlq_near_cap")).toMatchObject({ state: "ok", value: 0 });
+  });
+
+  it("near the cap has no value without a cap", async () => {
+    await run(times(3, { fail: 9, maxAttempts: 1 }));
+    await evaluateAlerts(client, { config });
+    expect(await alert("dlq_near_cap")).toMatchObject({ state: "ok", value: null });
   });
 
   it("without traffic, the rates have no value and nothing fires", async () => {

@@ -17,6 +17,7 @@ describe("alert thresholds", () => {
       retry_success_rate: 0.9,
       avg_retries: 2,
       dlq_oldest_age: 24,
+      dlq_near_cap: 0.8,
       cache_hit_rate: 0.7,
       redis_memory: 0.8,
       eviction_rate: 0.05,

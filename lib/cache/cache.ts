@@ -16,9 +16,11 @@ import { DeadlineQueue } from "./deadlines.ts";
 import { normalizeTags } from "./entry-io.ts";
 import { CacheError } from "./errors.ts";
 import { CacheNamespace, type CallOptions, type GetOrSetOptions, type WriteOptions } from "./namespace.ts";
+import { type NearState, NearStore } from "./near.ts";
 import { StatsRecorder } from "./recorder.ts";
-import { guarded, type NamespaceSettings, type Runtime } from "./runtime.ts";
+import { guarded, type NamespaceSettings, NEAR_MIN_TTL_SECONDS, type Runtime } from "./runtime.ts";
 import { cacheScripts } from "./scripts.ts";
+import { Tracking } from "./tracking.ts";
 import { callKey } from "./wrap.ts";
 
 export interface CacheOptions {
@@ -56,6 +58,7 @@ export class Cache {
   private readonly settings = new Map<string, Partial<NamespaceSettings>>();
   private readonly instances = new Map<string, CacheNamespace>();
   private readonly ownsClient: boolean;
+  private readonly tracking: Tracking | undefined;
 
   constructor(options: CacheOptions = {}) {
     const config = options.config ?? getConfig();
@@ -63,11 +66,19 @@ export class Cache {
     const client = options.client ?? ownClient(config);
     const instanceId = randomUUID().slice(0, 12);
     const breaker = new CircuitBreaker(config.CACHE_BREAKER_FAILURES, config.CACHE_BREAKER_RESET_MS);
+    const near =
+      config.CACHE_ENABLED && config.CACHE_NEAR_ENABLED
+        ? new NearStore(config.CACHE_NEAR_MAX_BYTES)
+        : undefined;
+    const global = globalKeys(config.REDIS_KEY_PREFIX);
     const recorder = new StatsRecorder(
       client,
       config.REDIS_KEY_PREFIX,
       config.CACHE_STATS_FLUSH_MS,
-      () => [globalKeys(config.REDIS_KEY_PREFIX).cacheBreakers, instanceId, this.breakerJson()],
+      () => [
+        [global.cacheBreakers, instanceId, this.breakerJson()],
+        ...(near ? [[global.cacheNear, instanceId, nearJson(near)] as [string, string, string]] : []),
+      ],
       () => breaker.state !== "open",
     );
     this.rt = {
@@ -86,7 +97,9 @@ export class Cache {
       pending: 0,
       connected: client.status === "ready",
       registered: new Set(),
+      near,
     };
+    this.tracking = near ? new Tracking(client, near) : undefined;
     for (const [name, s] of Object.entries({ ...builtinNamespaces(config), ...options.namespaces })) {
       this.defineNamespace(name, s);
     }
@@ -135,6 +148,7 @@ export class Cache {
           grace: s.grace ?? c.CACHE_STALE_GRACE_SECONDS,
           lock: s.lock ?? false,
           userScoped: s.userScoped ?? false,
+          near: s.near ?? (s.ttl ?? c.CACHE_DEFAULT_TTL) >= NEAR_MIN_TTL_SECONDS,
         },
         this.rt,
       );
@@ -195,7 +209,11 @@ export class Cache {
       names.flatMap((name) => {
         const keys = cacheKeys(name, this.rt.prefix);
         return encoded.map((t) =>
-          guarded(this.rt, name, () => this.rt.scripts.invalidateTag(keys.meta, keys.tag(t))),
+          guarded(this.rt, name, () => {
+            // this process's copies go at once; other processes' when Redis tells them
+            this.rt.near?.invalidate(keys.tag(t));
+            return this.rt.scripts.invalidateTag(keys.meta, keys.tag(t));
+          }),
         );
       }),
     );
@@ -245,9 +263,15 @@ export class Cache {
     return this.rt.recorder.flush();
   }
 
+  /** The near cache's size and state in this process (undefined when CACHE_NEAR_ENABLED is off). */
+  near(): NearState | undefined {
+    return this.rt.near?.state();
+  }
+
   /** Stops the statistics timer after a last flush; quits the client if the cache created it. */
   async close(): Promise<void> {
     await this.rt.recorder.stop();
+    await this.tracking?.close();
     if (this.ownsClient) await this.rt.client.quit().catch(() => this.rt.client.disconnect());
   }
 
@@ -256,6 +280,8 @@ export class Cache {
     return JSON.stringify({ state: b.state, opens: b.opens, at: Date.now() });
   }
 }
+
+const nearJson = (near: NearStore) => JSON.stringify({ ...near.state(), at: Date.now() });
 
 function ownClient(config: Config): RedisClient {
   const client = createRedis(config, { failFast: true, name: "requeue-cache" });

@@ -91,8 +91,13 @@ function parseHeaderText(raw: Buffer): Header {
 
 /** The value of an entry whose header was parsed. */
 export function decodeBody<T>(raw: Buffer, h: Header): T {
+  return JSON.parse(bodyText(raw, h)) as T;
+}
+
+/** The JSON text of an entry whose header was parsed (unzipped). */
+export function bodyText(raw: Buffer, h: Header): string {
   const body = raw.subarray(h.bodyOffset);
-  return JSON.parse((h.format === "z" ? gunzipSync(body) : body).toString("utf8")) as T;
+  return (h.format === "z" ? gunzipSync(body) : body).toString("utf8");
 }
 
 function corrupt() {

@@ -20,6 +20,8 @@ export interface UncheckedTags {
   header: Header;
   unknown: [string, string][];
   miss: ReadReply;
+  /** set by a read the near cache may keep: its ticket and entry key (see near.ts) */
+  near?: { ticket: number; entry: string };
 }
 
 export type EntryReply = (Buffer | null)[];

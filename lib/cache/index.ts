@@ -12,6 +12,7 @@ export {
 } from "./cache.ts";
 export { CacheError, type CacheErrorCode, isCacheError } from "./errors.ts";
 export { CacheNamespace, type CallOptions, type GetOrSetOptions, type WriteOptions } from "./namespace.ts";
+export type { NearState } from "./near.ts";
 export {
   latestRedisSample,
   type RedisSample,
@@ -26,7 +27,9 @@ export {
   cacheSeries,
   listNamespaces,
   type NamespaceSummary,
+  type NearReport,
   namespaceSummary,
+  nearStates,
 } from "./stats.ts";
 export {
   type JobQueue,

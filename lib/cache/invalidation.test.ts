@@ -1,34 +1,15 @@
 /** Invalidation on a real Redis: by key, by tag (also from a second process), by user, namespace flush. */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inChildProcess as runChild } from "../../test/harness/child-cache.ts";
 import { countingLoader, type TestCache, testCache } from "../../test/harness/fixtures.ts";
 
-const run = promisify(execFile);
 let t: TestCache;
 beforeAll(async () => {
   t = await testCache();
 });
 afterAll(() => t.close());
 
-/** Runs the child script in another Node process against the same Redis and prefix. */
-async function inChildProcess(action: string, arg: string): Promise<string> {
-  const c = t.config;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    REDIS_URL: c.REDIS_URL,
-    REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX,
-    // The suite's deadline, not the 50 ms default: a fresh process's first calls open its
-    // connections (on a cluster, to every master), which a loaded machine can make slow.
-    CACHE_TIMEOUT_MS: String(c.CACHE_TIMEOUT_MS),
-  };
-  if (c.REDIS_CLUSTER_NODES)
-    env.REDIS_CLUSTER_NODES = c.REDIS_CLUSTER_NODES.map((n) => `${n.host}:${n.port}`).join(",");
-  const { stdout } = await run("node_modules/.bin/tsx", ["test/harness/invalidate-child.ts", action, arg], {
-    env,
-  });
-  return stdout;
-}
+const inChildProcess = (action: string, arg: string) => runChild(t.config, action, arg);
 
 describe("invalidation", () => {
   it("by key", async () => {

@@ -11,7 +11,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { type CacheKeys, cacheKeys, globalKeys } from "../redis/keys.ts";
-import { decodeBody, encode, findSecretFields, type Header } from "./codec.ts";
+import { bodyText, decodeBody, encode, findSecretFields, type Header } from "./codec.ts";
 import {
   interpretEntry,
   interpretTags,
@@ -23,6 +23,7 @@ import {
   writeEntry,
 } from "./entry-io.ts";
 import { CacheError } from "./errors.ts";
+import type { NearStore } from "./near.ts";
 import { type Guarded, guarded, type NamespaceSettings, type Runtime, unavailable } from "./runtime.ts";
 import { entryKeyOf, isWellFormed } from "./wrap.ts";
 
@@ -54,6 +55,8 @@ const ready = (r: Guarded<ReadReply | UncheckedTags>) =>
 
 export class CacheNamespace {
   readonly keys: CacheKeys;
+  /** the near cache, if this namespace uses it */
+  private readonly near: NearStore | undefined;
 
   constructor(
     readonly name: string,
@@ -61,13 +64,17 @@ export class CacheNamespace {
     private readonly rt: Runtime,
   ) {
     this.keys = cacheKeys(name, rt.prefix);
+    this.near = settings.near ? rt.near : undefined;
   }
 
   /** The value, or undefined on a miss, a stale entry, an error or when the cache is disabled. */
   async get<T>(key: string, opts: CallOptions = {}): Promise<T | undefined> {
     if (!this.rt.enabled) return this.bypass();
+    const entry = this.entryKey(key, opts.user);
+    const near = this.nearHit<T>(entry);
+    if (near) return near.value;
     // a user-scoped entry carries its user's tag: naming it saves the second MGET
-    const r = await this.read(this.entryKey(key, opts.user), this.tagsOf(opts));
+    const r = await this.read(entry, this.tagsOf(opts));
     const reply = ready(r) ?? (await this.replyOf(r));
     if (reply === null) return undefined;
     let value: T | undefined;
@@ -92,14 +99,20 @@ export class CacheNamespace {
   async delete(key: string, opts: CallOptions = {}): Promise<boolean> {
     if (!this.rt.enabled) return false;
     const entry = this.entryKey(key, opts.user);
-    const r = await guarded(this.rt, this.name, () => this.rt.client.del(entry));
+    const r = await guarded(this.rt, this.name, () => {
+      this.near?.invalidate(entry);
+      return this.rt.client.del(entry);
+    });
     if (!r.ok) throw unavailable(r);
     return r.value > 0;
   }
 
   /** Every entry of the namespace becomes a miss at once (O(1): a new generation). */
   async flush(): Promise<void> {
-    const r = await guarded(this.rt, this.name, () => this.rt.client.incr(this.keys.generation));
+    const r = await guarded(this.rt, this.name, () => {
+      this.near?.invalidate(this.keys.generation);
+      return this.rt.client.incr(this.keys.generation);
+    });
     if (!r.ok) throw unavailable(r);
   }
 
@@ -109,6 +122,8 @@ export class CacheNamespace {
       return this.load(loader);
     }
     const entry = this.entryKey(key, opts.user);
+    const near = this.nearHit<T>(entry);
+    if (near) return near.value;
     const joined = this.rt.inflight.get(entry) as Promise<T> | undefined;
     if (joined) return this.join(joined);
     const tags = this.tagsOf(opts);
@@ -143,6 +158,11 @@ export class CacheNamespace {
       throw new CacheError("CACHE_INVALID_ARGUMENT", "user must be a non-empty, well-formed string");
     }
     return user === undefined ? this.keys.entry(k) : this.keys.userEntry(encodeURIComponent(user), k);
+  }
+
+  /** Whether this process holds the entry in its near cache (tests and tools). */
+  inNear(key: string, opts: CallOptions = {}): boolean {
+    return this.near?.has(this.entryKey(key, opts.user)) ?? false;
   }
 
   private tagsOf(opts: WriteOptions): string[] {
@@ -237,9 +257,11 @@ export class CacheNamespace {
     const encoded = encode(value, Date.now() + ttl * 1000, this.rt.config.CACHE_COMPRESS_THRESHOLD_BYTES);
     const lifetimeMs = Math.max(1, Math.ceil((ttl + grace) * 1000));
     await this.register();
-    const r = await guarded(this.rt, this.name, () =>
-      writeEntry(this.rt.scripts, this.keys, { entry, encoded, lifetimeMs, tags, expected, token }),
-    );
+    const r = await guarded(this.rt, this.name, () => {
+      // this process's copy goes before the write is sent (reads in flight cannot store it back)
+      this.near?.invalidate(entry);
+      return writeEntry(this.rt.scripts, this.keys, { entry, encoded, lifetimeMs, tags, expected, token });
+    });
     if (r.ok) this.rt.recorder.add(this.name, r.value ? "sets" : "skippedWrites");
     return r.ok && r.value;
   }
@@ -270,15 +292,50 @@ export class CacheNamespace {
    */
   private read(entry: string, tags: string[]): Promise<Guarded<ReadReply | UncheckedTags>> {
     const started = performance.now();
+    const ticket = this.near ? this.nearTicket() : -1;
     return guarded(
       this.rt,
       this.name,
       () => requestEntry(this.rt.client, this.keys, entry, tags),
       (reply) => {
         this.rt.recorder.latency(this.name, performance.now() - started);
-        return interpretEntry(reply, tags);
+        const r = interpretEntry(reply, tags);
+        if (ticket >= 0) {
+          if (r.hit === true) this.keepNear(ticket, entry, r);
+          else if (r.hit === "unchecked") r.near = { ticket, entry };
+        }
+        return r;
       },
     );
+  }
+
+  /** A fresh copy from process memory (the near cache), counted apart from Redis hits. */
+  private nearHit<T>(entry: string): { value: T } | undefined {
+    if (this.near === undefined || this.rt.breaker.state !== "closed") return undefined;
+    const text = this.near.lookup(entry);
+    if (text === undefined) return undefined;
+    this.rt.recorder.add(this.name, "l1Hits");
+    return { value: JSON.parse(text) as T };
+  }
+
+  /** L1 stores what a read returns only while Redis is healthy (breaker closed) and tracking is on. */
+  private nearTicket(): number {
+    return this.rt.breaker.state === "closed" ? this.near!.ticket() : -1;
+  }
+
+  /** Offers a fresh hit to L1; it depends on the entry, the generation and the entry's tag versions. */
+  private keepNear(ticket: number, entry: string, hit: { raw: Buffer; header: Header }): void {
+    const h = hit.header;
+    if (h.freshUntil < Date.now()) return;
+    let text: string;
+    try {
+      text = bodyText(hit.raw, h);
+    } catch {
+      return; // an unreadable body is the Redis path's business
+    }
+    const deps = [this.keys.generation];
+    for (const [tag] of h.tags) deps.push(this.keys.tag(tag));
+    this.near!.offer(ticket, entry, this.name, text, h.freshUntil, deps);
   }
 
   /** The read's outcome: null when Redis failed; an entry with unnamed tags costs a second MGET. */
@@ -292,7 +349,10 @@ export class CacheNamespace {
       () => requestTags(this.rt.client, this.keys, u),
       (current) => interpretTags(u, current),
     );
-    return checked.ok ? checked.value : null;
+    if (!checked.ok) return null;
+    const reply = checked.value;
+    if (reply.hit && u.near) this.keepNear(u.near.ticket, u.near.entry, reply);
+    return reply;
   }
 
   private async load<T>(loader: () => Promise<T> | T): Promise<T> {

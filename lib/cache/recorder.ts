@@ -22,7 +22,9 @@ export type Counter =
   | "coalesced"
   | "sets"
   | "skippedWrites"
-  | "timeouts";
+  | "timeouts"
+  /** fresh hits served from process memory (the near cache), not counted in `hits` */
+  | "l1Hits";
 
 const HIST_FIELDS = Array.from({ length: BUCKETS }, (_, i) => `h${i}`);
 
@@ -42,8 +44,8 @@ export class StatsRecorder {
     private readonly client: RedisClient,
     private readonly prefix: string,
     private readonly flushMs: number,
-    /** extra commands for each flush (the breaker state), added to the first pipeline */
-    private readonly extra: () => [string, string, string] | null = () => null,
+    /** HSETs written with each flush (the breaker state, the near cache's size): [key, field, value] */
+    private readonly extra: () => [string, string, string][] = () => [],
     private readonly canFlush: () => boolean = () => true,
   ) {}
 
@@ -116,8 +118,7 @@ export class StatsRecorder {
     const global: [string, ...unknown[]][] = [];
     const fresh = [...byNamespace.keys()].filter((ns) => !this.known.has(ns));
     if (fresh.length) global.push(["sadd", keys.cacheNamespaces, ...fresh]);
-    const breaker = this.extra();
-    if (breaker) global.push(["hset", ...breaker]);
+    for (const hset of this.extra()) global.push(["hset", ...hset]);
     try {
       if (this.client.isCluster) {
         // one pipeline per namespace (one slot each); the global keys live in other slots

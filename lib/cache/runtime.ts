@@ -8,6 +8,7 @@ import type { RedisClient } from "../redis/connection.ts";
 import type { CircuitBreaker } from "./breaker.ts";
 import { type Deadline, type DeadlineQueue, settle } from "./deadlines.ts";
 import { CacheError, isCacheError } from "./errors.ts";
+import type { NearStore } from "./near.ts";
 import type { StatsRecorder } from "./recorder.ts";
 import type { CacheScripts } from "./scripts.ts";
 
@@ -20,7 +21,16 @@ export interface NamespaceSettings {
   lock: boolean;
   /** every call must name a user (or tenant); entries are keyed and tagged by it */
   userScoped: boolean;
+  /** keep fresh hits in process memory too (the near cache), when CACHE_NEAR_ENABLED */
+  near: boolean;
 }
+
+/**
+ * Namespaces get the near cache by default only if their TTL is at least this long. A key of a
+ * 5-second namespace (job_status) is read from Redis again every few seconds anyway and changes
+ * often: L1 would save little and cost tracking slots and invalidation traffic.
+ */
+export const NEAR_MIN_TTL_SECONDS = 30;
 
 export interface Runtime {
   client: RedisClient;
@@ -45,6 +55,8 @@ export interface Runtime {
   corked: boolean;
   /** namespaces this process has added to the registry */
   registered: Set<string>;
+  /** the near cache (L1), when CACHE_NEAR_ENABLED */
+  near: NearStore | undefined;
 }
 
 export type Guarded<T> = { ok: true; value: T } | { ok: false; reason: "bypass" | "error"; error?: unknown };

@@ -1,16 +1,18 @@
 /** Stampede protection: single-flight in one process, a short lock across processes, stale-while-revalidate. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countingLoader, sleep, type TestCache, testCache } from "../../test/harness/fixtures.ts";
+import { countingLoader, sleep, type TestCache, testCache, until } from "../../test/harness/fixtures.ts";
 import { testRedis } from "../../test/harness/index.ts";
 import { Cache } from "./cache.ts";
 
-let t: TestCache;
-beforeAll(async () => {
-  t = await testCache({ CACHE_LOCK_WAIT_MS: "5000" });
-});
-afterAll(() => t.close());
+// The same promises with the near cache (L1) on: an L1 miss takes the Redis path unchanged.
+describe.each([false, true])("stampede protection (near cache %s)", (near) => {
+  let t: TestCache;
+  beforeAll(async () => {
+    t = await testCache({ CACHE_LOCK_WAIT_MS: "5000", CACHE_NEAR_ENABLED: String(near) });
+    await until(() => !near || t.cache.near()?.usable, 20_000, "tracking confirmed");
+  });
+  afterAll(() => t.close());
 
-describe("stampede protection", () => {
   it("concurrent misses of one key in one process call the loader once", async () => {
     const loader = countingLoader("v", 20);
     const values = await Promise.all(Array.from({ length: 25 }, () => t.cache.getOrSet("hot", loader)));

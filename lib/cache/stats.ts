@@ -13,6 +13,8 @@ export interface CacheSeriesRow {
   /** start of the UTC minute, ms since the epoch */
   minute: number;
   hits: number;
+  /** fresh hits served from a process's memory (the near cache), not in `hits` */
+  l1Hits: number;
   misses: number;
   staleHits: number;
   errors: number;
@@ -31,6 +33,7 @@ export interface CacheSeriesRow {
 
 const COUNTERS = [
   "hits",
+  "l1Hits",
   "misses",
   "staleHits",
   "errors",
@@ -113,11 +116,13 @@ export async function listNamespaces(client: RedisClient, prefix?: string): Prom
 export interface NamespaceSummary {
   namespace: string;
   hits: number;
+  /** hits served from the near cache (L1), apart from `hits` (Redis) */
+  l1Hits: number;
   misses: number;
   staleHits: number;
   errors: number;
   bypasses: number;
-  /** (hits + staleHits) / (hits + staleHits + misses); null without lookups */
+  /** (hits + l1Hits + staleHits) / (those + misses); null without lookups */
   hitRate: number | null;
   /** loader time the hits saved: hits × average loader time, ms */
   /** hits × the average loader time of the window: the source's time the cache saved (null without loads) */
@@ -145,18 +150,20 @@ export async function namespaceSummary(
         addInto(raw, hash);
       }
       const row = toRow(0, raw);
-      const lookups = row.hits + row.staleHits + row.misses;
+      const served = row.hits + row.l1Hits + row.staleHits;
+      const lookups = served + row.misses;
       const mem = sample?.namespaces[namespace];
       return {
         namespace,
         hits: row.hits,
+        l1Hits: row.l1Hits,
         misses: row.misses,
         staleHits: row.staleHits,
         errors: row.errors,
         bypasses: row.bypasses,
-        hitRate: lookups ? (row.hits + row.staleHits) / lookups : null,
+        hitRate: lookups ? served / lookups : null,
         // each hit spared one loader call of the hour's average duration (unknown without loads)
-        savedLoaderMs: row.loads ? (row.hits * row.loaderMs) / row.loads : null,
+        savedLoaderMs: row.loads ? ((row.hits + row.l1Hits) * row.loaderMs) / row.loads : null,
         p99: row.p99,
         keys: mem?.keys ?? null,
         memoryBytes: mem?.memoryBytes ?? null,
@@ -174,14 +181,47 @@ export interface BreakerReport {
 }
 
 /** The breaker state each live cache instance reported in the last `maxAgeMs` (default 60 s). */
-export async function breakerStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
-  const key = globalKeys(prefixOf(opts.prefix)).cacheBreakers;
+export function breakerStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
+  return instanceReports<Omit<BreakerReport, "instance">>(
+    client,
+    globalKeys(prefixOf(opts.prefix)).cacheBreakers,
+    opts,
+  );
+}
+
+/** One process's near cache (L1), as it last reported it (with its statistics, about once a second). */
+export interface NearReport {
+  instance: string;
+  bytes: number;
+  maxBytes: number;
+  entries: number;
+  /** tracking confirmed: L1 serving */
+  usable: boolean;
+  namespaces: Record<string, { bytes: number; entries: number }>;
+  at: number;
+}
+
+/** The near cache of each live cache instance that has one (reported in the last `maxAgeMs`, default 60 s). */
+export function nearStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
+  return instanceReports<Omit<NearReport, "instance">>(
+    client,
+    globalKeys(prefixOf(opts.prefix)).cacheNear,
+    opts,
+  );
+}
+
+/** Reports in a hash instance → JSON: the recent ones; those silent for a day are deleted. */
+async function instanceReports<R extends { at: number }>(
+  client: RedisClient,
+  key: string,
+  opts: { maxAgeMs?: number },
+): Promise<(R & { instance: string })[]> {
   const all = await client.hgetall(key);
   const cutoff = Date.now() - (opts.maxAgeMs ?? 60_000);
-  const reports: BreakerReport[] = [];
+  const reports: (R & { instance: string })[] = [];
   const gone: string[] = [];
   for (const [instance, json] of Object.entries(all)) {
-    const r = JSON.parse(json) as Omit<BreakerReport, "instance">;
+    const r = JSON.parse(json) as R;
     if (r.at >= cutoff) reports.push({ instance, ...r });
     else if (r.at < Date.now() - 86_400_000) gone.push(instance);
   }

@@ -73,6 +73,8 @@ describe("a count with text reads at most its bound", () => {
     expect(first.scanned).toBeLessThanOrEqual(BOUND);
     expect(first.scanned).toBeGreaterThan(0);
     expect(first.count).toBeLessThan(BIG / 3);
+    // it says what it has to read in all, so a console can show "searched 1,000 of 3,000"
+    expect(first.total).toBe(BIG);
     const all = await countAll({ queue: q, search: "disk quota" }, BOUND);
     expect(all.total).toBe(BIG / 3);
     expect(all.calls).toBeGreaterThanOrEqual(3);
@@ -86,6 +88,7 @@ describe("a count with text reads at most its bound", () => {
       partial: false,
       scanned: 0,
       nextCursor: null,
+      total: BIG,
     });
   });
 

@@ -8,18 +8,30 @@
  * Filters without text walk each queue's index newest first, removing as they go, so each chunk
  * simply takes the newest remaining ids up to the time the operation started (dead letters that
  * arrive later are not touched). Filters with text walk the list with a cursor.
+ *
+ * A requeue with `canary` first requeues that many of the newest matches, watches them
+ * (canary.ts) and goes on with the rest only if enough of them succeeded; otherwise it ends in
+ * state "stopped" with the canary's report, and the rest is left in the DLQ untouched. The
+ * canary's jobs come back to the DLQ (if they fail again) with a new dead time, after the
+ * operation's start, so the rest never takes them a second time.
  */
 import { randomUUID } from "node:crypto";
+import { getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { globalKeys } from "../redis/keys.ts";
 import { releaseSlot, renewSlot, takeSlot } from "./bulk-slots.ts";
+import { type CanaryReport, type JobRef, watchCanary } from "./canary.ts";
 import { countDeadLetters } from "./count.ts";
 import type { Position } from "./cursor.ts";
 import { nextMatches, sourcesOf } from "./list.ts";
 import { type BulkOp, type BulkOpInput, bulkOpSchema, type DlqFilter, parseInput } from "./schemas.ts";
 import { BATCH_MAX, type BatchResult, type BatchTarget, deleteBatch, requeueBatch } from "./scripts.ts";
 
-export type BulkState = "running" | "done" | "cancelled" | "failed";
+/** "stopped": a canary did not pass, and the rest was left alone. */
+export type BulkState = "running" | "done" | "cancelled" | "failed" | "stopped";
+
+/** Where a canary redrive is: requeueing the canary, waiting for its outcome, then the rest. */
+export type BulkPhase = "canary" | "waiting" | "rest";
 
 export interface BulkProgress {
   opId: string;
@@ -36,6 +48,9 @@ export interface BulkProgress {
   startedAt: number;
   updatedAt: number;
   error?: string;
+  /** canary redrives only */
+  phase?: BulkPhase;
+  canary?: CanaryReport;
 }
 
 export interface Clock {
@@ -53,6 +68,8 @@ export interface RunOptions {
   /** the id progress is stored under (startBulk passes its own) */
   opId?: string;
   clock?: Clock;
+  /** how often a canary's jobs are checked (ms) */
+  canaryPollMs?: number;
 }
 
 /** Progress records outlive the operation by a day, for the console's "what happened". */
@@ -61,7 +78,14 @@ const PROGRESS_TTL_SECONDS = 24 * 3600;
 async function save(client: RedisClient, p: BulkProgress): Promise<boolean> {
   const key = globalKeys().bulk(p.opId);
   // `beat` is wall-clock time whatever clock paces the chunks: it tells a live operation from a stalled one.
-  const fields = { ...p, total: p.total ?? "", error: p.error ?? "", beat: Date.now() };
+  const fields = {
+    ...p,
+    total: p.total ?? "",
+    error: p.error ?? "",
+    phase: p.phase ?? "",
+    canary: p.canary ? JSON.stringify(p.canary) : "",
+    beat: Date.now(),
+  };
   const [, , cancel] = await Promise.all([
     client.hset(key, fields),
     client.expire(key, PROGRESS_TTL_SECONDS),
@@ -94,6 +118,8 @@ export async function bulkProgress(client: RedisClient, opId: string): Promise<B
     startedAt: n(h.startedAt),
     updatedAt: n(h.updatedAt),
     ...(h.error ? { error: h.error } : {}),
+    ...(h.phase ? { phase: h.phase as BulkPhase } : {}),
+    ...(h.canary ? { canary: JSON.parse(h.canary) as CanaryReport } : {}),
   };
 }
 
@@ -119,10 +145,16 @@ function applier(client: RedisClient, op: BulkOp): Apply {
 }
 
 /** The chunks of an operation, lazily: each yields the outcome of one script call. */
-async function* chunks(client: RedisClient, op: BulkOp, filter: DlqFilter | null, size: number) {
+async function* chunks(
+  client: RedisClient,
+  op: BulkOp,
+  filter: DlqFilter | null,
+  size: number,
+  skip: ReadonlySet<string>,
+) {
   const apply = applier(client, op);
   if ("ids" in op.scope) {
-    const ids = [...new Set(op.scope.ids)];
+    const ids = [...new Set(op.scope.ids)].filter((id) => !skip.has(id));
     for (let i = 0; i < ids.length; i += size) yield apply(op.scope.queue, { ids: ids.slice(i, i + size) });
     return;
   }
@@ -191,8 +223,14 @@ export async function runBulk(
       ? await countDeadLetters(client, filter)
       : new Set((op.scope as { ids: string[] }).ids).size;
     if (await report()) return await finish(p, "cancelled", report);
+    let canaryIds: ReadonlySet<string> = new Set();
+    if (op.canary) {
+      const outcome = await runCanary(client, op, filter, p, report, { ...options, clock });
+      if (outcome.end) return await finish(p, outcome.end, report);
+      canaryIds = outcome.ids;
+    }
     const size = Math.min(BATCH_MAX, op.rate ?? BATCH_MAX);
-    for await (const r of chunks(client, op, filter, size)) {
+    for await (const r of chunks(client, op, filter, size, canaryIds)) {
       p.done += r.done;
       p.gone += r.gone;
       p.processed += r.done + r.gone;
@@ -200,6 +238,7 @@ export async function runBulk(
       if (op.rate) await pace(clock, startedAt, p.processed, op.rate);
     }
     // Entries counted at the start that someone else removed meanwhile were never read: gone too.
+    // (Canary jobs that failed again count once, as requeued: they are dead again after the cutoff.)
     const unseen = filter && p.total !== null ? Math.max(0, p.total - p.processed) : 0;
     p.gone += unseen;
     p.processed += unseen;
@@ -209,6 +248,84 @@ export async function runBulk(
     await finish(p, "failed", report).catch(() => {});
     throw err;
   }
+}
+
+/** The first `count` entries of the scope, newest first (what a canary requeues). */
+async function canaryPicks(
+  client: RedisClient,
+  op: BulkOp,
+  filter: DlqFilter | null,
+  count: number,
+): Promise<JobRef[]> {
+  if ("ids" in op.scope) {
+    const queue = op.scope.queue;
+    return [...new Set(op.scope.ids)].slice(0, count).map((id) => ({ queue, id }));
+  }
+  if (!filter) return [];
+  const picks: JobRef[] = [];
+  let after: Position | null = null;
+  // a text search may stop at its read budget with fewer matches: read on until enough or none left
+  for (;;) {
+    const { matches, next } = await nextMatches(client, filter, after, count - picks.length);
+    picks.push(...matches.map((m) => ({ queue: m.queue, id: m.id })));
+    if (picks.length >= count || !next) return picks;
+    after = next;
+  }
+}
+
+/**
+ * The canary phase: requeue the first `count`, watch them, and say how the operation goes on:
+ * `end` when it must stop (a failed or undecided canary, a cancel), else the canary's ids.
+ */
+async function runCanary(
+  client: RedisClient,
+  op: BulkOp,
+  filter: DlqFilter | null,
+  p: BulkProgress,
+  report: () => Promise<boolean>,
+  options: RunOptions & { clock: Clock },
+): Promise<{ end?: BulkState; ids: ReadonlySet<string> }> {
+  const c = op.canary!;
+  const timeoutMs = (c.timeoutSeconds ?? getConfig().DLQ_CANARY_TIMEOUT_SECONDS) * 1000;
+  p.phase = "canary";
+  const jobs = await canaryPicks(client, op, filter, c.count);
+  const apply = applier(client, op);
+  const byQueue = new Map<string, string[]>();
+  for (const j of jobs) byQueue.set(j.queue, [...(byQueue.get(j.queue) ?? []), j.id]);
+  for (const [queue, ids] of byQueue) {
+    const r = await apply(queue, { ids });
+    p.done += r.done;
+    p.gone += r.gone;
+    p.processed += r.done + r.gone;
+  }
+  p.canary = {
+    count: c.count,
+    minSuccess: c.minSuccess,
+    watched: jobs.length,
+    succeeded: 0,
+    failed: [],
+    pending: jobs,
+    verdict: null,
+    timeoutMs,
+  };
+  if (await report()) return { end: "cancelled", ids: new Set() };
+  p.phase = "waiting";
+  const verdict = await watchCanary(client, jobs, p.canary, {
+    now: () => options.clock.now(),
+    sleep: (ms) => options.clock.sleep(ms),
+    report,
+    pollMs: options.canaryPollMs ?? 500,
+  });
+  if (verdict === null) return { end: "cancelled", ids: new Set() };
+  if (verdict !== "pass") {
+    p.error =
+      verdict === "fail"
+        ? `canary failed: ${p.canary.succeeded} of ${jobs.length} succeeded, ${Math.round(c.minSuccess * 1000) / 10} % needed; the rest was left in the DLQ`
+        : `canary undecided: ${p.canary.pending.length} of ${jobs.length} still pending after ${timeoutMs / 1000} s; the rest was left in the DLQ`;
+    return { end: "stopped", ids: new Set() };
+  }
+  p.phase = "rest";
+  return { ids: new Set(jobs.map((j) => j.id)) };
 }
 
 async function finish(

@@ -24,6 +24,8 @@ export interface CountResult {
   scanned: number;
   /** pass it back as `cursor` (with the same filter) to count the rest; null when complete */
   nextCursor: string | null;
+  /** entries the count has to read in all, over every call (the scope without the text) */
+  total: number;
 }
 
 export interface CountOptions {
@@ -70,12 +72,11 @@ export async function countMatches(
   const f = parseInput(filterSchema, filter, "filter");
   const from = opts.cursor ? decode(opts.cursor) : null;
   const sources = await sourcesOf(client, f);
-  if (!f.search && !from) {
-    const sizes = await Promise.all(
-      sources.map((s) => client.zcount(s.index, f.from ?? "-inf", f.to ?? "+inf")),
-    );
-    return { count: sizes.reduce((a, b) => a + b, 0), partial: false, scanned: 0, nextCursor: null };
-  }
+  const sizes = await Promise.all(
+    sources.map((s) => client.zcount(s.index, f.from ?? "-inf", f.to ?? "+inf")),
+  );
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (!f.search && !from) return { count: total, partial: false, scanned: 0, nextCursor: null, total };
   const scanMax = opts.scanMax ?? Number.POSITIVE_INFINITY;
   const chunk = opts.chunk ?? SCAN_CHUNK;
   let count = 0;
@@ -84,7 +85,7 @@ export async function countMatches(
   const todo = from ? sources.filter((s) => s.queue >= from.queue) : sources;
   for (const s of todo) {
     if (scanned >= scanMax) {
-      return { count, partial: true, scanned, nextCursor: encode({ queue: s.queue, at: null }) };
+      return { count, partial: true, scanned, nextCursor: encode({ queue: s.queue, at: null }), total };
     }
     let after: Position | null = from?.queue === s.queue && from.at ? { ...from.at, queue: s.queue } : null;
     for (;;) {
@@ -102,11 +103,11 @@ export async function countMatches(
       if (!r.more || !r.last) break;
       after = { score: r.last.score, queue: s.queue, id: r.last.id };
       if (scanned >= scanMax) {
-        return { count, partial: true, scanned, nextCursor: encode({ queue: s.queue, at: r.last }) };
+        return { count, partial: true, scanned, nextCursor: encode({ queue: s.queue, at: r.last }), total };
       }
     }
   }
-  return { count, partial: false, scanned, nextCursor: null };
+  return { count, partial: false, scanned, nextCursor: null, total };
 }
 
 /** How many dead letters a filter matches now, all of them (bulk operations and the CLI). */

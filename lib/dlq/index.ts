@@ -7,6 +7,7 @@
  * DlqErrors with a stable code (NOT_FOUND, INVALID_INPUT, SCRIPT_FAILED). See docs/dlq.md.
  */
 export {
+  type BulkPhase,
   type BulkProgress,
   type BulkState,
   bulkProgress,
@@ -16,6 +17,7 @@ export {
   runBulk,
   startBulk,
 } from "./bulk.ts";
+export type { CanaryFailure, CanaryReport, CanaryVerdict } from "./canary.ts";
 export { type CountResult, countDeadLetters, countMatches } from "./count.ts";
 export { DlqError, type DlqErrorCode, isDlqError } from "./errors.ts";
 export { type ExportFormat, exportDeadLetters } from "./export.ts";
@@ -33,6 +35,9 @@ export {
   type BulkOp,
   type BulkOpInput,
   bulkOpSchema,
+  CANARY_COUNT_MAX,
+  type CanaryOptions,
+  canarySchema,
   type DlqFilter,
   filterSchema,
   fingerprintSchema,

@@ -199,6 +199,40 @@ describe("listDeadLetters", () => {
     expect(rest).toEqual(["j40", "j20", "j00"].map((id) => `${q}/${id}`));
   });
 
+  it("says how far a stopped search got: searched of total, growing with each continue, never an empty 'done'", async () => {
+    const q = uniqueName("s");
+    // 100 entries, one distinct time each; the only match is the oldest
+    await seedDeadLetters(
+      redis,
+      q,
+      Array.from({ length: 100 }, (_, i) => ({
+        id: `k${String(i).padStart(3, "0")}`,
+        deadAt: 50_000 + i,
+        message: i === 0 ? "rare needle" : "common",
+      })),
+    );
+    const limits = { chunk: 10, pageScanMax: 30, pageTimeMs: Number.POSITIVE_INFINITY };
+    const filter = { queue: q, search: "needle" };
+    const first = await listDeadLetters(redis, filter, { limit: 10 }, limits);
+    expect(first).toMatchObject({ items: [], complete: false, total: 100 });
+    expect(first.nextCursor).not.toBeNull();
+    expect(first.searched).toBe(first.scanned);
+    let page = first;
+    const searched = [first.searched];
+    while (page.nextCursor && page.items.length === 0) {
+      page = await listDeadLetters(redis, filter, { limit: 10, cursor: page.nextCursor }, limits);
+      searched.push(page.searched);
+    }
+    // every continue read further; the last page found the match and the end of the list
+    expect(searched).toEqual([...searched].sort((a, b) => a - b));
+    expect(new Set(searched).size).toBe(searched.length);
+    expect(page).toMatchObject({ complete: true, nextCursor: null, searched: 100, total: 100 });
+    expect(page.items.map((d) => d.id)).toEqual(["k000"]);
+    // without text the same numbers hold: total entries, searched up to the cursor
+    const plain = await listDeadLetters(redis, { queue: q }, { limit: 10 });
+    expect(plain).toMatchObject({ total: 100, searched: 10, complete: true });
+  });
+
   it("refuses bad input with INVALID_INPUT", async () => {
     for (const [filter, page] of [
       [{}, { limit: 0 }],

@@ -7,7 +7,10 @@
  * reads at most SCAN_CHUNK ids per call, and a page stops after PAGE_SCAN_MAX ids or PAGE_TIME_MS
  * of reading (whichever comes first; the first round always runs): it returns the
  * matches found so far, `complete: false` and a cursor to go on from — a rare text never turns a
- * page into one long Redis call. Counting is count.ts.
+ * page into one long Redis call. Every page also says how far the list has been read: `total`
+ * entries are in the filter's scope (its queues and time window, text aside) and `searched` of
+ * them lie before `nextCursor`, so a search that stopped can say "searched 2,000 of 1,000,000"
+ * instead of looking like "nothing matches" (two ZCOUNTs per queue). Counting is count.ts.
  */
 import { performance } from "node:perf_hooks";
 import { getConfig } from "../config.ts";
@@ -37,6 +40,10 @@ export interface DlqPage {
   partial: boolean;
   /** ids read to build the page */
   scanned: number;
+  /** entries in the filter's scope (queues, group, time window; the text aside) */
+  total: number;
+  /** of `total`, the entries from the list's start up to `nextCursor` (all pages so far); `total` at the end */
+  searched: number;
 }
 
 export interface ScanLimits {
@@ -186,6 +193,14 @@ async function withRows(client: RedisClient, matches: Match[]): Promise<Match[]>
   });
 }
 
+/** Entries of the scope within [from, to] and, with `from`, those at or newer than a position. */
+async function entriesInScope(client: RedisClient, f: DlqFilter, upTo?: Position): Promise<number> {
+  const sources = await sourcesOf(client, f);
+  const lo = upTo ? String(Math.max(upTo.score, f.from ?? 0)) : String(f.from ?? "-inf");
+  const sizes = await Promise.all(sources.map((s) => client.zcount(s.index, lo, f.to ?? "+inf")));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
 /** A page of dead letters, newest first. The cursor comes from the previous page's nextCursor. */
 export async function listDeadLetters(
   client: RedisClient,
@@ -197,13 +212,20 @@ export async function listDeadLetters(
   const p = parseInput(pageSchema, page, "page");
   const after = p.cursor ? decodeCursor(p.cursor) : null;
   const r = await readPage(client, f, after, p.limit, limits);
-  const matches = await withRows(client, r.matches);
+  const [matches, total, through] = await Promise.all([
+    withRows(client, r.matches),
+    entriesInScope(client, f),
+    r.next ? entriesInScope(client, f, r.next) : null,
+  ]);
   return {
     items: matches.map((m) => summaryFromRow(m.pos.queue, m.row)),
     nextCursor: r.next ? encodeCursor(r.next) : null,
     complete: r.complete,
     partial: !r.complete,
     scanned: r.scanned,
+    total,
+    // entries that share the cursor's time are counted as read: an estimate for ties, never over total
+    searched: Math.min(total, through ?? total),
   };
 }
 

@@ -89,6 +89,24 @@ export const idListSchema = z.array(jobIdSchema).min(1).max(100_000);
 
 export const rateSchema = z.number().int().min(1).max(1_000_000);
 
+/** The most jobs a canary may requeue first (they are watched one by one). */
+export const CANARY_COUNT_MAX = 1000;
+
+/**
+ * A canary redrive: requeue `count` first, wait for their outcome (at most `timeoutSeconds`,
+ * default DLQ_CANARY_TIMEOUT_SECONDS) and go on with the rest only if at least `minSuccess` of
+ * them completed (0.9 = 90 %). See canary.ts.
+ */
+export const canarySchema = z
+  .object({
+    count: z.number().int().min(1).max(CANARY_COUNT_MAX).default(10),
+    minSuccess: z.number().min(0).max(1).default(0.9),
+    timeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+  })
+  .strict();
+
+export type CanaryOptions = z.infer<typeof canarySchema>;
+
 export const exportFormatSchema = z.enum(["json", "csv"]);
 
 /** Parses or throws DlqError INVALID_INPUT naming what was wrong. */
@@ -110,11 +128,20 @@ export function bulkOpSchema(maxBytes?: number) {
         z.object({ filter: filterSchema }).strict(),
       ]),
       rate: rateSchema.optional(),
+      canary: canarySchema.optional(),
     })
     .extend(requeueOptionsSchema(maxBytes).shape)
     .strict()
     .refine((op) => op.action === "requeue" || (op.payload === undefined && op.delayMs === undefined), {
       message: "payload and delayMs apply to requeue only",
+    })
+    .refine((op) => op.action === "requeue" || op.canary === undefined, {
+      message: "canary applies to requeue only",
+      path: ["canary"],
+    })
+    .refine((op) => op.canary === undefined || !op.delayMs, {
+      message: "a canary cannot wait for delayed jobs: leave delayMs out",
+      path: ["canary"],
     });
 }
 

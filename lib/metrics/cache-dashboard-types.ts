@@ -15,11 +15,14 @@ export type CacheRange = keyof typeof CACHE_RANGES;
 export interface CachePoint {
   /** start of the step, ms */
   t: number;
+  /** hits answered by Redis */
   hits: number;
+  /** hits answered from a process's memory (the near cache) */
+  l1Hits: number;
   misses: number;
   staleHits: number;
   errors: number;
-  /** hits / (hits + misses); null without lookups in the step */
+  /** (hits + l1Hits + staleHits) / (those + misses); null without lookups in the step */
   hitRate: number | null;
   /** call latency percentiles in ms; null without calls */
   p50Ms: number | null;
@@ -57,8 +60,10 @@ export interface CacheStatsResponse {
 
 export interface NamespaceRow {
   name: string;
-  /** over the last hour */
+  /** over the last hour: every hit (Redis, near cache, stale) */
   hits: number;
+  /** share of the hits served from a process's memory (the near cache); null without hits */
+  l1Share: number | null;
   misses: number;
   hitRate: number | null;
   p99Ms: number | null;
@@ -69,6 +74,18 @@ export interface NamespaceRow {
   memoryBytes: number | null;
 }
 
+/** One live process's near cache (L1), as it last reported (about once a second while in use). */
+export interface NearProcessRow {
+  instance: string;
+  bytes: number;
+  maxBytes: number;
+  entries: number;
+  /** tracking confirmed: serving from memory; false: bypassed until tracking is back */
+  usable: boolean;
+}
+
 export interface NamespacesResponse {
   namespaces: NamespaceRow[];
+  /** processes with the near cache on (empty when CACHE_NEAR_ENABLED is off everywhere) */
+  near: NearProcessRow[];
 }

@@ -8,7 +8,13 @@
 
 import { getThresholds } from "../alerts/settings.ts";
 import { type RedisSeriesRow, redisSeries } from "../cache/redis-sampler.ts";
-import { type CacheSeriesRow, cacheSeries, listNamespaces, namespaceSummary } from "../cache/stats.ts";
+import {
+  type CacheSeriesRow,
+  cacheSeries,
+  listNamespaces,
+  namespaceSummary,
+  nearStates,
+} from "../cache/stats.ts";
 import { type Config, getConfig } from "../config.ts";
 import { RequeueError } from "../errors.ts";
 import type { RedisClient } from "../redis/connection.ts";
@@ -33,6 +39,7 @@ function foldCache(rows: CacheSeriesRow[], from: number, stepMs: number, steps: 
   const points: CachePoint[] = Array.from({ length: steps }, (_, i) => ({
     t: from + i * stepMs,
     hits: 0,
+    l1Hits: 0,
     misses: 0,
     staleHits: 0,
     errors: 0,
@@ -46,6 +53,7 @@ function foldCache(rows: CacheSeriesRow[], from: number, stepMs: number, steps: 
     const p = points[i];
     if (!p) continue;
     p.hits += r.hits;
+    p.l1Hits += r.l1Hits;
     p.misses += r.misses;
     p.staleHits += r.staleHits;
     p.errors += r.errors;
@@ -57,8 +65,8 @@ function foldCache(rows: CacheSeriesRow[], from: number, stepMs: number, steps: 
     }
   }
   for (const p of points) {
-    const lookups = p.hits + p.staleHits + p.misses;
-    p.hitRate = lookups > 0 ? (p.hits + p.staleHits) / lookups : null;
+    const served = p.hits + p.l1Hits + p.staleHits;
+    p.hitRate = served + p.misses > 0 ? served / (served + p.misses) : null;
   }
   return points;
 }
@@ -126,11 +134,25 @@ export async function namespaceRows(
   client: RedisClient,
   config: Config = getConfig(),
 ): Promise<NamespacesResponse> {
-  const summary = await namespaceSummary(client, { windowMs: 3_600_000, prefix: config.REDIS_KEY_PREFIX });
+  const prefix = config.REDIS_KEY_PREFIX;
+  const [summary, near] = await Promise.all([
+    namespaceSummary(client, { windowMs: 3_600_000, prefix }),
+    nearStates(client, { prefix }),
+  ]);
   return {
+    near: near
+      .map(({ instance, bytes, maxBytes, entries, usable }) => ({
+        instance,
+        bytes,
+        maxBytes,
+        entries,
+        usable,
+      }))
+      .sort((a, b) => b.bytes - a.bytes || a.instance.localeCompare(b.instance)),
     namespaces: summary.map((n) => ({
       name: n.namespace,
-      hits: n.hits + n.staleHits,
+      hits: n.hits + n.l1Hits + n.staleHits,
+      l1Share: n.hits + n.l1Hits + n.staleHits > 0 ? n.l1Hits / (n.hits + n.l1Hits + n.staleHits) : null,
       misses: n.misses,
       hitRate: n.hitRate,
       p99Ms: n.hits + n.staleHits + n.misses > 0 ? n.p99 : null,

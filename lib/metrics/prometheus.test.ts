@@ -127,4 +127,32 @@ describe("Prometheus metrics", () => {
     await resumeQueue(client, queue, { prefix });
     expect(await paused()).toBe(0);
   });
+
+  it("report the near cache: L1 hits apart, L1 memory per namespace, processes by tracking state", async () => {
+    const prefix = uniqueName("pmn");
+    const config = testConfig({ REDIS_KEY_PREFIX: prefix, CACHE_NEAR_ENABLED: "true", ...SLOW_OK });
+    const own = testRedis();
+    const cache = createCache({ client: own, config });
+    try {
+      expect(await cache.ready()).toBe(true);
+      await until(() => cache.near()?.usable, 20_000, "tracking confirmed");
+      const doc = cache.namespace("document");
+      await doc.set("summary:private-doc-8", "text");
+      await until(
+        async () => (await doc.get("summary:private-doc-8")) && doc.inNear("summary:private-doc-8"),
+      );
+      expect(await doc.get("summary:private-doc-8")).toBe("text"); // from L1
+      await settleStats(cache);
+      const { samples } = parse((await renderPrometheus(await collectSnapshot(client, config))).body);
+      expect(
+        samples.get('requeue_cache_operations_5m{namespace="document",result="l1_hit"}'),
+      ).toBeGreaterThan(0);
+      expect(samples.get('requeue_cache_l1_processes{tracking="on"}')).toBe(1);
+      expect(samples.get('requeue_cache_l1_memory_bytes{namespace="document"}')).toBeGreaterThan(0);
+      expect(samples.get("requeue_cache_l1_process_max_bytes")).toBeGreaterThan(0);
+    } finally {
+      await cache.close();
+      own.disconnect();
+    }
+  });
 });

@@ -59,13 +59,13 @@ function cacheMetrics(r: Registry, s: MetricsSnapshot) {
   const ops = gauge(
     r,
     "requeue_cache_operations_5m",
-    "Cache calls in the last 5 minutes by result (hit, stale_hit, miss, error, bypass).",
+    "Cache calls in the last 5 minutes by result (hit, l1_hit, stale_hit, miss, error, bypass); l1_hit: served from a process's near cache.",
     ["namespace", "result"],
   );
   const ratio = gauge(
     r,
     "requeue_cache_hit_ratio_5m",
-    "(hits + stale hits) / lookups in the last 5 minutes.",
+    "(hits + L1 hits + stale hits) / lookups in the last 5 minutes.",
     ["namespace"],
   );
   const latency = gauge(
@@ -81,7 +81,7 @@ function cacheMetrics(r: Registry, s: MetricsSnapshot) {
   for (const n of s.cache) {
     const labels = { namespace: n.namespace };
     for (const [result, v] of Object.entries(n.counts5m)) set(ops, { ...labels, result }, v);
-    const served = (n.counts5m.hit ?? 0) + (n.counts5m.stale_hit ?? 0);
+    const served = (n.counts5m.hit ?? 0) + (n.counts5m.l1_hit ?? 0) + (n.counts5m.stale_hit ?? 0);
     const lookups = served + (n.counts5m.miss ?? 0);
     if (lookups > 0) ratio.set(labels, served / lookups);
     set(latency, labels, n.p99Ms);
@@ -95,6 +95,36 @@ function cacheMetrics(r: Registry, s: MetricsSnapshot) {
     ["state"],
   );
   for (const state of ["closed", "open", "half-open"]) breakers.set({ state }, s.breakers[state] ?? 0);
+  nearMetrics(r, s);
+}
+
+/** The near cache (L1): per namespace summed over processes, and the largest process (labels stay bounded). */
+function nearMetrics(r: Registry, s: MetricsSnapshot) {
+  const processes = gauge(
+    r,
+    "requeue_cache_l1_processes",
+    "Live processes with the near cache (L1) on, by tracking state (on: serving; off: bypassed until tracking is back).",
+    ["tracking"],
+  );
+  const bytes = gauge(
+    r,
+    "requeue_cache_l1_memory_bytes",
+    "Near cache (L1) memory of a namespace, summed over processes.",
+    ["namespace"],
+  );
+  const largest = gauge(
+    r,
+    "requeue_cache_l1_process_max_bytes",
+    "Near cache (L1) memory of the process that holds the most.",
+  );
+  const perNamespace = new Map<string, number>();
+  for (const p of s.near)
+    for (const [ns, n] of Object.entries(p.namespaces))
+      perNamespace.set(ns, (perNamespace.get(ns) ?? 0) + n.bytes);
+  for (const tracking of ["on", "off"])
+    processes.set({ tracking }, s.near.filter((p) => p.usable === (tracking === "on")).length);
+  for (const [namespace, n] of perNamespace) bytes.set({ namespace }, n);
+  largest.set(Math.max(0, ...s.near.map((p) => p.bytes)));
 }
 
 function redisMetrics(r: Registry, s: MetricsSnapshot) {

@@ -31,6 +31,7 @@ const EVENT_LABEL: Record<(typeof STAT_FIELDS)[number], string> = {
   dead: "dead_lettered",
   requeued: "requeued",
   deleted: "deleted",
+  droppedCap: "dropped_by_cap",
 };
 
 export async function readQueueSnapshots(

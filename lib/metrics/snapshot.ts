@@ -7,7 +7,7 @@
  */
 import { listAlerts } from "../alerts/evaluate.ts";
 import type { AlertStatus } from "../alerts/types.ts";
-import { breakerStates, namespaceSummary } from "../cache/stats.ts";
+import { breakerStates, type NearReport, namespaceSummary, nearStates } from "../cache/stats.ts";
 import { type Config, getConfig } from "../config.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import { type RedisSnapshot, readRedisInfo } from "../redis/info.ts";
@@ -15,7 +15,7 @@ import { type QueueSnapshot, readQueueSnapshots } from "./queue-source.ts";
 
 export interface CacheNamespaceSnapshot {
   namespace: string;
-  /** hit, stale_hit, miss, error, bypass — over the last 5 minutes */
+  /** hit, l1_hit (near cache), stale_hit, miss, error, bypass — over the last 5 minutes */
   counts5m: Record<string, number>;
   /** p99 call latency over the last 5 minutes (ms), null without calls */
   p99Ms: number | null;
@@ -27,6 +27,8 @@ export interface MetricsSnapshot {
   queues: QueueSnapshot[];
   cache: CacheNamespaceSnapshot[];
   breakers: Record<string, number>;
+  /** the near cache (L1) of each live process that has one */
+  near: Pick<NearReport, "instance" | "bytes" | "entries" | "usable" | "namespaces">[];
   redis: RedisSnapshot;
   alerts: Pick<AlertStatus, "id" | "state" | "value" | "threshold">[];
 }
@@ -39,10 +41,11 @@ export async function collectSnapshot(
   now = Date.now(),
 ): Promise<MetricsSnapshot> {
   const prefix = config.REDIS_KEY_PREFIX;
-  const [queues, cache, breakers, redis, alerts] = await Promise.all([
+  const [queues, cache, breakers, near, redis, alerts] = await Promise.all([
     readQueueSnapshots(client, prefix, now, WINDOW_MS),
     namespaceSummary(client, { windowMs: WINDOW_MS, prefix }),
     breakerStates(client, { prefix }),
+    nearStates(client, { prefix }),
     readRedisInfo(client),
     listAlerts(client, config),
   ]);
@@ -52,12 +55,26 @@ export async function collectSnapshot(
     queues,
     cache: cache.map((n) => ({
       namespace: n.namespace,
-      counts5m: { hit: n.hits, stale_hit: n.staleHits, miss: n.misses, error: n.errors, bypass: n.bypasses },
+      counts5m: {
+        hit: n.hits,
+        l1_hit: n.l1Hits,
+        stale_hit: n.staleHits,
+        miss: n.misses,
+        error: n.errors,
+        bypass: n.bypasses,
+      },
       p99Ms: n.hits + n.staleHits + n.misses > 0 ? n.p99 : null,
       keys: n.keys,
       memoryBytes: n.memoryBytes,
     })),
     breakers: breakerCounts,
+    near: near.map(({ instance, bytes, entries, usable, namespaces }) => ({
+      instance,
+      bytes,
+      entries,
+      usable,
+      namespaces,
+    })),
     redis,
     alerts: alerts.map(({ id, state, value, threshold }) => ({ id, state, value, threshold })),
   };

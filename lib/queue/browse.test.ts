@@ -4,10 +4,10 @@
  */
 import { hostname } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
-import { closeQueue, privatePrefix, testQueue, until } from "../../test/harness/fixtures.ts";
+import { closeQueue, leaseJobs, privatePrefix, testQueue, until } from "../../test/harness/fixtures.ts";
 import { MASK } from "../auth/mask.ts";
 import { type ActiveRow, listJobs, type ScheduledRow } from "./browse.ts";
-import { deadKeys, extendKeys } from "./context.ts";
+import { extendKeys } from "./context.ts";
 import type { Queue } from "./index.ts";
 import { jobAction } from "./job-actions.ts";
 import { findJob, getJob, viewJob, viewJobsPage } from "./job-view.ts";
@@ -24,12 +24,6 @@ function queue(env: Record<string, string> = {}) {
 afterEach(async () => {
   await Promise.all(queues.splice(0).map(closeQueue));
 });
-
-/** Leases `n` jobs as consumer `who` for `leaseMs`, as a consumer's lease call does. */
-async function lease(q: Queue, who: string, n: number, leaseMs = 60_000) {
-  const s = q.ctx.settings;
-  await runScript(q.ctx.client, "lease", deadKeys(q.ctx.keys), [who, n, leaseMs, 0, s.dlqRetentionMs, 0]);
-}
 
 /** until() for a value: the value, never undefined (until throws when it times out). */
 const untilFound = async <T>(check: () => Promise<T | undefined>) => (await until(check)) as T;
@@ -49,13 +43,13 @@ describe("waiting", () => {
     const p2 = await listJobs(client, q.name, { state: "waiting", limit: 2, cursor: p1.nextCursor ?? "" });
     expect(ids(p2)).toEqual(["c", "d"]);
     // a consumer takes the oldest: the line moves, the next page still starts after "d"
-    await lease(q, "c1", 1);
+    await leaseJobs(q, "c1", 1);
     const p3 = await listJobs(client, q.name, { state: "waiting", limit: 2, cursor: p2.nextCursor ?? "" });
     expect(ids(p3)).toEqual(["e", "f"]);
     expect(p3.items.map((r) => r.position)).toEqual([3, 4]);
     expect(p3.nextCursor).toBeNull();
     // the cursor's job itself was leased: everything older went too, the page starts at the head
-    await lease(q, "c1", 3);
+    await leaseJobs(q, "c1", 3);
     const p4 = await listJobs(client, q.name, { state: "waiting", limit: 5, cursor: p2.nextCursor ?? "" });
     expect(ids(p4)).toEqual(["e", "f"]);
     expect(p4.items[0].position).toBe(0);
@@ -112,7 +106,7 @@ describe("active", () => {
 
     // a consumer that stopped: its lease runs out and it is marked orphaned, reclaim at the deadline
     await q.add({ n: 2 }, { jobId: "lost" });
-    await lease(q, "gone-consumer", 1, 1);
+    await leaseJobs(q, "gone-consumer", 1, 1);
     const orphan = await untilFound(async () => {
       const page = await listJobs(q.ctx.client, q.name, { state: "active" });
       return (page.items as ActiveRow[]).find((r) => r.id === "lost" && r.lease === "orphaned");
@@ -126,7 +120,7 @@ describe("consumer heartbeats", () => {
   it("are forgotten by the worker's sweep an hour after the last beat, not before", async () => {
     const q = queue();
     await q.add({}, { jobId: "h" });
-    await lease(q, "beater", 1);
+    await leaseJobs(q, "beater", 1);
     await runScript(q.ctx.client, "extend", extendKeys(q.ctx.keys), ["beater", 60_000, "100 7 box", "h", 1]);
     expect(await pruneConsumers(q.ctx)).toBe(0);
     expect(await q.ctx.client.hexists(q.ctx.keys.consumers, "beater")).toBe(1);
@@ -234,7 +228,7 @@ describe("one job", () => {
       state: "scheduled",
       scheduled: { kind: "delayed" },
     });
-    await lease(q, "c9", 1);
+    await leaseJobs(q, "c9", 1);
     expect(await getJob(client, q.name, "w1")).toMatchObject({
       state: "active",
       attempts: 1,

@@ -4,7 +4,7 @@
  * waiting time of the job next in line — all against the suite's Redis.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { closeQueue, sleep, testQueue, until } from "../../test/harness/fixtures.ts";
+import { closeQueue, leaseJobs, sleep, testQueue, until } from "../../test/harness/fixtures.ts";
 import { testRedis, uniqueName } from "../../test/harness/index.ts";
 import { minuteOf, queueKeys } from "../redis/keys.ts";
 import { completeKeys, leaseKeys, promoteKeys } from "./context.ts";
@@ -53,23 +53,7 @@ describe("processing-time histogram math", () => {
 async function leaseAll(n: number) {
   q = testQueue();
   await q.addBatch(Array.from({ length: n }, (_, i) => ({ data: { i } })));
-  const reply = await runScript<(string | number)[]>(q.ctx.client, "lease", leaseKeys(q.ctx.keys), [
-    "c1",
-    n,
-    60_000,
-    0,
-    0,
-    0,
-    n,
-  ]);
-  const jobs: { id: string; attempt: number }[] = [];
-  for (
-    let i = 2;
-    i < reply.length;
-    i += 8 // after next due and the paused flag
-  )
-    jobs.push({ id: String(reply[i]), attempt: Number(reply[i + 3]) });
-  return jobs;
+  return leaseJobs(q, "c1", n);
 }
 
 async function recordedBuckets(queue: string, since: number) {

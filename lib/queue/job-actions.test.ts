@@ -3,8 +3,7 @@
  * list answers CONFLICT with where it is now; an id no state has, NOT_FOUND.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { closeQueue, privatePrefix, testQueue, until } from "../../test/harness/fixtures.ts";
-import { deadKeys } from "./context.ts";
+import { closeQueue, leaseJobs, privatePrefix, testQueue, until } from "../../test/harness/fixtures.ts";
 import type { Queue } from "./index.ts";
 import { jobAction } from "./job-actions.ts";
 import { getJob } from "./job-view.ts";
@@ -24,11 +23,6 @@ afterEach(async () => {
 const act = (q: Queue, id: string, action: "promote" | "delete" | "reclaim" | "requeue") =>
   jobAction(q.ctx.client, q.ctx.settings, q.name, id, action, "admin@example.com");
 
-async function lease(q: Queue, who: string, n: number, leaseMs = 60_000) {
-  const s = q.ctx.settings;
-  await runScript(q.ctx.client, "lease", deadKeys(q.ctx.keys), [who, n, leaseMs, 0, s.dlqRetentionMs, 0]);
-}
-
 describe("promote", () => {
   it("runs a delayed job now, at the front of the line; again changes nothing", async () => {
     const q = queue();
@@ -42,7 +36,7 @@ describe("promote", () => {
   it("answers CONFLICT with the current state for a job that moved, NOT_FOUND for an unknown id", async () => {
     const q = queue();
     await q.add({}, { jobId: "busy" });
-    await lease(q, "c1", 1);
+    await leaseJobs(q, "c1", 1);
     await expect(act(q, "busy", "promote")).rejects.toMatchObject({
       code: "CONFLICT",
       details: { state: "active" },
@@ -68,7 +62,7 @@ describe("delete", () => {
   it("refuses an active job (CONFLICT, state active) and changes nothing", async () => {
     const q = queue();
     await q.add({}, { jobId: "a" });
-    await lease(q, "c1", 1);
+    await leaseJobs(q, "c1", 1);
     await expect(act(q, "a", "delete")).rejects.toMatchObject({
       code: "CONFLICT",
       details: { state: "active" },
@@ -81,7 +75,7 @@ describe("reclaim", () => {
   it("moves an orphaned active job back to waiting now, the attempt counted; again changes nothing", async () => {
     const q = queue();
     await q.add({}, { jobId: "o", maxAttempts: 3 });
-    await lease(q, "dead-consumer", 1, 1);
+    await leaseJobs(q, "dead-consumer", 1, 1);
     await until(async () => (await getJob(q.ctx.client, q.name, "o"))?.active?.lease === "orphaned");
     expect(await act(q, "o", "reclaim")).toMatchObject({ changed: true, state: "waiting" });
     const job = await getJob(q.ctx.client, q.name, "o");

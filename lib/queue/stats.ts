@@ -24,6 +24,7 @@ export const STAT_FIELDS = [
   "dead",
   "requeued",
   "deleted",
+  "droppedCap",
 ] as const;
 export type StatField = (typeof STAT_FIELDS)[number];
 

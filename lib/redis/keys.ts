@@ -83,6 +83,8 @@ export function globalKeys(prefix = getConfig().REDIS_KEY_PREFIX) {
     cacheNamespaces: `${prefix}:cache:namespaces`,
     /** hash cache instance id → circuit breaker state JSON */
     cacheBreakers: `${prefix}:cache:breakers`,
+    /** hash cache instance id → near cache (L1) state JSON: bytes, entries, tracking */
+    cacheNear: `${prefix}:cache:near`,
     /** alerts: thresholds, state and history */
     alertThresholds: `${prefix}:alerts:thresholds`,
     alertState: `${prefix}:alerts:state`,

@@ -4,7 +4,9 @@
  */
 import { Cache, type CacheOptions } from "../../lib/cache/cache.ts";
 import { type Config, ConfigError, parseConfig, setConfig } from "../../lib/config.ts";
+import { leaseKeys } from "../../lib/queue/context.ts";
 import { createQueue, type Queue } from "../../lib/queue/index.ts";
+import { runScript } from "../../lib/queue/scripts.ts";
 import type { RedisClient } from "../../lib/redis/connection.ts";
 import { testConfig, testRedis, uniqueName } from "./index.ts";
 
@@ -45,6 +47,28 @@ export function testQueue(overrides: Record<string, string> = {}): Queue {
 export async function closeQueue(q: Queue): Promise<void> {
   await q.close(2000);
   await q.ctx.client.quit().catch(() => {});
+}
+
+/**
+ * Leases up to `n` jobs of `q` as consumer `who` for `leaseMs` with the lease script itself (no
+ * consumer runs them): the ids and attempts leased, so a test can hold leases it controls.
+ */
+export async function leaseJobs(q: Queue, who: string, n: number, leaseMs = 60_000) {
+  const s = q.ctx.settings;
+  const reply = await runScript<(string | number)[]>(q.ctx.client, "lease", leaseKeys(q.ctx.keys), [
+    who,
+    n,
+    leaseMs,
+    0,
+    s.dlqRetentionMs,
+    0,
+    n,
+  ]);
+  const jobs: { id: string; attempt: number }[] = [];
+  // the reply: next retry due, the paused flag, then 8 fields per job (lease-11.lua)
+  for (let i = 2; i < reply.length; i += 8)
+    jobs.push({ id: String(reply[i]), attempt: Number(reply[i + 3]) });
+  return jobs;
 }
 
 export interface TestCache {

@@ -54,11 +54,14 @@ export function demoSettings(env: Record<string, string | undefined> = process.e
 }
 
 /**
- * Queue settings the demo changes unless they are set: a 2 s backoff base so retries are
- * visible within a minute (the seed's 60 s is right for production, slow for a demo).
+ * Settings the demo changes unless they are set: a 2 s backoff base so retries are
+ * visible within a minute (the seed's 60 s is right for production, slow for a demo), and the
+ * near cache (L1) on, so the cache page shows its share.
  */
 export function applyDemoDefaults(env: NodeJS.ProcessEnv = process.env): void {
   env.RETRY_BACKOFF_BASE_SECONDS ||= "2";
+  // the near cache on, for the namespaces that suit it: every built-in one but job_status (5 s TTL)
+  env.CACHE_NEAR_ENABLED ||= "true";
 }
 
 export const QUEUES = ["documents", "audio", "video", "graph"] as const;

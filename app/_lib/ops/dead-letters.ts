@@ -8,7 +8,7 @@
  * server process and answers its id, to be polled at /api/v1/bulk/{id}.
  */
 
-import { notFound } from "#app/_lib/http.ts";
+import { badRequest, notFound } from "#app/_lib/http.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
 import type { EditRequeueInput, MutationInput } from "#app/_lib/ops/schemas.ts";
 import type { Principal } from "#app/_lib/principal.ts";
@@ -75,7 +75,20 @@ function describeScope(input: MutationInput): string {
 }
 
 const outcomeOf = (p: BulkProgress) =>
-  p.state === "done" ? "ok" : p.state === "cancelled" ? "partial" : "error";
+  p.state === "done" ? "ok" : p.state === "cancelled" || p.state === "stopped" ? "partial" : "error";
+
+/** "canary fail: 3/10 succeeded (needs 90 %); failed again: documents/j1, …" for the audit log. */
+function canaryDetail(p: BulkProgress): string {
+  const c = p.canary;
+  if (!c) return "";
+  const failed = c.failed.length
+    ? `; failed again: ${c.failed
+        .slice(0, 10)
+        .map((f) => `${f.queue}/${f.id}`)
+        .join(", ")}${c.failed.length > 10 ? ", …" : ""}`
+    : "";
+  return `; canary ${c.verdict ?? "waiting"}: ${c.succeeded}/${c.watched} succeeded (needs ${Math.round(c.minSuccess * 1000) / 10} %)${failed}`;
+}
 
 /** Requeue or delete a scope; audited once per request (and once more when a bulk op ends). */
 export async function mutate(
@@ -104,10 +117,16 @@ export async function mutate(
       return { mode: "inline", action, done: r.done, gone: r.gone };
     }
     const filter = scopeFilter(input);
-    const by = action === "requeue" ? { by: principal.email ?? principal.name } : {};
-    const op = { action, scope: { filter }, rate: input.rateLimit, ...by };
+    // a canary only makes sense for a requeue; lib/dlq refuses it on a delete with a message
+    const extra = action === "requeue" ? { by: principal.email ?? principal.name, canary: input.canary } : {};
+    if (action === "delete" && input.canary) throw badRequest("canary: applies to requeue only");
+    const op = { action, scope: { filter }, rate: input.rateLimit, ...extra };
+    // a canary waits for jobs to run: always in the background, never within the request
     const small =
-      !input.rateLimit && !filter.search && (await countDeadLetters(client, filter)) <= INLINE_MAX;
+      !input.rateLimit &&
+      !input.canary &&
+      !filter.search &&
+      (await countDeadLetters(client, filter)) <= INLINE_MAX;
     if (small) {
       const p = await runBulk(client, op);
       await audit(principal, auditAction, {
@@ -125,11 +144,18 @@ export async function mutate(
           target,
           count: p.done,
           outcome: outcomeOf(p),
-          detail: `bulk ${p.opId} ${p.state}: ${p.gone} already gone${p.error ? `; ${p.error}` : ""}`,
+          detail: `bulk ${p.opId} ${p.state}: ${p.gone} already gone${p.error ? `; ${p.error}` : ""}${canaryDetail(p)}`,
         });
       },
     });
-    await audit(principal, `${auditAction}.start`, { target, outcome: "ok", detail: `bulk ${bulkId}` });
+    const canaryNote = input.canary
+      ? ` with a canary of ${input.canary.count} (needs ${Math.round(input.canary.minSuccess * 1000) / 10} %)`
+      : "";
+    await audit(principal, `${auditAction}.start`, {
+      target,
+      outcome: "ok",
+      detail: `bulk ${bulkId}${canaryNote}`,
+    });
     return { mode: "bulk", action, bulkId };
   } catch (err) {
     await audit(principal, auditAction, { target, outcome: "error", detail: (err as Error)?.message });

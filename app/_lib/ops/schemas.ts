@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { RANGES } from "#components/dead-letters/filters.ts";
 import {
+  canarySchema,
   fingerprintSchema,
   jobIdSchema,
   PAGE_SIZE_DEFAULT,
@@ -27,6 +28,8 @@ export const filtersSchema = z.object({
 });
 
 const rateLimit = rateSchema.optional();
+/** Requeue only (delete refuses it): requeue `count` first and go on only if enough succeed. */
+const canary = canarySchema.optional();
 
 /** Inline scopes of ids are capped so one request stays short; larger sets go by filter. */
 export const IDS_MAX = 1000;
@@ -37,9 +40,15 @@ export const mutationSchema = z.discriminatedUnion("scope", [
     queue: queueNameSchema,
     ids: z.array(jobIdSchema).min(1).max(IDS_MAX),
   }),
-  z.object({ scope: z.literal("group"), queue: queueNameSchema, fingerprint: fingerprintSchema, rateLimit }),
-  z.object({ scope: z.literal("filter"), filters: filtersSchema, rateLimit }),
-  z.object({ scope: z.literal("all"), queue: queueNameSchema.optional(), rateLimit }),
+  z.object({
+    scope: z.literal("group"),
+    queue: queueNameSchema,
+    fingerprint: fingerprintSchema,
+    rateLimit,
+    canary,
+  }),
+  z.object({ scope: z.literal("filter"), filters: filtersSchema, rateLimit, canary }),
+  z.object({ scope: z.literal("all"), queue: queueNameSchema.optional(), rateLimit, canary }),
 ]);
 
 export type MutationInput = z.infer<typeof mutationSchema>;

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { toDlqFilter } from "#app/_lib/ops/dead-letters.ts";
+import { canaryOption, describeCanaryPlan } from "#components/dead-letters/canary-fields.tsx";
 import {
   describeFilters,
   parseView,
@@ -12,7 +13,7 @@ import {
   rangeWindow,
   viewSearch,
 } from "#components/dead-letters/filters.ts";
-import { describeBulk, describeOutcome } from "#components/dead-letters/outcome.ts";
+import { describeBulk, describeCanary, describeOutcome } from "#components/dead-letters/outcome.ts";
 import { formatCount, formatRelative } from "#components/format.ts";
 import { toFiringAlerts } from "#components/shell/alerts-badge.tsx";
 import { heartbeatTone } from "#components/shell/worker-heartbeat.tsx";
@@ -91,6 +92,51 @@ describe("what happened", () => {
       updatedAt: 0,
     };
     expect(describeBulk(p)).toBe("Cancelled after 300 of 800: 299 deleted, 1 already gone");
+  });
+
+  it("names a canary's plan in full, refuses bad fields, and tells its verdict", () => {
+    const choice = { on: true, count: "10", minSuccess: "90" };
+    expect(canaryOption(choice)).toEqual({ count: 10, minSuccess: 0.9 });
+    expect(canaryOption({ ...choice, on: false })).toBeUndefined();
+    expect(canaryOption({ ...choice, count: "0" })).toMatch(/Canary size/);
+    expect(canaryOption({ ...choice, minSuccess: "120" })).toMatch(/percentage/);
+    expect(describeCanaryPlan(choice, 4)).toMatch(
+      /^First 4 as a canary; the rest only if at least 4 of them/,
+    );
+    expect(describeCanaryPlan(choice)).toMatch(
+      /^First 10 as a canary; the rest only if at least 9 of them \(90 %\) complete\./,
+    );
+    const canary = {
+      count: 10,
+      minSuccess: 0.9,
+      watched: 10,
+      succeeded: 6,
+      failed: [
+        { queue: "documents", id: "d1", state: "dead" as const, error: { name: "TypeError", message: "x" } },
+      ],
+      pending: [],
+      verdict: "fail" as const,
+      timeoutMs: 300_000,
+    };
+    expect(describeCanary(canary)).toBe(
+      "Canary failed (6 of 10 succeeded, 90 % needed, 1 failed again): the rest was left in the DLQ",
+    );
+    expect(describeCanary({ ...canary, verdict: null, failed: [] })).toMatch(
+      /^Canary: 10 requeued first, waiting/,
+    );
+    const p = {
+      opId: "x",
+      action: "requeue" as const,
+      state: "stopped" as const,
+      total: 1284,
+      processed: 10,
+      done: 10,
+      gone: 0,
+      startedAt: 0,
+      updatedAt: 0,
+      canary,
+    };
+    expect(describeBulk(p)).toBe("Stopped by the canary after 10 of 1,284: 10 requeued");
   });
 
   it("formats counts and relative times", () => {

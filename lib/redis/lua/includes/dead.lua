@@ -28,7 +28,11 @@ local function trimDead(now, retentionMs, cap, limit)
   end
   dropEmptyGroups()
   if byAge > 0 then redis.call('HINCRBY', K.totals, 'droppedAge', byAge) end
-  if byCap > 0 then redis.call('HINCRBY', K.totals, 'droppedCap', byCap) end
+  if byCap > 0 then
+    redis.call('HINCRBY', K.totals, 'droppedCap', byCap)
+    -- per minute too: the near-cap alert counts the drops of its window (the caller flushes)
+    count('droppedCap', byCap)
+  end
   if byAge + byCap > 0 then redis.call('HINCRBY', K.totals, 'dropped', byAge + byCap) end
   return byAge + byCap
 end

@@ -1,7 +1,8 @@
 --[[
   trimDead: drops dead letters older than the retention, then the oldest beyond the cap, at
   most `limit` per call (the worker calls again while a call drops `limit`). Dropped entries
-  are counted in the totals hash (dropped, droppedAge, droppedCap).
+  are counted in the totals hash (dropped, droppedAge, droppedCap), and those the cap dropped
+  also in the minute's stats (droppedCap).
 
   KEYS[1..10] active, ready, retry, dead, groups, totals, stats, jobPrefix, groupPrefix,
               groupInfoPrefix (see includes/keys10.lua)
@@ -16,4 +17,6 @@
 --@include groups
 --@include dead
 
-return trimDead(nowMs(), tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+local dropped = trimDead(nowMs(), tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+flushStats()
+return dropped

@@ -1,0 +1,277 @@
+/**
+ * The near cache (L1) on a real Redis (and, with TEST_REDIS_CLUSTER=1, a 3-master cluster):
+ * every kind of write by a second process drops this process's copy; a lost connection empties
+ * L1 until tracking is back; the byte budget holds; user scoping holds.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis as IORedis, type Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inChildProcess } from "../../test/harness/child-cache.ts";
+import { countingLoader, type TestCache, testCache, until } from "../../test/harness/fixtures.ts";
+import { freePort, isCluster, startRedisServer } from "../../test/harness/index.ts";
+import { Cache } from "./cache.ts";
+import type { CacheNamespace } from "./namespace.ts";
+import { cacheSeries } from "./stats.ts";
+
+let t: TestCache;
+let doc: CacheNamespace;
+const child = (action: string, ...args: string[]) => inChildProcess(t.config, action, ...args);
+
+beforeAll(async () => {
+  t = await testCache({ CACHE_NEAR_ENABLED: "true" });
+  doc = t.cache.namespace("document");
+  await until(() => t.cache.near()?.usable, 20_000, "tracking confirmed");
+});
+afterAll(() => t.close());
+
+/** Writes `value` and reads it until this process holds it in L1 (the second read keeps it). */
+async function cached(
+  ns: CacheNamespace,
+  key: string,
+  value: unknown,
+  opts: { tags?: string[]; user?: string } = {},
+) {
+  await ns.set(key, value, opts);
+  await until(
+    async () => {
+      expect(await ns.get(key, opts)).toEqual(value);
+      return ns.inNear(key, opts);
+    },
+    10_000,
+    `${key} in L1`,
+  );
+}
+
+describe("near cache", () => {
+  it("serves a kept entry from process memory and counts it apart from Redis hits", async () => {
+    await cached(doc, "counted", { n: 1 });
+    const from = Date.now();
+    for (let i = 0; i < 5; i++) expect(await doc.get("counted")).toEqual({ n: 1 });
+    await t.cache.flushStats();
+    const rows = await cacheSeries(
+      t.client,
+      "document",
+      from - 60_000,
+      Date.now(),
+      t.config.REDIS_KEY_PREFIX,
+    );
+    expect(rows.reduce((n, r) => n + r.l1Hits, 0)).toBeGreaterThanOrEqual(5);
+  });
+
+  it("each caller gets its own copy: mutating a returned value does not change the cache", async () => {
+    await cached(doc, "copy", { list: [1] });
+    const a = await doc.get<{ list: number[] }>("copy");
+    a!.list.push(2);
+    expect(await doc.get("copy")).toEqual({ list: [1] });
+  });
+
+  it("a write by this process is seen at once by this process", async () => {
+    await cached(doc, "own", "v1");
+    await doc.set("own", "v2");
+    expect(await doc.get("own")).toBe("v2");
+    await cached(doc, "own", "v3");
+    await doc.delete("own");
+    expect(await doc.get("own")).toBeUndefined();
+    await cached(doc, "own-tag", "v", { tags: ["t-own"] });
+    await t.cache.invalidateTag("t-own");
+    expect(await doc.get("own-tag")).toBeUndefined();
+    await cached(doc, "own-flush", "v");
+    await doc.flush();
+    expect(await doc.get("own-flush")).toBeUndefined();
+  });
+
+  // Each write below comes from another process; L1 must drop its copy when Redis says so.
+  const kinds: [string, (key: string, entry: string) => Promise<unknown>, unknown][] = [
+    ["a set through the cache", (key) => child("set", "document", key, '"new"'), "new"],
+    ["a delete through the cache", (key) => child("delete", "document", key), undefined],
+    ["a tag invalidation", (key) => child("tag", `tag-${key}`), undefined],
+    ["a namespace flush (generation bump)", () => child("flush", "document"), undefined],
+    [
+      "a plain SET (the CLI, another program)",
+      (_k, entry) => child("raw", "SET", entry, "garbage"),
+      undefined,
+    ],
+    ["a plain DEL", (_k, entry) => child("raw", "DEL", entry), undefined],
+    ["a script", (_k, entry) => child("script", entry, "garbage"), undefined],
+    ["an expiry", (_k, entry) => child("raw", "PEXPIRE", entry, "1"), undefined],
+  ];
+  for (const [kind, write, after] of kinds) {
+    it(`drops the copy on ${kind} by a second process`, async () => {
+      const key = `kind-${kind.replace(/\W+/g, "-")}`;
+      await cached(doc, key, "old", { tags: [`tag-${key}`] });
+      await write(key, doc.entryKey(key));
+      await until(async () => (await doc.get(key)) !== "old", 10_000, `${kind} seen`);
+      expect(await doc.get(key)).toEqual(after);
+    });
+  }
+
+  it("drops the copy on a user invalidation by a second process, and never crosses users", async () => {
+    const users = t.cache.namespace("user");
+    await cached(users, "profile", { name: "alice" }, { user: "alice" });
+    expect(await users.get("profile", { user: "bob" })).toBeUndefined();
+    await cached(users, "profile", { name: "bob" }, { user: "bob" });
+    expect(await users.get("profile", { user: "alice" })).toEqual({ name: "alice" });
+    await child("user", "alice");
+    await until(async () => (await users.get("profile", { user: "alice" })) === undefined, 10_000);
+    expect(await users.get("profile", { user: "bob" })).toEqual({ name: "bob" });
+  });
+
+  it("getOrSet is served from L1, and loads again after another process's write", async () => {
+    const loader = countingLoader((n: number) => `load-${n}`);
+    expect(await doc.getOrSet("gos", loader)).toBe("load-1");
+    await until(async () => (await doc.getOrSet("gos", loader)) && doc.inNear("gos"), 10_000);
+    expect(await doc.getOrSet("gos", loader)).toBe("load-1");
+    await child("delete", "document", "gos");
+    await until(async () => (await doc.getOrSet("gos", loader)) === "load-2", 10_000);
+    expect(loader.calls).toBe(2);
+  });
+
+  it("short-TTL namespaces (job_status) stay out of L1 unless they ask", async () => {
+    const status = t.cache.namespace("job_status");
+    await status.set("s", 1);
+    expect(await status.get("s")).toBe(1);
+    expect(await status.get("s")).toBe(1);
+    expect(status.inNear("s")).toBe(false);
+    const asked = t.cache.defineNamespace("short_near", { ttl: 5, near: true });
+    await cached(asked, "s", 1);
+  });
+
+  it("keeps within CACHE_NEAR_MAX_BYTES under a flood of distinct keys", async () => {
+    const small = await testCache({ CACHE_NEAR_ENABLED: "true", CACHE_NEAR_MAX_BYTES: "20000" });
+    try {
+      await until(() => small.cache.near()?.usable, 20_000, "tracking confirmed");
+      const ns = small.cache.namespace("document");
+      let peak = 0;
+      for (let i = 0; i < 300; i++) {
+        await ns.set(`flood-${i}`, { i, pad: "x".repeat(100) });
+        // until kept: the echo of this process's own write may refuse or drop the first copy
+        await until(async () => (await ns.get(`flood-${i}`)) && ns.inNear(`flood-${i}`), 10_000);
+        peak = Math.max(peak, small.cache.near()!.bytes);
+      }
+      const state = small.cache.near()!;
+      expect(peak).toBeLessThanOrEqual(20_000);
+      expect(state.entries).toBeGreaterThan(10);
+      expect(state.entries).toBeLessThan(300);
+      // the most recent keys are the ones kept
+      expect(ns.inNear("flood-299")).toBe(true);
+      expect(ns.inNear("flood-0")).toBe(false);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("empties L1 when the tracked connection drops, and fills it again once tracking is back", async () => {
+    await cached(doc, "drop-main", "v");
+    const conn = isCluster()
+      ? (t.client as unknown as { nodes(r: string): Redis[] }).nodes("master")[0]
+      : (t.client as Redis);
+    const id = await conn.client("ID");
+    await killClient(conn, Number(id));
+    await until(() => !t.cache.near()!.usable, 10_000, "tracking lost");
+    expect(t.cache.near()!.entries).toBe(0);
+    await until(() => t.cache.near()?.usable, 20_000, "tracking back");
+    await cached(doc, "drop-main", "v2");
+    expect(await doc.get("drop-main")).toBe("v2");
+  });
+
+  it("empties L1 when the invalidation connection drops, and fills it again once tracking is back", async () => {
+    await cached(doc, "drop-sub", "v");
+    const conn = isCluster()
+      ? (t.client as unknown as { nodes(r: string): Redis[] }).nodes("master")[0]
+      : (t.client as Redis);
+    const info = (await conn.call("CLIENT", "TRACKINGINFO")) as unknown[];
+    const redirect = Number(info[info.indexOf("redirect") + 1]);
+    expect(redirect).toBeGreaterThan(0);
+    await killClient(conn, redirect);
+    await until(() => !t.cache.near()!.usable, 10_000, "tracking lost");
+    expect(doc.inNear("drop-sub")).toBe(false);
+    await until(() => t.cache.near()?.usable, 20_000, "tracking back");
+    await cached(doc, "drop-sub", "v2");
+    // and invalidations reach the new subscriber
+    await child("delete", "document", "drop-sub");
+    await until(async () => (await doc.get("drop-sub")) === undefined, 10_000);
+  });
+
+  it("drops the copy when Redis evicts the entry (maxmemory)", async () => {
+    const server = await startRedisServer({
+      args: ["--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru"],
+    });
+    const cache = new Cache({
+      config: {
+        ...t.config,
+        REDIS_URL: server.url,
+        REDIS_CLUSTER_NODES: undefined,
+        CACHE_NEAR_ENABLED: true,
+      },
+      stats: false,
+    });
+    try {
+      await cache.ready(10_000);
+      await until(() => cache.near()?.usable, 20_000, "tracking confirmed");
+      const ns = cache.namespace("document");
+      await ns.set("victim", "v");
+      await until(async () => (await ns.get("victim")) === "v" && ns.inNear("victim"), 10_000);
+      const filler = "y".repeat(50_000);
+      for (let i = 0; i < 200 && ns.inNear("victim"); i++) await cache.client.set(`fill-${i}`, filler);
+      const evicted = Number(/evicted_keys:(\d+)/.exec(await cache.client.info("stats"))?.[1]);
+      expect(evicted).toBeGreaterThan(0);
+      await until(() => !ns.inNear("victim"), 10_000, "eviction seen");
+    } finally {
+      await cache.close();
+      await server.stop();
+    }
+  });
+});
+
+describe("near cache through Redis Sentinel", () => {
+  it("tracks on the master the Sentinel client reached, and drops the copy on another client's write", async () => {
+    const master = await startRedisServer();
+    const sentinelPort = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), "requeue-sentinel-"));
+    const conf = join(dir, "sentinel.conf");
+    writeFileSync(
+      conf,
+      `port ${sentinelPort}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor mymaster 127.0.0.1 ${master.port} 1\n`,
+    );
+    const sentinel = spawn("redis-server", [conf, "--sentinel"], { stdio: "ignore" });
+    const cache = new Cache({
+      config: {
+        ...t.config,
+        REDIS_URL: "redis://127.0.0.1:6379",
+        REDIS_CLUSTER_NODES: undefined,
+        REDIS_SENTINELS: [{ host: "127.0.0.1", port: sentinelPort }],
+        REDIS_SENTINEL_NAME: "mymaster",
+        CACHE_NEAR_ENABLED: true,
+      },
+      stats: false,
+    });
+    const other = new IORedis(master.port, "127.0.0.1");
+    try {
+      expect(await cache.ready(20_000)).toBe(true);
+      await until(() => cache.near()?.usable, 20_000, "tracking confirmed");
+      const ns = cache.namespace("document");
+      await cached(ns, "via-sentinel", "old");
+      await other.del(ns.entryKey("via-sentinel"));
+      await until(async () => (await ns.get("via-sentinel")) === undefined, 10_000, "invalidation seen");
+    } finally {
+      await cache.close();
+      other.disconnect();
+      sentinel.kill("SIGKILL");
+      await master.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** CLIENT KILL ID on the server `conn` is connected to, from another connection. */
+async function killClient(conn: Redis, id: number) {
+  const killer = conn.duplicate();
+  try {
+    await killer.client("KILL", "ID", String(id));
+  } finally {
+    killer.disconnect();
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The near cache (L1): fresh entries kept in this process's memory, in front of Redis (L2).
+ *
+ * An L1 copy is only as good as the Redis keys it was read from: the entry, the namespace's
+ * generation and the version keys of the entry's tags. All three are read by the one MGET of a
+ * hit on the cache's connection, which Redis tracks (`CLIENT TRACKING`, tracking.ts); any
+ * change to one of them — a write, a delete, a flush, a tag invalidation, an expiry, an
+ * eviction, from any process — makes Redis send its name, and `invalidate` drops every copy that
+ * depends on it. Copies also leave when their TTL passes (never served stale: past the TTL
+ * the Redis path handles grace and refresh) and, least recently used first, when the byte
+ * budget is full.
+ *
+ * The race: a read's reply and an invalidation of the same key travel on two connections, so
+ * the invalidation can be handled before the reply. A read takes a `ticket` (the invalidation
+ * count) when it starts; `offer` refuses the copy if any key it depends on was invalidated since
+ * (or everything was: a flush, a lost connection, tracking turned on again). Recent invalidations
+ * are kept in two maps that rotate, so the record stays bounded; a read older than the older map
+ * is refused outright.
+ *
+ * While tracking is not confirmed (`usable` false) nothing is served or stored: Redis's own
+ * rule for client-side caching.
+ */
+
+interface NearEntry {
+  namespace: string;
+  /** the value's JSON text: each hit parses its own copy, so callers never share an object */
+  text: string;
+  freshUntil: number;
+  bytes: number;
+  /** Redis keys besides the entry's own whose change invalidates it (generation, tag versions) */
+  deps: readonly string[];
+}
+
+/** Bytes charged per entry on top of its strings: map slots, the entry object, the index sets. */
+const ENTRY_OVERHEAD = 160;
+const DEP_OVERHEAD = 48;
+/** One entry may use at most this share of the budget (a huge value would flush everything else). */
+const MAX_ENTRY_SHARE = 8;
+
+export interface NearState {
+  bytes: number;
+  maxBytes: number;
+  entries: number;
+  /** tracking confirmed: L1 serves and stores */
+  usable: boolean;
+  namespaces: Record<string, { bytes: number; entries: number }>;
+}
+
+export class NearStore {
+  /** entry key → copy; Map order is the LRU order (oldest first) */
+  private readonly entries = new Map<string, NearEntry>();
+  /** dependency key (generation, tag version) → entry keys depending on it */
+  private readonly dependents = new Map<string, Set<string>>();
+  private readonly perNamespace = new Map<string, { bytes: number; entries: number }>();
+  private bytes = 0;
+  private usableNow = false;
+
+  /** invalidations handled so far: a read's ticket */
+  private seq = 0;
+  /** no copy read with a ticket below this may be stored (everything was invalidated) */
+  private floor = 0;
+  private recent = new Map<string, number>();
+  private older = new Map<string, number>();
+  /** the seq at which `recent` began; `older` began at olderFrom */
+  private recentFrom = 0;
+  private olderFrom = 0;
+  private rotatedAt = Date.now();
+
+  constructor(
+    readonly maxBytes: number,
+    private readonly rotateMs = 1000,
+  ) {}
+
+  get usable(): boolean {
+    return this.usableNow;
+  }
+
+  /** Tracking is confirmed (true) or lost (false); either way what was kept is dropped. */
+  setUsable(usable: boolean): void {
+    this.usableNow = usable;
+    this.invalidateAll();
+  }
+
+  /** The ticket a read takes when it starts; -1: do not store what it reads. */
+  ticket(): number {
+    return this.usableNow ? this.seq : -1;
+  }
+
+  /** The JSON text of a fresh copy, or undefined. */
+  lookup(key: string, now = Date.now()): string | undefined {
+    if (!this.usableNow) return undefined;
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    if (e.freshUntil < now) {
+      this.remove(key, e);
+      return undefined;
+    }
+    // most recently used goes last
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e.text;
+  }
+
+  /** Whether a copy of `key` is kept (tests and tools). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Keeps a copy read with `ticket`, unless one of its keys was invalidated since. */
+  offer(
+    ticket: number,
+    key: string,
+    namespace: string,
+    text: string,
+    freshUntil: number,
+    deps: readonly string[],
+  ): boolean {
+    if (ticket < 0 || !this.usableNow || ticket < this.floor || ticket < this.olderFrom) return false;
+    if (this.changedSince(key, ticket) || deps.some((d) => this.changedSince(d, ticket))) return false;
+    const bytes = ENTRY_OVERHEAD + 2 * (key.length + text.length) + DEP_OVERHEAD * deps.length;
+    if (bytes > this.maxBytes / MAX_ENTRY_SHARE) return false;
+    const old = this.entries.get(key);
+    if (old) this.remove(key, old);
+    const e: NearEntry = { namespace, text, freshUntil, bytes, deps };
+    this.entries.set(key, e);
+    for (const d of deps) {
+      const set = this.dependents.get(d);
+      if (set) set.add(key);
+      else this.dependents.set(d, new Set([key]));
+    }
+    this.account(namespace, bytes, 1);
+    while (this.bytes > this.maxBytes) {
+      const [oldest, entry] = this.entries.entries().next().value as [string, NearEntry];
+      this.remove(oldest, entry);
+    }
+    return true;
+  }
+
+  /** A Redis key changed: drop the copy stored under it and every copy that depends on it. */
+  invalidate(key: string): void {
+    this.seq++;
+    const now = Date.now();
+    if (now - this.rotatedAt >= this.rotateMs) this.rotate(now);
+    this.recent.set(key, this.seq);
+    const own = this.entries.get(key);
+    if (own) this.remove(key, own);
+    const set = this.dependents.get(key);
+    if (set) for (const k of [...set]) this.remove(k, this.entries.get(k)!);
+  }
+
+  /** Everything changed (a FLUSHALL, a lost connection): drop all, refuse reads in flight. */
+  invalidateAll(): void {
+    this.seq++;
+    this.floor = this.seq;
+    this.entries.clear();
+    this.dependents.clear();
+    this.perNamespace.clear();
+    this.bytes = 0;
+  }
+
+  state(): NearState {
+    return {
+      bytes: this.bytes,
+      maxBytes: this.maxBytes,
+      entries: this.entries.size,
+      usable: this.usableNow,
+      namespaces: Object.fromEntries(this.perNamespace),
+    };
+  }
+
+  private changedSince(key: string, ticket: number): boolean {
+    return (this.recent.get(key) ?? this.older.get(key) ?? 0) > ticket;
+  }
+
+  private rotate(now: number): void {
+    this.older = this.recent;
+    this.olderFrom = this.recentFrom;
+    this.recent = new Map();
+    this.recentFrom = this.seq;
+    this.rotatedAt = now;
+  }
+
+  private remove(key: string, e: NearEntry): void {
+    this.entries.delete(key);
+    for (const d of e.deps) {
+      const set = this.dependents.get(d);
+      if (!set) continue;
+      set.delete(key);
+      if (set.size === 0) this.dependents.delete(d);
+    }
+    this.account(e.namespace, -e.bytes, -1);
+  }
+
+  private account(namespace: string, bytes: number, entries: number): void {
+    this.bytes += bytes;
+    const n = this.perNamespace.get(namespace) ?? { bytes: 0, entries: 0 };
+    this.perNamespace.set(namespace, n);
+    n.bytes += bytes;
+    n.entries += entries;
+    if (n.entries === 0) this.perNamespace.delete(namespace);
+  }
+}

@@ -147,13 +147,15 @@ test("times are relative with the exact time, in the reader's time zone, on hove
 });
 
 test("export is disabled when nothing matches", async ({ page }) => {
-  await open(page, `/dead-letters?queue=${uniqueQueue("none")}`);
+  const queue = uniqueQueue("export");
+  await seedDeadLetters(queue, [{ error: "x" }]);
+  await open(page, `/dead-letters?queue=${queue}&q=${encodeURIComponent("no such text anywhere")}`);
+  await expect(page.getByText("No dead letters")).toBeVisible();
   await expect(page.getByTestId("export-json")).toBeDisabled();
   await expect(page.getByTestId("export-csv")).toBeDisabled();
 
-  const queue = uniqueQueue("some");
-  await seedDeadLetters(queue, [{ error: "x" }]);
   await open(page, `/dead-letters?queue=${queue}`);
+  await expect(rows(page)).toHaveCount(1);
   await expect(page.getByTestId("export-json")).toHaveAttribute("href", /export/);
 });
 

@@ -164,7 +164,8 @@ export function TimeSeriesChart({
                     strokeOpacity={0.55}
                     strokeWidth={2}
                     strokeDasharray="4 4"
-                    dot={false}
+                    // sparse data: the step in progress may be the only point — show it, lighter
+                    dot={s.points <= 60 ? { r: 3, strokeOpacity: 0.55, fillOpacity: 0.55 } : false}
                     isAnimationActive={false}
                     connectNulls={false}
                   />

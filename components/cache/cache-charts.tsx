@@ -50,6 +50,8 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
   // the range ends with the step in progress: drawn dashed, never as a drop
   const partialFrom = data.to - data.stepMs;
   const step = perStep(data.stepMs);
+  // one range for every chart of the page, Redis samples included
+  const xDomain: [number, number] = [data.from, data.to - data.stepMs];
   const traffic: ChartRow[] = data.total.map((p) => ({
     t: p.t,
     hits: p.hits || p.misses ? p.hits : null,
@@ -92,6 +94,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         yFormat={pct}
         yUnit="hit rate, % of lookups"
         yDomain={[0, 1]}
+        xDomain={xDomain}
         partialFrom={partialFrom}
         reference={{ y: threshold, label: `alert < ${pct(threshold)}` }}
       />
@@ -110,6 +113,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         yUnit={`lookups ${step}`}
         partialFrom={partialFrom}
         yDomain={[0, "auto"]}
+        xDomain={xDomain}
       />
       <ChartCard
         title="Call latency"
@@ -126,6 +130,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         yUnit="milliseconds per call"
         partialFrom={partialFrom}
         yDomain={[0, "auto"]}
+        xDomain={xDomain}
       />
       <ChartCard
         title="Redis memory"
@@ -141,6 +146,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         yFormat={(v) => formatBytes(v)}
         yUnit="bytes"
         yDomain={[0, "auto"]}
+        xDomain={xDomain}
       />
       <ChartCard
         title="Evictions"
@@ -153,6 +159,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         yFormat={countOrRate}
         yUnit={`keys evicted ${step}`}
         yDomain={[0, "auto"]}
+        xDomain={xDomain}
         partialFrom={sampled ? partialFrom : undefined}
       />
       <ChartCard
@@ -166,6 +173,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         yFormat={countOrRate}
         yUnit="operations per second"
         yDomain={[0, "auto"]}
+        xDomain={xDomain}
       />
     </ChartGrid>
   );

@@ -57,6 +57,7 @@ export function TimeSeriesChart({
   yDomain,
   reference,
   partialFrom,
+  xDomain,
   height = 220,
   testId,
   ariaLabel,
@@ -70,11 +71,13 @@ export function TimeSeriesChart({
   reference?: { y: number; label: string };
   /** the start of the step in progress, if the data reaches it */
   partialFrom?: number;
+  /** the page's range (first and last step): every chart of a page spans the same, whatever its data */
+  xDomain?: [number, number];
   height?: number;
   testId?: string;
   ariaLabel: string;
 }) {
-  const span = data.length > 1 ? data[data.length - 1].t - data[0].t : 0;
+  const span = xDomain ? xDomain[1] - xDomain[0] : data.length > 1 ? data[data.length - 1].t - data[0].t : 0;
   const fmt = timeLabel(span);
   const counted = series.map((s, i) => ({
     ...s,
@@ -90,8 +93,8 @@ export function TimeSeriesChart({
       data-testid={testId}
       data-points={drawn.reduce((a, s) => a + s.points, 0)}
       data-series={drawn.map((s) => s.label).join(",")}
-      data-from={data[0]?.t}
-      data-to={data.at(-1)?.t}
+      data-from={xDomain?.[0] ?? data[0]?.t}
+      data-to={xDomain?.[1] ?? data.at(-1)?.t}
       data-partial-from={partial}
       aria-label={ariaLabel}
       style={{ margin: 0, width: "100%" }}
@@ -114,7 +117,7 @@ export function TimeSeriesChart({
               dataKey="t"
               type="number"
               scale="time"
-              domain={["dataMin", "dataMax"]}
+              domain={xDomain ?? ["dataMin", "dataMax"]}
               tickFormatter={fmt}
               fontSize={11}
               minTickGap={24}

@@ -7,18 +7,20 @@
 import { signOut } from "next-auth/react";
 import { useState, useTransition } from "react";
 import { signOutEverywhereAction } from "#app/(console)/settings/actions.ts";
+import { useConfirm } from "#components/ui/use-confirm.tsx";
 
 export function SignOutEverywhere() {
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
+  const [dialog, ask] = useConfirm();
 
-  function onClick() {
-    if (
-      !window.confirm(
-        "Sign out everywhere? Every session of your account ends, on every browser and device, this one included.",
-      )
-    )
-      return;
+  async function onClick() {
+    const ok = await ask({
+      title: "Sign out everywhere?",
+      text: "Every session of your account ends, on every browser and device, this one included. API tokens are not affected.",
+      confirmLabel: "Sign out everywhere",
+    });
+    if (!ok) return;
     start(async () => {
       const res = await signOutEverywhereAction({});
       if (res.ok) await signOut({ callbackUrl: "/login" });
@@ -28,6 +30,7 @@ export function SignOutEverywhere() {
 
   return (
     <p className="actions">
+      {dialog}
       <button
         type="button"
         className="btn btn-danger btn-small"

@@ -9,6 +9,7 @@ import { createTokenAction, revokeTokenAction } from "#app/(console)/settings/ac
 import { TableScroll } from "#components/ui/table-scroll.tsx";
 import type { TokenInfo } from "#lib/auth/tokens.ts";
 import { RelativeTime } from "./ui/relative-time.tsx";
+import { useConfirm } from "./ui/use-confirm.tsx";
 
 /** The lifetimes offered, in days; 0: never expires. */
 const EXPIRY_DAYS = [7, 30, 90, 365, 0];
@@ -16,6 +17,7 @@ const EXPIRY_DAYS = [7, 30, 90, 365, 0];
 export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
   const router = useRouter();
   const [pending, start] = useTransition();
+  const [dialog, ask] = useConfirm();
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -38,8 +40,14 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
     });
   }
 
-  function revoke(t: TokenInfo) {
-    if (!window.confirm(`Revoke the token "${t.name}"? Scripts using it get 401 from now on.`)) return;
+  async function revoke(t: TokenInfo) {
+    const ok = await ask({
+      title: "Revoke this API token?",
+      text: `Revoke the token "${t.name}" (${t.id}): scripts using it get 401 from now on.`,
+      confirmLabel: `Revoke ${t.name}`,
+      returnFocus: () => document.querySelector<HTMLElement>('[data-testid="tokens-panel"] h2'),
+    });
+    if (!ok) return;
     start(async () => {
       const res = await revokeTokenAction({ id: t.id });
       setMessage(res.ok ? { ok: true, text: `Revoked "${t.name}".` } : { ok: false, text: res.error });
@@ -49,6 +57,7 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
 
   return (
     <section className="panel" aria-labelledby="tokens-h" data-testid="tokens-panel">
+      {dialog}
       <h2 id="tokens-h">API tokens</h2>
       <p className="muted">
         For scripts: <code>Authorization: Bearer &lt;token&gt;</code> on <code>/api/v1/*</code> and{" "}
@@ -100,10 +109,10 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
                       <span className="muted">never</span>
                     ) : t.expiresAt <= Date.now() ? (
                       <span className="error-text">
-                        expired <RelativeTime ms={t.expiresAt} />
+                        expired <RelativeTime ms={t.expiresAt} kind="either" />
                       </span>
                     ) : (
-                      <RelativeTime ms={t.expiresAt} />
+                      <RelativeTime ms={t.expiresAt} kind="either" />
                     )}
                   </td>
                   <td className="col-actions">
@@ -111,6 +120,7 @@ export function AuthTokensPanel({ tokens }: { tokens: TokenInfo[] }) {
                       type="button"
                       className="btn btn-danger btn-small"
                       data-testid="token-revoke"
+                      aria-label={`Revoke ${t.name}`}
                       disabled={pending}
                       onClick={() => revoke(t)}
                     >

@@ -16,6 +16,7 @@ import {
 import { TableScroll } from "#components/ui/table-scroll.tsx";
 import type { User } from "#lib/auth/users.ts";
 import { RelativeTime } from "./ui/relative-time.tsx";
+import { useConfirm } from "./ui/use-confirm.tsx";
 
 const tokensNote = (n: number) =>
   n ? ` and ${n} API token${n === 1 ? "" : "s"} they created ${n === 1 ? "was" : "were"} revoked` : "";
@@ -23,6 +24,8 @@ const tokensNote = (n: number) =>
 export function AuthUsersPanel({ users, self }: { users: User[]; self: string }) {
   const router = useRouter();
   const [pending, start] = useTransition();
+  const [dialog, ask] = useConfirm();
+  const usersHeading = () => document.querySelector<HTMLElement>('[data-testid="users-panel"] h2');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   function run<T>(call: () => Promise<ActionResult<T>>, done: string | ((data: T) => string)) {
@@ -55,6 +58,7 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
 
   return (
     <section className="panel" aria-labelledby="users-h" data-testid="users-panel">
+      {dialog}
       <h2 id="users-h">Users</h2>
       <TableScroll label="Users">
         <table className="data-table">
@@ -100,14 +104,16 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
                     type="button"
                     className="btn btn-small"
                     data-testid="user-sign-out"
+                    aria-label={`Sign out ${u.email}`}
                     disabled={pending || u.email === self}
                     title={u.email === self ? "Use “Sign out everywhere” under Your account" : undefined}
-                    onClick={() => {
-                      if (
-                        window.confirm(
-                          `Sign ${u.email} out everywhere? Every session of theirs ends at its next request; their API tokens stay.`,
-                        )
-                      )
+                    onClick={async () => {
+                      const ok = await ask({
+                        title: "Sign this user out everywhere?",
+                        text: `Sign ${u.email} out everywhere: every session of theirs ends at its next request; their API tokens stay.`,
+                        confirmLabel: `Sign out ${u.email}`,
+                      });
+                      if (ok)
                         run(() => signOutUserAction({ email: u.email }), `Signed ${u.email} out everywhere.`);
                     }}
                   >
@@ -117,14 +123,17 @@ export function AuthUsersPanel({ users, self }: { users: User[]; self: string })
                     type="button"
                     className="btn btn-danger btn-small"
                     data-testid="user-delete"
+                    aria-label={`Delete ${u.email}`}
                     disabled={pending || u.email === self}
                     title={u.email === self ? "You cannot delete yourself" : undefined}
-                    onClick={() => {
-                      if (
-                        window.confirm(
-                          `Delete the user ${u.email}? Their sessions end at their next request and the API tokens they created are revoked.`,
-                        )
-                      )
+                    onClick={async () => {
+                      const ok = await ask({
+                        title: "Delete this user?",
+                        text: `Delete the user ${u.email}: their sessions end at their next request and the API tokens they created are revoked.`,
+                        confirmLabel: `Delete ${u.email}`,
+                        returnFocus: usersHeading,
+                      });
+                      if (ok)
                         run(
                           () => deleteUserAction({ email: u.email }),
                           (r) => `Deleted ${u.email}${tokensNote(r.revokedTokens)}.`,

@@ -23,6 +23,23 @@ export function formatAbsolute(ms: number): string {
   return `${new Date(ms).toISOString().replace("T", " ").slice(0, 19)} UTC`;
 }
 
+/**
+ * "Nov 30, 2026, 16:01:02 GMT+1": the exact time in the reader's time zone (browser only: hover
+ * titles, chart tooltips). Fields, not dateStyle/timeStyle: those refuse timeZoneName (a TypeError).
+ */
+export function formatLocal(ms: number, withSeconds = true): string {
+  if (!Number.isFinite(ms) || ms <= 0) return "—";
+  return new Date(ms).toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    ...(withSeconds ? { second: "2-digit" } : {}),
+    timeZoneName: "short",
+  });
+}
+
 const units: [number, string][] = [
   [86_400_000, "d"],
   [3_600_000, "h"],

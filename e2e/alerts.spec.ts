@@ -50,7 +50,8 @@ test("lowering the DLQ size threshold makes the alert fire, on the page, in the 
 
   const input = page.getByTestId("threshold-input-dlq_size");
   await input.fill("0");
-  await page.getByTestId("threshold-save-dlq_size").click();
+  await page.getByTestId("thresholds-save").click();
+  await expect(page.getByTestId("thresholds-saved")).toHaveText("Saved 1 threshold");
   await expect(row).toHaveAttribute("data-state", "firing");
   await expect(row.getByTestId("alert-state")).toContainText("Firing since");
   await expect(page.getByTestId("alert-history")).toContainText("DLQ size");
@@ -67,7 +68,7 @@ test("thresholds are validated inline before anything is sent", async ({ page })
   await page.waitForLoadState("networkidle");
   await page.getByTestId("threshold-input-cache_hit_rate").fill("150");
   await expect(page.getByTestId("threshold-error-cache_hit_rate")).toContainText("between 0 and 100");
-  await expect(page.getByTestId("threshold-save-cache_hit_rate")).toBeDisabled();
+  await expect(page.getByTestId("thresholds-save")).toBeDisabled();
   await page.getByTestId("threshold-input-dlq_size").fill("2.5");
   await expect(page.getByTestId("threshold-error-dlq_size")).toContainText("whole number");
   await page.getByTestId("threshold-input-dlq_size").fill("abc");

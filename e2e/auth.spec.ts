@@ -183,8 +183,9 @@ test("an API token made in Settings works until it is revoked, and both are audi
   await expect(row).not.toContainText("never");
   await expect(page.getByTestId("token-value")).toHaveCount(0);
 
-  page.once("dialog", (d) => d.accept());
   await row.getByTestId("token-revoke").click();
+  await expect(page.getByTestId("confirm-text")).toContainText(`Revoke the token "${name}"`);
+  await page.getByTestId("confirm").click();
   await expect(page.getByTestId("tokens-message")).toContainText(`Revoked "${name}"`);
   expect((await request.get("/api/v1/alerts", bearer(token))).status()).toBe(401);
 
@@ -223,8 +224,9 @@ test("an admin adds a user in Settings; a role change and a deletion take effect
   expect(await cache.user.get("me", { user: email })).toBeUndefined();
 
   await cache.user.set("me", { role: "viewer" }, { user: email });
-  page.once("dialog", (d) => d.accept());
   await page.getByTestId(`user-row-${email}`).getByTestId("user-delete").click();
+  await expect(page.getByTestId("confirm-text")).toContainText(`Delete the user ${email}`);
+  await page.getByTestId("confirm").click();
   await expect(page.getByTestId(`user-row-${email}`)).toHaveCount(0);
   expect((await colleague.get("/api/v1/alerts")).status()).toBe(401);
   expect(await cache.user.get("me", { user: email })).toBeUndefined();

@@ -88,6 +88,10 @@ test("requeue one: the job is processed and leaves the DLQ", async ({ page, requ
       .and(page.locator(`[data-id="${id}"]`))
       .getByTestId("requeue")
       .click();
+    await expect(page.getByTestId("confirm-text")).toHaveText(
+      `Requeue dead letter ${id} of \`${queue}\`: it goes back to its queue to run again, with a fresh attempt budget.`,
+    );
+    await page.getByTestId("confirm").click();
     await expect(page.getByTestId("action-outcome")).toHaveText("1 requeued");
     await expect.poll(() => consumer.seen.has(id), { timeout: 15_000 }).toBe(true);
     await expect(rows(page)).toHaveCount(1);
@@ -166,8 +170,11 @@ test("delete the selection", async ({ page }) => {
   await expect(rows(page)).toHaveCount(3);
   await rows(page).nth(0).getByRole("checkbox").check();
   await rows(page).nth(1).getByRole("checkbox").check();
-  page.once("dialog", (d) => d.accept());
   await page.getByTestId("selection-bar").getByTestId("delete").click();
+  await expect(page.getByTestId("confirm-text")).toHaveText(
+    `Delete 2 selected dead letters of \`${queue}\`. They cannot be recovered.`,
+  );
+  await page.getByTestId("confirm").click();
   await expect(page.getByTestId("action-outcome")).toHaveText("2 deleted");
   await expect(rows(page)).toHaveCount(1);
   expect((await sizesOf(queue)).dead).toBe(1);

@@ -155,7 +155,7 @@ test("the queue latency alert fires past its threshold, is edited on the Alerts 
   await expect(row).toBeVisible();
   await expect(row).toHaveAttribute("data-state", "ok"); // 300 s by default; our job waited less
   await page.getByTestId("threshold-input-queue_latency").fill("1");
-  await page.getByTestId("threshold-save-queue_latency").click();
+  await page.getByTestId("thresholds-save").click();
   await expect(row).toHaveAttribute("data-state", "firing");
   await expect(row.getByTestId("alert-state")).toContainText("Firing since");
 

@@ -175,7 +175,7 @@ test("the near-cap alert fires in the console when the fullest DLQ is over its s
   await expect(row).toHaveAttribute("data-state", "ok");
   // a share of the cap any DLQ is over (1 of 100,000 is 0.001 %)
   await page.getByTestId("threshold-input-dlq_near_cap").fill("0");
-  await page.getByTestId("threshold-save-dlq_near_cap").click();
+  await page.getByTestId("thresholds-save").click();
   await expect(row).toHaveAttribute("data-state", "firing");
   await expect(page.getByTestId("alert-history")).toContainText("DLQ near its cap");
   await shot(page, "alerts-near-cap");

@@ -168,8 +168,8 @@ test("“Sign out everywhere” in Settings ends the user's session in every bro
   await expectAlive(there.page);
 
   await here.page.goto("/settings");
-  here.page.once("dialog", (d) => d.accept());
   await here.page.getByTestId("sign-out-everywhere").click();
+  await here.page.getByTestId("confirm").click();
   await expect(here.page).toHaveURL(/\/login/);
   await expectEnded(here.page);
   await expectEnded(there.page);
@@ -188,8 +188,8 @@ test("an admin signs another user out everywhere from Settings, and through the 
 }) => {
   const colleague = await signedIn(browser, "viewer");
   await signIn(page, "admin", "/settings");
-  page.once("dialog", (d) => d.accept());
   await page.getByTestId(`user-row-${colleague.email}`).getByTestId("user-sign-out").click();
+  await page.getByTestId("confirm").click();
   await expect(page.getByTestId("users-message")).toContainText(`Signed ${colleague.email} out everywhere`);
   await expectEnded(colleague.page);
   await expectAlive(page); // the admin's own session goes on

@@ -17,7 +17,13 @@ import { AlertHistoryTable } from "./alert-history.tsx";
 import { AlertStateLabel } from "./alert-state.tsx";
 import s from "./alerts.module.css";
 import { alertKeys, alertsApi } from "./alerts-api.ts";
-import { type ResetThreshold, type SetThreshold, ThresholdEditor } from "./threshold-editor.tsx";
+import {
+  type ResetThreshold,
+  type SetThreshold,
+  ThresholdInput,
+  ThresholdsSave,
+  useThresholdDrafts,
+} from "./threshold-editor.tsx";
 import { WebhookForm, type WebhookFormProps } from "./webhook-form.tsx";
 
 export interface AlertsViewProps {
@@ -65,6 +71,7 @@ export function AlertsView({ admin }: AlertsViewProps) {
   const list = useQuery({ queryKey: alertKeys.list, queryFn: ({ signal }) => alertsApi.list(signal) });
   const set = useAfterChange(admin?.setThreshold);
   const reset = useAfterChange(admin?.resetThreshold);
+  const drafts = useThresholdDrafts(list.data?.alerts ?? [], set.run);
 
   if (list.isPending) return <Loading what="alerts" />;
   if (list.isError && !list.data) {
@@ -119,10 +126,11 @@ export function AlertsView({ admin }: AlertsViewProps) {
                 </td>
                 <td>
                   {admin ? (
-                    <ThresholdEditor
-                      key={`${a.id}:${a.threshold}`}
+                    <ThresholdInput
                       alert={a}
-                      onSet={set.run}
+                      text={drafts.textOf(a)}
+                      serverError={drafts.errors[a.id]}
+                      onChange={(text) => drafts.edit(a.id, text)}
                       onReset={reset.run}
                       pending={set.pending || reset.pending}
                     />
@@ -138,6 +146,7 @@ export function AlertsView({ admin }: AlertsViewProps) {
           </tbody>
         </table>
       </TableScroll>
+      {admin ? <ThresholdsSave drafts={drafts} pending={set.pending || reset.pending} /> : null}
 
       {admin ? (
         <section className={s.section}>

@@ -1,7 +1,9 @@
 "use client";
 /**
- * Inline editor of one threshold (admins only): checks the range as you type, saves through the
- * server action (which validates again), and says what happened. Ratios are typed as percent.
+ * The thresholds as one form (admins only): each row's input checks its range as you type; one
+ * Save sends every changed threshold through the server action (which validates again) and says
+ * what happened ("Saved 2 thresholds"). Ratios are typed as percent. "Reset to default" acts at
+ * once, per row.
  */
 import { useState } from "react";
 import type { ActionResult } from "#app/_lib/action.ts";
@@ -12,79 +14,111 @@ import s from "./alerts.module.css";
 export type SetThreshold = (input: { id: string; value: number }) => Promise<ActionResult<unknown>>;
 export type ResetThreshold = (input: { id: string }) => Promise<ActionResult<unknown>>;
 
-export function ThresholdEditor({
+export const THRESHOLDS_FORM = "thresholds-form";
+
+/** What the admin has typed, per alert id, until it is saved. */
+export function useThresholdDrafts(alerts: AlertStatus[], onSet: SetThreshold) {
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saved, setSaved] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const textOf = (a: AlertStatus) => drafts[a.id] ?? toInput(a.unit, a.threshold);
+  const problems = alerts.flatMap((a) => {
+    const p = fromInput(textOf(a), a);
+    return "error" in p ? [a.id] : [];
+  });
+  const changed = alerts.flatMap((a) => {
+    if (drafts[a.id] === undefined) return [];
+    const p = fromInput(drafts[a.id], a);
+    return "value" in p && p.value !== a.threshold ? [{ id: a.id, value: p.value }] : [];
+  });
+
+  function edit(id: string, text: string) {
+    setDrafts((d) => ({ ...d, [id]: text }));
+    setErrors(({ [id]: _gone, ...rest }) => rest);
+    setSaved(null);
+  }
+
+  async function save(e: React.FormEvent) {
+    e.preventDefault();
+    if (problems.length || !changed.length) return;
+    setSaving(true);
+    const failed: Record<string, string> = {};
+    let done = 0;
+    for (const c of changed) {
+      const r = await onSet(c);
+      if (r.ok) done++;
+      else failed[c.id] = r.error;
+    }
+    setSaving(false);
+    setErrors(failed);
+    // saved drafts are dropped: the row shows the stored threshold again
+    setDrafts((d) => Object.fromEntries(Object.entries(d).filter(([id]) => id in failed)));
+    setSaved(done ? `Saved ${done === 1 ? "1 threshold" : `${done} thresholds`}` : null);
+  }
+
+  return {
+    textOf,
+    edit,
+    errors,
+    saved,
+    saving,
+    save,
+    problems,
+    changed,
+    clear: (id: string) => edit(id, ""),
+  };
+}
+
+export function ThresholdInput({
   alert,
-  onSet,
+  text,
+  serverError,
+  onChange,
   onReset,
   pending,
 }: {
   alert: AlertStatus;
-  onSet: SetThreshold;
+  text: string;
+  serverError?: string;
+  onChange: (text: string) => void;
   onReset: ResetThreshold;
   pending: boolean;
 }) {
-  const [text, setText] = useState(() => toInput(alert.unit, alert.threshold));
-  const [serverError, setServerError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
+  const [resetError, setResetError] = useState<string | null>(null);
   const parsed = fromInput(text, alert);
-  const error = "error" in parsed ? parsed.error : serverError;
-  const unchanged = "value" in parsed && parsed.value === alert.threshold;
+  const error = "error" in parsed ? parsed.error : (serverError ?? resetError);
   const inputId = `threshold-${alert.id}`;
-
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    if (!("value" in parsed)) return;
-    setSaved(false);
-    const r = await onSet({ id: alert.id, value: parsed.value });
-    if (r.ok) setSaved(true);
-    setServerError(r.ok ? null : r.error);
-  }
 
   async function reset() {
     const r = await onReset({ id: alert.id });
-    if (r.ok) setText(toInput(alert.unit, alert.defaultThreshold));
-    setServerError(r.ok ? null : r.error);
+    if (r.ok) onChange(toInput(alert.unit, alert.defaultThreshold));
+    setResetError(r.ok ? null : r.error);
   }
 
   return (
-    <form className={s.editor} onSubmit={submit} data-testid={`threshold-form-${alert.id}`}>
+    <div className={s.editor} data-testid={`threshold-form-${alert.id}`}>
       <label htmlFor={inputId} className="visually-hidden" style={{ position: "absolute", left: -9999 }}>
         {alert.label} threshold
       </label>
       <span aria-hidden="true">{alert.comparator}</span>
       <input
         id={inputId}
-        name="value"
+        name={alert.id}
+        form={THRESHOLDS_FORM}
         inputMode="decimal"
         value={text}
         aria-invalid={error ? "true" : "false"}
         aria-describedby={error ? `${inputId}-error` : undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          setSaved(false);
-          setServerError(null);
-        }}
+        onChange={(e) => onChange(e.target.value)}
         data-testid={`threshold-input-${alert.id}`}
       />
       <span>{unitSuffix[alert.unit]}</span>
-      <button
-        type="submit"
-        className="btn btn-primary"
-        disabled={pending || !!error || unchanged}
-        data-testid={`threshold-save-${alert.id}`}
-      >
-        Save
-      </button>
       {alert.overridden ? (
         <button type="button" className={s.linkButton} onClick={reset} disabled={pending}>
           Reset to default ({toInput(alert.unit, alert.defaultThreshold)}
           {unitSuffix[alert.unit]})
         </button>
-      ) : null}
-      {saved && !error ? (
-        <span className={s.saved} role="status">
-          Saved
-        </span>
       ) : null}
       {error ? (
         <span
@@ -94,6 +128,39 @@ export function ThresholdEditor({
           data-testid={`threshold-error-${alert.id}`}
         >
           {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** The form's one Save, under the table, with what happened. */
+export function ThresholdsSave({
+  drafts,
+  pending,
+}: {
+  drafts: ReturnType<typeof useThresholdDrafts>;
+  pending: boolean;
+}) {
+  const { changed, problems, saved, saving, save } = drafts;
+  return (
+    <form id={THRESHOLDS_FORM} className={s.editor} onSubmit={save} data-testid="thresholds-form">
+      <button
+        type="submit"
+        className="btn btn-primary"
+        disabled={pending || saving || problems.length > 0 || changed.length === 0}
+        data-testid="thresholds-save"
+      >
+        {saving ? "Saving…" : changed.length > 1 ? `Save ${changed.length} thresholds` : "Save thresholds"}
+      </button>
+      {problems.length ? (
+        <span className={s.fieldError} role="status">
+          Correct the highlighted threshold{problems.length === 1 ? "" : "s"} to save.
+        </span>
+      ) : null}
+      {saved && !changed.length ? (
+        <span className={s.saved} role="status" data-testid="thresholds-saved">
+          {saved}
         </span>
       ) : null}
     </form>

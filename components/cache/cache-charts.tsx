@@ -1,19 +1,30 @@
 "use client";
 import { ChartCard, ChartGrid } from "#components/charts/chart-card.tsx";
+import { SERIES_COLOURS as C } from "#components/charts/palette.ts";
 import type { ChartRow } from "#components/charts/time-series-chart.tsx";
 import { formatCount } from "#components/format.ts";
 /**
  * The cache dashboard's charts, each answering one question: is the hit rate falling (per
  * namespace, with the alert threshold drawn)? hits vs misses? is Redis slow (p50 / p99)? is
- * memory near the limit? is Redis evicting? how busy is it?
+ * memory near the limit? is Redis evicting? how busy is it? Every chart spans the page's range;
+ * the step in progress is drawn dashed (it is not over, so it is not a drop).
  */
 import type { CacheStatsResponse } from "#lib/metrics/cache-dashboard-types.ts";
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
 const ms = (v: number) => `${Number(v.toFixed(2))} ms`;
-/** Counts and small rates on one axis: below 10 a decimal, so low traffic gets distinct ticks. */
+/** Counts and small rates: below 10 a decimal, so low traffic gets distinct ticks. */
 const countOrRate = (v: number) =>
   Math.abs(v) < 10 ? String(Number(v.toFixed(1))) : formatCount(Math.round(v));
+
+/** "per minute", "per 15 minutes", "per 2 hours": what one step of the range counts. */
+export function perStep(stepMs: number): string {
+  const minutes = Math.round(stepMs / 60_000);
+  if (minutes === 1) return "per minute";
+  return minutes % 60 === 0
+    ? `per ${minutes / 60} hour${minutes === 60 ? "" : "s"}`
+    : `per ${minutes} minutes`;
+}
 
 export function formatBytes(n: number | null | undefined): string {
   if (typeof n !== "number" || !Number.isFinite(n)) return "—";
@@ -36,6 +47,11 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
     return row;
   });
   const hitSeries = data.namespaces.map((ns) => ({ key: `ns${ns.name}`, label: ns.name }));
+  // the range ends with the step in progress: drawn dashed, never as a drop
+  const partialFrom = data.to - data.stepMs;
+  const step = perStep(data.stepMs);
+  // one range for every chart of the page, Redis samples included
+  const xDomain: [number, number] = [data.from, data.to - data.stepMs];
   const traffic: ChartRow[] = data.total.map((p) => ({
     t: p.t,
     hits: p.hits || p.misses ? p.hits : null,
@@ -69,14 +85,17 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
     <ChartGrid>
       <ChartCard
         title="Hit rate by namespace"
-        question="Is the hit rate falling? The dashed line is the alert threshold."
+        question="Is the hit rate falling? The grey dashed line is the alert threshold."
         empty="cache lookups"
         testId="chart-hit-rate"
         ariaLabel="Cache hit rate over time by namespace"
         data={hitRows}
         series={hitSeries}
         yFormat={pct}
+        yUnit="hit rate, % of lookups"
         yDomain={[0, 1]}
+        xDomain={xDomain}
+        partialFrom={partialFrom}
         reference={{ y: threshold, label: `alert < ${pct(threshold)}` }}
       />
       <ChartCard
@@ -87,11 +106,14 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         ariaLabel="Cache hits and misses over time"
         data={traffic}
         series={[
-          { key: "hits", label: "hits", color: "#1b7a3a" },
-          { key: "misses", label: "misses", color: "#a15c00" },
+          { key: "hits", label: "hits", color: C.hits },
+          { key: "misses", label: "misses", color: C.misses },
         ]}
         yFormat={(v) => formatCount(v)}
+        yUnit={`lookups ${step}`}
+        partialFrom={partialFrom}
         yDomain={[0, "auto"]}
+        xDomain={xDomain}
       />
       <ChartCard
         title="Call latency"
@@ -101,11 +123,14 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         ariaLabel="Cache call latency p50 and p99 over time"
         data={traffic}
         series={[
-          { key: "p50", label: "p50", color: "#2457d6" },
-          { key: "p99", label: "p99", color: "#7b3fb5" },
+          { key: "p50", label: "p50", color: C.median },
+          { key: "p99", label: "p99", color: C.tail },
         ]}
         yFormat={ms}
+        yUnit="milliseconds per call"
+        partialFrom={partialFrom}
         yDomain={[0, "auto"]}
+        xDomain={xDomain}
       />
       <ChartCard
         title="Redis memory"
@@ -115,25 +140,40 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         ariaLabel="Redis memory used and maxmemory over time"
         data={redis}
         series={[
-          { key: "used", label: "used", color: "#2457d6" },
-          { key: "max", label: "maxmemory", color: "#b3261e" },
+          { key: "used", label: "used", color: C.memory },
+          { key: "max", label: "maxmemory", color: C.limit },
         ]}
         yFormat={(v) => formatBytes(v)}
+        yUnit="bytes"
         yDomain={[0, "auto"]}
+        xDomain={xDomain}
       />
       <ChartCard
-        title="Evictions and operations"
-        question={`Is Redis evicting keys, and how busy is it?${nowOnly}`}
+        title="Evictions"
+        question={`Is Redis evicting keys to stay under maxmemory?${nowOnly}`}
         empty={REDIS_SAMPLES}
         testId="chart-evictions"
-        ariaLabel="Redis evictions per step and operations per second over time"
+        ariaLabel="Redis evicted keys per step over time"
         data={redis}
-        series={[
-          { key: "evicted", label: "evicted keys", color: "#b3261e" },
-          { key: "ops", label: "ops/s", color: "#00838f" },
-        ]}
+        series={[{ key: "evicted", label: "evicted keys", color: C.evicted }]}
         yFormat={countOrRate}
+        yUnit={`keys evicted ${step}`}
         yDomain={[0, "auto"]}
+        xDomain={xDomain}
+        partialFrom={sampled ? partialFrom : undefined}
+      />
+      <ChartCard
+        title="Operations"
+        question={`How busy is Redis?${nowOnly}`}
+        empty={REDIS_SAMPLES}
+        testId="chart-operations"
+        ariaLabel="Redis operations per second over time"
+        data={redis}
+        series={[{ key: "ops", label: "ops/s", color: C.operations }]}
+        yFormat={countOrRate}
+        yUnit="operations per second"
+        yDomain={[0, "auto"]}
+        xDomain={xDomain}
       />
     </ChartGrid>
   );

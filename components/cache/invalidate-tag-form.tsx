@@ -4,8 +4,8 @@
  * The tag is checked as you type; the confirmation names the tag and how many namespaces.
  */
 import { useState } from "react";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import s from "./cache.module.css";
-import { ConfirmDialog } from "./confirm-dialog.tsx";
 
 /** The same rule the API applies: 1–200 characters, no spaces. */
 export const TAG_PATTERN = /^\S{1,200}$/;

@@ -5,12 +5,12 @@
  */
 import { useState } from "react";
 import { formatCount, formatDuration, formatPercent } from "#components/format.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import t from "#components/ui/table.module.css";
 import { TableScroll } from "#components/ui/table-scroll.tsx";
 import type { NamespaceRow } from "#lib/metrics/cache-dashboard-types.ts";
 import s from "./cache.module.css";
 import { formatBytes } from "./cache-charts.tsx";
-import { ConfirmDialog } from "./confirm-dialog.tsx";
 
 export function NamespaceTable({
   rows,
@@ -96,6 +96,7 @@ export function NamespaceTable({
                         disabled={pending}
                         data-testid="flush"
                         data-namespace={r.name}
+                        aria-label={`Flush ${r.name}`}
                       >
                         Flush
                       </button>

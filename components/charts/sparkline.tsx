@@ -4,6 +4,8 @@
  * optional threshold line. One point draws no line, so a single point is shown as a dot.
  */
 import { Area, AreaChart, ReferenceLine, ResponsiveContainer, Tooltip, YAxis } from "recharts";
+import { SERIES_COLOURS } from "./palette.ts";
+import { tooltipTime } from "./time-series-chart.tsx";
 
 export interface SparkPoint {
   t: number;
@@ -12,7 +14,7 @@ export interface SparkPoint {
 
 interface Props {
   data: SparkPoint[];
-  /** a CSS colour, normally a state variable: var(--ok), var(--dead) */
+  /** the series' meaning's colour (palette.ts) */
   color: string;
   label: string;
   format?: (v: number) => string;
@@ -31,11 +33,11 @@ export function Sparkline({ data, color, label, format = String, threshold, heig
             formatter={(v) => [format(Number(v)), label]}
             labelFormatter={(_, p) => {
               const t = p?.[0]?.payload?.t;
-              return typeof t === "number" ? new Date(t).toISOString().slice(11, 16) : "";
+              return typeof t === "number" ? tooltipTime(t) : "";
             }}
           />
           {threshold !== undefined ? (
-            <ReferenceLine y={threshold} stroke="var(--dead)" strokeDasharray="3 3" />
+            <ReferenceLine y={threshold} stroke={SERIES_COLOURS.limit} strokeDasharray="3 3" />
           ) : null}
           <Area
             type="monotone"

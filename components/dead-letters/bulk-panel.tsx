@@ -8,6 +8,7 @@ import { useRef, useState } from "react";
 import { deleteAction, requeueAction } from "#app/(console)/dead-letters/actions.ts";
 import { api } from "#components/api-client.ts";
 import { formatCount } from "#components/format.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { BulkProgressView } from "./bulk-progress.tsx";
 import {
   CANARY_DEFAULT,
@@ -36,7 +37,16 @@ interface Confirming {
   error?: string;
 }
 
-export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; disabled: boolean }) {
+export function BulkPanel({
+  filters,
+  disabled,
+  nothingMatches = false,
+}: {
+  filters: DeadLetterFilters;
+  disabled: boolean;
+  /** no dead letter matches the filters: there is nothing to export */
+  nothingMatches?: boolean;
+}) {
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [rate, setRate] = useState("");
   const [canary, setCanary] = useState<CanaryChoice>(CANARY_DEFAULT);
@@ -124,19 +134,46 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
         >
           Delete all matching…
         </button>
-        <a className="btn btn-quiet" data-testid="export-json" href={api.exportUrl(f, "json")} download>
-          Export JSON
-        </a>
-        <a className="btn btn-quiet" data-testid="export-csv" href={api.exportUrl(f, "csv")} download>
-          Export CSV
-        </a>
+        <ExportLink format="json" href={api.exportUrl(f, "json")} nothing={nothingMatches} />
+        <ExportLink format="csv" href={api.exportUrl(f, "csv")} nothing={nothingMatches} />
       </div>
       {confirming ? (
-        <div
-          className="panel confirm"
-          role="dialog"
-          aria-label={`${verb} all matching`}
-          data-testid="confirm-bulk"
+        <ConfirmDialog
+          open
+          title={`${verb} all matching dead letters?`}
+          tone={confirming.action === "delete" ? "danger" : "primary"}
+          testId="confirm-bulk"
+          confirmTestId="confirm-bulk-go"
+          confirmLabel={
+            (confirming.action === "requeue" &&
+              canaryButtonLabel(canary, confirming.partial ? null : confirming.count)) ||
+            `${verb} ${confirming.count === null ? "" : atLeast(confirming)}`.trim()
+          }
+          pending={pending}
+          confirmDisabled={
+            (!confirming.count && !confirming.partial) ||
+            (confirming.action === "requeue" && typeof canaryOption(canary) === "string")
+          }
+          onCancel={close}
+          onConfirm={confirm}
+          fields={
+            <>
+              <label>
+                Rate limit (per second, optional){" "}
+                <input
+                  type="number"
+                  min={1}
+                  max={100000}
+                  inputMode="numeric"
+                  data-testid="bulk-rate"
+                  value={rate}
+                  onChange={(e) => setRate(e.target.value)}
+                  placeholder="no limit"
+                />
+              </label>
+              {confirming.action === "requeue" ? <CanaryFields value={canary} onChange={setCanary} /> : null}
+            </>
+          }
         >
           {confirming.count === null ? (
             <p>
@@ -144,7 +181,7 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
             </p>
           ) : (
             <>
-              <p data-testid="confirm-text">
+              <p>
                 {verb} <strong>{atLeast(confirming)}</strong> dead letter
                 {confirming.count === 1 && !confirming.partial ? "" : "s"} {describeFilters(f)}?
                 {confirming.action === "delete" ? " They cannot be recovered." : ""}
@@ -169,41 +206,7 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
               ) : null}
             </>
           )}
-          <label>
-            Rate limit (per second, optional){" "}
-            <input
-              type="number"
-              min={1}
-              max={100000}
-              inputMode="numeric"
-              data-testid="bulk-rate"
-              value={rate}
-              onChange={(e) => setRate(e.target.value)}
-              placeholder="no limit"
-            />
-          </label>
-          {confirming.action === "requeue" ? <CanaryFields value={canary} onChange={setCanary} /> : null}
-          <div className="actions">
-            <button
-              type="button"
-              className={`btn ${confirming.action === "delete" ? "btn-danger" : "btn-primary"}`}
-              data-testid="confirm-bulk-go"
-              disabled={
-                pending ||
-                (!confirming.count && !confirming.partial) ||
-                (confirming.action === "requeue" && typeof canaryOption(canary) === "string")
-              }
-              onClick={confirm}
-            >
-              {(confirming.action === "requeue" &&
-                canaryButtonLabel(canary, confirming.partial ? null : confirming.count)) ||
-                `${verb} ${confirming.count === null ? "" : atLeast(confirming)}`}
-            </button>
-            <button type="button" className="btn btn-quiet" onClick={close}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        </ConfirmDialog>
       ) : null}
       {bulkId ? <BulkProgressView id={bulkId} onClose={() => setBulkId(null)} /> : null}
       {message && !bulkId ? (
@@ -212,6 +215,26 @@ export function BulkPanel({ filters, disabled }: { filters: DeadLetterFilters; d
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** A download of what matches; a disabled button (saying why) when nothing matches. */
+function ExportLink({ format, href, nothing }: { format: "json" | "csv"; href: string; nothing: boolean }) {
+  const label = `Export ${format.toUpperCase()}`;
+  return nothing ? (
+    <button
+      type="button"
+      className="btn btn-quiet"
+      data-testid={`export-${format}`}
+      disabled
+      title="Nothing matches these filters"
+    >
+      {label}
+    </button>
+  ) : (
+    <a className="btn btn-quiet" data-testid={`export-${format}`} href={href} download>
+      {label}
+    </a>
   );
 }
 

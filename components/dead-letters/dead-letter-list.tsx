@@ -7,6 +7,7 @@ import type { DeadLetterSummary, MutationResult } from "#components/api-types.ts
 import { formatCount } from "#components/format.ts";
 import { useCanMutate } from "#components/providers.tsx";
 import { qk } from "#components/query-keys.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import { BulkPanel } from "./bulk-panel.tsx";
 import { DeadLetterTable, rowKey } from "./dead-letter-table.tsx";
@@ -19,6 +20,21 @@ import { describeOutcome } from "./outcome.ts";
  */
 import { RequeueDeleteButtons } from "./requeue-delete-buttons.tsx";
 import { useMutationAction } from "./use-mutation-action.ts";
+
+interface Asking {
+  action: "requeue" | "delete";
+  keys: string[];
+  /** what the action touches, in words: "dead letter 493 of `documents`" */
+  what: string;
+}
+
+/** "Requeue dead letter 493 of `documents`: it goes back to its queue …" */
+function confirmSentence({ action, keys, what }: Asking): string {
+  const one = keys.length === 1;
+  return action === "requeue"
+    ? `Requeue ${what}: ${one ? "it goes" : "each goes"} back to its queue to run again, with a fresh attempt budget.`
+    : `Delete ${what}. ${one ? "It" : "They"} cannot be recovered.`;
+}
 
 function byQueue(keys: string[]): Map<string, string[]> {
   const m = new Map<string, string[]>();
@@ -73,34 +89,62 @@ export function DeadLetterList({
     setMessage(describeOutcome(action, done, gone));
   }
 
+  /** the action waiting for confirmation (one dialog for a row and for the selection) */
+  const [asking, setAsking] = useState<Asking | null>(null);
+
   function onRow(action: "requeue" | "delete", row: DeadLetterSummary) {
-    run(action, [rowKey(row)]);
+    setAsking({ action, keys: [rowKey(row)], what: `dead letter ${row.id} of \`${row.queue}\`` });
   }
 
   function onSelection(action: "requeue" | "delete") {
     const keys = [...selected];
-    if (
-      action === "delete" &&
-      !window.confirm(`Delete ${formatCount(keys.length)} selected dead letters? They cannot be recovered.`)
-    )
-      return;
-    run(action, keys);
+    const queues = new Set(keys.map((k) => k.split("\u0000")[0]));
+    const of = queues.size === 1 ? ` of \`${[...queues][0]}\`` : ` of ${formatCount(queues.size)} queues`;
+    setAsking({
+      action,
+      keys,
+      what: `${formatCount(keys.length)} selected dead letter${keys.length === 1 ? "" : "s"}${of}`,
+    });
   }
 
   const rows = page.data?.items ?? [];
   // a text search that stopped at its read budget: never "nothing matches", always "go on"
   const stopped = page.data && !page.data.complete ? page.data : null;
   const continueSearch = () => update({ cursor: stopped?.nextCursor ?? undefined });
+  // the first page, complete and empty: nothing matches (a stopped search has not ruled matches out)
+  const nothingMatches =
+    page.isSuccess && !view.cursor && rows.length === 0 && !page.data.nextCursor && !stopped;
   return (
     <>
       {/* a stopped search has not ruled matches out: the bulk actions count before they act */}
       {canMutate ? (
-        <BulkPanel filters={filtersOf(view)} disabled={busy || (!rows.length && !stopped)} />
+        <BulkPanel
+          filters={filtersOf(view)}
+          disabled={busy || (!rows.length && !stopped)}
+          nothingMatches={nothingMatches}
+        />
       ) : null}
       {message ? (
         <p className="outcome" role="status" data-testid="action-outcome">
           {message}
         </p>
+      ) : null}
+      {asking ? (
+        <ConfirmDialog
+          open
+          title={asking.action === "requeue" ? "Requeue dead letters?" : "Delete dead letters?"}
+          tone={asking.action === "delete" ? "danger" : "primary"}
+          confirmLabel={`${asking.action === "requeue" ? "Requeue" : "Delete"} ${formatCount(asking.keys.length)}`}
+          pending={busy}
+          onCancel={() => setAsking(null)}
+          onConfirm={async () => {
+            await run(asking.action, asking.keys);
+            setAsking(null);
+          }}
+          returnFocus={() => document.querySelector<HTMLElement>('[data-testid="action-outcome"]')}
+        >
+          <p>{confirmSentence(asking)}</p>
+        </ConfirmDialog>
       ) : null}
       {canMutate && selected.size > 0 ? (
         <div className="selection-bar" data-testid="selection-bar">

@@ -11,6 +11,7 @@ import { TableScroll } from "#components/ui/table-scroll.tsx";
  * the last error as plain text, right-aligned counts, relative times (absolute on hover), and
  * per-row Requeue / Delete for admins only.
  */
+import { ErrorSummary } from "./error-summary.tsx";
 import { RequeueDeleteButtons } from "./requeue-delete-buttons.tsx";
 
 export const rowKey = (r: { queue: string; id: string }) => `${r.queue}\u0000${r.id}`;
@@ -90,11 +91,9 @@ export function DeadLetterTable({
                   </td>
                 ) : null}
                 <td className="col-wide">
-                  <Link href={detailHref(r)} className="error-text" data-testid="dead-letter-link">
+                  <Link href={detailHref(r)} className="error-link" data-testid="dead-letter-link">
                     {r.lastError ? (
-                      <>
-                        <strong>{r.lastError.name}</strong>: {r.lastError.message}
-                      </>
+                      <ErrorSummary name={r.lastError.name} message={r.lastError.message} />
                     ) : (
                       <em>no error recorded</em>
                     )}
@@ -112,7 +111,12 @@ export function DeadLetterTable({
                 </td>
                 {canMutate ? (
                   <td className="col-actions">
-                    <RequeueDeleteButtons small disabled={busy} onAct={(action) => onRow(action, r)} />
+                    <RequeueDeleteButtons
+                      small
+                      rowName={r.id}
+                      disabled={busy}
+                      onAct={(action) => onRow(action, r)}
+                    />
                   </td>
                 ) : null}
               </tr>

@@ -8,6 +8,7 @@ import type { ErrorGroup } from "#components/api-types.ts";
 import { formatCount } from "#components/format.ts";
 import { useCanMutate } from "#components/providers.tsx";
 import { qk } from "#components/query-keys.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
@@ -21,6 +22,7 @@ import {
   canaryOption,
   describeCanaryPlan,
 } from "./canary-fields.tsx";
+import { ErrorSummary } from "./error-summary.tsx";
 import { type DeadLetterFilters, viewSearch } from "./filters.ts";
 import { describeResult } from "./outcome.ts";
 /**
@@ -40,26 +42,17 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
   const remove = useMutationAction(deleteAction);
   const [bulkId, setBulkId] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  /** the group whose requeue waits for confirmation (with its canary choice) */
-  const [confirming, setConfirming] = useState<ErrorGroup | null>(null);
+  /** the canary choice of a group requeue */
   const [canary, setCanary] = useState<CanaryChoice>(CANARY_DEFAULT);
   const busy = requeue.pending || remove.pending || requeue.blocked;
 
-  function ask(action: "requeue" | "delete", g: ErrorGroup) {
-    setMessage(null);
-    if (action === "requeue") return setConfirming(g);
-    if (
-      window.confirm(
-        `Delete ${formatCount(g.count)} dead letters of \`${g.queue}\` in error group "${g.name}: ${g.sampleMessage.slice(0, 80)}"?`,
-      )
-    )
-      act("delete", g);
-  }
+  /** the group action waiting for confirmation */
+  const [asking, setAsking] = useState<{ action: "requeue" | "delete"; g: ErrorGroup } | null>(null);
 
   async function act(action: "requeue" | "delete", g: ErrorGroup) {
     const c = action === "requeue" ? canaryOption(canary) : undefined;
     if (typeof c === "string") return;
-    setConfirming(null);
+    setAsking(null);
     const r = await (action === "requeue" ? requeue : remove).run({
       scope: "group",
       queue: g.queue,
@@ -84,31 +77,33 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
   return (
     <>
       {groups.isRefetchError ? <StaleNote since={groups.dataUpdatedAt} /> : null}
-      {confirming ? (
-        <div className="panel confirm" role="dialog" aria-label="Requeue group" data-testid="confirm-group">
-          <p data-testid="confirm-text">
-            Requeue <strong>{formatCount(confirming.count)}</strong> dead letter
-            {confirming.count === 1 ? "" : "s"} of <code>{confirming.queue}</code> in error group{" "}
-            <code>{confirming.fingerprint.slice(0, 12)}</code> ({confirming.name}:{" "}
-            {confirming.sampleMessage.slice(0, 80)})?
-            {canary.on ? ` ${describeCanaryPlan(canary, confirming.count)}` : ""}
+      {asking ? (
+        <ConfirmDialog
+          open
+          title={asking.action === "requeue" ? "Requeue this error group?" : "Delete this error group?"}
+          tone={asking.action === "delete" ? "danger" : "primary"}
+          testId="confirm-group"
+          confirmTestId="confirm-group-go"
+          confirmLabel={
+            (asking.action === "requeue" && canaryButtonLabel(canary, asking.g.count)) ||
+            `${asking.action === "requeue" ? "Requeue" : "Delete"} ${formatCount(asking.g.count)}`
+          }
+          pending={busy}
+          confirmDisabled={asking.action === "requeue" && typeof canaryOption(canary) === "string"}
+          onCancel={() => setAsking(null)}
+          onConfirm={() => act(asking.action, asking.g)}
+          returnFocus={() => document.querySelector<HTMLElement>('[data-testid="groups-table"]')}
+          fields={asking.action === "requeue" ? <CanaryFields value={canary} onChange={setCanary} /> : null}
+        >
+          <p>
+            {asking.action === "requeue" ? "Requeue" : "Delete"}{" "}
+            <strong>{formatCount(asking.g.count)}</strong> dead letter{asking.g.count === 1 ? "" : "s"} of{" "}
+            <code>{asking.g.queue}</code> in error group <code>{asking.g.fingerprint.slice(0, 8)}…</code>:{" "}
+            <ErrorSummary name={asking.g.name} message={asking.g.sampleMessage} />
+            {asking.action === "delete" ? ". They cannot be recovered." : "."}
+            {asking.action === "requeue" && canary.on ? ` ${describeCanaryPlan(canary, asking.g.count)}` : ""}
           </p>
-          <CanaryFields value={canary} onChange={setCanary} />
-          <div className="actions">
-            <button
-              type="button"
-              className="btn btn-primary"
-              data-testid="confirm-group-go"
-              disabled={busy || typeof canaryOption(canary) === "string"}
-              onClick={() => act("requeue", confirming)}
-            >
-              {canaryButtonLabel(canary, confirming.count) ?? `Requeue ${formatCount(confirming.count)}`}
-            </button>
-            <button type="button" className="btn btn-quiet" onClick={() => setConfirming(null)}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        </ConfirmDialog>
       ) : null}
       {bulkId ? <BulkProgressView id={bulkId} onClose={() => setBulkId(null)} /> : null}
       {message && !bulkId ? (
@@ -162,9 +157,9 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                   <td className="col-wide">
                     <Link
                       href={`/dead-letters${viewSearch({ queue: g.queue, group: g.fingerprint })}`}
-                      className="error-text"
+                      className="error-link"
                     >
-                      <strong>{g.name}</strong>: {g.sampleMessage}
+                      <ErrorSummary name={g.name} message={g.sampleMessage} />
                     </Link>
                     {g.topFrame ? <div className="muted mono small">{g.topFrame}</div> : null}
                   </td>
@@ -182,8 +177,9 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
                       <RequeueDeleteButtons
                         small
                         labels={["Requeue group", "Delete group"]}
+                        rowName={g.fingerprint.slice(0, 10)}
                         disabled={busy || !!bulkId}
-                        onAct={(action) => ask(action, g)}
+                        onAct={(action) => setAsking({ action, g })}
                       />
                     </td>
                   ) : null}

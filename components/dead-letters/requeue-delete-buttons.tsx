@@ -11,6 +11,7 @@ export function RequeueDeleteButtons({
   labels = ["Requeue", "Delete"],
   small = false,
   primary = false,
+  rowName,
 }: {
   onAct: (action: DeadLetterAction) => void;
   disabled: boolean;
@@ -19,6 +20,8 @@ export function RequeueDeleteButtons({
   small?: boolean;
   /** requeue is the page's main action */
   primary?: boolean;
+  /** on a row: what the row is ("493"), so each button's name says which row it acts on ("Requeue 493") */
+  rowName?: string;
 }) {
   const size = small ? " btn-small" : "";
   return (
@@ -27,6 +30,7 @@ export function RequeueDeleteButtons({
         type="button"
         className={`btn${primary ? " btn-primary" : ""}${size}`}
         data-testid="requeue"
+        aria-label={rowName ? `${labels[0]} ${rowName}` : undefined}
         disabled={disabled}
         onClick={() => onAct("requeue")}
       >
@@ -36,6 +40,7 @@ export function RequeueDeleteButtons({
         type="button"
         className={`btn btn-danger${size}`}
         data-testid="delete"
+        aria-label={rowName ? `${labels[1]} ${rowName}` : undefined}
         disabled={disabled}
         onClick={() => onAct("delete")}
       >

@@ -14,8 +14,8 @@ import {
   requeueJobAction,
 } from "#app/(console)/queues/[queue]/jobs/actions.ts";
 import type { JobActionResult, JobDetail } from "#components/api-types.ts";
-import { ConfirmDialog } from "#components/cache/confirm-dialog.tsx";
 import { useMutationAction } from "#components/dead-letters/use-mutation-action.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import type { JobAction } from "#lib/queue/job-actions.ts";
 
 type Run = (input: { queue: string; id: string }) => Promise<ActionResult<JobActionResult>>;

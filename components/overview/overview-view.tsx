@@ -5,7 +5,7 @@
  */
 import Link from "next/link";
 import { api } from "#components/api-client.ts";
-import { formatAbsolute, formatCount, formatCountOf } from "#components/format.ts";
+import { formatCount, formatCountOf } from "#components/format.ts";
 import { qk } from "#components/query-keys.ts";
 import { QueueCard } from "#components/queues/queue-card.tsx";
 import { toFiringAlerts } from "#components/shell/alerts-badge.tsx";
@@ -15,6 +15,10 @@ import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx
 import { useHydrated } from "#components/use-hydrated.ts";
 import { useLiveQuery } from "#components/use-live-query.ts";
 
+/**
+ * Whether any alert fires. The firing alerts themselves are named once, in the banner every page
+ * shows under the top bar (components/alerts/firing-banner.tsx): this panel does not repeat them.
+ */
 function AlertsPanel() {
   const q = useLiveQuery(qk.alertsFiring, (signal) => api.firingAlerts(signal));
   // The top bar's alert badge shares this query: its data may be cached before this hydrates.
@@ -22,26 +26,22 @@ function AlertsPanel() {
   const alerts = q.data === undefined || !hydrated ? null : toFiringAlerts(q.data);
   return (
     <section className="panel" data-testid="overview-alerts">
-      <h2>
-        Alerts firing{" "}
-        <Link href="/alerts" className="small">
-          all alerts →
-        </Link>
-      </h2>
+      <h2>Alerts</h2>
       {alerts === null ? (
         <p className="muted">{q.isError ? "Alerts are unavailable right now." : "Loading…"}</p>
       ) : alerts.length === 0 ? (
         <StateBadge tone="ok">No alert is firing</StateBadge>
       ) : (
-        <ul>
-          {alerts.map((a) => (
-            <li key={a.name}>
-              <StateBadge tone="dead">{a.name}</StateBadge>
-              {a.since ? <span className="muted small"> since {formatAbsolute(a.since)}</span> : null}
-            </li>
-          ))}
-        </ul>
+        <p>
+          <StateBadge tone="dead">
+            {alerts.length === 1 ? "1 alert firing" : `${formatCount(alerts.length)} alerts firing`}
+          </StateBadge>{" "}
+          <span className="small muted">named in the banner above</span>
+        </p>
       )}
+      <p className="small">
+        <Link href="/alerts">All alerts and thresholds →</Link>
+      </p>
     </section>
   );
 }

@@ -7,9 +7,9 @@ import { useState } from "react";
  */
 import type { ActionResult } from "#app/_lib/action.ts";
 import type { PauseResponse } from "#components/api-types.ts";
-import { ConfirmDialog } from "#components/cache/confirm-dialog.tsx";
 import { useMutationAction } from "#components/dead-letters/use-mutation-action.ts";
 import { formatAbsolute } from "#components/format.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
 
 export type PauseAction = (input: { queue: string }) => Promise<ActionResult<PauseResponse>>;

@@ -5,6 +5,7 @@
  */
 import Link from "next/link";
 import type { QueueSummary } from "#components/api-types.ts";
+import { SERIES_COLOURS } from "#components/charts/palette.ts";
 import { Sparkline } from "#components/charts/sparkline.tsx";
 import { formatPercent, formatRate } from "#components/format.ts";
 import { PausedBadge } from "./pause-control.tsx";
@@ -42,7 +43,7 @@ export function QueueCard({ q, latencyThresholdMs }: { q: QueueSummary; latencyT
           </div>
           <Sparkline
             data={q.series.map((p) => ({ t: p.t, v: p.completed }))}
-            color="var(--ok)"
+            color={SERIES_COLOURS.completed}
             label={`${q.name} completed per minute`}
             testId="spark-throughput"
           />
@@ -54,7 +55,7 @@ export function QueueCard({ q, latencyThresholdMs }: { q: QueueSummary; latencyT
           </div>
           <Sparkline
             data={failureSeries(q)}
-            color="var(--dead)"
+            color={SERIES_COLOURS.failed}
             label={`${q.name} failure rate`}
             format={(v) => formatPercent(v)}
             testId="spark-failure"

@@ -7,6 +7,7 @@
 import { api } from "#components/api-client.ts";
 import type { HistoryRange, QueueHistory } from "#components/api-types.ts";
 import { ChartCard, ChartGrid } from "#components/charts/chart-card.tsx";
+import { SERIES_COLOURS as C } from "#components/charts/palette.ts";
 import { RangePicker, useRangeParam } from "#components/charts/range-picker.tsx";
 import type { ChartRow } from "#components/charts/time-series-chart.tsx";
 import { qk } from "#components/query-keys.ts";
@@ -33,19 +34,20 @@ function HistoryCharts({ data }: { data: QueueHistory }) {
     <ChartGrid>
       <ChartCard
         title="Jobs per minute"
-        question={`What came in and how it ended, ${STEP_TEXT[data.range]} (UTC; the minute in progress is left out).`}
+        question={`What came in and how it ended, ${STEP_TEXT[data.range]} (your time zone; the minute in progress is left out).`}
         empty="jobs"
         testId="chart-queue-jobs"
         ariaLabel="Jobs added, completed, failed, retried and dead per minute"
         data={rows}
         series={[
-          { key: "added", label: "added", color: "#2457d6" },
-          { key: "completed", label: "completed", color: "#1b7a3a" },
-          { key: "failed", label: "failed attempts", color: "#a15c00" },
-          { key: "retried", label: "retried", color: "#7b3fb5" },
-          { key: "dead", label: "dead", color: "#b3261e" },
+          { key: "added", label: "added", color: C.added },
+          { key: "completed", label: "completed", color: C.completed },
+          { key: "failed", label: "failed attempts", color: C.failed },
+          { key: "retried", label: "retried", color: C.retried },
+          { key: "dead", label: "dead", color: C.dead },
         ]}
         yFormat={perMinute}
+        yUnit="jobs per minute"
         yDomain={[0, "auto"]}
       />
       <ChartCard
@@ -56,10 +58,11 @@ function HistoryCharts({ data }: { data: QueueHistory }) {
         ariaLabel="Processing time p50 and p95"
         data={rows}
         series={[
-          { key: "p50Ms", label: "p50", color: "#2457d6" },
-          { key: "p95Ms", label: "p95", color: "#7b3fb5" },
+          { key: "p50Ms", label: "p50", color: C.median },
+          { key: "p95Ms", label: "p95", color: C.tail },
         ]}
         yFormat={duration}
+        yUnit="time per job"
         yDomain={[0, "auto"]}
       />
     </ChartGrid>

@@ -5,6 +5,7 @@
  * 12) — and an odd thrown value (a circular object, a throwing getter, null) must be recorded,
  * not crash the consumer's fail path.
  */
+import { relativeFramePaths } from "./frame-paths.ts";
 import { clip } from "./redact.ts";
 
 /** Stack frames kept per attempt error. */
@@ -65,7 +66,8 @@ function framesOf(stack: string, header: string): string | undefined {
     lines.push(clip(line.trimStart(), STACK_LINE_MAX + CUT_MARGIN).trimEnd());
     if (lines.length === MAX_STACK_FRAMES) break;
   }
-  return lines.length > 0 ? lines.join("\n") : undefined;
+  // paths relative to the application root (frame-paths.ts): no server path is ever stored
+  return lines.length > 0 ? relativeFramePaths(lines.join("\n")) : undefined;
 }
 
 /** A thrown value's name, message and frames, cut as described above. */

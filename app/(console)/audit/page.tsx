@@ -7,7 +7,7 @@
 
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
 import { requirePrincipal } from "#app/_lib/principal.ts";
-import { formatAbsolute, formatCount } from "#components/format.ts";
+import { formatCount } from "#components/format.ts";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { TableScroll } from "#components/ui/table-scroll.tsx";
 import { type AuditFilter, type AuditLog, type AuditOutcome, listAudit } from "#lib/auth/index.ts";
@@ -122,7 +122,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id} data-testid="audit-row" data-action={e.action}>
-                  <td title={formatAbsolute(e.at)}>
+                  <td>
                     <RelativeTime ms={e.at} />
                   </td>
                   <td>

@@ -1,14 +1,16 @@
 /**
- * /settings — your account for everyone (with "sign out everywhere"); users and API tokens for
- * admins. Viewers get no
+ * /settings — your account for everyone (with "sign out everywhere"); users, API tokens and the
+ * configuration in effect (secrets hidden) for admins. Viewers get no
  * mutation controls here (and the actions refuse them anyway: admin only, on the server).
  */
 
+import { configInEffect } from "#app/_lib/ops/config-in-effect.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
 import { requirePrincipal } from "#app/_lib/principal.ts";
 import { SignOutEverywhere } from "#components/auth-sign-out-everywhere.tsx";
 import { AuthTokensPanel } from "#components/auth-tokens-panel.tsx";
 import { AuthUsersPanel } from "#components/auth-users-panel.tsx";
+import { ConfigTable } from "#components/settings/config-table.tsx";
 import { listTokens, listUsers } from "#lib/auth/index.ts";
 import { getConfig } from "#lib/config.ts";
 
@@ -41,6 +43,7 @@ export default async function SettingsPage() {
         <>
           <AuthUsersPanel users={users} self={principal.email ?? ""} />
           <AuthTokensPanel tokens={tokens} />
+          <ConfigTable settings={configInEffect()} />
         </>
       ) : null}
     </div>

@@ -14,10 +14,11 @@ import { describeResult } from "#components/dead-letters/outcome.ts";
  */
 import { RequeueDeleteButtons } from "#components/dead-letters/requeue-delete-buttons.tsx";
 import { useMutationAction } from "#components/dead-letters/use-mutation-action.ts";
-import { formatAbsolute, formatCount } from "#components/format.ts";
+import { formatCount } from "#components/format.ts";
 import { JobReport } from "#components/job-report.tsx";
 import { useCanMutate } from "#components/providers.tsx";
 import { qk } from "#components/query-keys.ts";
+import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
@@ -40,12 +41,7 @@ function Facts({ d }: { d: DeadLetter }) {
     ["Created", <RelativeTime key="c" ms={d.createdAt} />],
     ["First failed", <RelativeTime key="ff" ms={d.firstFailedAt} />],
     ["Last failed", <RelativeTime key="lf" ms={d.lastFailedAt} />],
-    [
-      "Dead since",
-      <span key="dt" title={formatAbsolute(d.deadAt)}>
-        <RelativeTime ms={d.deadAt} />
-      </span>,
-    ],
+    ["Dead since", <RelativeTime key="dt" ms={d.deadAt} />],
   ];
   return (
     <dl className="facts">
@@ -70,23 +66,25 @@ export function DeadLetterDetail({
 }) {
   const canMutate = useCanMutate();
   const [done, setDone] = useState<string | null>(null);
+  // While an action may take the entry away, it is not refetched (that would only answer 404).
+  const [leaving, setLeaving] = useState(false);
   const entry = useQuery({
     queryKey: qk.deadLetters.one(queue, id),
     queryFn: ({ signal }) => api.deadLetter(queue, id, signal),
     initialData: initial,
-    enabled: !done,
+    enabled: !done && !leaving,
   });
   const requeue = useMutationAction(requeueAction);
   const remove = useMutationAction(deleteAction);
   const busy = requeue.pending || remove.pending || requeue.blocked;
 
+  /** the action waiting for confirmation */
+  const [asking, setAsking] = useState<"requeue" | "delete" | null>(null);
+
   async function act(action: "requeue" | "delete") {
-    if (
-      action === "delete" &&
-      !window.confirm(`Delete dead letter ${id} of \`${queue}\`? It cannot be recovered.`)
-    )
-      return;
+    setLeaving(true);
     const r = await (action === "requeue" ? requeue : remove).run({ scope: "ids", queue, ids: [id] });
+    setLeaving(false);
     if (r.ok) setDone(describeResult(r.data));
   }
 
@@ -99,6 +97,12 @@ export function DeadLetterDetail({
         {back}
         <p className="outcome" role="status" data-testid="action-outcome">
           {done}. This entry has left the dead letters.
+        </p>
+        {/* where the job went: a requeued job is back in its queue */}
+        <p>
+          <Link href={`/queues/${encodeURIComponent(queue)}`} data-testid="went-to-queue">
+            Queue {queue} →
+          </Link>
         </p>
       </>
     );
@@ -135,10 +139,40 @@ export function DeadLetterDetail({
         Dead letter <code>{d.id}</code> of <code>{d.queue}</code>
       </h1>
       {entry.isRefetchError ? <StaleNote since={entry.dataUpdatedAt} /> : null}
+      {asking ? (
+        <ConfirmDialog
+          open
+          title={asking === "requeue" ? "Requeue this dead letter?" : "Delete this dead letter?"}
+          tone={asking === "delete" ? "danger" : "primary"}
+          confirmLabel={asking === "requeue" ? `Requeue ${d.id}` : `Delete ${d.id}`}
+          pending={busy}
+          onCancel={() => setAsking(null)}
+          onConfirm={async () => {
+            await act(asking);
+            setAsking(null);
+          }}
+          returnFocus={() => document.querySelector<HTMLElement>('[data-testid="action-outcome"]')}
+        >
+          <p>
+            {asking === "requeue"
+              ? `Requeue dead letter ${d.id} of \`${d.queue}\`: it goes back to the queue to run again, with a fresh attempt budget.`
+              : `Delete dead letter ${d.id} of \`${d.queue}\`. It cannot be recovered.`}
+          </p>
+        </ConfirmDialog>
+      ) : null}
       {canMutate ? (
         <div className="actions">
-          <RequeueDeleteButtons primary disabled={busy} onAct={act} />
-          <PayloadEditor queue={d.queue} id={d.id} payload={d.payload} onDone={setDone} />
+          <RequeueDeleteButtons primary disabled={busy} onAct={setAsking} />
+          <PayloadEditor
+            queue={d.queue}
+            id={d.id}
+            payload={d.payload}
+            onStart={() => setLeaving(true)}
+            onDone={(message) => {
+              setLeaving(false);
+              if (message) setDone(message);
+            }}
+          />
           {failure ? <span className="error-text">{failure}</span> : null}
         </div>
       ) : null}

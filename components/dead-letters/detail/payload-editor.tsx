@@ -20,12 +20,16 @@ export function PayloadEditor({
   queue,
   id,
   payload,
+  onStart,
   onDone,
 }: {
   queue: string;
   id: string;
   payload: unknown;
-  onDone: (message: string) => void;
+  /** the requeue starts: the entry may leave the dead letters */
+  onStart?: () => void;
+  /** it ended: with a message when it succeeded, null when it did not */
+  onDone: (message: string | null) => void;
 }) {
   const initial = JSON.stringify(payload, null, 2) ?? "null";
   const [text, setText] = useState(initial);
@@ -41,8 +45,9 @@ export function PayloadEditor({
     );
 
   async function submit() {
+    onStart?.();
     const r = await edit.run({ queue, id, payload: text });
-    if (r.ok) onDone("Requeued with the edited payload; the original is kept in the entry's history.");
+    onDone(r.ok ? "Requeued with the edited payload; the original is kept in the entry's history" : null);
   }
 
   return (

@@ -202,6 +202,10 @@ test("detail, then edit & requeue with a payload that validates as you type", as
     await page.getByTestId("edit-requeue-submit").click();
     await expect(page.getByTestId("action-outcome")).toContainText("edited payload");
     await expect.poll(() => consumer.seen.get(id), { timeout: 15_000 }).toEqual({ title: "fixed", n: 0 });
+    // the page says where the job went: its own page in the queue, in whatever state it is now
+    await page.getByTestId("went-to-job").click();
+    await expect(page).toHaveURL(new RegExp(`/queues/${queue}/jobs/${encodeURIComponent(id)}$`));
+    await expect(page.getByText(id).first()).toBeVisible();
   } finally {
     await consumer.stop();
   }

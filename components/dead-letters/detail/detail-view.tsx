@@ -66,6 +66,8 @@ export function DeadLetterDetail({
 }) {
   const canMutate = useCanMutate();
   const [done, setDone] = useState<string | null>(null);
+  // a requeued job is back in its queue: the page links to it there (a deleted one is gone)
+  const [requeued, setRequeued] = useState(false);
   // While an action may take the entry away, it is not refetched (that would only answer 404).
   const [leaving, setLeaving] = useState(false);
   const entry = useQuery({
@@ -85,7 +87,10 @@ export function DeadLetterDetail({
     setLeaving(true);
     const r = await (action === "requeue" ? requeue : remove).run({ scope: "ids", queue, ids: [id] });
     setLeaving(false);
-    if (r.ok) setDone(describeResult(r.data));
+    if (r.ok) {
+      setRequeued(action === "requeue" && r.data.mode === "inline" && r.data.done > 0);
+      setDone(describeResult(r.data));
+    }
   }
 
   const back = (
@@ -98,8 +103,19 @@ export function DeadLetterDetail({
         <p className="outcome" role="status" data-testid="action-outcome">
           {done}. This entry has left the dead letters.
         </p>
-        {/* where the job went: a requeued job is back in its queue */}
+        {/* where the job went: a requeued job is back in its queue, its page follows it there */}
         <p>
+          {requeued ? (
+            <>
+              <Link
+                href={`/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(id)}`}
+                data-testid="went-to-job"
+              >
+                Job {id} in {queue} →
+              </Link>{" "}
+              ·{" "}
+            </>
+          ) : null}
           <Link href={`/queues/${encodeURIComponent(queue)}`} data-testid="went-to-queue">
             Queue {queue} →
           </Link>
@@ -170,7 +186,10 @@ export function DeadLetterDetail({
             onStart={() => setLeaving(true)}
             onDone={(message) => {
               setLeaving(false);
-              if (message) setDone(message);
+              if (message) {
+                setRequeued(true);
+                setDone(message);
+              }
             }}
           />
           {failure ? <span className="error-text">{failure}</span> : null}

@@ -44,7 +44,8 @@ test.beforeAll(async () => {
 test.afterAll(purgeSeeded);
 
 /**
- * Every page: the navigation's, one queue, one dead letter, the groups tab and the sign-in page.
+ * Every page: the navigation's, one queue, its jobs list and a job page, one dead letter, the groups
+ * tab and the sign-in page.
  * Paths of seeded data are known only once seeded: a function of the seed, while test names stay fixed.
  */
 const PAGES: { name: string; path: () => string; title: () => RegExp }[] = [
@@ -62,6 +63,16 @@ const PAGES: { name: string; path: () => string; title: () => RegExp }[] = [
     name: "/dead-letters/<queue>/<id>",
     path: () => `/dead-letters/${encodeURIComponent(queue)}/${encodeURIComponent(deadId)}`,
     title: () => /Dead letter · Requeue$/,
+  },
+  {
+    name: "/queues/<queue>/jobs",
+    path: () => `/queues/${encodeURIComponent(queue)}/jobs?state=waiting`,
+    title: () => new RegExp(`Jobs · ${queue} · Queues · Requeue$`),
+  },
+  {
+    name: "/queues/<queue>/jobs/<id>",
+    path: () => `/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(deadId)}`,
+    title: () => new RegExp(`Job ${deadId} · ${queue} · Queues · Requeue$`),
   },
   {
     name: "/dead-letters?tab=groups",

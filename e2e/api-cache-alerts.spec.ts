@@ -95,6 +95,7 @@ test.describe("alerts API", () => {
       "retry_success_rate",
       "avg_retries",
       "dlq_oldest_age",
+      "dlq_near_cap",
       "cache_hit_rate",
       "redis_memory",
       "eviction_rate",

@@ -81,6 +81,7 @@ test("dead letters: count, groups, one entry", async ({ request }) => {
   const api = await apiAs(request, "admin");
   expect(await (await expectStatus(api, `/api/v1/dead-letters/count?queue=${queue}`, 200)).json()).toEqual({
     count: 4,
+    total: 4,
     partial: false,
     scanned: 0,
     nextCursor: null,

@@ -3,6 +3,7 @@
  * (app/_lib/ops/config-in-effect.ts). Read-only: settings change in the environment (README).
  */
 import type { SettingInEffect } from "#app/_lib/ops/config-in-effect.ts";
+import { TableScroll } from "#components/ui/table-scroll.tsx";
 
 export function ConfigTable({ settings }: { settings: SettingInEffect[] }) {
   return (
@@ -13,7 +14,7 @@ export function ConfigTable({ settings }: { settings: SettingInEffect[] }) {
         are never shown. Change a setting in the environment and restart (see the README&apos;s configuration
         table).
       </p>
-      <div className="table-wrap">
+      <TableScroll label="Configuration in effect">
         <table className="data-table">
           <thead>
             <tr>
@@ -34,7 +35,7 @@ export function ConfigTable({ settings }: { settings: SettingInEffect[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

@@ -146,12 +146,16 @@ class Settings:
     progress_max_bytes: int
 
 
-def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
-    """Parses the environment; raises ConfigError listing every bad variable."""
+Spec = Dict[str, Tuple[str, Tuple[str, Callable[[str], object]], Callable[[str], str]]]
+
+
+def parse_env(spec: Spec, env: Optional[Mapping[str, str]] = None) -> Dict[str, object]:
+    """Each variable of ``spec`` parsed (its default when unset or empty); raises ConfigError
+    listing every bad one."""
     env = os.environ if env is None else env
     out: Dict[str, object] = {}
     problems: List[str] = []
-    for name, (default, (expected, parse), show) in _SPEC.items():
+    for name, (default, (expected, parse), show) in spec.items():
         raw = env.get(name)
         value = default if raw is None or raw == "" else raw
         try:
@@ -160,6 +164,12 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
             problems.append("%s must be %s, got %s" % (name, expected, show(value)))
     if problems:
         raise ConfigError(problems)
+    return out
+
+
+def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
+    """Parses the environment; raises ConfigError listing every bad variable."""
+    out = parse_env(_SPEC, env)
     return Settings(
         redis_url=str(out["REDIS_URL"]),
         prefix=str(out["REDIS_KEY_PREFIX"]),

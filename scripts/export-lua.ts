@@ -19,7 +19,10 @@ export const PACKAGED_DIR = join(
 );
 
 /** The script sets the package holds, by folder: the queue's and the cache's. */
-export const PACKAGED_SETS: Record<string, () => LuaScript[]> = { queue: queueScripts, cache: cacheScriptList };
+export const PACKAGED_SETS: Record<string, () => LuaScript[]> = {
+  queue: queueScripts,
+  cache: cacheScriptList,
+};
 
 /** The files the package must hold: name → content (each set's scripts, plus an index per set). */
 export function packagedScripts(): Map<string, string> {
@@ -43,7 +46,9 @@ function main(): void {
     mkdirSync(dirname(join(PACKAGED_DIR, name)), { recursive: true });
     writeFileSync(join(PACKAGED_DIR, name), content);
   }
-  console.log(`export-lua: ${files.size} files in ${PACKAGED_DIR} (${Object.keys(PACKAGED_SETS).join(", ")})`);
+  console.log(
+    `export-lua: ${files.size} files in ${PACKAGED_DIR} (${Object.keys(PACKAGED_SETS).join(", ")})`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main();

@@ -3,8 +3,10 @@ and its scripts, the circuit breaker, the statistics recorder, this process's lo
 ``guarded`` is the one door to Redis: breaker check, the per-call deadline, error accounting."""
 import atexit
 import itertools
+import os
 import threading
 import uuid
+import weakref
 from concurrent.futures import Future
 from typing import Any, Callable, Dict, NamedTuple, Optional, Set, TypeVar
 
@@ -68,6 +70,7 @@ class CacheRuntime:
         if stats:
             self.recorder.start()
         atexit.register(self._at_exit)
+        _runtimes.add(self)
 
     def token(self) -> str:
         return "%s:%d" % (self.instance_id, next(self._tokens))
@@ -120,12 +123,36 @@ class CacheRuntime:
         if self.owns_client:
             self.client.connection_pool.disconnect()
 
+    def after_fork(self) -> None:
+        """A forked child (a prefork server's worker) is another process: its own instance id,
+        no loads in flight, its own statistics thread (redis-py reconnects by itself)."""
+        self.instance_id = uuid.uuid4().hex[:12]
+        self.inflight_lock = threading.Lock()
+        self.inflight = {}
+        self.refreshing = set()
+        self.breaker._lock = threading.Lock()
+        self.recorder.after_fork()
+
     def _at_exit(self) -> None:
         try:
             self.close()
         except Exception:  # noqa: BLE001 - nothing to report to at exit
             pass
 
+
+_runtimes: "weakref.WeakSet[CacheRuntime]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    global _default_lock
+    _default_lock = threading.Lock()
+    for rt in list(_runtimes):
+        if not rt._closed:
+            rt.after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 _default: Optional[CacheRuntime] = None
 _default_lock = threading.Lock()

@@ -51,6 +51,15 @@ class StatsRecorder:
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
 
+    def after_fork(self) -> None:
+        """In a forked child: the parent's counts are the parent's to write, its thread did not
+        come along, and its locks may have been held at the fork."""
+        self._lock, self._write_lock, self._stop = threading.Lock(), threading.Lock(), threading.Event()
+        self._buckets = {}
+        running, self._thread = self._thread is not None, None
+        if running:
+            self.start()
+
     def start(self) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="requeue-cache-stats", daemon=True)

@@ -3,6 +3,7 @@ lib/cache's format, tags, flush, user scoping, secrets, the decorator, single-fl
 cross-process lock, stale-while-revalidate, statistics, and Redis down or silent."""
 import gzip
 import json
+import os
 import threading
 import time
 import unittest
@@ -245,6 +246,34 @@ class CacheTest(unittest.TestCase):
             self.assertEqual(c.rt.recorder.pending("document", "timeouts"), 2)
         finally:
             silent.close()
+
+    @unittest.skipUnless(hasattr(os, "fork"), "needs fork")
+    def test_a_forked_child_is_another_process(self) -> None:
+        c = self.cache()
+        c.get_or_set("f", lambda: "parent's")
+        parent_id, parent_misses = c.rt.instance_id, c.rt.recorder.pending("document", "misses")
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: report what it sees, then leave without running the parent's cleanup
+            try:
+                os.close(read)
+                seen = {"misses": c.rt.recorder.pending("document", "misses"), "same_id": c.rt.instance_id == parent_id,
+                        "value": c.get_or_set("f", lambda: "child's")}
+                c.flush_stats()
+                seen["thread"] = bool(c.rt.recorder._thread and c.rt.recorder._thread.is_alive())
+                os.write(write, json.dumps(seen).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as f:
+            seen = json.loads(f.read())
+        os.waitpid(pid, 0)
+        self.assertEqual(seen, {"misses": 0, "same_id": False, "value": "parent's", "thread": True})
+        self.assertEqual(c.rt.recorder.pending("document", "misses"), parent_misses)  # the parent's own, unwritten
+        # only the child has written statistics yet: its own instance in the breaker reports
+        reports = c.rt.client.hkeys("%s:cache:breakers" % self.prefix)
+        self.assertEqual(len(reports), 1)
+        self.assertNotEqual(reports[0].decode(), parent_id)
 
     def test_disabled_cache_only_loads(self) -> None:
         c = self.cache(CACHE_ENABLED="false")

@@ -6,13 +6,13 @@ from typing import Any, Dict, List, Sequence, Union
 
 import redis
 
-_ROOT = Path(__file__).parent / "_scripts"
+_DIR = Path(__file__).parent / "_scripts" / "queue"
 Arg = Union[str, int, float, bytes]
 
 
 class ScriptSet:
     def __init__(self, folder: str = "queue") -> None:
-        self._dir = _ROOT / folder
+        self._dir = _DIR.parent / folder
         self._index: Dict[str, Dict[str, Any]] = json.loads((self._dir / "index.json").read_text("utf-8"))
         self._lua: Dict[str, str] = {}
 

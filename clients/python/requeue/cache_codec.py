@@ -43,8 +43,8 @@ def encode(value: Any, fresh_until_ms: float, compress_threshold: int) -> Encode
     fresh_until = int(math.floor(fresh_until_ms))
     data = to_json(value).encode("utf-8")
     if compress_threshold > 0 and len(data) > compress_threshold:
-        # level 6 is zlib's default, which node:zlib uses too; mtime 0 keeps it reproducible
-        payload = gzip.compress(data, compresslevel=6, mtime=0)
+        # the fastest level: any gzip reads back in either language; mtime 0 keeps it reproducible
+        payload = gzip.compress(data, compresslevel=1, mtime=0)
         return Encoded("z%d" % fresh_until, payload, True, len(payload))
     return Encoded("j%d" % fresh_until, data, False, len(data))
 

@@ -20,10 +20,11 @@ class RedisServer:
     def __init__(self) -> None:
         self.port = free_port()
         self.url = "redis://127.0.0.1:%d" % self.port
-        self._dir = tempfile.mkdtemp(prefix="requeue-py-redis-")
+        self._dir = ""
         self._proc: Optional["subprocess.Popen[bytes]"] = None
 
     def start(self, timeout_s: float = 30) -> "RedisServer":
+        self._dir = tempfile.mkdtemp(prefix="requeue-py-redis-")
         self._proc = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", self._dir],
@@ -45,7 +46,8 @@ class RedisServer:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
-        shutil.rmtree(self._dir, ignore_errors=True)
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
 
 
 class SilentServer:

@@ -18,7 +18,7 @@ import { reclaimExpired } from "../lib/queue/maintenance.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
 import { createRedis } from "../lib/redis/connection.ts";
 import { closeQueue, privatePrefix, testQueue, until } from "./harness/fixtures.ts";
-import { isCluster, startRedisServer, testConfig, testRedis } from "./harness/index.ts";
+import { isCluster, startRedisServer, testConfig, testRedis, uniqueName } from "./harness/index.ts";
 
 const PYTHON = "/usr/bin/python3";
 const CLIENT = join(import.meta.dirname, "..", "clients/python");
@@ -270,7 +270,9 @@ describe.skipIf(isCluster())("Python client", () => {
  */
 describe.skipIf(isCluster())("Python cache client", () => {
   const XLANG_CACHE = join(CLIENT, "tests/xlang_cache.py");
-  const cachePrefix = privatePrefix("pyc");
+  // Not privatePrefix(): it sets the global config when the file is collected, which would move
+  // the queue tests above onto this prefix. Every call below passes the prefix itself.
+  const cachePrefix = uniqueName("pyc");
   const cacheEnv = {
     REDIS_KEY_PREFIX: cachePrefix,
     CACHE_TIMEOUT_MS: "5000",

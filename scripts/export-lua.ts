@@ -5,10 +5,12 @@
  *   npx tsx scripts/export-lua.ts
  * scripts/export-lua.test.ts fails when the packaged copies differ from what the loader produces.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheScriptList } from "#lib/cache/scripts.ts";
 import { queueScripts } from "#lib/queue/scripts.ts";
+import type { LuaScript } from "#lib/redis/scripts.ts";
 
 export const PACKAGED_DIR = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -16,26 +18,37 @@ export const PACKAGED_DIR = join(
   "clients/python/requeue/_scripts",
 );
 
-/** The files the package must hold: name → content (scripts of the queue set, plus an index). */
+/** The script sets the package holds, by folder: the queue's and the cache's. */
+export const PACKAGED_SETS: Record<string, () => LuaScript[]> = {
+  queue: queueScripts,
+  cache: cacheScriptList,
+};
+
+/** The files the package must hold: name → content (each set's scripts, plus an index per set). */
 export function packagedScripts(): Map<string, string> {
   const files = new Map<string, string>();
-  const index: Record<string, { keys: number; variadic: boolean; sha: string }> = {};
-  for (const s of queueScripts()) {
-    files.set(`queue/${s.name}.lua`, s.lua);
-    index[s.name] = { keys: s.numberOfKeys, variadic: s.variadic, sha: s.sha };
+  for (const [folder, list] of Object.entries(PACKAGED_SETS)) {
+    const index: Record<string, { keys: number; variadic: boolean; sha: string }> = {};
+    for (const s of list()) {
+      files.set(`${folder}/${s.name}.lua`, s.lua);
+      index[s.name] = { keys: s.numberOfKeys, variadic: s.variadic, sha: s.sha };
+    }
+    files.set(`${folder}/index.json`, `${JSON.stringify(index, null, 2)}\n`);
   }
-  files.set("queue/index.json", `${JSON.stringify(index, null, 2)}\n`);
   return files;
 }
 
 function main(): void {
   const files = packagedScripts();
-  rmSync(join(PACKAGED_DIR, "queue"), { recursive: true, force: true });
+  for (const folder of Object.keys(PACKAGED_SETS))
+    rmSync(join(PACKAGED_DIR, folder), { recursive: true, force: true });
   for (const [name, content] of files) {
     mkdirSync(dirname(join(PACKAGED_DIR, name)), { recursive: true });
     writeFileSync(join(PACKAGED_DIR, name), content);
   }
-  console.log(`export-lua: ${files.size} files in ${PACKAGED_DIR} (${readdirSync(PACKAGED_DIR).join(", ")})`);
+  console.log(
+    `export-lua: ${files.size} files in ${PACKAGED_DIR} (${Object.keys(PACKAGED_SETS).join(", ")})`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main();

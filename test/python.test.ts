@@ -8,6 +8,8 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { Cache } from "../lib/cache/cache.ts";
+import { breakerStates, cacheSeries, namespaceSummary } from "../lib/cache/stats.ts";
 import { parseConfig } from "../lib/config.ts";
 import { getDeadLetter, listGroups } from "../lib/dlq/index.ts";
 import { requeueDeadLetter } from "../lib/dlq/mutate.ts";
@@ -16,7 +18,7 @@ import { reclaimExpired } from "../lib/queue/maintenance.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
 import { createRedis } from "../lib/redis/connection.ts";
 import { closeQueue, privatePrefix, testQueue, until } from "./harness/fixtures.ts";
-import { isCluster, startRedisServer, testConfig } from "./harness/index.ts";
+import { isCluster, startRedisServer, testConfig, testRedis, uniqueName } from "./harness/index.ts";
 
 const PYTHON = "/usr/bin/python3";
 const CLIENT = join(import.meta.dirname, "..", "clients/python");
@@ -258,5 +260,130 @@ describe.skipIf(isCluster())("Python client", () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+/**
+ * The cache across languages (clients/python/requeue/cache.py and lib/cache): the same keys,
+ * entry header and compression marker, tag versions and statistics. The Python side runs
+ * clients/python/tests/xlang_cache.py: operations as JSON on stdin, their results on stdout.
+ */
+describe.skipIf(isCluster())("Python cache client", () => {
+  const XLANG_CACHE = join(CLIENT, "tests/xlang_cache.py");
+  // Not privatePrefix(): it sets the global config when the file is collected, which would move
+  // the queue tests above onto this prefix. Every call below passes the prefix itself.
+  const cachePrefix = uniqueName("pyc");
+  const cacheEnv = {
+    REDIS_KEY_PREFIX: cachePrefix,
+    CACHE_TIMEOUT_MS: "5000",
+    CACHE_BREAKER_FAILURES: "1000",
+  };
+  const caches: Cache[] = [];
+  afterEach(async () => {
+    for (const c of caches.splice(0)) {
+      await c.close();
+      c.client.disconnect();
+    }
+  });
+
+  function tsCache(): Cache {
+    const c = new Cache({ client: testRedis(), config: testConfig(cacheEnv), stats: false });
+    caches.push(c);
+    return c;
+  }
+
+  type Result = { value?: unknown; loaded?: boolean; hit?: boolean; ok?: boolean };
+  function python(ops: Record<string, unknown>[]): Result[] {
+    const r = spawnSync(PYTHON, [XLANG_CACHE], {
+      env: env(cacheEnv),
+      input: JSON.stringify(ops),
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    return JSON.parse(r.stdout) as Result[];
+  }
+
+  const big = { title: "ünïcödé €", text: "x".repeat(3000), pages: [1, 2, 3] };
+
+  it("a value cached in Python is read in TypeScript; a TypeScript tag invalidation drops it for Python", async () => {
+    const [small, large] = python([
+      {
+        op: "get_or_set",
+        namespace: "document",
+        key: "summary:py",
+        value: { n: 1.5 },
+        tags: ["document:py"],
+      },
+      { op: "get_or_set", namespace: "document", key: "big:py", value: big, tags: ["document:py"] },
+    ]);
+    expect(small).toEqual({ value: { n: 1.5 }, loaded: true });
+    expect(large).toEqual({ value: big, loaded: true });
+    const cache = tsCache();
+    await cache.ready(20_000);
+    const doc = cache.namespace("document");
+    // gzip marker written by Python, read by TypeScript
+    expect((await cache.client.getBuffer(doc.entryKey("big:py")))?.subarray(0, 1).toString()).toBe("z");
+    expect(await doc.get("summary:py")).toEqual({ n: 1.5 });
+    expect(await doc.getOrSet("big:py", () => "not loaded", { tags: ["document:py"] })).toEqual(big);
+
+    expect((await cache.invalidateTag("document:py")).ok).toBe(true);
+    expect(python([{ op: "get", namespace: "document", key: "big:py" }])).toEqual([
+      { value: null, hit: false },
+    ]);
+    expect(python([{ op: "get", namespace: "document", key: "summary:py" }])[0].hit).toBe(false);
+  });
+
+  it("a value cached in TypeScript is read in Python: plain, compressed, user-scoped, and a wrapped call", async () => {
+    const cache = tsCache();
+    await cache.ready(20_000);
+    await cache.namespace("graph").set("nodes:7", big, { tags: ["graph:7"] });
+    await cache.namespace("user").set("profile", { name: "Alice" }, { user: "alice@example.com" });
+    const summary = cache.wrap(async (id: number) => ({ from: "typescript", id }), {
+      name: "summary",
+      namespace: "document",
+    });
+    expect(await summary(42)).toEqual({ from: "typescript", id: 42 });
+
+    const [graph, profile, other, wrapped] = python([
+      { op: "get", namespace: "graph", key: "nodes:7" },
+      { op: "get", namespace: "user", key: "profile", user: "alice@example.com" },
+      { op: "get", namespace: "user", key: "profile", user: "bob" },
+      { op: "summary", arg: 42 },
+    ]);
+    expect(graph).toEqual({ value: big, hit: true });
+    expect(profile).toEqual({ value: { name: "Alice" }, hit: true });
+    expect(other.hit).toBe(false);
+    // the decorator builds TypeScript's call key: Python gets TypeScript's value, its own function unrun
+    expect(wrapped).toEqual({ value: { from: "typescript", id: 42 }, loaded: false });
+
+    await cache.invalidateUser("alice@example.com");
+    expect(python([{ op: "get", namespace: "user", key: "profile", user: "alice@example.com" }])[0].hit).toBe(
+      false,
+    );
+  });
+
+  it("Python's statistics are what lib/cache/stats reads for the console: hits, misses, latency per namespace", async () => {
+    const ns = `pystats${Date.now() % 100000}`;
+    const results = python([
+      { op: "get_or_set", namespace: ns, key: "k", value: 1 },
+      { op: "get_or_set", namespace: ns, key: "k", value: 2 },
+      { op: "get_or_set", namespace: ns, key: "k", value: 3 },
+    ]);
+    expect(results.map((r) => [r.value, r.loaded])).toEqual([
+      [1, true],
+      [1, false],
+      [1, false],
+    ]);
+    const client = tsCache().client;
+    const summary = (await namespaceSummary(client, { prefix: cachePrefix })).find((s) => s.namespace === ns);
+    expect(summary).toMatchObject({ hits: 2, misses: 1, hitRate: 2 / 3 });
+    expect(summary?.savedLoaderMs).not.toBeNull();
+    const rows = await cacheSeries(client, ns, Date.now() - 5 * 60_000, Date.now(), cachePrefix);
+    const total = (k: "hits" | "misses" | "loads") => rows.reduce((n, r) => n + r[k], 0);
+    expect([total("hits"), total("misses"), total("loads")]).toEqual([2, 1, 1]);
+    expect(rows.some((r) => r.p50 > 0)).toBe(true);
+    const breakers = await breakerStates(client, { prefix: cachePrefix });
+    expect(breakers.some((b) => b.state === "closed" && b.opens === 0)).toBe(true);
   });
 });

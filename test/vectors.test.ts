@@ -1,8 +1,10 @@
 /**
- * Shared test vectors: inputs and the TypeScript outputs for redaction, fingerprints and backoff,
+ * Shared test vectors: inputs and the TypeScript outputs for redaction, fingerprints, backoff, cache
+ * key building and the cache entry header (test/cache-vectors.ts),
  * kept in test/vectors/*.json. The Python client's unittest (clients/python/tests/test_vectors.py)
  * runs the same files, so both languages must give the same answers. After a deliberate change of
- * behaviour, rewrite them: UPDATE_VECTORS=1 npx vitest run test/vectors.test.ts
+ * behaviour, rewrite them: UPDATE_VECTORS=1 npx vitest run test/vectors.test.ts, then format them:
+ * npx biome check --write test/vectors
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { fingerprintOf, fingerprintParts } from "../lib/queue/fingerprint.ts";
 import { redact } from "../lib/queue/redact.ts";
 import { retryDelay } from "../lib/queue/retry.ts";
+import { cacheEntryVectors, cacheKeyVectors } from "./cache-vectors.ts";
 import { ALL_REDACTED } from "./reliability/secret-corpus.ts";
 
 const DIR = join(import.meta.dirname, "vectors");
@@ -70,6 +73,8 @@ function vectors(): Record<string, unknown> {
       min: retryDelay(attempt, baseMs, maxMs, 0.2, () => 1),
       max: retryDelay(attempt, baseMs, maxMs, 0.2, () => 0),
     })),
+    "cache-keys.json": cacheKeyVectors(),
+    "cache-entries.json": cacheEntryVectors(),
   };
 }
 

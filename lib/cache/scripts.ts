@@ -7,6 +7,9 @@ import { scriptSet } from "../redis/scripts.ts";
 
 const scripts = scriptSet<"write" | "invalidateTag">("cache", { commandPrefix: "rqc_" });
 
+/** Every cache script, expanded (the Python client's package is built from these: scripts/export-lua.ts). */
+export const cacheScriptList = scripts.all;
+
 /** The scripts bound to one client (KEYS and ARGV: the headers of their files). */
 export interface CacheScripts {
   write(keys: string[], args: (string | number | Buffer)[]): Promise<unknown>;

@@ -178,3 +178,24 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         log_line_max_bytes=int(out["JOB_LOG_MAX_LINE_BYTES"]),  # type: ignore[arg-type]
         progress_max_bytes=int(out["JOB_PROGRESS_MAX_BYTES"]),  # type: ignore[arg-type]
     )
+
+
+Spec = Dict[str, Tuple[str, Tuple[str, Callable[[str], object]], Callable[[str], str]]]
+
+
+def parse_env(spec: Spec, env: Optional[Mapping[str, str]] = None) -> Dict[str, object]:
+    """Each variable of ``spec`` parsed (its default when unset or empty); raises ConfigError
+    listing every bad one. (The cache's settings use it: requeue/cache_config.py.)"""
+    env = os.environ if env is None else env
+    out: Dict[str, object] = {}
+    problems: List[str] = []
+    for name, (default, (expected, parse), show) in spec.items():
+        raw = env.get(name)
+        value = default if raw is None or raw == "" else raw
+        try:
+            out[name] = parse(value)
+        except ValueError:
+            problems.append("%s must be %s, got %s" % (name, expected, show(value)))
+    if problems:
+        raise ConfigError(problems)
+    return out

@@ -14,6 +14,11 @@ class QueueError(RequeueError):
     """PAYLOAD_NOT_JSON, PAYLOAD_TOO_LARGE, INVALID_OPTION, SCRIPT_FAILED."""
 
 
+class CacheError(RequeueError):
+    """The codes of lib/cache/errors.ts: CACHE_SECRET_REFUSED, CACHE_INVALID_NAMESPACE,
+    CACHE_INVALID_ARGUMENT, CACHE_UNAVAILABLE, CACHE_CIRCUIT_OPEN, CACHE_CORRUPT_VALUE."""
+
+
 class ConfigError(RequeueError):
     """Bad environment variables: every problem, one per line, like lib/config.ts."""
 

@@ -1,4 +1,4 @@
-"""The queue's Lua scripts, as packaged from lib/redis/lua by scripts/export-lua.ts (never
+"""The queue's and the cache's Lua scripts, as packaged from lib/redis/lua by scripts/export-lua.ts (never
 edited by hand). Each runs with EVALSHA, falling back to EVAL when the server does not know it."""
 import json
 from pathlib import Path
@@ -11,15 +11,16 @@ Arg = Union[str, int, float, bytes]
 
 
 class ScriptSet:
-    def __init__(self) -> None:
-        self._index: Dict[str, Dict[str, Any]] = json.loads((_DIR / "index.json").read_text("utf-8"))
+    def __init__(self, folder: str = "queue") -> None:
+        self._dir = _DIR.parent / folder
+        self._index: Dict[str, Dict[str, Any]] = json.loads((self._dir / "index.json").read_text("utf-8"))
         self._lua: Dict[str, str] = {}
 
     def lua(self, name: str) -> str:
         if name not in self._lua:
             if name not in self._index:
                 raise KeyError("no script named %s" % name)
-            self._lua[name] = (_DIR / ("%s.lua" % name)).read_text("utf-8")
+            self._lua[name] = (self._dir / ("%s.lua" % name)).read_text("utf-8")
         return self._lua[name]
 
     def sha(self, name: str) -> str:
@@ -54,3 +55,4 @@ class ScriptSet:
 
 
 SCRIPTS = ScriptSet()
+CACHE_SCRIPTS = ScriptSet("cache")

@@ -1,9 +1,12 @@
 """Requeue for Python: produce and consume jobs of Requeue queues over redis-py, with the same
 Redis keys and the same Lua scripts as the TypeScript library (docs/python.md)."""
 from .config import ConfigError, Settings, load_settings
+from .connection import connect
 from .consumer import Consumer, Job
-from .errors import CorruptJobError, JobTimeoutError, QueueError, RequeueError, UnrecoverableError
+from .errors import (AddTimeoutError, CorruptJobError, JobTimeoutError, NotReplicatedError, QueueError, RequeueError,
+                     UnrecoverableError)
 from .queue import AddResult, Queue
 
-__all__ = ["AddResult", "ConfigError", "Consumer", "CorruptJobError", "Job", "JobTimeoutError", "Queue",
-           "QueueError", "RequeueError", "Settings", "UnrecoverableError", "load_settings"]
+__all__ = ["AddResult", "AddTimeoutError", "ConfigError", "Consumer", "CorruptJobError", "Job", "JobTimeoutError",
+           "NotReplicatedError", "Queue", "QueueError", "RequeueError", "Settings", "UnrecoverableError", "connect",
+           "load_settings"]

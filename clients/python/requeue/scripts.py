@@ -2,9 +2,11 @@
 edited by hand). Each runs with EVALSHA, falling back to EVAL when the server does not know it."""
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import redis
+
+from .connection import pipe
 
 _DIR = Path(__file__).parent / "_scripts" / "queue"
 Arg = Union[str, int, float, bytes]
@@ -38,8 +40,10 @@ class ScriptSet:
         except redis.exceptions.NoScriptError:
             return client.eval(self.lua(name), len(keys), *keys, *args)
 
-    def pipe(self, client: "redis.Redis[Any]", calls: List[tuple]) -> List[Any]:
-        """Several script calls in one round trip (a pipeline); loads missing scripts first."""
+    def pipe(self, client: "redis.Redis[Any]", calls: List[tuple], wait: Optional[Tuple[int, int]] = None) -> List[Any]:
+        """Several script calls in one round trip (a pipeline), replies in order with errors as
+        values; loads missing scripts first. ``wait`` (replicas, timeout ms) adds a WAIT after
+        them (its reply last), sent where the calls went (requeue.connection.pipe)."""
         for name, keys, _ in calls:
             self._check(name, keys)
         names = sorted({c[0] for c in calls})
@@ -47,10 +51,11 @@ class ScriptSet:
         for n, ok in zip(names, known):
             if not ok:
                 client.script_load(self.lua(n))
-        p = client.pipeline(transaction=False)
-        for name, keys, args in calls:
-            p.evalsha(self.sha(name), len(keys), *keys, *args)
-        return p.execute(raise_on_error=False)
+        commands: List[Tuple[Any, ...]] = [("EVALSHA", self.sha(name), len(keys), *keys, *args)
+                                           for name, keys, args in calls]
+        if wait is not None:
+            commands.append(("WAIT", *wait))
+        return pipe(client, commands, calls[0][1][0] if calls else "")
 
 
 SCRIPTS = ScriptSet()

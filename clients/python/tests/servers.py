@@ -1,0 +1,81 @@
+"""Real redis-server processes for the Python tests, like test/harness/redis-server.ts: each on
+a free loopback port with its own temporary directory, killed afterwards. Also a Sentinel
+watching a master, and a Cluster of three masters made with redis-cli."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import redis
+
+HAVE_REDIS = shutil.which("redis-server") is not None and shutil.which("redis-cli") is not None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if check():
+                return
+        except redis.exceptions.RedisError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for %s" % what)
+        time.sleep(0.05)
+
+
+class Server:
+    """A redis-server (or, with ``sentinel``, redis-server --sentinel on a written config)."""
+
+    def __init__(self, args: Optional[List[str]] = None, sentinel_of: Optional["Server"] = None) -> None:
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="requeue-py-redis-")
+        base = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir, "--save", "",
+                "--appendonly", "no", "--logfile", os.path.join(self.dir, "redis.log")]
+        if sentinel_of is not None:
+            conf = Path(self.dir) / "sentinel.conf"
+            conf.write_text("sentinel monitor mymaster 127.0.0.1 %d 1\n"
+                            "sentinel down-after-milliseconds mymaster 1000\n"
+                            "sentinel failover-timeout mymaster 5000\n" % sentinel_of.port)
+            cmd = ["redis-server", str(conf), "--sentinel"] + base[:4] + base[-2:]
+        else:
+            cmd = ["redis-server"] + base + (args or [])
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = "redis://127.0.0.1:%d" % self.port
+        self.client = redis.Redis(port=self.port, decode_responses=True, socket_timeout=5)
+        until(self.client.ping, 10, "redis-server on %d" % self.port)
+
+    def signal(self, sig: int) -> None:
+        self.proc.send_signal(sig)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+            self.proc.kill()
+            self.proc.wait()
+        self.client.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def start_cluster(masters: int = 3) -> List[Server]:
+    nodes = [Server(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                     "--cluster-node-timeout", "2000"]) for _ in range(masters)]
+    subprocess.run(["redis-cli", "--cluster", "create", *["127.0.0.1:%d" % n.port for n in nodes],
+                    "--cluster-replicas", "0", "--cluster-yes"], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=60)
+    for n in nodes:
+        until(lambda n=n: "cluster_state:ok" in subprocess.run(
+            ["redis-cli", "-p", str(n.port), "cluster", "info"], capture_output=True, text=True, timeout=10).stdout,
+            30, "cluster_state:ok on %d" % n.port)
+    return nodes

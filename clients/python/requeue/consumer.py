@@ -113,6 +113,8 @@ class Consumer:
         self._out_done: List[Any] = []
         self._out_failed: List[Failure] = []
         self._out_reports: List[Any] = []
+        # acknowledged outcomes, as lib/queue/consumer.ts counts them (rc < 0: the lease was lost)
+        self.counters = {"completed": 0, "failed": 0, "dead": 0, "lost": 0}
         self.reports = ReportBuffer(self.s.log_max_lines, self.s.log_line_max_bytes, self.s.progress_max_bytes)
 
     def stop(self) -> None:
@@ -265,11 +267,21 @@ class Consumer:
         if self._out_failed:
             calls.append(("fail", k.dead_keys(), [self.id, s.dlq_retention_ms, s.dlq_max_entries,
                                                   *[a for f in self._out_failed for a in f.args()]]))
-        for reply in SCRIPTS.pipe(self.q.client, calls):
+        replies = SCRIPTS.pipe(self.q.client, calls)
+        for reply in replies:
             if isinstance(reply, Exception):
                 raise reply
+        self._tally(replies[-2 if self._out_done and self._out_failed else -1] if self._out_done else None,
+                    replies[-1] if self._out_failed else None)
         self._out_done, self._out_failed, self._out_reports = [], [], []
         return True
+
+    def _tally(self, completed: Optional[List[Any]], failed: Optional[List[Any]]) -> None:
+        for rc in completed or []:
+            self.counters["completed" if int(rc) == 1 else "lost"] += 1
+        for rc in failed or []:
+            rc = int(rc)
+            self.counters["lost" if rc < 0 else "dead" if rc == 2 else "failed"] += 1
 
     # -- leases -----------------------------------------------------------------------------
     def _extend_loop(self) -> None:

@@ -2,11 +2,11 @@
 edited by hand). Each runs with EVALSHA, falling back to EVAL when the server does not know it."""
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import redis
 
-from .connection import pipe
+from .connection import is_cluster, pipe
 
 _DIR = Path(__file__).parent / "_scripts" / "queue"
 Arg = Union[str, int, float, bytes]
@@ -16,6 +16,7 @@ class ScriptSet:
     def __init__(self) -> None:
         self._index: Dict[str, Dict[str, Any]] = json.loads((_DIR / "index.json").read_text("utf-8"))
         self._lua: Dict[str, str] = {}
+        self._on_cluster: Set[Tuple[int, str]] = set()
 
     def lua(self, name: str) -> str:
         if name not in self._lua:
@@ -35,6 +36,10 @@ class ScriptSet:
 
     def run(self, client: "redis.Redis[Any]", name: str, keys: Sequence[str], args: Sequence[Arg]) -> Any:
         self._check(name, keys)
+        if is_cluster(client) and (id(client), name) not in self._on_cluster:
+            # loaded on every master first: redis-py logs each NOSCRIPT on a Cluster as an error
+            client.script_load(self.lua(name))
+            self._on_cluster.add((id(client), name))
         try:
             return client.evalsha(self.sha(name), len(keys), *keys, *args)
         except redis.exceptions.NoScriptError:

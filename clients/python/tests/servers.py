@@ -13,13 +13,28 @@ from typing import List, Optional
 
 import redis
 
+from requeue import RequeueError
+
 HAVE_REDIS = shutil.which("redis-server") is not None and shutil.which("redis-cli") is not None
 
 
-def free_port() -> int:
+def _bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def free_port(cluster: bool = False) -> int:
+    """A free loopback port; for a Cluster node one whose bus port (+10000) is free and valid too."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if not cluster or (port + 10000 <= 65535 and _bindable(port + 10000)):
+            return port
 
 
 def until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -28,7 +43,7 @@ def until(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-
         try:
             if check():
                 return
-        except redis.exceptions.RedisError:
+        except (redis.exceptions.RedisError, RequeueError):  # not there yet: e.g. mid-failover
             pass
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for %s" % what)
@@ -39,7 +54,7 @@ class Server:
     """A redis-server (or, with ``sentinel``, redis-server --sentinel on a written config)."""
 
     def __init__(self, args: Optional[List[str]] = None, sentinel_of: Optional["Server"] = None) -> None:
-        self.port = free_port()
+        self.port = free_port(cluster="--cluster-enabled" in (args or []))
         self.dir = tempfile.mkdtemp(prefix="requeue-py-redis-")
         base = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir, "--save", "",
                 "--appendonly", "no", "--logfile", os.path.join(self.dir, "redis.log")]

@@ -163,9 +163,13 @@ class Prefetch(unittest.TestCase):
         self.q = Queue("prefetch", settings=settings(REDIS_URL=self.server.url))
         self.gate = threading.Event()
         self.started: List[str] = []
+        self.running: List[Any] = []
 
     def tearDown(self) -> None:
-        self.gate.set()
+        for c, t in self.running:  # each consumer ends before its server does
+            c.stop()
+            self.gate.set()
+            t.join(30)
         self.server.stop()
 
     def consumer(self, **options: Any) -> Consumer:
@@ -174,7 +178,9 @@ class Prefetch(unittest.TestCase):
             self.gate.wait(20)
 
         c = Consumer(self.q, handle, handle_signals=False, **options)
-        threading.Thread(target=c.run, daemon=True).start()
+        t = threading.Thread(target=c.run, daemon=True)
+        t.start()
+        self.running.append((c, t))
         return c
 
     def fields(self, job_id: str) -> Dict[str, str]:

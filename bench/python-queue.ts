@@ -11,21 +11,15 @@
  * consumer process's CPU per job (node's own, or the Python child's process time).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { parseConfig } from "../lib/config.ts";
 import { createQueue } from "../lib/queue/index.ts";
-import { createRedisFromUrl } from "../lib/redis/connection.ts";
-import { startRedisServer } from "../test/harness/redis-server.ts";
-import { median, pin } from "./measure.ts";
+import { fmt, load, median, PAYLOAD_1KB, pin, ROUNDS, r2, SCALE, scaled } from "./measure.ts";
 import { Meter } from "./queue-meter.ts";
-import { requeue, type Target } from "./queue-runners.ts";
+import { benchTarget, requeue, type Target } from "./queue-runners.ts";
 
 const PYTHON = "/usr/bin/python3";
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SCALE = Number(process.env.BENCH_SCALE ?? 1);
-const n = (base: number) => Math.max(100, Math.round(base * SCALE));
-const PAYLOAD_1KB = { text: "x".repeat(1000) };
+const n = scaled;
 
 interface Scenario {
   key: string;
@@ -38,8 +32,22 @@ interface Scenario {
 }
 
 const scenarios: Scenario[] = [
-  { key: "c1", label: "no-op jobs/s, c1, prefetch 0", mode: "noop", jobs: n(2000), concurrency: 1, prefetch: 0 },
-  { key: "c10", label: "no-op jobs/s, c10, prefetch 0", mode: "noop", jobs: n(5000), concurrency: 10, prefetch: 0 },
+  {
+    key: "c1",
+    label: "no-op jobs/s, c1, prefetch 0",
+    mode: "noop",
+    jobs: n(2000),
+    concurrency: 1,
+    prefetch: 0,
+  },
+  {
+    key: "c10",
+    label: "no-op jobs/s, c10, prefetch 0",
+    mode: "noop",
+    jobs: n(5000),
+    concurrency: 10,
+    prefetch: 0,
+  },
   {
     key: "c10_prefetch",
     label: "no-op jobs/s, c10 + prefetch 10 (default)",
@@ -64,7 +72,14 @@ const results: Record<string, Record<string, Sample[]>> = { typescript: {}, pyth
 async function pythonRun(t: Target, s: Scenario, queue: string, meter: Meter): Promise<number> {
   const child: ChildProcess = spawn(
     PYTHON,
-    ["bench/python_queue.py", s.mode, queue, String(s.jobs), String(s.concurrency), String(s.prefetch ?? s.concurrency)],
+    [
+      "bench/python_queue.py",
+      s.mode,
+      queue,
+      String(s.jobs),
+      String(s.concurrency),
+      String(s.prefetch ?? s.concurrency),
+    ],
     { env: { ...process.env, REDIS_URL: t.url, REDIS_KEY_PREFIX: "rq" }, stdio: ["pipe", "pipe", "inherit"] },
   );
   if (child.pid !== undefined) pin(child.pid, 0);
@@ -102,7 +117,10 @@ async function measure(lang: "typescript" | "python", s: Scenario, t: Target, ro
   } else if (s.mode === "noop") {
     rate = await requeue.noop(t, queue, s.jobs, s.concurrency, { prefetch: s.prefetch, meter });
   } else {
-    rate = await requeue.failing(t, queue, s.jobs, s.concurrency, PAYLOAD_1KB, { prefetch: s.prefetch, meter });
+    rate = await requeue.failing(t, queue, s.jobs, s.concurrency, PAYLOAD_1KB, {
+      prefetch: s.prefetch,
+      meter,
+    });
   }
   const m = meter.result!;
   if (round === 0) return;
@@ -115,16 +133,9 @@ async function measure(lang: "typescript" | "python", s: Scenario, t: Target, ro
   });
 }
 
-const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
-const r2 = (x: number) => Number(x.toFixed(2));
-const load = () => loadavg().map(r2);
-
 async function main(): Promise<void> {
   const loadStart = load();
-  const server = await startRedisServer();
-  const pinned = pin(process.pid, 0) && server.pid !== undefined && pin(server.pid, 1);
-  const client = createRedisFromUrl(server.url);
-  const t: Target = { host: "127.0.0.1", port: server.port, url: server.url, client };
+  const { server, client, t, pinned } = await benchTarget();
   console.log(
     `redis-server at ${server.url}; node ${process.versions.node}; ${PYTHON}; ` +
       `${pinned ? "pinned: redis-server core 1, node and python core 0" : "NOT pinned (no taskset)"}; ` +
@@ -132,7 +143,8 @@ async function main(): Promise<void> {
   );
   for (let round = 0; round <= ROUNDS; round++) {
     for (const s of scenarios) {
-      const order = round % 2 === 0 ? (["typescript", "python"] as const) : (["python", "typescript"] as const);
+      const order =
+        round % 2 === 0 ? (["typescript", "python"] as const) : (["python", "typescript"] as const);
       for (const lang of order) await measure(lang, s, t, round);
     }
     process.stderr.write(`round ${round}/${ROUNDS} done${round === 0 ? " (warm-up)" : ""}\n`);

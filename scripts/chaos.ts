@@ -75,9 +75,12 @@ async function consumerMain(): Promise<void> {
 
 /* ---------- orchestrator ---------- */
 
-/** node itself with tsx as a loader: SIGKILL must hit the process that runs the code, not a wrapper. */
-function spawnChild(args: string[], redisUrl: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+/**
+ * node itself with tsx as a loader (or python itself): SIGKILL must hit the process that runs
+ * the code, not a wrapper.
+ */
+function spawnChild(args: string[], redisUrl: string, runtime = [process.execPath, "--import", "tsx"]) {
+  const child = spawn(runtime[0], [...runtime.slice(1), ...args], {
     env: env(redisUrl),
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -85,15 +88,11 @@ function spawnChild(args: string[], redisUrl: string): ChildProcess {
   return child;
 }
 
-/** Consumer `i`: with CHAOS_MIX=python the odd ones are Python processes (SIGKILL hits python itself). */
+/** Consumer `i`: with CHAOS_MIX=python the odd ones are Python processes. */
 function spawnConsumer(i: number, redisUrl: string): ChildProcess {
-  if (!(MIX_PYTHON && i % 2 === 1)) return spawnChild(["scripts/chaos.ts", "--consumer"], redisUrl);
-  const child = spawn(PYTHON, ["scripts/chaos_consumer.py"], {
-    env: env(redisUrl),
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  child.on("error", () => {});
-  return child;
+  return MIX_PYTHON && i % 2 === 1
+    ? spawnChild(["scripts/chaos_consumer.py"], redisUrl, [PYTHON])
+    : spawnChild(["scripts/chaos.ts", "--consumer"], redisUrl);
 }
 
 /** CHAOS_MIX=python needs Debian's python3 with python3-redis (scripts/setup.sh installs it). */

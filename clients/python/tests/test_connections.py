@@ -157,6 +157,20 @@ class AddTimeout(unittest.TestCase):
 
 
 @unittest.skipUnless(HAVE_REDIS, "redis-server not installed")
+class ScriptsForgotten(unittest.TestCase):
+    def test_a_round_trip_refused_with_noscript_is_sent_again_once_loaded(self) -> None:
+        server = Server()
+        try:
+            q = Queue("flushed", settings=settings(REDIS_URL=server.url))
+            self.assertTrue(q.add(1, job_id="f-1").added)  # loads add.lua and remembers it
+            server.client.script_flush()  # as a restarted server without persistence forgets them
+            self.assertTrue(q.add(2, job_id="f-2").added)
+            self.assertEqual(sorted(server.client.lrange(q.keys.ready, 0, -1)), ["f-1", "f-2"])
+        finally:
+            server.stop()
+
+
+@unittest.skipUnless(HAVE_REDIS, "redis-server not installed")
 class Prefetch(unittest.TestCase):
     def setUp(self) -> None:
         self.server = Server()

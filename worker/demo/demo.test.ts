@@ -82,9 +82,10 @@ describe("the demo workload", () => {
   it("runs the graph queue in Python: its dead letters carry Python frames", () => {
     expect(output).toContain("[python] python graph processor: consuming the graph queue");
     const cyclic = groups.find((g) => g.queue === "graph" && g.name === "UnrecoverableError");
-    expect(cyclic?.sampleMessage).toMatch(/^invalid graph for job \d+: cycle from n\d+ back to n\d+$/);
+    // normalised like the TypeScript processors' messages: one group whatever the ids
+    expect(cyclic?.sampleMessage).toBe("invalid graph for job <n>: cycle from n<n> back to n<n>");
     expect(cyclic?.topFrame).toMatch(/graph_processor\.py/);
-    expect(cyclic?.count).toBeGreaterThan(1); // one group whatever the ids
+    expect(cyclic?.count).toBeGreaterThan(1);
     expect(groups.filter((g) => g.queue === "graph" && g.name === "UnrecoverableError")).toHaveLength(1);
   });
 

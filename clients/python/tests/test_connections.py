@@ -61,7 +61,9 @@ class SentinelConnection(unittest.TestCase):
         self.assertEqual(self.master.client.hget(q.keys.job("s-1"), "payload"), '{"n":1}')
         self.assertEqual(run_all(q, 1), ["s-1"])
 
-        self.sentinel.client.execute_command("SENTINEL", "FAILOVER", "mymaster")
+        # refused (NOGOODSLAVE) until the sentinel has fresh news of the replica: asked again
+        until(lambda: self.sentinel.client.execute_command("SENTINEL", "FAILOVER", "mymaster"), 30,
+              "the sentinel to start a failover")
         until(lambda: self.replica.client.info("replication")["role"] == "master", 30, "the replica promoted")
         until(lambda: self.sentinel.client.execute_command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")[1]
               == str(self.replica.port), 30, "the sentinel to name the new master")

@@ -69,7 +69,11 @@ class Server:
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = "redis://127.0.0.1:%d" % self.port
         self.client = redis.Redis(port=self.port, decode_responses=True, socket_timeout=5)
-        until(self.client.ping, 10, "redis-server on %d" % self.port)
+        try:
+            until(self.client.ping, 10, "redis-server on %d" % self.port)
+        except BaseException:
+            self.stop()  # not left running behind a failed test
+            raise
 
     def signal(self, sig: int) -> None:
         self.proc.send_signal(sig)
@@ -84,8 +88,19 @@ class Server:
 
 
 def start_cluster(masters: int = 3) -> List[Server]:
-    nodes = [Server(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                     "--cluster-node-timeout", "2000"]) for _ in range(masters)]
+    nodes: List[Server] = []
+    try:
+        return _form_cluster(nodes, masters)
+    except BaseException:
+        for n in nodes:  # none left running when one fails to start
+            n.stop()
+        raise
+
+
+def _form_cluster(nodes: List[Server], masters: int) -> List[Server]:
+    for _ in range(masters):
+        nodes.append(Server(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                             "--cluster-node-timeout", "2000"]))
     subprocess.run(["redis-cli", "--cluster", "create", *["127.0.0.1:%d" % n.port for n in nodes],
                     "--cluster-replicas", "0", "--cluster-yes"], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, timeout=60)

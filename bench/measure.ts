@@ -1,5 +1,6 @@
 /** What every bench needs: CPU placement and the median of its rounds. */
 import { execFileSync } from "node:child_process";
+import { loadavg } from "node:os";
 
 /** Pins a process and all its threads to one core (`taskset -a`); false where taskset is missing. */
 export function pin(pid: number, core: number): boolean {
@@ -10,6 +11,17 @@ export function pin(pid: number, core: number): boolean {
     return false;
   }
 }
+
+/** The queue benches' knobs: BENCH_ROUNDS measured rounds (after a warm-up), BENCH_SCALE × jobs. */
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+export const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+export const scaled = (base: number) => Math.max(100, Math.round(base * SCALE));
+export const PAYLOAD_1KB = { text: "x".repeat(1000) };
+
+/** Figures as the benches print them: whole numbers with separators from 100, else one decimal. */
+export const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
+export const r2 = (x: number) => Number(x.toFixed(2));
+export const load = () => loadavg().map(r2);
 
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -13,7 +13,9 @@
 import { Queue as BullQueue, Worker as BullWorker } from "bullmq";
 import { parseConfig } from "../lib/config.ts";
 import { createQueue } from "../lib/queue/index.ts";
-import type { RedisClient } from "../lib/redis/connection.ts";
+import { createRedisFromUrl, type RedisClient } from "../lib/redis/connection.ts";
+import { startRedisServer } from "../test/harness/redis-server.ts";
+import { pin } from "./measure.ts";
 import { Meter } from "./queue-meter.ts";
 import { throwVaried } from "./varied-errors.ts";
 
@@ -47,6 +49,15 @@ export interface Runner {
     payload: unknown,
     o?: RunOptions,
   ): Promise<number>;
+}
+
+/** A fresh redis-server pinned to core 1, this process to core 0 (`pinned`: whether taskset could). */
+export async function benchTarget() {
+  const server = await startRedisServer();
+  const pinned = pin(process.pid, 0) && server.pid !== undefined && pin(server.pid, 1);
+  const client = createRedisFromUrl(server.url);
+  const t: Target = { host: "127.0.0.1", port: server.port, url: server.url, client };
+  return { server, client, t, pinned };
 }
 
 const waitFor = (done: () => boolean) =>

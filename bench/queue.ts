@@ -7,17 +7,11 @@
  * (ours ÷ theirs in the same round), with their min and max as the spread.
  */
 import { createRequire } from "node:module";
-import { loadavg } from "node:os";
-import { createRedisFromUrl } from "../lib/redis/connection.ts";
-import { startRedisServer } from "../test/harness/redis-server.ts";
-import { median, pin } from "./measure.ts";
+import { fmt, load, median, PAYLOAD_1KB, ROUNDS, r2, SCALE, scaled } from "./measure.ts";
 import { Meter } from "./queue-meter.ts";
-import { bullmq, type Runner, requeue, type Target } from "./queue-runners.ts";
+import { benchTarget, bullmq, type Runner, requeue, type Target } from "./queue-runners.ts";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SCALE = Number(process.env.BENCH_SCALE ?? 1);
-const n = (base: number) => Math.max(100, Math.round(base * SCALE));
-const PAYLOAD_1KB = { text: "x".repeat(1000) };
+const n = scaled;
 
 interface Scenario {
   key: string;
@@ -110,10 +104,7 @@ async function versions(t: Target) {
   return { bullmq: bull, redis, node: process.versions.node };
 }
 
-const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
 const range = (xs: number[]) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
-const r2 = (x: number) => Number(x.toFixed(2));
-const load = () => loadavg().map((x) => r2(x));
 
 function pairedRatios(key: string, of: (s: Sample) => number): number[] {
   const ours = results.requeue[key];
@@ -123,10 +114,7 @@ function pairedRatios(key: string, of: (s: Sample) => number): number[] {
 
 async function main(): Promise<void> {
   const loadStart = load();
-  const server = await startRedisServer();
-  const pinned = pin(process.pid, 0) && server.pid !== undefined && pin(server.pid, 1);
-  const client = createRedisFromUrl(server.url);
-  const t: Target = { host: "127.0.0.1", port: server.port, url: server.url, client };
+  const { server, client, t, pinned } = await benchTarget();
   const v = await versions(t);
   console.log(
     `redis-server ${v.redis} at ${server.url}; BullMQ ${v.bullmq}; node ${v.node}; ` +

@@ -8,10 +8,14 @@
  * consumers at random moments, kills and restarts the worker, and kill -9s redis-server and
  * restarts it on its append-only file (twice at least). When every job has settled it checks
  * that each id is in exactly one state and prints the totals as a JSON last line:
- * {"enqueued","completed","dead","lost","duplicates"} (+ "multiState"). A duplicate is a
- * successful handler run of a job beyond its first (each run is recorded in Redis).
+ * {"enqueued","completed","dead","lost","duplicates"} (+ "multiState", "runsBy"). A duplicate is
+ * a successful handler run of a job beyond its first (each run is recorded in Redis).
+ *
+ * CHAOS_MIX=python: every second consumer is a Python process (scripts/chaos_consumer.py on
+ * clients/python, run by /usr/bin/python3), SIGKILLed like the others; "runsBy" counts the
+ * successful runs of each language, so the run shows both did work.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { Redis } from "ioredis";
 import { parseConfig } from "../lib/config.ts";
 import { createQueue } from "../lib/queue/index.ts";
@@ -29,6 +33,10 @@ const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 1500);
 const TIMEOUT_MS = Number(process.env.CHAOS_TIMEOUT_MS ?? 15 * 60_000);
 /** everysec is the shipped default (scripts/start.ts, docker-compose.yml); always is the strict one. */
 const APPENDFSYNC = process.env.CHAOS_APPENDFSYNC === "always" ? "always" : "everysec";
+const MIX_PYTHON = process.env.CHAOS_MIX === "python";
+const PYTHON = "/usr/bin/python3";
+/** Successful runs per language (CHAOS_MIX=python shows both took part). */
+const RUNS_BY_KEY = `${PREFIX}:ok-runs-by`;
 const log = (line: string) => process.stderr.write(`[chaos] ${line}\n`);
 
 function env(redisUrl: string): NodeJS.ProcessEnv {
@@ -58,6 +66,7 @@ async function consumerMain(): Promise<void> {
       if (job.data.kind === "always") throw new Error(`always fails (job ${job.id})`);
       if (job.data.kind === "flaky" && Math.random() < 0.5) throw new Error("flaky failure");
       await client.hincrby(RUNS_KEY, job.id, 1);
+      await client.hincrby(RUNS_BY_KEY, "typescript", 1);
     },
     { concurrency: 20, onError: () => {} },
   );
@@ -66,14 +75,32 @@ async function consumerMain(): Promise<void> {
 
 /* ---------- orchestrator ---------- */
 
-/** node itself with tsx as a loader: SIGKILL must hit the process that runs the code, not a wrapper. */
-function spawnChild(args: string[], redisUrl: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+/**
+ * node itself with tsx as a loader (or python itself): SIGKILL must hit the process that runs
+ * the code, not a wrapper.
+ */
+function spawnChild(args: string[], redisUrl: string, runtime = [process.execPath, "--import", "tsx"]) {
+  const child = spawn(runtime[0], [...runtime.slice(1), ...args], {
     env: env(redisUrl),
     stdio: ["ignore", "ignore", "inherit"],
   });
   child.on("error", () => {});
   return child;
+}
+
+/** Consumer `i`: with CHAOS_MIX=python the odd ones are Python processes. */
+function spawnConsumer(i: number, redisUrl: string): ChildProcess {
+  return MIX_PYTHON && i % 2 === 1
+    ? spawnChild(["scripts/chaos_consumer.py"], redisUrl, [PYTHON])
+    : spawnChild(["scripts/chaos.ts", "--consumer"], redisUrl);
+}
+
+/** CHAOS_MIX=python needs Debian's python3 with python3-redis (scripts/setup.sh installs it). */
+function checkPython(): void {
+  if (!MIX_PYTHON) return;
+  const r = spawnSync(PYTHON, ["-c", "import redis"], { stdio: "ignore" });
+  if (r.status !== 0)
+    throw new Error(`CHAOS_MIX=python needs ${PYTHON} with python3-redis (apt-get install python3-redis)`);
 }
 
 async function enqueue(url: string, ids: string[]): Promise<void> {
@@ -101,29 +128,31 @@ async function enqueue(url: string, ids: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  checkPython();
   const redis = await startRedisServer({ appendonly: true, appendfsync: APPENDFSYNC });
   log(
-    `redis-server on ${redis.url} (appendonly, appendfsync ${APPENDFSYNC}); ${JOBS} jobs, ${CONSUMERS} consumers`,
+    `redis-server on ${redis.url} (appendonly, appendfsync ${APPENDFSYNC}); ${JOBS} jobs, ${CONSUMERS} consumers` +
+      (MIX_PYTHON ? ` (${Math.floor(CONSUMERS / 2)} of them Python)` : ""),
   );
   const client = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
   client.on("error", () => {});
   const consumers: ChildProcess[] = [];
-  for (let i = 0; i < CONSUMERS; i++)
-    consumers.push(spawnChild(["scripts/chaos.ts", "--consumer"], redis.url));
+  for (let i = 0; i < CONSUMERS; i++) consumers.push(spawnConsumer(i, redis.url));
   let worker = spawnChild(["worker/main.ts"], redis.url);
   const ids: string[] = [];
   const adding = enqueue(redis.url, ids);
-  const faults = { consumerKills: 0, workerKills: 0, redisKills: 0 };
+  const faults = { consumerKills: 0, pythonKills: 0, workerKills: 0, redisKills: 0 };
   const started = Date.now();
   let adderDone = false;
   void adding.then(() => {
     adderDone = true;
   });
 
-  const killConsumer = () => {
-    const i = Math.floor(Math.random() * consumers.length);
+  const killConsumer = (which?: number) => {
+    const i = which ?? Math.floor(Math.random() * consumers.length);
+    if (MIX_PYTHON && i % 2 === 1) faults.pythonKills++;
     consumers[i].kill("SIGKILL");
-    consumers[i] = spawnChild(["scripts/chaos.ts", "--consumer"], redis.url);
+    consumers[i] = spawnConsumer(i, redis.url);
     faults.consumerKills++;
   };
   const killWorker = async () => {
@@ -141,7 +170,7 @@ async function main(): Promise<void> {
   };
   // Faults at progress milestones (so small runs get every kind), plus random consumer kills.
   const milestones: [number, () => unknown][] = [
-    [0.05, killConsumer],
+    [0.05, () => killConsumer(MIX_PYTHON && consumers.length > 1 ? 1 : undefined)], // a mixed run kills a Python one for sure
     [0.15, killWorker],
     [0.25, killRedis],
     [0.4, killConsumer],
@@ -184,6 +213,9 @@ async function main(): Promise<void> {
   const lost = lostIds.length;
   const runs = await client.hgetall(RUNS_KEY);
   const duplicates = Object.values(runs).reduce((sum, n) => sum + Math.max(0, Number(n) - 1), 0);
+  const runsBy = Object.fromEntries(
+    Object.entries(await client.hgetall(RUNS_BY_KEY)).map(([lang, n]) => [lang, Number(n)]),
+  );
   const completedIds = new Set(s.completed);
   const completedWithoutRun = s.completed.filter((id) => !runs[id]).length;
   log(
@@ -199,6 +231,7 @@ async function main(): Promise<void> {
     lost,
     duplicates,
     multiState,
+    runsBy,
   };
   console.log(JSON.stringify(result));
   process.exit(lost === 0 && multiState === 0 ? 0 : 1);

@@ -2,7 +2,8 @@
  * The demo workload, run for real for a short while against the suite's redis-server: its jobs
  * fail the ways the seed describes and land in distinct error groups (ids and numbers normalised
  * away), its lookups give the cache hits and misses, it creates the viewer it prints, and it stops
- * cleanly when its time is up.
+ * cleanly when its time is up. Its graph queue is consumed by the Python processor
+ * (worker/demo/graph_processor.py; the suite has /usr/bin/python3 with python3-redis).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -42,6 +43,8 @@ beforeAll(async () => {
       // At the default 20 % a transient failure outlasts all its attempts in a few jobs of a
       // 15 s run: sometimes none (a flaky test). At 80 % several do, so the DLQ has them.
       DEMO_TRANSIENT_RATE: "0.8",
+      // enough cyclic graphs (the Python processor refuses them) that some are always there
+      DEMO_INVALID_RATE: "0.2",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -74,6 +77,16 @@ describe("the demo workload", () => {
     expect(invalidDocs).toHaveLength(1);
     expect(invalidDocs[0].count).toBeGreaterThan(1);
     expect(new Set(groups.map((g) => g.queue)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it("runs the graph queue in Python: its dead letters carry Python frames", () => {
+    expect(output).toContain("[python] python graph processor: consuming the graph queue");
+    const cyclic = groups.find((g) => g.queue === "graph" && g.name === "UnrecoverableError");
+    // normalised like the TypeScript processors' messages: one group whatever the ids
+    expect(cyclic?.sampleMessage).toBe("invalid graph for job <n>: cycle from n<n> back to n<n>");
+    expect(cyclic?.topFrame).toMatch(/graph_processor\.py/);
+    expect(cyclic?.count).toBeGreaterThan(1);
+    expect(groups.filter((g) => g.queue === "graph" && g.name === "UnrecoverableError")).toHaveLength(1);
   });
 
   it("serves every seed namespace, with hits and misses at a realistic rate", async () => {

@@ -1,5 +1,6 @@
 /**
- * The demo's job side: a consumer per queue running the seed's processors, and producers that
+ * The demo's job side: a consumer per queue running the seed's processors (but for the queues a
+ * Python service consumes: worker/demo/python.ts), and producers that
  * add DEMO_JOBS_PER_SECOND jobs over the four queues (plus DEMO_BURST at start, so the charts
  * and the DLQ have data at once). Counts what it did for the status line.
  */
@@ -25,11 +26,13 @@ export async function startJobs(
   s: DemoSettings,
   lookups: Lookups,
   onError: (err: unknown) => void,
+  inPython: readonly DemoQueue[] = [],
 ) {
   const counts: JobCounts = { added: 0, completed: 0, failedAttempts: 0 };
   const queues = new Map(QUEUES.map((name) => [name, createQueue(name, { client: redis })]));
 
   for (const [name, queue] of queues) {
+    if (inPython.includes(name)) continue;
     queue.process(
       async (job) => {
         try {

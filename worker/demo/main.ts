@@ -3,7 +3,7 @@
  * its environment; also `npx tsx worker/demo/main.ts` on its own, or the compose `demo` profile).
  *
  * It plays the seed's application: producers and processors for the documents, audio, video and
- * graph queues with realistic failures, and users hitting the cached lookups of a slow database
+ * graph queues with realistic failures (the graph processor in Python when python3-redis is there), and users hitting the cached lookups of a slow database
  * with updates that invalidate them. It creates a demo viewer, prints a short tour, logs a status
  * line every 30 s, and stops cleanly on SIGTERM / SIGINT (or after DEMO_DURATION_SECONDS).
  */
@@ -13,6 +13,7 @@ import { createRedis } from "../../lib/redis/connection.ts";
 import { AppDb } from "./app-db.ts";
 import { startJobs } from "./jobs.ts";
 import { Lookups } from "./lookups.ts";
+import { startPythonGraph } from "./python.ts";
 import { applyDemoDefaults, type DemoSettings, demoSettings } from "./settings.ts";
 import { startStatus } from "./status.ts";
 import { tourText } from "./tour.ts";
@@ -62,7 +63,8 @@ async function main() {
   const db = new AppDb(settings.DEMO_ENTITIES, settings.DEMO_DB_LATENCY_MS);
   const lookups = new Lookups(cache, db);
   await lookups.warm(50).catch((err) => warn("warming the cache", err));
-  const jobs = await startJobs(redis, settings, lookups, (err) => warn("jobs", err));
+  const python = startPythonGraph(settings, log);
+  const jobs = await startJobs(redis, settings, lookups, (err) => warn("jobs", err), python ? ["graph"] : []);
   const traffic = startTraffic(lookups, settings, (err) => warn("lookups", err));
   const status = startStatus(redis, jobs.counts, traffic.counts, log);
 
@@ -75,7 +77,7 @@ async function main() {
     log("stopping the demo workload…");
     traffic.stop();
     status.stop();
-    await jobs.stop();
+    await Promise.all([jobs.stop(), python?.stop()]);
     await cache.close().catch(() => undefined);
     await redis.quit().catch(() => redis.disconnect());
     process.exit(0);

@@ -6,9 +6,12 @@ from .cache_config import CacheSettings as CacheSettings, load_cache_settings as
 from .errors import CacheError as CacheError
 
 from .config import ConfigError, Settings, load_settings
+from .connection import connect
 from .consumer import Consumer, Job
-from .errors import CorruptJobError, JobTimeoutError, QueueError, RequeueError, UnrecoverableError
+from .errors import (AddTimeoutError, CorruptJobError, JobTimeoutError, NotReplicatedError, QueueError, RequeueError,
+                     UnrecoverableError)
 from .queue import AddResult, Queue
 
-__all__ = ["AddResult", "ConfigError", "Consumer", "CorruptJobError", "Job", "JobTimeoutError", "Queue",
-           "QueueError", "RequeueError", "Settings", "UnrecoverableError", "load_settings"]
+__all__ = ["AddResult", "AddTimeoutError", "ConfigError", "Consumer", "CorruptJobError", "Job", "JobTimeoutError",
+           "NotReplicatedError", "Queue", "QueueError", "RequeueError", "Settings", "UnrecoverableError", "connect",
+           "load_settings"]

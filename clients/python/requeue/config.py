@@ -79,6 +79,24 @@ def _prefix() -> Tuple[str, Callable[[str], object]]:
     return "letters, digits, '-' or '_' (1-32 characters)", parse
 
 
+_HOSTS = re.compile(r"^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*\Z")
+
+
+def _hosts() -> Tuple[str, Callable[[str], object]]:
+    """"host:port,host:port" -> [(host, port)] (lib/config.ts hostList)."""
+    def parse(v: str) -> object:
+        v = v.strip()
+        if len(v) > 10_000 or not _HOSTS.match(v):
+            raise ValueError
+        return [(hp.rsplit(":", 1)[0], int(hp.rsplit(":", 1)[1])) for hp in v.split(",")]
+
+    return 'a comma-separated list of host:port, e.g. "10.0.0.1:26379,10.0.0.2:26379"', parse
+
+
+def _str() -> Tuple[str, Callable[[str], object]]:
+    return "a string", str
+
+
 def redact_url(url: str) -> str:
     """A Redis URL as it may be shown: its password as ***."""
     try:
@@ -96,16 +114,25 @@ def _js_quote(v: str) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-# name → (default, (expected, parse), show)
-_SPEC: Dict[str, Tuple[str, Tuple[str, Callable[[str], object]], Callable[[str], str]]] = {
+# name → (default (None: unset), (expected, parse), show)
+_SPEC: Dict[str, Tuple[Optional[str], Tuple[str, Callable[[str], object]], Callable[[str], str]]] = {
     "REDIS_URL": ("redis://127.0.0.1:6379", _url(), lambda v: _js_quote(redact_url(v))),
+    "REDIS_SENTINELS": (None, _hosts(), _js_quote),
+    "REDIS_SENTINEL_NAME": ("mymaster", _str(), _js_quote),
+    "REDIS_CLUSTER_NODES": (None, _hosts(), _js_quote),
     "REDIS_KEY_PREFIX": ("rq", _prefix(), _js_quote),
+    "REDIS_CONNECT_TIMEOUT_MS": ("5000", _int(100), _js_quote),
+    "REDIS_TLS_CA_FILE": (None, _str(), _js_quote),
+    "REDIS_TLS_INSECURE": ("false", _bool(), _js_quote),
     "MAX_RETRY_ATTEMPTS": ("3", _int(0, 1000), _js_quote),
     "RETRY_BACKOFF_BASE_SECONDS": ("60", _num(0), _js_quote),
     "RETRY_BACKOFF_MAX_SECONDS": ("3600", _num(0), _js_quote),
     "DLQ_RETENTION_DAYS": ("7", _num(0), _js_quote),
     "DLQ_MAX_ENTRIES": ("0", _int(0), _js_quote),
     "JOB_MAX_PAYLOAD_BYTES": (str(512 * 1024), _int(1), _js_quote),
+    "JOB_ADD_REPLICAS": ("0", _int(0, 16), _js_quote),
+    "JOB_ADD_REPLICAS_TIMEOUT_MS": ("1000", _int(1, 60_000), _js_quote),
+    "JOB_ADD_TIMEOUT_MS": ("5000", _int(0, 600_000), _js_quote),
     "JOB_LEASE_SECONDS": ("30", _num(1), _js_quote),
     "JOB_TIMEOUT_SECONDS": ("300", _num(0), _js_quote),
     "COMPLETED_MAX_ENTRIES": ("10000", _int(0), _js_quote),
@@ -144,6 +171,16 @@ class Settings:
     log_max_lines: int
     log_line_max_bytes: int
     progress_max_bytes: int
+    # connections (requeue.connection) and the producer's bounds, with lib/config.ts's defaults
+    sentinels: Optional[List[Tuple[str, int]]] = None
+    sentinel_name: str = "mymaster"
+    cluster_nodes: Optional[List[Tuple[str, int]]] = None
+    connect_timeout_ms: int = 5000
+    tls_ca_file: Optional[str] = None
+    tls_insecure: bool = False
+    add_replicas: int = 0
+    add_replicas_timeout_ms: int = 1000
+    add_timeout_ms: int = 5000
 
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -154,10 +191,15 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     for name, (default, (expected, parse), show) in _SPEC.items():
         raw = env.get(name)
         value = default if raw is None or raw == "" else raw
+        if value is None:
+            out[name] = None
+            continue
         try:
             out[name] = parse(value)
         except ValueError:
             problems.append("%s must be %s, got %s" % (name, expected, show(value)))
+    if out.get("REDIS_SENTINELS") and out.get("REDIS_CLUSTER_NODES"):
+        problems.append("REDIS_SENTINELS and REDIS_CLUSTER_NODES must not both be set: choose Sentinel or Cluster")
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -177,6 +219,15 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         log_max_lines=int(out["JOB_LOG_MAX_LINES"]),  # type: ignore[arg-type]
         log_line_max_bytes=int(out["JOB_LOG_MAX_LINE_BYTES"]),  # type: ignore[arg-type]
         progress_max_bytes=int(out["JOB_PROGRESS_MAX_BYTES"]),  # type: ignore[arg-type]
+        sentinels=out["REDIS_SENTINELS"],  # type: ignore[arg-type]
+        sentinel_name=str(out["REDIS_SENTINEL_NAME"]),
+        cluster_nodes=out["REDIS_CLUSTER_NODES"],  # type: ignore[arg-type]
+        connect_timeout_ms=int(out["REDIS_CONNECT_TIMEOUT_MS"]),  # type: ignore[arg-type]
+        tls_ca_file=out["REDIS_TLS_CA_FILE"],  # type: ignore[arg-type]
+        tls_insecure=bool(out["REDIS_TLS_INSECURE"]),
+        add_replicas=int(out["JOB_ADD_REPLICAS"]),  # type: ignore[arg-type]
+        add_replicas_timeout_ms=int(out["JOB_ADD_REPLICAS_TIMEOUT_MS"]),  # type: ignore[arg-type]
+        add_timeout_ms=int(out["JOB_ADD_TIMEOUT_MS"]),  # type: ignore[arg-type]
     )
 
 

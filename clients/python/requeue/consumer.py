@@ -1,4 +1,6 @@
-"""The consumer: a loop that leases jobs (lease-11.lua) for free handler threads, runs them,
+"""The consumer: a loop that leases jobs (lease-11.lua) for free handler threads and a prefetch
+beyond them (the same meaning as the TypeScript consumer's ``prefetch``: jobs leased ahead,
+marked ``pf`` until their handler starts, so a crash before that refunds their attempt), runs them,
 and sends the outcomes of every handler that finished since the last turn in one round trip
 (complete-5.lua and fail-10.lua pipelined). A second thread renews the leases of running jobs
 every lease/3 with the consumer's heartbeat (extend-3.lua). SIGTERM/SIGINT stop leasing, hand
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from .queue import Queue
 
 PROMOTE_LIMIT = 1000
+MAX_LEASE = 200  # most jobs leased in one call (lib/queue/pump.ts)
+CHECK_IN = 0.25  # holding jobs not started: ask Redis at least this often, so a pause is seen
 PROMOTE_EVERY_MS = 1000
 RETRY_MAX_WAIT = 2.0
 log = logging.getLogger("requeue")
@@ -70,6 +74,7 @@ class _Running:
     future: "Optional[Future[Any]]" = None
     started: Optional[float] = None  # time.monotonic() when the handler began
     corrupt: Optional[str] = None
+    prefetched: bool = False  # leased beyond the free slots: Redis learns when its handler starts
 
 
 def _now_ms() -> int:
@@ -79,9 +84,13 @@ def _now_ms() -> int:
 class Consumer:
     def __init__(self, queue: "Queue", handler: Callable[[Job], Any], concurrency: int = 1,
                  consumer_id: Optional[str] = None, handle_signals: bool = True,
-                 idle_wait: float = 0.2) -> None:
+                 idle_wait: float = 0.2, prefetch: Optional[int] = None) -> None:
         if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
             raise ValueError("concurrency must be an integer >= 1")
+        if prefetch is not None and (not isinstance(prefetch, int) or isinstance(prefetch, bool) or prefetch < 0):
+            raise ValueError("prefetch must be an integer >= 0")
+        # lib/queue/consumer.ts's default: as many as the handlers, at most 100
+        self.prefetch = min(100, concurrency) if prefetch is None else prefetch
         self.q = queue
         self.s = queue.settings
         self.handler = handler
@@ -95,12 +104,17 @@ class Consumer:
         self._lock = threading.Lock()
         self._running: Dict[Tuple[str, int], _Running] = {}
         self._busy = 0  # handler threads in use (a timed-out handler keeps its thread)
+        self._queued = 0  # jobs handed to the pool whose handler has not started
+        self._starts: List[str] = []  # prefetched jobs whose handler started: told with the next lease
+        self._last_lease = 0.0
         self._last_promote = 0
         self._next_due = float("inf")
         # outcomes not yet acknowledged by Redis: complete-5 triples, failures
         self._out_done: List[Any] = []
         self._out_failed: List[Failure] = []
         self._out_reports: List[Any] = []
+        # acknowledged outcomes, as lib/queue/consumer.ts counts them (rc < 0: the lease was lost)
+        self.counters = {"completed": 0, "failed": 0, "dead": 0, "lost": 0}
         self.reports = ReportBuffer(self.s.log_max_lines, self.s.log_line_max_bytes, self.s.progress_max_bytes)
 
     def stop(self) -> None:
@@ -122,8 +136,7 @@ class Consumer:
                 self._wake.clear()
                 try:
                     acted = self._settle()
-                    free = self.concurrency - self._busy
-                    leased = self._lease(free, pool) if free > 0 else 0
+                    leased = self._lease(pool)
                     failing = 0
                 except redis.exceptions.RedisError as err:
                     failing += 1
@@ -132,7 +145,7 @@ class Consumer:
                     self._stop.wait(min(RETRY_MAX_WAIT, 0.05 * 2**failing))
                     continue
                 if not acted and leased == 0:
-                    self._wake.wait(self.idle_wait)
+                    self._wake.wait(CHECK_IN if self._queued else self.idle_wait)
             self._shutdown(pool)
         finally:
             pool.shutdown(wait=False)
@@ -144,20 +157,39 @@ class Consumer:
         self._last_promote, self._next_due = now, float("inf")
         return PROMOTE_LIMIT
 
-    def _lease(self, count: int, pool: ThreadPoolExecutor) -> int:
+    def _lease(self, pool: ThreadPoolExecutor) -> int:
+        """Leases to fill the free slots and the prefetch (the jobs beyond the free slots are
+        marked prefetched by lease-11.lua), telling Redis of prefetched jobs that started. Sends
+        nothing when there is no room, no start to tell and no check-in due. Returns jobs leased."""
         s = self.s
-        reply = SCRIPTS.run(self.q.client, "lease", self.q.keys.lease_keys(),
-                            [self.id, count, s.lease_ms, self._promote_limit(_now_ms()), s.dlq_retention_ms,
-                             s.dlq_max_entries, count])
+        with self._lock:
+            held = self._busy + self._queued
+            free = max(0, self.concurrency - held)
+            count = max(0, min(MAX_LEASE, self.concurrency + self.prefetch - held))
+            starts, self._starts = self._starts, []
+        check_in = self._queued > 0 and time.monotonic() - self._last_lease >= CHECK_IN
+        if count == 0 and not starts and not check_in:
+            return 0
+        self._last_lease = time.monotonic()
+        try:
+            reply = SCRIPTS.run(self.q.client, "lease", self.q.keys.lease_keys(),
+                                [self.id, count, s.lease_ms, self._promote_limit(_now_ms()), s.dlq_retention_ms,
+                                 s.dlq_max_entries, free, *starts])
+        except Exception:
+            with self._lock:
+                self._starts = starts + self._starts  # told with the next lease call
+            raise
         next_due = int(reply[0])
         if next_due >= 0:
             self._next_due = min(self._next_due, next_due)
+        if int(reply[1]) == 1:  # paused: nothing leased; hand back what has not started
+            self._release(self._take_unstarted())
         rows = reply[2:]
         for i in range(0, len(rows), 8):
             job_id, payload, meta, attempt, max_att, bb, bm, ct = rows[i:i + 8]
             job = Job(str(job_id), self.q.name, None, {}, int(attempt), int(max_att), int(ct), int(bb), int(bm),
                       self.reports)
-            run = _Running(job)
+            run = _Running(job, prefetched=i // 8 >= free)
             try:
                 job.data = json.loads(payload)
                 job.metadata = json.loads(meta) if meta else {}
@@ -166,12 +198,17 @@ class Consumer:
             with self._lock:
                 self._running[(job.id, job.attempt)] = run
                 if run.corrupt is None:
-                    self._busy += 1
+                    self._queued += 1
                     run.future = pool.submit(self._call, run)
         return len(rows) // 8
 
     def _call(self, run: _Running) -> Any:
         run.started = time.monotonic()
+        with self._lock:
+            self._queued -= 1
+            self._busy += 1
+            if run.prefetched:
+                self._starts.append(run.job.id)  # from now on its attempt counts
         try:
             return self.handler(run.job)
         finally:
@@ -230,11 +267,21 @@ class Consumer:
         if self._out_failed:
             calls.append(("fail", k.dead_keys(), [self.id, s.dlq_retention_ms, s.dlq_max_entries,
                                                   *[a for f in self._out_failed for a in f.args()]]))
-        for reply in SCRIPTS.pipe(self.q.client, calls):
+        replies = SCRIPTS.pipe(self.q.client, calls)
+        for reply in replies:
             if isinstance(reply, Exception):
                 raise reply
+        self._tally(replies[-2 if self._out_done and self._out_failed else -1] if self._out_done else None,
+                    replies[-1] if self._out_failed else None)
         self._out_done, self._out_failed, self._out_reports = [], [], []
         return True
+
+    def _tally(self, completed: Optional[List[Any]], failed: Optional[List[Any]]) -> None:
+        for rc in completed or []:
+            self.counters["completed" if int(rc) == 1 else "lost"] += 1
+        for rc in failed or []:
+            rc = int(rc)
+            self.counters["lost" if rc < 0 else "dead" if rc == 2 else "failed"] += 1
 
     # -- leases -----------------------------------------------------------------------------
     def _extend_loop(self) -> None:
@@ -249,22 +296,31 @@ class Consumer:
                 pass
 
     # -- shutdown ---------------------------------------------------------------------------
-    def _shutdown(self, pool: ThreadPoolExecutor) -> None:
+    def _take_unstarted(self) -> List[Any]:
+        """Jobs handed to the pool whose handler has not started, taken back: (id, attempt) pairs."""
         unstarted: List[Any] = []
         with self._lock:
             for key, run in list(self._running.items()):
                 if run.future is not None and run.future.cancel():
-                    self._busy -= 1
+                    self._queued -= 1
                     unstarted += [run.job.id, run.job.attempt]
                     del self._running[key]
+        return unstarted
+
+    def _release(self, unstarted: List[Any]) -> None:
+        """Hands jobs back to ready, their attempt refunded (release-3.lua)."""
+        if unstarted:
+            SCRIPTS.run(self.q.client, "release", self.q.keys.release_keys(), [self.id, *unstarted])
+
+    def _shutdown(self, pool: ThreadPoolExecutor) -> None:
+        unstarted = self._take_unstarted()
         # Redis away at shutdown: give up after a lease; the leases run out and the reclaim
         # hands those jobs to another consumer (at least once).
         deadline = time.monotonic() + self.s.lease_ms / 1000
         while True:
             try:
-                if unstarted:
-                    SCRIPTS.run(self.q.client, "release", self.q.keys.release_keys(), [self.id, *unstarted])
-                    unstarted = []
+                self._release(unstarted)
+                unstarted = []
                 self._settle(stopping=True)
             except redis.exceptions.RedisError as err:
                 log.warning("requeue consumer %s: Redis call failed at shutdown (%s)", self.id, err)

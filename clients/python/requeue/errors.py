@@ -1,5 +1,5 @@
 """The errors the client raises, with the codes of lib/queue/errors.ts."""
-from typing import List, Optional
+from typing import Any, List, Optional
 
 
 class RequeueError(Exception):
@@ -11,7 +11,30 @@ class RequeueError(Exception):
 
 
 class QueueError(RequeueError):
-    """PAYLOAD_NOT_JSON, PAYLOAD_TOO_LARGE, INVALID_OPTION, SCRIPT_FAILED."""
+    """PAYLOAD_NOT_JSON, PAYLOAD_TOO_LARGE, INVALID_OPTION, SCRIPT_FAILED, ADD_TIMEOUT, NOT_REPLICATED."""
+
+
+class AddTimeoutError(QueueError):
+    """Redis did not answer an add within JOB_ADD_TIMEOUT_MS (down, paused or too slow)."""
+
+    def __init__(self, queue: str, timeout_ms: int, jobs: int) -> None:
+        super().__init__(
+            "ADD_TIMEOUT",
+            "add of %d job(s) to queue %s was not acknowledged within %d ms (Redis down, paused or too slow): "
+            "they may or may not be stored, and may still be stored when Redis answers; add them again with "
+            "the same jobId (an existing id is not added twice)" % (jobs, queue, timeout_ms))
+        self.queue, self.timeout_ms, self.jobs = queue, timeout_ms, jobs
+
+
+class NotReplicatedError(QueueError):
+    """JOB_ADD_REPLICAS > 0 and fewer replicas acknowledged the add within JOB_ADD_REPLICAS_TIMEOUT_MS."""
+
+    def __init__(self, results: List[Any], replicas: int, wanted: int) -> None:
+        super().__init__(
+            "NOT_REPLICATED",
+            "%d job(s) reached %d of %d replica(s) in time: written on the master, they may not survive a "
+            "failover" % (len(results), replicas, wanted))
+        self.results, self.replicas, self.wanted = results, replicas, wanted
 
 
 class CacheError(RequeueError):

@@ -19,9 +19,12 @@ class Producer(unittest.TestCase):
         self.assertEqual(str(ctx.exception), message)
 
     def test_encodes_like_the_typescript_producer(self) -> None:
-        args = queue().encode({"ü": 1}, job_id="a", delay=1.5, max_attempts=2, metadata={"by": "py"})
+        args = queue().encode({"ü": 1}, job_id="a", delay_ms=1500, max_attempts=2, metadata={"by": "py"})
         self.assertEqual(args, ["a", '{"ü":1}', '{"by":"py"}', 2, 60000, 3600000, 1500])
-        self.assertEqual(queue().encode([1], backoff={"type": "fixed", "base": 2})[4:6], [2000, 2000])
+        # times in ms, as in TypeScript: delayMs -> delay_ms, backoff.baseMs -> base_ms
+        self.assertEqual(queue().encode([1], backoff={"type": "fixed", "base_ms": 2000})[4:6], [2000, 2000])
+        self.assertEqual(queue().encode([1], backoff={"base_ms": 2000.4, "max_ms": 9000})[4:6], [2000, 9000])
+        self.assertEqual(queue().encode([1], backoff={"base_ms": 5000, "max_ms": 10})[4:6], [5000, 5000])
 
     def test_refuses_bad_payloads(self) -> None:
         self.assertRaises(QueueError, queue().encode, {1, 2})
@@ -34,7 +37,8 @@ class Producer(unittest.TestCase):
         self.refused("INVALID_OPTION", 'jobId must not be all digits (got "42"): those are generated ids', 1, job_id="42")
         self.refused("INVALID_OPTION", "jobId must be a string of 1 to 256 characters", 1, job_id="")
         self.refused("INVALID_OPTION", "maxAttempts must be an integer >= 1", 1, max_attempts=0)
-        self.refused("INVALID_OPTION", "delay must be a number >= 0", 1, delay=-1)
+        self.refused("INVALID_OPTION", "delayMs must be a number >= 0", 1, delay_ms=-1)
+        self.refused("INVALID_OPTION", "backoff.baseMs must be a number >= 0", 1, backoff={"max_ms": 5})
         self.refused("INVALID_OPTION", "metadata must be a plain object", 1, metadata=[1])
 
 
@@ -54,6 +58,26 @@ class Configuration(unittest.TestCase):
                 'JOB_LEASE_SECONDS must be a number >= 1, got "0"',
             ],
         )
+
+    def test_connection_and_add_settings_like_lib_config(self) -> None:
+        s = load_settings({"REDIS_SENTINELS": "10.0.0.1:26379,sentinel-b:26380", "JOB_ADD_REPLICAS": "2"})
+        self.assertEqual(s.sentinels, [("10.0.0.1", 26379), ("sentinel-b", 26380)])
+        self.assertEqual((s.sentinel_name, s.cluster_nodes, s.add_replicas, s.add_replicas_timeout_ms,
+                          s.add_timeout_ms, s.connect_timeout_ms), ("mymaster", None, 2, 1000, 5000, 5000))
+        with self.assertRaises(ConfigError) as ctx:
+            load_settings({"REDIS_SENTINELS": "a:1", "REDIS_CLUSTER_NODES": "b", "JOB_ADD_TIMEOUT_MS": "-1"})
+        self.assertEqual(
+            ctx.exception.problems,
+            [
+                'REDIS_CLUSTER_NODES must be a comma-separated list of host:port, e.g. '
+                '"10.0.0.1:26379,10.0.0.2:26379", got "b"',
+                'JOB_ADD_TIMEOUT_MS must be an integer between 0 and 600000, got "-1"',
+            ],
+        )
+        with self.assertRaises(ConfigError) as ctx:
+            load_settings({"REDIS_SENTINELS": "a:1", "REDIS_CLUSTER_NODES": "b:2"})
+        self.assertEqual(ctx.exception.problems,
+                         ["REDIS_SENTINELS and REDIS_CLUSTER_NODES must not both be set: choose Sentinel or Cluster"])
 
 
 if __name__ == "__main__":

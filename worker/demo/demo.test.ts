@@ -89,6 +89,18 @@ describe("the demo workload", () => {
     expect(groups.filter((g) => g.queue === "graph" && g.name === "UnrecoverableError")).toHaveLength(1);
   });
 
+  it("caches from Python too: the graph processor's ontology entries are in the graph namespace", async () => {
+    // Only worker/demo/graph_processor.py writes `ontology:` keys (lib/cache's key layout).
+    const [, keys] = await client.scan(
+      0,
+      "MATCH",
+      `${prefix}:cache:{c:graph}:k:ontology:*`,
+      "COUNT",
+      100_000,
+    );
+    expect(keys.length).toBeGreaterThan(0);
+  });
+
   it("serves every seed namespace, with hits and misses at a realistic rate", async () => {
     const rows = await namespaceSummary(client, { windowMs: 10 * 60_000, prefix });
     const by = new Map(rows.map((r) => [r.namespace, r]));

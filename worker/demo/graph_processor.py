@@ -18,7 +18,7 @@ from typing import Any, Dict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "clients" / "python"))
 
-from requeue import Job, Queue, UnrecoverableError  # noqa: E402
+from requeue import Cache, Job, Queue, UnrecoverableError  # noqa: E402
 
 
 class NetworkTimeoutError(Exception):
@@ -57,6 +57,12 @@ def call(service: Dict[str, Any], job_key: str, transient_rate: float) -> None:
                                   % (service["name"], between(3, 900), ip, uuid.uuid4()))
 
 
+def load_ontology(document_id: int) -> Dict[str, Any]:
+    """The slow read a cache is for: the document's ontology from the graph database."""
+    time.sleep(between(*GRAPHDB["latency"]) / 1000)
+    return {"documentId": document_id, "labels": ["Person", "Organisation", "Place"], "relations": 12}
+
+
 def walk_hierarchy(depth: int) -> int:
     """The bug: a self-referencing hierarchy (depth -1) never ends."""
     return 0 if depth == 0 else 1 + walk_hierarchy(depth - 1)
@@ -66,9 +72,14 @@ def main() -> None:
     transient_rate = float(os.environ.get("DEMO_TRANSIENT_RATE") or 0.2)
     concurrency = int(os.environ.get("DEMO_CONCURRENCY") or 4)
 
+    # Python's cache hits show on the console's cache page next to TypeScript's (namespace graph).
+    graphs = Cache("graph")
+
     def process(job: Job) -> Dict[str, Any]:
         time.sleep(between(20, 120) / 1000)
         p = job.data
+        doc = p["documentId"]
+        graphs.get_or_set("ontology:%s" % doc, lambda: load_ontology(doc), tags=["document:%s" % doc])
         seen = set()
         for a, b in p["edges"]:
             if b <= a:

@@ -1,8 +1,9 @@
 /**
  * `npx tsx bench/consumer-cpu.ts` (or `node --cpu-prof --import tsx bench/consumer-cpu.ts` for a
  * profile): what Requeue's consumer alone costs per no-op job, at concurrency 1, 10 and 100 with
- * prefetch 0 (bench:queue's like-for-like rows), on a redis-server of its own: node CPU, Redis
- * commands and script calls per job, read after the pre-fill (bench/queue-meter.ts). Costs, not
+ * prefetch 0 (bench:queue's like-for-like rows), on a redis-server of its own: node and Redis CPU,
+ * Redis commands, script calls and socket reads (round trips) per job, read after the pre-fill
+ * (bench/queue-meter.ts). Costs, not
  * timings: they hold on a busy machine, where jobs/s does not. CONSUMER_BENCH_JOBS scales the runs
  * (default 2,000 / 10,000 / 20,000); CONSUMER_BENCH_ONLY=c10 runs one. Last line: JSON.
  */
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     const per = (x: number) => Number((x / jobs).toFixed(3));
     out[key] = {
       node_cpu_us: Math.round(m.nodeCpuUs / jobs),
+      redis_cpu_us: Math.round(m.redisCpuUs / jobs),
       cmds: per(m.commands),
       script_calls: per(end.scripts - at.scripts),
       redis_reads: per(end.reads - at.reads),

@@ -90,26 +90,29 @@ export interface LeaseLoopOptions {
 /** What a leased job's `progress` and `log` call: the lease loop's report buffer. */
 type Reporter = (ref: JobRef) => Pick<Job, "progress" | "log">;
 
-/** One job of a lease reply, its 8 fields from `i`. */
+/**
+ * One job of a lease reply, its 8 fields from `i`. Built property by property: object spreads
+ * here (`...ref`, `...reporter(ref)`) cost ~30× more per job, measured (bench/README.md).
+ */
 function leasedAt(queue: string, f: (string | number)[], i: number, prefetched: boolean, reporter: Reporter) {
-  const ref = { id: String(f[i]), attempt: Number(f[i + 3]) };
-  const leased: Leased = {
-    job: {
-      ...ref,
-      queue,
-      data: undefined,
-      metadata: {},
-      maxAttempts: Number(f[i + 4]),
-      createdAt: Number(f[i + 7]),
-      ...reporter(ref),
-    },
-    backoffBaseMs: Number(f[i + 5]),
-    backoffMaxMs: Number(f[i + 6]),
-    prefetched,
+  const id = String(f[i]);
+  const attempt = Number(f[i + 3]);
+  const { progress, log } = reporter({ id, attempt });
+  const job: Job = {
+    id,
+    attempt,
+    queue,
+    data: undefined,
+    metadata: {},
+    maxAttempts: Number(f[i + 4]),
+    createdAt: Number(f[i + 7]),
+    progress,
+    log,
   };
+  const leased: Leased = { job, backoffBaseMs: Number(f[i + 5]), backoffMaxMs: Number(f[i + 6]), prefetched };
   try {
-    leased.job.data = JSON.parse(String(f[i + 1]));
-    if (f[i + 2] !== "") leased.job.metadata = JSON.parse(String(f[i + 2]));
+    job.data = JSON.parse(String(f[i + 1]));
+    if (f[i + 2] !== "") job.metadata = JSON.parse(String(f[i + 2]));
   } catch (error) {
     return { leased, error };
   }
@@ -267,7 +270,8 @@ export class LeaseLoop {
       if (call) this.starts.push(...call.started); // told with the next lease call
       throw err;
     };
-    const answered = (reply: unknown) => this.leaseAnswered(call!, reply as (string | number)[], lease!.replied);
+    const answered = (reply: unknown) =>
+      this.leaseAnswered(call!, reply as (string | number)[], lease!.replied);
     // async: a throw while building the calls fails them like a refused call (put back, retried)
     const sent = (async (): Promise<[Error | null, unknown][]> => {
       if (!out) return [[null, await runScript(client, "lease", leaseKeys(keys), call!.args)]];
@@ -283,7 +287,8 @@ export class LeaseLoop {
         const [err, reply] = replies[replies.length - 1] ?? [new Error("the lease call got no reply")];
         return err ? putBack(err) : answered(reply);
       }, putBack);
-    const acked = out && sent.then((replies) => this.outcomesAnswered(out, call ? replies.slice(0, -1) : replies));
+    const acked =
+      out && sent.then((replies) => this.outcomesAnswered(out, call ? replies.slice(0, -1) : replies));
     return { leased, acked };
   }
 
@@ -398,7 +403,11 @@ export class LeaseLoop {
       }
       let out: Outcomes | undefined;
       if (hasOutcomes && outcomeTurns < MAX_TURNS) {
-        out = { completions: this.completions.splice(0), failures: this.failures.splice(0), reports: this.takeReports() };
+        out = {
+          completions: this.completions.splice(0),
+          failures: this.failures.splice(0),
+          reports: this.takeReports(),
+        };
         outcomeTurns++;
       }
       const { leased, acked } = lease || out ? this.send(lease, out) : {};

@@ -189,7 +189,9 @@ export class Consumer implements LeaseHost {
     if (ok) this.loop.complete({ id, attempt, ms: Math.round(performance.now() - (run.startedAt ?? 0)) });
     else {
       run.abort?.abort(err);
-      this.loop.fail(failureOf({ ...run, id, attempt }, err, this.id, this.ctx.settings.errorMessageMax));
+      const { backoffBaseMs, backoffMaxMs } = run; // (no spread of `run`: the failure path is hot)
+      const ref = { id, attempt, backoffBaseMs, backoffMaxMs };
+      this.loop.fail(failureOf(ref, err, this.id, this.ctx.settings.errorMessageMax));
     }
   }
 

@@ -7,6 +7,7 @@
  * redis.sha1hex for the failures they record themselves (an expired lease).
  */
 import { createHash } from "node:crypto";
+import { memo } from "./memo.ts";
 
 export interface FingerprintParts {
   name: string;
@@ -82,17 +83,10 @@ export function fingerprintParts(name: string, message: string, stack?: string):
  * Failures that differ in ids and numbers share their normalised parts, so the hash of those
  * repeats even when the raw texts do not: remembered (bounded), one SHA-1 per distinct group.
  */
-const hashes = new Map<string, string>();
+const hashOf = memo(1000, (text) => createHash("sha1").update(text).digest("hex").slice(0, 16));
 
 export function fingerprintOf(parts: FingerprintParts): string {
-  const text = `${parts.name}\n${parts.message}\n${parts.topFrame}`;
-  let fp = hashes.get(text);
-  if (fp === undefined) {
-    if (hashes.size >= 1000) hashes.clear();
-    fp = createHash("sha1").update(text).digest("hex").slice(0, 16);
-    hashes.set(text, fp);
-  }
-  return fp;
+  return hashOf(`${parts.name}\n${parts.message}\n${parts.topFrame}`);
 }
 
 /** Shortcut: the fingerprint of an error's name, message and stack. */

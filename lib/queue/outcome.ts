@@ -5,7 +5,8 @@
  * fingerprint of the failure, and the reason and backoff delay (the retry decision, retry.ts).
  * `failArgs` and `completeArgs` write them as the ARGV of fail-10.lua and complete-5.lua.
  */
-import { type FingerprintParts, fingerprintOf, fingerprintParts } from "./fingerprint.ts";
+import { type FingerprintParts, fingerprintOf, normalizeMessage, topFrame } from "./fingerprint.ts";
+import { memo } from "./memo.ts";
 import { clip, REDACT_INPUT_MAX, redact } from "./redact.ts";
 import { retryPlan } from "./retry.ts";
 import { CUT_MARGIN, describeThrown, STACK_LINE_MAX } from "./thrown.ts";
@@ -60,41 +61,35 @@ export const failArgs = (failures: Failure[]): (string | number)[] =>
   ]);
 
 /**
- * Redaction is the costly part of recording a failure (many regular expressions over a stack),
- * and failures repeat: the same text is redacted once, then remembered (bounded).
+ * Redaction is the costly part of recording a failure (many regular expressions over a text),
+ * and failures repeat: the same text is redacted once, then remembered (bounded, memo.ts).
  */
-const redacted = new Map<string, string>();
-function redactCached(text: string): string {
-  let out = redacted.get(text);
-  if (out === undefined) {
-    if (redacted.size >= 1000) redacted.clear();
-    out = redact(text);
-    redacted.set(text, out);
-  }
-  return out;
-}
+const redactCached = memo(1000, (text) => redact(text));
 
-const fingerprints = new Map<string, { parts: FingerprintParts; fp: string }>();
-/** Fingerprint of a failure (remembered like redaction); the top frame comes from the kept frames. */
-function fingerprinted(name: string, message: string, stack: string | undefined) {
-  const key = `${name}\n${message}\n${stack ?? ""}`;
-  let hit = fingerprints.get(key);
-  if (!hit) {
-    if (fingerprints.size >= 1000) fingerprints.clear();
-    const parts = fingerprintParts(name, message, stack && `\n    ${stack}`);
-    hit = { parts, fp: fingerprintOf(parts) };
-    fingerprints.set(key, hit);
-  }
-  return hit;
-}
-
-/** Redacted frames, each cut to STACK_LINE_MAX after redaction (which saw the margin too). */
-function frames(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  return redactCached(raw)
+/** Redacted frames, each cut to STACK_LINE_MAX after redaction (which saw the margin too): remembered whole. */
+const framesCached = memo(500, (raw) =>
+  redact(raw)
     .split("\n")
     .map((l) => clip(l, STACK_LINE_MAX))
-    .join("\n");
+    .join("\n"),
+);
+const frames = (raw: string | undefined) => (raw ? framesCached(raw) : undefined);
+
+/** The top frame of the kept frames, and a message normalised: both repeat, so both are remembered. */
+const topFrameOf = memo(500, (stack) => topFrame(`\n    ${stack}`));
+const normalized = memo(1000, normalizeMessage);
+
+/**
+ * Fingerprint of a failure. Varied ids make every message new, but its frames (and so the top
+ * frame) repeat with the code path, and fingerprintOf hashes each normalised group once.
+ */
+function fingerprinted(name: string, message: string, stack: string | undefined) {
+  const parts: FingerprintParts = {
+    name: name || "Error",
+    message: normalized(message),
+    topFrame: stack ? topFrameOf(stack) : "",
+  };
+  return { parts, fp: fingerprintOf(parts) };
 }
 
 /** A failed attempt of `job` (what the handler threw is `err`), recorded by `consumer`. */

@@ -1,9 +1,10 @@
 /**
  * The lease loop: a consumer's conversation with Redis. A lease call asks for as many jobs as
  * there are free slots and hands them over as soon as it is answered; the outcomes that piled up
- * meanwhile go in one pipeline (complete + fail), up to two in flight, sent right after the lease
- * so Redis applies them while this process runs handlers: fetches and acknowledgements batch
- * under load, and at concurrency 1 a job costs one round trip. On an empty queue it sleeps
+ * meanwhile go in one pipeline (complete + fail), up to two in flight, and a lease call due at
+ * the same time rides last in that pipeline: fetches and acknowledgements batch under load, and
+ * at concurrency 1 a job costs one round trip, one write and one reply (its acknowledgement and
+ * the next lease). On an empty queue it sleeps
  * (growing to `pollMs`) until a handler finishes or a retry it knows of falls due. It sees its
  * consumer only through LeaseHost; the consumer hands it `complete`, `fail` and `started`.
  *
@@ -43,6 +44,21 @@ export interface Leased {
   settled?: boolean;
 }
 
+/** A lease call's ARGV, the starts it tells (put back if it fails), and how many jobs start at once. */
+interface LeaseCall {
+  args: (string | number)[];
+  started: Leased[];
+  startNow: number;
+}
+
+/** Handlers' outcomes and reports that go in one pipeline. */
+interface Outcomes {
+  completions: Completion[];
+  failures: Failure[];
+  /** report-1.lua's ARGV tail (empty: none) */
+  reports: (string | number)[];
+}
+
 /** What an acknowledged outcome counts as: "dead" is a failure that wrote a dead letter. */
 export type Tally = "completed" | "failed" | "dead" | "lost";
 
@@ -74,26 +90,29 @@ export interface LeaseLoopOptions {
 /** What a leased job's `progress` and `log` call: the lease loop's report buffer. */
 type Reporter = (ref: JobRef) => Pick<Job, "progress" | "log">;
 
-/** One job of a lease reply, its 8 fields from `i`. */
+/**
+ * One job of a lease reply, its 8 fields from `i`. Built property by property: object spreads
+ * here (`...ref`, `...reporter(ref)`) cost ~30× more per job, measured (bench/README.md).
+ */
 function leasedAt(queue: string, f: (string | number)[], i: number, prefetched: boolean, reporter: Reporter) {
-  const ref = { id: String(f[i]), attempt: Number(f[i + 3]) };
-  const leased: Leased = {
-    job: {
-      ...ref,
-      queue,
-      data: undefined,
-      metadata: {},
-      maxAttempts: Number(f[i + 4]),
-      createdAt: Number(f[i + 7]),
-      ...reporter(ref),
-    },
-    backoffBaseMs: Number(f[i + 5]),
-    backoffMaxMs: Number(f[i + 6]),
-    prefetched,
+  const id = String(f[i]);
+  const attempt = Number(f[i + 3]);
+  const { progress, log } = reporter({ id, attempt });
+  const job: Job = {
+    id,
+    attempt,
+    queue,
+    data: undefined,
+    metadata: {},
+    maxAttempts: Number(f[i + 4]),
+    createdAt: Number(f[i + 7]),
+    progress,
+    log,
   };
+  const leased: Leased = { job, backoffBaseMs: Number(f[i + 5]), backoffMaxMs: Number(f[i + 6]), prefetched };
   try {
-    leased.job.data = JSON.parse(String(f[i + 1]));
-    if (f[i + 2] !== "") leased.job.metadata = JSON.parse(String(f[i + 2]));
+    job.data = JSON.parse(String(f[i + 1]));
+    if (f[i + 2] !== "") job.metadata = JSON.parse(String(f[i + 2]));
   } catch (error) {
     return { leased, error };
   }
@@ -196,58 +215,88 @@ export class LeaseLoop {
   }
 
   /**
-   * Leases up to `want` jobs and hands them over; `replied` runs before the handlers start. The
-   * jobs beyond the free slots are leased as prefetched (their attempt is refunded if this process
-   * dies before they start), and the starts of earlier prefetched jobs ride along.
+   * The ARGV of a lease call for up to `want` jobs. The jobs beyond the free slots are leased as
+   * prefetched (their attempt is refunded if this process dies before they start), and the starts
+   * of earlier prefetched jobs ride along (`started`: put back if the call fails).
    */
-  private async leaseTurn(want: number, replied: () => void): Promise<number> {
-    const { client, keys, name, settings } = this.host.ctx;
-    const now = Date.now();
+  private leaseCall(want: number): LeaseCall {
+    const { settings } = this.host.ctx;
     const startNow = Math.max(0, this.host.freeSlots());
     const started = this.pendingStarts().splice(0);
     const args = [
       this.host.id,
       want,
       this.o.leaseMs,
-      this.promote.limit(now),
+      this.promote.limit(Date.now()),
       settings.dlqRetentionMs,
       settings.dlqMaxEntries,
       startNow,
       ...started.map((r) => r.job.id),
     ];
-    let reply: (string | number)[];
-    try {
-      reply = await runScript<(string | number)[]>(client, "lease", leaseKeys(keys), args);
-    } catch (err) {
-      this.starts.push(...started); // told with the next lease call
-      throw err;
-    }
+    return { args, started, startNow };
+  }
+
+  /** Hands over the jobs of a lease reply; `replied` runs before the handlers start. */
+  private leaseAnswered(call: LeaseCall, reply: (string | number)[], replied: () => void): number {
     replied();
     const nextDue = Number(reply[0]);
     if (nextDue >= 0) this.promote.dueAt(nextDue);
     if (Number(reply[1]) === 1) this.host.paused();
     for (let i = LEASE_HEAD; i < reply.length; i += LEASE_FIELDS) {
       // jobs beyond the free slots were marked `pf` by the lease script
-      const { leased, error } = leasedAt(
-        name,
-        reply,
-        i,
-        (i - LEASE_HEAD) / LEASE_FIELDS >= startNow,
-        this.reporter,
-      );
+      const prefetched = (i - LEASE_HEAD) / LEASE_FIELDS >= call.startNow;
+      const { leased, error } = leasedAt(this.host.ctx.name, reply, i, prefetched, this.reporter);
       this.host.take(leased, error);
     }
     return (reply.length - LEASE_HEAD) / LEASE_FIELDS;
   }
 
   /**
-   * Writes handlers' reports, then completes and fails the jobs whose handlers finished, in one
-   * pipeline. Reports are best effort: a pipeline that fails loses them (the outcomes are resent).
+   * Sends what is due in one round trip: the outcomes (handlers' reports first, then completions
+   * and failures) and/or a lease call for `want` jobs. Both together go as one pipeline, the lease
+   * last, so at concurrency 1 a finished job's acknowledgement and the next job's lease are one
+   * write and one reply (as BullMQ's finish script fetches the next job). A crash after Redis
+   * ran the acknowledgement but not the lease loses nothing; after the lease but before its reply,
+   * the job is reclaimed when its lease expires, as for a lease call sent alone. Returns a promise
+   * per part, so each keeps its own bookkeeping: `leased` (jobs handed over) and `acked`.
    */
-  private async outcomeTurn(completions: Completion[], failures: Failure[], reports: (string | number)[]) {
-    const { client, keys, settings } = this.host.ctx;
+  private send(
+    lease: { want: number; replied: () => void } | undefined,
+    out: Outcomes | undefined,
+  ): { leased?: Promise<number>; acked?: Promise<void> } {
+    const { client, keys } = this.host.ctx;
+    const call = lease && this.leaseCall(lease.want);
+    const putBack = (err: unknown): never => {
+      if (call) this.starts.push(...call.started); // told with the next lease call
+      throw err;
+    };
+    const answered = (reply: unknown) =>
+      this.leaseAnswered(call!, reply as (string | number)[], lease!.replied);
+    // async: a throw while building the calls fails them like a refused call (put back, retried)
+    const sent = (async (): Promise<[Error | null, unknown][]> => {
+      if (!out) return [[null, await runScript(client, "lease", leaseKeys(keys), call!.args)]];
+      const pipeline = scriptPipeline(client);
+      this.pipeOutcomes(pipeline, out);
+      if (call) pipeScript(pipeline, "lease", leaseKeys(keys), call.args);
+      return (await pipeline.exec()) ?? [];
+    })();
+    // the lease reply (last) is handled first, so its handlers start, then the outcomes are tallied
+    const leased =
+      call &&
+      sent.then((replies) => {
+        const [err, reply] = replies[replies.length - 1] ?? [new Error("the lease call got no reply")];
+        return err ? putBack(err) : answered(reply);
+      }, putBack);
+    const acked =
+      out && sent.then((replies) => this.outcomesAnswered(out, call ? replies.slice(0, -1) : replies));
+    return { leased, acked };
+  }
+
+  /** Queues handlers' reports, then the completions and failures, on a pipeline. */
+  private pipeOutcomes(pipeline: ReturnType<typeof scriptPipeline>, out: Outcomes): void {
+    const { keys, settings } = this.host.ctx;
     const id = this.host.id;
-    const pipeline = scriptPipeline(client);
+    const { completions, failures, reports } = out;
     if (reports.length)
       pipeScript(pipeline, "report", [keys.job("")], [id, settings.logMaxLines, ...reports]);
     if (completions.length)
@@ -264,7 +313,14 @@ export class LeaseLoop {
         settings.dlqMaxEntries,
         ...failArgs(failures),
       ]);
-    const replies = (await pipeline.exec()) ?? [];
+  }
+
+  /**
+   * Tallies what the outcome scripts answered. Reports are best effort: a pipeline that fails
+   * loses them; completions and failures Redis refused are resent with the next pipeline.
+   */
+  private outcomesAnswered(out: Outcomes, replies: [Error | null, unknown][]): void {
+    const { completions, failures, reports } = out;
     const reported = reports.length ? replies.shift() : undefined;
     if (reported?.[0]) this.o.onError(reported[0]);
     const [c, f] = completions.length ? replies : [undefined, replies[0]];
@@ -285,8 +341,8 @@ export class LeaseLoop {
   }
 
   /**
-   * Runs until the consumer stops and every outcome in hand is flushed. A lease call is sent
-   * first and answered on its own, so handlers start while Redis still applies the outcomes.
+   * Runs until the consumer stops and every outcome in hand is flushed. A lease call and the
+   * outcomes due go together (send()); a lease call waits for no outcome pipeline in flight.
    */
   private async run(): Promise<void> {
     const { host } = this;
@@ -298,7 +354,11 @@ export class LeaseLoop {
     let leaseInFlight = false;
     let idle = false; // the last lease found nothing
     let leaseSentAt = 0;
+    let lastError: unknown;
     const failed = (err: unknown) => {
+      // a pipeline that carried a lease and outcomes fails both with the same error: told once
+      if (err === lastError) return;
+      lastError = err;
       this.o.onError(err as Error);
       retryAt = Date.now() + errorMs;
       errorMs = Math.min(errorMs * 2, 2000);
@@ -320,7 +380,7 @@ export class LeaseLoop {
         await this.sleep(retryAt - now);
         continue;
       }
-      let started = false;
+      let lease: { want: number; replied: () => void } | undefined;
       if ((want > 0 || starts || checkIn) && !leaseInFlight) {
         if (idle && !hasOutcomes && !starts && !checkIn) {
           // Nothing was ready: wait for a handler to finish, a retry to fall due, or the next poll.
@@ -339,38 +399,45 @@ export class LeaseLoop {
           leaseInFlight = false;
           leasing -= want;
         };
-        this.leaseTurn(want, replied)
-          .then((leased) => {
+        lease = { want, replied };
+      }
+      let out: Outcomes | undefined;
+      if (hasOutcomes && outcomeTurns < MAX_TURNS) {
+        out = {
+          completions: this.completions.splice(0),
+          failures: this.failures.splice(0),
+          reports: this.takeReports(),
+        };
+        outcomeTurns++;
+      }
+      const { leased, acked } = lease || out ? this.send(lease, out) : {};
+      if (lease && leased)
+        leased
+          .then((n) => {
             errorMs = 50;
-            idle = want > 0 && leased === 0; // a call that only told starts says nothing of the queue
-            if (leased > 0) idleMs = 1;
+            idle = lease.want > 0 && n === 0; // a call that only told starts says nothing of the queue
+            if (n > 0) idleMs = 1;
           })
           .catch(failed)
           .finally(() => {
-            replied();
+            lease.replied();
             this.wake();
           });
-        started = true;
-      }
-      if (hasOutcomes && outcomeTurns < MAX_TURNS) {
-        const completions = this.completions.splice(0);
-        const failures = this.failures.splice(0);
-        outcomeTurns++;
-        this.outcomeTurn(completions, failures, this.takeReports())
+      if (out && acked)
+        acked
           .then(() => {
             errorMs = 50;
           })
           .catch((err) => {
-            this.completions.push(...completions);
-            this.failures.push(...failures);
+            this.completions.push(...out.completions);
+            this.failures.push(...out.failures);
             failed(err);
           })
           .finally(() => {
             outcomeTurns--;
             this.wake();
           });
-        started = true;
-      }
+      const started = lease !== undefined || out !== undefined;
       if (!started) {
         // a lease call in flight wakes the loop when answered
         const holding = host.unstarted() > 0 && !leaseInFlight;

@@ -6,6 +6,7 @@
  * not crash the consumer's fail path.
  */
 import { relativeFramePaths } from "./frame-paths.ts";
+import { memo } from "./memo.ts";
 import { clip } from "./redact.ts";
 
 /** Stack frames kept per attempt error. */
@@ -59,16 +60,23 @@ function framesOf(stack: string, header: string): string | undefined {
   // V8 writes "Name: message" (maybe megabytes), then the frames: skip the header, or when it
   // changed after the error was made, jump to the first frame.
   const start = stack.startsWith(header) ? header.length : Math.max(0, stack.indexOf("\n    at "));
-  const window = stack.slice(start, start + MAX_STACK_FRAMES * (STACK_LINE_MAX + CUT_MARGIN + 1) * 2);
+  return framesIn(stack.slice(start, start + MAX_STACK_FRAMES * (STACK_LINE_MAX + CUT_MARGIN + 1) * 2));
+}
+
+/**
+ * The frames of a window, remembered: the window holds no message, and a code path that throws
+ * again gives the same frames. "" when there are none. The paths are made relative to the
+ * working directory at the first sight of a window (frame-paths.ts): no server path is ever stored.
+ */
+const framesIn = memo(500, (window) => {
   const lines: string[] = [];
   for (const line of window.split("\n")) {
     if (!/^\s{1,16}at\s/.test(line)) continue;
     lines.push(clip(line.trimStart(), STACK_LINE_MAX + CUT_MARGIN).trimEnd());
     if (lines.length === MAX_STACK_FRAMES) break;
   }
-  // paths relative to the application root (frame-paths.ts): no server path is ever stored
-  return lines.length > 0 ? relativeFramePaths(lines.join("\n")) : undefined;
-}
+  return lines.length > 0 ? relativeFramePaths(lines.join("\n")) : "";
+});
 
 /** A thrown value's name, message and frames, cut as described above. */
 export function describeThrown(err: unknown, messageMax: number): ThrownText {
@@ -82,7 +90,7 @@ export function describeThrown(err: unknown, messageMax: number): ThrownText {
     return {
       name,
       message: clip(message, max),
-      frames: typeof stack === "string" ? framesOf(stack, header) : undefined,
+      frames: (typeof stack === "string" && framesOf(stack, header)) || undefined,
     };
   }
   const message =

@@ -21,16 +21,20 @@ local K = { active = KEYS[1], completed = KEYS[2], stats = KEYS[3], jobPrefix = 
 local consumer, keep = ARGV[1], ARGV[3] == '1'
 local now = nowMs()
 local out = {}
+-- what every completed job writes, gathered and written in one command each after the loop
+local scored, records, gone = {}, {}, {}
 for i = 4, #ARGV, 3 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local jobKey = K.jobPrefix .. id
   local f
   if keep then f = leasedFields(jobKey, consumer, attempt, 'st', 'ct', 'payload', 'meta')
   else f = leasedFields(jobKey, consumer, attempt, 'st', 'ct') end
+  -- ZREM per job: it is what refuses a second completion of the same lease (a repeated id)
   if f and redis.call('ZREM', K.active, id) == 1 then
-    redis.call('ZADD', K.completed, now, id)
-    redis.call('HSET', K.done, id, completedRecord(now, f[3], attempt, f[4], f[5], f[6]))
-    redis.call('DEL', jobKey, logsKeyOf(K.jobPrefix, id))
+    local n = #scored
+    scored[n + 1], scored[n + 2] = now, id
+    records[n + 1], records[n + 2] = id, completedRecord(now, f[3], attempt, f[4], f[5], f[6])
+    gone[n + 1], gone[n + 2] = jobKey, logsKeyOf(K.jobPrefix, id)
     count('completed', 1)
     if tonumber(attempt) > 1 then count('retrySucceeded', 1) end
     countDuration(ARGV[i + 2])
@@ -39,6 +43,9 @@ for i = 4, #ARGV, 3 do
     out[#out + 1] = -3
   end
 end
+callBatched('ZADD', K.completed, scored)
+callBatched('HSET', K.done, records)
+callBatched('DEL', nil, gone)
 trimCompletedCap(tonumber(ARGV[2]))
 flushStats()
 return out

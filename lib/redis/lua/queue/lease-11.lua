@@ -56,6 +56,7 @@ local ids = redis.call('RPOP', K.ready, tonumber(ARGV[2]))
 if not ids then return out end
 local deadline = now + tonumber(ARGV[3])
 local startNow = tonumber(ARGV[7] or ARGV[2])
+local active = {} -- deadline, id per leased job: one ZADD after the loop
 for _, id in ipairs(ids) do
   local jobKey = K.jobPrefix .. id
   local f = redis.pcall('HMGET', jobKey, 'payload', 'meta', 'attempts', 'max', 'bb', 'bm', 'ct')
@@ -70,7 +71,7 @@ for _, id in ipairs(ids) do
     else
       redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer, 'st', now)
     end
-    redis.call('ZADD', K.active, deadline, id)
+    active[#active + 1], active[#active + 2] = deadline, id
     local n = #out
     out[n + 1] = id
     out[n + 2] = f[1]
@@ -82,5 +83,6 @@ for _, id in ipairs(ids) do
     out[n + 8] = f[7] or '0'
   end
 end
+callBatched('ZADD', K.active, active)
 flushStats()
 return out

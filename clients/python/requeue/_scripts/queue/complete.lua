@@ -45,6 +45,16 @@ local function logsKeyOf(jobPrefix, id)
   return string.sub(jobPrefix, 1, -5) .. 'logs:' .. id
 end
 
+-- `redis.call(cmd, key, args…)` (key nil: `cmd args…`) in calls of at most 960 arguments (a
+-- multiple of 1…6 and 8: pairs and triples are never split; Lua's unpack has a bounded stack).
+-- One command for a batch of jobs instead of one per job.
+local function callBatched(cmd, key, args)
+  for i = 1, #args, 960 do
+    local last = math.min(i + 959, #args)
+    if key then redis.call(cmd, key, unpack(args, i, last)) else redis.call(cmd, unpack(args, i, last)) end
+  end
+end
+
 -- The lease-owner check of complete, extend, fail and release: the job hash's `lease` must be
 -- this consumer and its `attempts` the attempt it leased. Returns the HMGET reply (lease,
 -- attempts, then the fields asked for in `...`) when both match, else nil. pcall: a job key of
@@ -103,16 +113,20 @@ end
 local consumer, keep = ARGV[1], ARGV[3] == '1'
 local now = nowMs()
 local out = {}
+-- what every completed job writes, gathered and written in one command each after the loop
+local scored, records, gone = {}, {}, {}
 for i = 4, #ARGV, 3 do
   local id, attempt = ARGV[i], ARGV[i + 1]
   local jobKey = K.jobPrefix .. id
   local f
   if keep then f = leasedFields(jobKey, consumer, attempt, 'st', 'ct', 'payload', 'meta')
   else f = leasedFields(jobKey, consumer, attempt, 'st', 'ct') end
+  -- ZREM per job: it is what refuses a second completion of the same lease (a repeated id)
   if f and redis.call('ZREM', K.active, id) == 1 then
-    redis.call('ZADD', K.completed, now, id)
-    redis.call('HSET', K.done, id, completedRecord(now, f[3], attempt, f[4], f[5], f[6]))
-    redis.call('DEL', jobKey, logsKeyOf(K.jobPrefix, id))
+    local n = #scored
+    scored[n + 1], scored[n + 2] = now, id
+    records[n + 1], records[n + 2] = id, completedRecord(now, f[3], attempt, f[4], f[5], f[6])
+    gone[n + 1], gone[n + 2] = jobKey, logsKeyOf(K.jobPrefix, id)
     count('completed', 1)
     if tonumber(attempt) > 1 then count('retrySucceeded', 1) end
     countDuration(ARGV[i + 2])
@@ -121,6 +135,9 @@ for i = 4, #ARGV, 3 do
     out[#out + 1] = -3
   end
 end
+callBatched('ZADD', K.completed, scored)
+callBatched('HSET', K.done, records)
+callBatched('DEL', nil, gone)
 trimCompletedCap(tonumber(ARGV[2]))
 flushStats()
 return out

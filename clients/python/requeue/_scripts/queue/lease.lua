@@ -65,6 +65,16 @@ local function logsKeyOf(jobPrefix, id)
   return string.sub(jobPrefix, 1, -5) .. 'logs:' .. id
 end
 
+-- `redis.call(cmd, key, args…)` (key nil: `cmd args…`) in calls of at most 960 arguments (a
+-- multiple of 1…6 and 8: pairs and triples are never split; Lua's unpack has a bounded stack).
+-- One command for a batch of jobs instead of one per job.
+local function callBatched(cmd, key, args)
+  for i = 1, #args, 960 do
+    local last = math.min(i + 959, #args)
+    if key then redis.call(cmd, key, unpack(args, i, last)) else redis.call(cmd, unpack(args, i, last)) end
+  end
+end
+
 -- The errors array with one attempt's error (a JSON object starting with {"attempt":) appended,
 -- keeping the newest 25. String operations only: no decode/encode.
 local function appendedErrors(cur, errJson)
@@ -243,6 +253,7 @@ local ids = redis.call('RPOP', K.ready, tonumber(ARGV[2]))
 if not ids then return out end
 local deadline = now + tonumber(ARGV[3])
 local startNow = tonumber(ARGV[7] or ARGV[2])
+local active = {} -- deadline, id per leased job: one ZADD after the loop
 for _, id in ipairs(ids) do
   local jobKey = K.jobPrefix .. id
   local f = redis.pcall('HMGET', jobKey, 'payload', 'meta', 'attempts', 'max', 'bb', 'bm', 'ct')
@@ -257,7 +268,7 @@ for _, id in ipairs(ids) do
     else
       redis.call('HSET', jobKey, 'attempts', attempts, 'lease', consumer, 'st', now)
     end
-    redis.call('ZADD', K.active, deadline, id)
+    active[#active + 1], active[#active + 2] = deadline, id
     local n = #out
     out[n + 1] = id
     out[n + 2] = f[1]
@@ -269,5 +280,6 @@ for _, id in ipairs(ids) do
     out[n + 8] = f[7] or '0'
   end
 end
+callBatched('ZADD', K.active, active)
 flushStats()
 return out

@@ -45,6 +45,16 @@ local function logsKeyOf(jobPrefix, id)
   return string.sub(jobPrefix, 1, -5) .. 'logs:' .. id
 end
 
+-- `redis.call(cmd, key, args…)` (key nil: `cmd args…`) in calls of at most 960 arguments (a
+-- multiple of 1…6 and 8: pairs and triples are never split; Lua's unpack has a bounded stack).
+-- One command for a batch of jobs instead of one per job.
+local function callBatched(cmd, key, args)
+  for i = 1, #args, 960 do
+    local last = math.min(i + 959, #args)
+    if key then redis.call(cmd, key, unpack(args, i, last)) else redis.call(cmd, unpack(args, i, last)) end
+  end
+end
+
 -- The lease-owner check of complete, extend, fail and release: the job hash's `lease` must be
 -- this consumer and its `attempts` the attempt it leased. Returns the HMGET reply (lease,
 -- attempts, then the fields asked for in `...`) when both match, else nil. pcall: a job key of

@@ -65,6 +65,25 @@ describe("near cache", () => {
     expect(await doc.get("copy")).toEqual({ list: [1] });
   });
 
+  it("a frozen namespace shares one deep-frozen value: no copy per hit, and no caller can change it", async () => {
+    const shared = t.cache.defineNamespace("frozen_docs", { ttl: 3600, frozen: true });
+    await shared.set("f", { list: [1], inner: { a: 1 } });
+    const fromRedis = await shared.get<{ list: number[] }>("f");
+    expect(Object.isFrozen(fromRedis) && Object.isFrozen(fromRedis!.list)).toBe(true);
+    await cached(shared, "f", { list: [1], inner: { a: 1 } });
+    const a = await shared.get<{ list: number[]; inner: { a: number } }>("f");
+    const b = await shared.get("f");
+    expect(b).toBe(a); // the same object: served from L1 without a parse
+    expect(() => a!.list.push(2)).toThrow(TypeError);
+    expect(() => {
+      a!.inner.a = 2;
+    }).toThrow(TypeError);
+    expect(await shared.get("f")).toEqual({ list: [1], inner: { a: 1 } });
+    // and another process's write still drops it
+    await child("set", "frozen_docs", "f", '"new"');
+    await until(async () => (await shared.get("f")) === "new", 10_000, "invalidation seen");
+  });
+
   it("a write by this process is seen at once by this process", async () => {
     await cached(doc, "own", "v1");
     await doc.set("own", "v2");
@@ -306,8 +325,13 @@ describe("near cache through Redis Sentinel", () => {
         }
       })();
       await master.kill9();
-      const remotePort = () => (c.client as unknown as { stream?: { remotePort?: number } }).stream?.remotePort;
-      await until(() => remotePort() === replica.port && c.near()?.usable, 60_000, "tracking on the new master");
+      const remotePort = () =>
+        (c.client as unknown as { stream?: { remotePort?: number } }).stream?.remotePort;
+      await until(
+        () => remotePort() === replica.port && c.near()?.usable,
+        60_000,
+        "tracking on the new master",
+      );
       reading = false;
       await reader;
 
@@ -321,7 +345,11 @@ describe("near cache through Redis Sentinel", () => {
       expect(await onReplica.client("LIST", "ID", redirect)).toContain("requeue-cache-invalidations");
 
       // L1 fills again from the new master, and another process's write there drops the copy
-      await until(async () => (await ns.get("failover")) === "old" && ns.inNear("failover"), 20_000, "refill");
+      await until(
+        async () => (await ns.get("failover")) === "old" && ns.inNear("failover"),
+        20_000,
+        "refill",
+      );
       await inChildProcess(
         { ...t.config, REDIS_URL: replica.url, REDIS_CLUSTER_NODES: undefined },
         "set",

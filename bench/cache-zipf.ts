@@ -1,9 +1,10 @@
 /**
  * The Zipf section of bench/cache.ts: a cold cache, 50 callers drawing keys from 100,000 with a
  * Zipf distribution (s = 1, as request popularity tends to be), values of ~1 KB and ~10 KB of
- * JSON (Requeue compresses from 1 KB). The first draw of a key misses and takes the whole
- * miss → load → set path; later draws hit. Each contestant starts from an empty redis-server
- * (FLUSHALL), in rotating order per round. Its own redis-server, pinned like the hits section.
+ * JSON (Requeue gzips from 8 KB; from 1 KB before session 5). The first draw of a key misses
+ * and takes the whole miss → load → set path; later draws hit. Each contestant starts from an
+ * empty redis-server (FLUSHALL), in rotating order per round. Its own redis-server, pinned like
+ * the hits section.
  */
 import { cachified } from "@epic-web/cachified";
 import KeyvRedis from "@keyv/redis";

@@ -25,7 +25,7 @@ import {
   writeEntry,
 } from "./entry-io.ts";
 import { CacheError } from "./errors.ts";
-import { cloneJson, deepFreeze } from "./frozen.ts";
+import { deepFreeze } from "./frozen.ts";
 import type { NearStore } from "./near.ts";
 import { type Guarded, guarded, type NamespaceSettings, type Runtime, unavailable } from "./runtime.ts";
 import { entryKeyOf, isWellFormed } from "./wrap.ts";
@@ -320,7 +320,7 @@ export class CacheNamespace {
     if (e === undefined) return NOT_NEAR;
     this.rt.recorder.add(this.name, "l1Hits");
     // a private copy per caller, unless the namespace shares one frozen value
-    return e.shared ? e.value : cloneJson(e.value);
+    return this.near.valueOf(e);
   }
 
   /** L1 stores what a read returns only while Redis is healthy (breaker closed) and tracking is on. */
@@ -338,17 +338,16 @@ export class CacheNamespace {
     const value = JSON.parse(text) as T;
     if (this.settings.frozen) deepFreeze(value);
     const near = reply.near;
-    if (near !== undefined && h.freshUntil >= Date.now()) this.keepNear(near, text.length, h, value);
+    if (near !== undefined && h.freshUntil >= Date.now()) this.keepNear(near, text, h, value);
     return value;
   }
 
-  /** L1 keeps the frozen value itself, or else a copy of its own (the caller may change `value`). */
-  private keepNear(near: NearTicket, chars: number, h: Header, value: unknown): void {
+  /** L1 keeps the frozen value itself, or else the text (the caller may change `value`). */
+  private keepNear(near: NearTicket, text: string, h: Header, value: unknown): void {
     const deps = [this.keys.generation];
     for (const [tag] of h.tags) deps.push(this.keys.tag(tag));
-    const shared = this.settings.frozen;
-    const kept = shared ? value : cloneJson(value);
-    this.near!.offer(near.ticket, near.entry, this.name, kept, chars, h.freshUntil, deps, shared);
+    const shared = this.settings.frozen ? { value } : undefined;
+    this.near!.offer(near.ticket, near.entry, this.name, text, h.freshUntil, deps, shared);
   }
 
   /** The read's outcome: null when Redis failed; an entry with unnamed tags costs a second MGET. */

@@ -9,17 +9,6 @@ import { NearStore } from "./near.ts";
 
 const FRESH = () => Date.now() + 60_000;
 
-/** Offers the value of a JSON text, sized by the text (as the namespace does). */
-const offer = (
-  s: NearStore,
-  ticket: number,
-  key: string,
-  ns: string,
-  text: string,
-  freshUntil: number,
-  deps: string[],
-) => s.offer(ticket, key, ns, JSON.parse(text), text.length, freshUntil, deps);
-
 function usableStore(maxBytes = 1_000_000, rotateMs = 1000) {
   const s = new NearStore(maxBytes, rotateMs);
   s.setUsable(true);
@@ -29,24 +18,36 @@ function usableStore(maxBytes = 1_000_000, rotateMs = 1000) {
 describe("NearStore", () => {
   it("keeps a copy and serves it while fresh, never past its TTL", () => {
     const s = usableStore();
-    expect(offer(s, s.ticket(), "k", "ns", '"v"', FRESH(), [])).toBe(true);
-    expect(s.lookup("k")?.value).toBe("v");
-    expect(offer(s, s.ticket(), "old", "ns", '"v"', Date.now() - 1, [])).toBe(true);
+    expect(s.offer(s.ticket(), "k", "ns", '"v"', FRESH(), [])).toBe(true);
+    const e = s.lookup("k")!;
+    expect(s.valueOf(e)).toBe("v");
+    expect(s.offer(s.ticket(), "old", "ns", '"v"', Date.now() - 1, [])).toBe(true);
     expect(s.lookup("old")).toBeUndefined();
     expect(s.has("old")).toBe(false);
+  });
+
+  it("hands each hit a copy of its own, and a frozen namespace's one shared value", () => {
+    const s = usableStore();
+    s.offer(s.ticket(), "k", "ns", '{"a":[1]}', FRESH(), []);
+    const mine = s.valueOf(s.lookup("k")!) as { a: number[] };
+    mine.a.push(2);
+    expect(s.valueOf(s.lookup("k")!)).toEqual({ a: [1] });
+    const frozen = deepFreeze({ a: [1] });
+    s.offer(s.ticket(), "f", "ns", '{"a":[1]}', FRESH(), [], { value: frozen });
+    expect(s.valueOf(s.lookup("f")!)).toBe(frozen);
   });
 
   it("refuses a reply whose key, or a key it depends on, was invalidated after the read started", () => {
     const s = usableStore();
     const t1 = s.ticket();
     s.invalidate("k");
-    expect(offer(s, t1, "k", "ns", "1", FRESH(), ["gen"])).toBe(false);
+    expect(s.offer(t1, "k", "ns", "1", FRESH(), ["gen"])).toBe(false);
     const t2 = s.ticket();
     s.invalidate("gen");
-    expect(offer(s, t2, "k", "ns", "1", FRESH(), ["gen"])).toBe(false);
+    expect(s.offer(t2, "k", "ns", "1", FRESH(), ["gen"])).toBe(false);
     const t3 = s.ticket();
     s.invalidate("other");
-    expect(offer(s, t3, "k", "ns", "1", FRESH(), ["gen"])).toBe(true);
+    expect(s.offer(t3, "k", "ns", "1", FRESH(), ["gen"])).toBe(true);
   });
 
   it("remembers invalidations across one rotation, and refuses reads older than that", async () => {
@@ -55,21 +56,21 @@ describe("NearStore", () => {
     s.invalidate("k");
     await new Promise((r) => setTimeout(r, 30));
     s.invalidate("x"); // rotates: "k" moves to the older map
-    expect(offer(s, early, "k", "ns", "1", FRESH(), [])).toBe(false);
+    expect(s.offer(early, "k", "ns", "1", FRESH(), [])).toBe(false);
     const mid = s.ticket();
     await new Promise((r) => setTimeout(r, 30));
     s.invalidate("y"); // rotates again
     await new Promise((r) => setTimeout(r, 30));
     s.invalidate("z"); // and again: `mid` is now older than anything remembered
-    expect(offer(s, mid, "unrelated", "ns", "1", FRESH(), [])).toBe(false);
-    expect(offer(s, s.ticket(), "unrelated", "ns", "1", FRESH(), [])).toBe(true);
+    expect(s.offer(mid, "unrelated", "ns", "1", FRESH(), [])).toBe(false);
+    expect(s.offer(s.ticket(), "unrelated", "ns", "1", FRESH(), [])).toBe(true);
   });
 
   it("drops every copy that depends on an invalidated key", () => {
     const s = usableStore();
-    offer(s, s.ticket(), "a", "ns", "1", FRESH(), ["gen", "tag:x"]);
-    offer(s, s.ticket(), "b", "ns", "2", FRESH(), ["gen"]);
-    offer(s, s.ticket(), "c", "other", "3", FRESH(), ["gen2"]);
+    s.offer(s.ticket(), "a", "ns", "1", FRESH(), ["gen", "tag:x"]);
+    s.offer(s.ticket(), "b", "ns", "2", FRESH(), ["gen"]);
+    s.offer(s.ticket(), "c", "other", "3", FRESH(), ["gen2"]);
     s.invalidate("tag:x");
     expect([s.has("a"), s.has("b"), s.has("c")]).toEqual([false, true, true]);
     s.invalidate("gen");
@@ -80,28 +81,28 @@ describe("NearStore", () => {
   it("stays within its byte budget, least recently used first out", () => {
     const s = usableStore(4000);
     for (let i = 0; i < 50; i++) {
-      offer(s, s.ticket(), `k${i}`, "ns", JSON.stringify("x".repeat(100)), FRESH(), ["gen"]);
+      s.offer(s.ticket(), `k${i}`, "ns", JSON.stringify("x".repeat(100)), FRESH(), ["gen"]);
       s.lookup("k0"); // k0 stays in use
       expect(s.state().bytes).toBeLessThanOrEqual(4000);
     }
     expect(s.has("k0")).toBe(true);
     expect(s.has("k1")).toBe(false);
     expect(s.has("k49")).toBe(true);
-    expect(offer(s, s.ticket(), "huge", "ns", JSON.stringify("y".repeat(1000)), FRESH(), [])).toBe(false);
+    expect(s.offer(s.ticket(), "huge", "ns", JSON.stringify("y".repeat(1000)), FRESH(), [])).toBe(false);
   });
 
   it("keeps and serves nothing without tracking; losing it empties the store and refuses reads in flight", () => {
     const s = new NearStore(1_000_000);
     expect(s.ticket()).toBe(-1);
-    expect(offer(s, 0, "k", "ns", "1", FRESH(), [])).toBe(false);
+    expect(s.offer(0, "k", "ns", "1", FRESH(), [])).toBe(false);
     s.setUsable(true);
-    offer(s, s.ticket(), "k", "ns", "1", FRESH(), []);
+    s.offer(s.ticket(), "k", "ns", "1", FRESH(), []);
     const inFlight = s.ticket();
     s.setUsable(false);
     expect(s.lookup("k")).toBeUndefined();
     expect(s.state()).toMatchObject({ bytes: 0, entries: 0, usable: false });
     s.setUsable(true);
-    expect(offer(s, inFlight, "k", "ns", "1", FRESH(), [])).toBe(false);
+    expect(s.offer(inFlight, "k", "ns", "1", FRESH(), [])).toBe(false);
     s.invalidateAll(); // a FLUSHALL
     expect(s.state().entries).toBe(0);
   });

@@ -23,8 +23,15 @@
  * rule for client-side caching.
  */
 
+import { cloneJson } from "./frozen.ts";
+
 export interface NearEntry {
   namespace: string;
+  /**
+   * The JSON text as read from Redis, until the first hit parses it into `value` (so a Redis hit
+   * that offers its reply pays for no copy; most offered entries may never be hit).
+   */
+  text: string | undefined;
   /**
    * The value. Never handed out as is unless `shared`: each hit gets its own copy (cloneJson,
    * about 3× cheaper than parsing the JSON again), so callers never share an object.
@@ -108,33 +115,51 @@ export class NearStore {
     return e;
   }
 
+  /** What a hit on `e` returns: the shared frozen value, or a copy of its own for this caller. */
+  valueOf(e: NearEntry): unknown {
+    if (e.shared) return e.value;
+    if (e.text !== undefined) {
+      e.value = JSON.parse(e.text);
+      e.text = undefined;
+    }
+    return cloneJson(e.value);
+  }
+
   /** Whether a copy of `key` is kept (tests and tools). */
   has(key: string): boolean {
     return this.entries.has(key);
   }
 
   /**
-   * Keeps a copy read with `ticket`, unless one of its keys was invalidated since. `value` must be
-   * this store's own (a copy no caller holds, or deep-frozen and `shared`); `chars` is the length
-   * of its JSON text, which sizes it.
+   * Keeps a copy read with `ticket`, unless one of its keys was invalidated since: the value's
+   * JSON `text`, or for a `frozen` namespace the deep-frozen value itself (`shared`; the text
+   * still sizes it).
    */
   offer(
     ticket: number,
     key: string,
     namespace: string,
-    value: unknown,
-    chars: number,
+    text: string,
     freshUntil: number,
     deps: readonly string[],
-    shared = false,
+    shared?: { value: unknown },
   ): boolean {
     if (ticket < 0 || !this.usableNow || ticket < this.floor || ticket < this.olderFrom) return false;
     if (this.changedSince(key, ticket) || deps.some((d) => this.changedSince(d, ticket))) return false;
-    const bytes = ENTRY_OVERHEAD + 2 * (key.length + chars) + DEP_OVERHEAD * deps.length;
+    const bytes = ENTRY_OVERHEAD + 2 * (key.length + text.length) + DEP_OVERHEAD * deps.length;
     if (bytes > this.maxBytes / MAX_ENTRY_SHARE) return false;
     const old = this.entries.get(key);
     if (old) this.remove(key, old);
-    const e: NearEntry = { namespace, value, shared, freshUntil, bytes, deps, used: false };
+    const e: NearEntry = {
+      namespace,
+      text: shared ? undefined : text,
+      value: shared?.value,
+      shared: shared !== undefined,
+      freshUntil,
+      bytes,
+      deps,
+      used: false,
+    };
     this.entries.set(key, e);
     for (const d of deps) {
       const set = this.dependents.get(d);

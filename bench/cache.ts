@@ -9,7 +9,7 @@ import { parseConfig } from "../lib/config.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
 import { autopipelinedContestants, cachifiedRedisAdapter } from "./cache-contestants.ts";
 import { zipfSection } from "./cache-zipf.ts";
-import { median, pin } from "./measure.ts";
+import { median, pin, redisCounters } from "./measure.ts";
 import { staleness } from "./near-stale.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -161,13 +161,6 @@ async function sequential(contestants: Record<string, Hit>, n: number) {
       return [name, { p50: l[Math.floor(n * 0.5)], p99: l[Math.floor(n * 0.99)] }];
     }),
   );
-}
-
-/** Redis commands processed and CPU used so far (INFO stats / cpu), read on a side connection. */
-async function redisCounters(admin: Redis) {
-  const info = await admin.info();
-  const n = (f: string) => Number(new RegExp(`${f}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return { commands: n("total_commands_processed"), cpuUs: (n("used_cpu_user") + n("used_cpu_sys")) * 1e6 };
 }
 
 /** One burst of `total` hits by 50 callers: its time, node CPU, Redis CPU and Redis commands. */

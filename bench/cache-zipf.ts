@@ -1,9 +1,10 @@
 /**
  * The Zipf section of bench/cache.ts: a cold cache, 50 callers drawing keys from 100,000 with a
  * Zipf distribution (s = 1, as request popularity tends to be), values of ~1 KB and ~10 KB of
- * JSON (Requeue compresses from 1 KB). The first draw of a key misses and takes the whole
- * miss → load → set path; later draws hit. Each contestant starts from an empty redis-server
- * (FLUSHALL), in rotating order per round. Its own redis-server, pinned like the hits section.
+ * JSON (Requeue gzips from 8 KB; from 1 KB before session 5). The first draw of a key misses
+ * and takes the whole miss → load → set path; later draws hit. Each contestant starts from an
+ * empty redis-server (FLUSHALL), in rotating order per round. Its own redis-server, pinned like
+ * the hits section.
  */
 import { cachified } from "@epic-web/cachified";
 import KeyvRedis from "@keyv/redis";
@@ -14,7 +15,7 @@ import { Cache } from "../lib/cache/cache.ts";
 import { parseConfig } from "../lib/config.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
 import { cachifiedRedisAdapter } from "./cache-contestants.ts";
-import { median, pin } from "./measure.ts";
+import { median, pin, redisCounters } from "./measure.ts";
 
 const KEYS = 100_000;
 const OPS = Number(process.env.BENCH_ZIPF_OPS ?? 20_000);
@@ -137,9 +138,10 @@ function contestants(
   };
 }
 
-async function runOne(make: () => Contestant | Promise<Contestant>, draws: Uint32Array) {
+async function runOne(make: () => Contestant | Promise<Contestant>, draws: Uint32Array, admin: Redis) {
   const c = await make();
   let next = 0;
+  const redis0 = (await redisCounters(admin)).cpuUs;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
@@ -149,8 +151,13 @@ async function runOne(make: () => Contestant | Promise<Contestant>, draws: Uint3
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const redisUs = (await redisCounters(admin)).cpuUs - redis0;
   await c.close();
-  return { opsPerSec: draws.length / seconds, nodeUs: (cpu.user + cpu.system) / draws.length };
+  return {
+    opsPerSec: draws.length / seconds,
+    nodeUs: (cpu.user + cpu.system) / draws.length,
+    redisUs: redisUs / draws.length,
+  };
 }
 
 /** Runs the section; returns its figures for the JSON line (and prints a table). */
@@ -172,15 +179,17 @@ export async function zipfSection() {
       const names = Object.keys(makers);
       const rates: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
       const cpu: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+      const redisCpu: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
       const misses: Record<string, number> = {};
       for (let round = 0; round < ROUNDS; round++) {
         for (let k = 0; k < names.length; k++) {
           const name = names[(round + k) % names.length];
           await admin.flushall();
           loads.n = 0;
-          const r = await runOne(makers[name], draws);
+          const r = await runOne(makers[name], draws, admin);
           rates[name].push(r.opsPerSec);
           cpu[name].push(r.nodeUs);
+          redisCpu[name].push(r.redisUs);
           misses[name] = loads.n;
         }
       }
@@ -193,6 +202,7 @@ export async function zipfSection() {
             min: Math.round(Math.min(...rates[n])),
             max: Math.round(Math.max(...rates[n])),
             node_us_per_op: Number(median(cpu[n]).toFixed(1)),
+            redis_us_per_op: Number(median(redisCpu[n]).toFixed(1)),
             loader_calls: misses[n],
           },
         ]),
@@ -203,11 +213,12 @@ export async function zipfSection() {
           min: number;
           max: number;
           node_us_per_op: number;
+          redis_us_per_op: number;
           loader_calls: number;
         };
         console.log(
           `zipf ${size} ${n.padEnd(24)} ${String(r.ops_per_s).padStart(7)} ops/s (${r.min}–${r.max}), ` +
-            `${r.node_us_per_op} node µs/op, ${r.loader_calls} loader calls`,
+            `${r.node_us_per_op} node µs/op, ${r.redis_us_per_op} Redis µs/op, ${r.loader_calls} loader calls`,
         );
       }
       const ops = (n: string) => (out[size][n] as { ops_per_s: number }).ops_per_s;

@@ -1,6 +1,7 @@
-/** What every bench needs: CPU placement and the median of its rounds. */
+/** What every bench needs: CPU placement, the median of its rounds, Redis's own counters. */
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
+import type { Redis } from "ioredis";
 
 /** Pins a process and all its threads to one core (`taskset -a`); false where taskset is missing. */
 export function pin(pid: number, core: number): boolean {
@@ -27,3 +28,10 @@ export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+/** Redis commands processed and CPU used so far (INFO stats / cpu), read on a side connection. */
+export async function redisCounters(admin: Redis) {
+  const info = await admin.info();
+  const n = (f: string) => Number(new RegExp(`${f}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return { commands: n("total_commands_processed"), cpuUs: (n("used_cpu_user") + n("used_cpu_sys")) * 1e6 };
+}

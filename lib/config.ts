@@ -190,7 +190,7 @@ const spec = {
   CACHE_VECTOR_SEARCH_TTL: d(1800, int(1)),
   CACHE_GRAPH_TTL: d(600, int(1)),
   CACHE_TIMEOUT_MS: d(50, int(1)),
-  CACHE_COMPRESS_THRESHOLD_BYTES: d(1024, int(0)),
+  CACHE_COMPRESS_THRESHOLD_BYTES: d(8192, int(0)),
   CACHE_SECRET_FIELDS: d(
     "password,passwd,token,secret,apiKey,api_key,accessToken,refreshToken,privateKey",
     list(),

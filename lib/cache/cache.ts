@@ -149,6 +149,7 @@ export class Cache {
           lock: s.lock ?? false,
           userScoped: s.userScoped ?? false,
           near: s.near ?? (s.ttl ?? c.CACHE_DEFAULT_TTL) >= NEAR_MIN_TTL_SECONDS,
+          frozen: s.frozen ?? false,
         },
         this.rt,
       );

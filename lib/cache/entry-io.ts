@@ -9,9 +9,20 @@ import type { CacheKeys } from "../redis/keys.ts";
 import { type Encoded, encodeTag, type Header, parseHeader } from "./codec.ts";
 import type { CacheScripts } from "./scripts.ts";
 
-export type ReadReply =
-  | { hit: true; raw: Buffer; header: Header }
-  | { hit: false; generation: string; versions: string[] };
+/** Set by a read the near cache may keep: its ticket and entry key (see near.ts). */
+export interface NearTicket {
+  ticket: number;
+  entry: string;
+}
+
+export interface HitReply {
+  hit: true;
+  raw: Buffer;
+  header: Header;
+  near?: NearTicket;
+}
+
+export type ReadReply = HitReply | { hit: false; generation: string; versions: string[] };
 
 /** An entry carrying tags the caller did not name: their versions need a second MGET. */
 export interface UncheckedTags {
@@ -20,8 +31,7 @@ export interface UncheckedTags {
   header: Header;
   unknown: [string, string][];
   miss: ReadReply;
-  /** set by a read the near cache may keep: its ticket and entry key (see near.ts) */
-  near?: { ticket: number; entry: string };
+  near?: NearTicket;
 }
 
 export type EntryReply = (Buffer | null)[];

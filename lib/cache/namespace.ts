@@ -11,10 +11,12 @@
  */
 import { performance } from "node:perf_hooks";
 import { type CacheKeys, cacheKeys, globalKeys } from "../redis/keys.ts";
-import { bodyText, decodeBody, encode, findSecretFields, type Header } from "./codec.ts";
+import { bodyText, encode, findSecretFields, type Header } from "./codec.ts";
 import {
+  type HitReply,
   interpretEntry,
   interpretTags,
+  type NearTicket,
   normalizeTags,
   type ReadReply,
   requestEntry,
@@ -23,6 +25,7 @@ import {
   writeEntry,
 } from "./entry-io.ts";
 import { CacheError } from "./errors.ts";
+import { deepFreeze } from "./frozen.ts";
 import type { NearStore } from "./near.ts";
 import { type Guarded, guarded, type NamespaceSettings, type Runtime, unavailable } from "./runtime.ts";
 import { entryKeyOf, isWellFormed } from "./wrap.ts";
@@ -49,6 +52,9 @@ export interface GetOrSetOptions extends WriteOptions {
 
 let tokens = 0;
 
+/** nearHit's answer when L1 has no copy (a cached value can be null, so a marker of its own) */
+const NOT_NEAR = Symbol("not in the near cache");
+
 /** The reply of a read that needs no second step (the common case), without another await. */
 const ready = (r: Guarded<ReadReply | UncheckedTags>) =>
   r.ok && r.value.hit !== "unchecked" ? r.value : undefined;
@@ -71,8 +77,8 @@ export class CacheNamespace {
   async get<T>(key: string, opts: CallOptions = {}): Promise<T | undefined> {
     if (!this.rt.enabled) return this.bypass();
     const entry = this.entryKey(key, opts.user);
-    const near = this.nearHit<T>(entry);
-    if (near) return near.value;
+    const near = this.nearHit(entry);
+    if (near !== NOT_NEAR) return near as T;
     // a user-scoped entry carries its user's tag: naming it saves the second MGET
     const r = await this.read(entry, this.tagsOf(opts));
     const reply = ready(r) ?? (await this.replyOf(r));
@@ -80,7 +86,7 @@ export class CacheNamespace {
     let value: T | undefined;
     if (reply.hit && reply.header.freshUntil >= Date.now()) {
       try {
-        value = decodeBody<T>(reply.raw, reply.header);
+        value = this.decodeHit<T>(reply);
       } catch {
         value = undefined; // an unreadable body: a miss
       }
@@ -122,8 +128,8 @@ export class CacheNamespace {
       return this.load(loader);
     }
     const entry = this.entryKey(key, opts.user);
-    const near = this.nearHit<T>(entry);
-    if (near) return near.value;
+    const near = this.nearHit(entry);
+    if (near !== NOT_NEAR) return near as T;
     const joined = this.rt.inflight.get(entry) as Promise<T> | undefined;
     if (joined) return this.join(joined);
     const tags = this.tagsOf(opts);
@@ -172,7 +178,7 @@ export class CacheNamespace {
 
   /** A fresh hit, or a stale one inside its grace period (then refreshed in the background). */
   private serve<T>(
-    reply: { raw: Buffer; header: Header },
+    reply: HitReply,
     entry: string,
     loader: () => Promise<T> | T,
     opts: GetOrSetOptions,
@@ -180,7 +186,7 @@ export class CacheNamespace {
   ): { value: T } | null {
     let value: T;
     try {
-      value = decodeBody<T>(reply.raw, reply.header);
+      value = this.decodeHit<T>(reply);
     } catch {
       this.rt.recorder.add(this.name, "errors");
       return null;
@@ -224,7 +230,7 @@ export class CacheNamespace {
       await new Promise((r) => setTimeout(r, step));
       const reply = await this.replyOf(await this.read(entry, tags));
       if (reply === null) return null;
-      if (reply.hit) return { value: decodeBody<T>(reply.raw, reply.header) };
+      if (reply.hit) return { value: this.decodeHit<T>(reply) };
     }
     return null;
   }
@@ -300,22 +306,21 @@ export class CacheNamespace {
       (reply) => {
         this.rt.recorder.latency(this.name, performance.now() - started);
         const r = interpretEntry(reply, tags);
-        if (ticket >= 0) {
-          if (r.hit === true) this.keepNear(ticket, entry, r);
-          else if (r.hit === "unchecked") r.near = { ticket, entry };
-        }
+        // a hit is offered to L1 once decoded (decodeHit), with this read's ticket
+        if (ticket >= 0 && r.hit !== false) r.near = { ticket, entry };
         return r;
       },
     );
   }
 
-  /** A fresh copy from process memory (the near cache), counted apart from Redis hits. */
-  private nearHit<T>(entry: string): { value: T } | undefined {
-    if (this.near === undefined || this.rt.breaker.state !== "closed") return undefined;
-    const text = this.near.lookup(entry);
-    if (text === undefined) return undefined;
+  /** A fresh copy from process memory (the near cache), counted apart from Redis hits; else NOT_NEAR. */
+  private nearHit(entry: string): unknown {
+    if (this.near === undefined || this.rt.breaker.state !== "closed") return NOT_NEAR;
+    const e = this.near.lookup(entry);
+    if (e === undefined) return NOT_NEAR;
     this.rt.recorder.add(this.name, "l1Hits");
-    return { value: JSON.parse(text) as T };
+    // a private copy per caller, unless the namespace shares one frozen value
+    return this.near.valueOf(e);
   }
 
   /** L1 stores what a read returns only while Redis is healthy (breaker closed) and tracking is on. */
@@ -323,19 +328,26 @@ export class CacheNamespace {
     return this.rt.breaker.state === "closed" ? this.near!.ticket() : -1;
   }
 
-  /** Offers a fresh hit to L1; it depends on the entry, the generation and the entry's tag versions. */
-  private keepNear(ticket: number, entry: string, hit: { raw: Buffer; header: Header }): void {
-    const h = hit.header;
-    if (h.freshUntil < Date.now()) return;
-    let text: string;
-    try {
-      text = bodyText(hit.raw, h);
-    } catch {
-      return; // an unreadable body is the Redis path's business
-    }
+  /**
+   * The value of a Redis hit (deep-frozen in a `frozen` namespace). A fresh hit read for L1 is
+   * offered to it: it depends on the entry, the generation and the entry's tag versions.
+   */
+  private decodeHit<T>(reply: HitReply): T {
+    const h = reply.header;
+    const text = bodyText(reply.raw, h);
+    const value = JSON.parse(text) as T;
+    if (this.settings.frozen) deepFreeze(value);
+    const near = reply.near;
+    if (near !== undefined && h.freshUntil >= Date.now()) this.keepNear(near, text, h, value);
+    return value;
+  }
+
+  /** L1 keeps the frozen value itself, or else the text (the caller may change `value`). */
+  private keepNear(near: NearTicket, text: string, h: Header, value: unknown): void {
     const deps = [this.keys.generation];
     for (const [tag] of h.tags) deps.push(this.keys.tag(tag));
-    this.near!.offer(ticket, entry, this.name, text, h.freshUntil, deps);
+    const shared = this.settings.frozen ? { value } : undefined;
+    this.near!.offer(near.ticket, near.entry, this.name, text, h.freshUntil, deps, shared);
   }
 
   /** The read's outcome: null when Redis failed; an entry with unnamed tags costs a second MGET. */
@@ -351,7 +363,7 @@ export class CacheNamespace {
     );
     if (!checked.ok) return null;
     const reply = checked.value;
-    if (reply.hit && u.near) this.keepNear(u.near.ticket, u.near.entry, reply);
+    if (reply.hit) reply.near = u.near;
     return reply;
   }
 

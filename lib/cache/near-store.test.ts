@@ -2,7 +2,9 @@
  * The near cache's store alone (no Redis: it is plain memory): the race between a read's reply
  * and an invalidation, dependencies, the byte bound, and "no tracking, no copies".
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { cloneJson, deepFreeze } from "./frozen.ts";
 import { NearStore } from "./near.ts";
 
 const FRESH = () => Date.now() + 60_000;
@@ -17,10 +19,22 @@ describe("NearStore", () => {
   it("keeps a copy and serves it while fresh, never past its TTL", () => {
     const s = usableStore();
     expect(s.offer(s.ticket(), "k", "ns", '"v"', FRESH(), [])).toBe(true);
-    expect(s.lookup("k")).toBe('"v"');
+    const e = s.lookup("k")!;
+    expect(s.valueOf(e)).toBe("v");
     expect(s.offer(s.ticket(), "old", "ns", '"v"', Date.now() - 1, [])).toBe(true);
     expect(s.lookup("old")).toBeUndefined();
     expect(s.has("old")).toBe(false);
+  });
+
+  it("hands each hit a copy of its own, and a frozen namespace's one shared value", () => {
+    const s = usableStore();
+    s.offer(s.ticket(), "k", "ns", '{"a":[1]}', FRESH(), []);
+    const mine = s.valueOf(s.lookup("k")!) as { a: number[] };
+    mine.a.push(2);
+    expect(s.valueOf(s.lookup("k")!)).toEqual({ a: [1] });
+    const frozen = deepFreeze({ a: [1] });
+    s.offer(s.ticket(), "f", "ns", '{"a":[1]}', FRESH(), [], { value: frozen });
+    expect(s.valueOf(s.lookup("f")!)).toBe(frozen);
   });
 
   it("refuses a reply whose key, or a key it depends on, was invalidated after the read started", () => {
@@ -74,7 +88,7 @@ describe("NearStore", () => {
     expect(s.has("k0")).toBe(true);
     expect(s.has("k1")).toBe(false);
     expect(s.has("k49")).toBe(true);
-    expect(s.offer(s.ticket(), "huge", "ns", "y".repeat(1000), FRESH(), [])).toBe(false);
+    expect(s.offer(s.ticket(), "huge", "ns", JSON.stringify("y".repeat(1000)), FRESH(), [])).toBe(false);
   });
 
   it("keeps and serves nothing without tracking; losing it empties the store and refuses reads in flight", () => {
@@ -91,5 +105,39 @@ describe("NearStore", () => {
     expect(s.offer(inFlight, "k", "ns", "1", FRESH(), [])).toBe(false);
     s.invalidateAll(); // a FLUSHALL
     expect(s.state().entries).toBe(0);
+  });
+});
+
+describe("copies of kept values", () => {
+  it("cloneJson gives what JSON.parse would, sharing no object with its source", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const parsed = JSON.parse(JSON.stringify(v)); // what the cache holds: JSON.parse output
+        const copy = cloneJson(parsed);
+        expect(JSON.stringify(copy)).toBe(JSON.stringify(parsed));
+        if (parsed !== null && typeof parsed === "object") expect(copy).not.toBe(parsed);
+      }),
+    );
+    const holder = { list: [{ a: 1 }] };
+    const copy = cloneJson(holder);
+    copy.list[0].a = 2;
+    expect(holder.list[0].a).toBe(1);
+  });
+
+  it('cloneJson keeps a "__proto__" key an own property, as JSON.parse does', () => {
+    const parsed = JSON.parse('{"__proto__":{"polluted":true},"b":1}');
+    const copy = cloneJson(parsed);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(["__proto__", "b"]);
+    expect(copy.polluted).toBeUndefined();
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(parsed));
+  });
+
+  it("deepFreeze freezes every level", () => {
+    const v = deepFreeze(JSON.parse('{"a":{"b":[1,{"c":2}]}}'));
+    expect(Object.isFrozen(v.a.b[1])).toBe(true);
+    expect(() => {
+      v.a.b[1].c = 3;
+    }).toThrow(TypeError);
   });
 });

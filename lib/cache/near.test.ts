@@ -3,15 +3,12 @@
  * every kind of write by a second process drops this process's copy; a lost connection empties
  * L1 until tracking is back; the byte budget holds; user scoping holds.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Redis as IORedis, type Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inChildProcess } from "../../test/harness/child-cache.ts";
-import { countingLoader, type TestCache, testCache, until } from "../../test/harness/fixtures.ts";
-import { freePort, isCluster, startRedisServer } from "../../test/harness/index.ts";
+import { countingLoader, sleep, type TestCache, testCache, until } from "../../test/harness/fixtures.ts";
+import { isCluster, startRedisServer } from "../../test/harness/index.ts";
+import { type Sentinel, startSentinel } from "../../test/harness/sentinel.ts";
 import { Cache } from "./cache.ts";
 import type { CacheNamespace } from "./namespace.ts";
 import { cacheSeries } from "./stats.ts";
@@ -66,6 +63,25 @@ describe("near cache", () => {
     const a = await doc.get<{ list: number[] }>("copy");
     a!.list.push(2);
     expect(await doc.get("copy")).toEqual({ list: [1] });
+  });
+
+  it("a frozen namespace shares one deep-frozen value: no copy per hit, and no caller can change it", async () => {
+    const shared = t.cache.defineNamespace("frozen_docs", { ttl: 3600, frozen: true });
+    await shared.set("f", { list: [1], inner: { a: 1 } });
+    const fromRedis = await shared.get<{ list: number[] }>("f");
+    expect(Object.isFrozen(fromRedis) && Object.isFrozen(fromRedis!.list)).toBe(true);
+    await cached(shared, "f", { list: [1], inner: { a: 1 } });
+    const a = await shared.get<{ list: number[]; inner: { a: number } }>("f");
+    const b = await shared.get("f");
+    expect(b).toBe(a); // the same object: served from L1 without a parse
+    expect(() => a!.list.push(2)).toThrow(TypeError);
+    expect(() => {
+      a!.inner.a = 2;
+    }).toThrow(TypeError);
+    expect(await shared.get("f")).toEqual({ list: [1], inner: { a: 1 } });
+    // and another process's write still drops it
+    await child("set", "frozen_docs", "f", '"new"');
+    await until(async () => (await shared.get("f")) === "new", 10_000, "invalidation seen");
   });
 
   it("a write by this process is seen at once by this process", async () => {
@@ -227,27 +243,25 @@ describe("near cache", () => {
 });
 
 describe("near cache through Redis Sentinel", () => {
-  it("tracks on the master the Sentinel client reached, and drops the copy on another client's write", async () => {
-    const master = await startRedisServer();
-    const sentinelPort = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), "requeue-sentinel-"));
-    const conf = join(dir, "sentinel.conf");
-    writeFileSync(
-      conf,
-      `port ${sentinelPort}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor mymaster 127.0.0.1 ${master.port} 1\n`,
-    );
-    const sentinel = spawn("redis-server", [conf, "--sentinel"], { stdio: "ignore" });
-    const cache = new Cache({
+  /** A cache on a Sentinel-managed master (its breaker resets fast: the failover test waits for it). */
+  const sentinelCache = (sentinel: Sentinel) =>
+    new Cache({
       config: {
         ...t.config,
         REDIS_URL: "redis://127.0.0.1:6379",
         REDIS_CLUSTER_NODES: undefined,
-        REDIS_SENTINELS: [{ host: "127.0.0.1", port: sentinelPort }],
+        REDIS_SENTINELS: [{ host: "127.0.0.1", port: sentinel.port }],
         REDIS_SENTINEL_NAME: "mymaster",
         CACHE_NEAR_ENABLED: true,
+        CACHE_BREAKER_RESET_MS: 200,
       },
       stats: false,
     });
+
+  it("tracks on the master the Sentinel client reached, and drops the copy on another client's write", async () => {
+    const master = await startRedisServer();
+    const sentinel = await startSentinel(master.port);
+    const cache = sentinelCache(sentinel);
     const other = new IORedis(master.port, "127.0.0.1");
     try {
       expect(await cache.ready(20_000)).toBe(true);
@@ -259,11 +273,99 @@ describe("near cache through Redis Sentinel", () => {
     } finally {
       await cache.close();
       other.disconnect();
-      sentinel.kill("SIGKILL");
+      await sentinel.stop();
       await master.stop();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  // The master is killed; the Sentinel promotes its replica. Until tracking is confirmed on the
+  // new master L1 must hold nothing (nothing the old master vouched for may be served), then it
+  // fills again, and a write on the new master by another process reaches this one.
+  it("after a failover, empties L1 until tracking is confirmed on the new master, then refills and invalidates", async () => {
+    const master = await startRedisServer();
+    const replica = await startRedisServer({ args: ["--replicaof", "127.0.0.1", String(master.port)] });
+    const onReplica = new IORedis(replica.port, "127.0.0.1");
+    let sentinel: Sentinel | undefined;
+    let cache: Cache | undefined;
+    try {
+      await until(
+        async () => /master_link_status:up/.test(await onReplica.info("replication")),
+        20_000,
+        "replica in sync",
+      );
+      sentinel = await startSentinel(master.port);
+      const admin = sentinel.admin;
+      // a failover needs a replica the Sentinel knows and has seen connected
+      await until(
+        async () => {
+          const replicas = (await admin.call("SENTINEL", "REPLICAS", "mymaster")) as string[][];
+          return replicas.some((r) => r[r.indexOf("master-link-status") + 1] === "ok");
+        },
+        30_000,
+        "sentinel sees the replica",
+      );
+      cache = sentinelCache(sentinel);
+      const c = cache;
+      expect(await c.ready(20_000)).toBe(true);
+      await until(() => c.near()?.usable, 20_000, "tracking confirmed");
+      const ns = c.namespace("document");
+      await cached(ns, "failover", "old");
+      const entry = ns.entryKey("failover");
+      await until(async () => (await onReplica.get(entry)) !== null, 10_000, "entry replicated");
+
+      // read continuously through the failover, noting what L1 holds whenever it is not usable
+      const seen: { usable: boolean; entries: number; inNear: boolean }[] = [];
+      let reading = true;
+      const reader = (async () => {
+        while (reading) {
+          await ns.get("failover");
+          const s = c.near()!;
+          seen.push({ usable: s.usable, entries: s.entries, inNear: ns.inNear("failover") });
+          await sleep(2);
+        }
+      })();
+      await master.kill9();
+      const remotePort = () =>
+        (c.client as unknown as { stream?: { remotePort?: number } }).stream?.remotePort;
+      await until(
+        () => remotePort() === replica.port && c.near()?.usable,
+        60_000,
+        "tracking on the new master",
+      );
+      reading = false;
+      await reader;
+
+      const unusable = seen.filter((s) => !s.usable);
+      expect(unusable.length).toBeGreaterThan(0);
+      expect(unusable.every((s) => s.entries === 0 && !s.inNear)).toBe(true);
+      // tracking is on for the cache's connection, redirected to a subscriber on the new master
+      const info = (await c.client.call("CLIENT", "TRACKINGINFO")) as unknown[];
+      expect(info[info.indexOf("flags") + 1]).toContain("on");
+      const redirect = String(info[info.indexOf("redirect") + 1]);
+      expect(await onReplica.client("LIST", "ID", redirect)).toContain("requeue-cache-invalidations");
+
+      // L1 fills again from the new master, and another process's write there drops the copy
+      await until(
+        async () => (await ns.get("failover")) === "old" && ns.inNear("failover"),
+        20_000,
+        "refill",
+      );
+      await inChildProcess(
+        { ...t.config, REDIS_URL: replica.url, REDIS_CLUSTER_NODES: undefined },
+        "set",
+        "document",
+        "failover",
+        '"new"',
+      );
+      await until(async () => (await ns.get("failover")) === "new", 10_000, "invalidation on the new master");
+    } finally {
+      await cache?.close();
+      onReplica.disconnect();
+      await sentinel?.stop();
+      await replica.stop();
+      await master.stop();
+    }
+  }, 120_000);
 });
 
 /** CLIENT KILL ID on the server `conn` is connected to, from another connection. */

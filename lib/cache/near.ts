@@ -8,7 +8,9 @@
  * eviction, from any process — makes Redis send its name, and `invalidate` drops every copy that
  * depends on it. Copies also leave when their TTL passes (never served stale: past the TTL
  * the Redis path handles grace and refresh) and, least recently used first, when the byte
- * budget is full.
+ * budget is full. "Least recently used" is the second-chance approximation (CLOCK): a hit only
+ * marks its entry, and the eviction moves a marked entry to the back once instead of dropping
+ * it, so a hit costs no reordering of the map.
  *
  * The race: a read's reply and an invalidation of the same key travel on two connections, so
  * the invalidation can be handled before the reply. A read takes a `ticket` (the invalidation
@@ -21,14 +23,28 @@
  * rule for client-side caching.
  */
 
-interface NearEntry {
+import { cloneJson } from "./frozen.ts";
+
+export interface NearEntry {
   namespace: string;
-  /** the value's JSON text: each hit parses its own copy, so callers never share an object */
-  text: string;
+  /**
+   * The JSON text as read from Redis, until the first hit parses it into `value` (so a Redis hit
+   * that offers its reply pays for no copy; most offered entries may never be hit).
+   */
+  text: string | undefined;
+  /**
+   * The value. Never handed out as is unless `shared`: each hit gets its own copy (cloneJson,
+   * about 3× cheaper than parsing the JSON again), so callers never share an object.
+   */
+  value: unknown;
+  /** a `frozen` namespace's deep-frozen value, the same object for every hit */
+  shared: boolean;
   freshUntil: number;
   bytes: number;
   /** Redis keys besides the entry's own whose change invalidates it (generation, tag versions) */
   deps: readonly string[];
+  /** read since it was kept or last spared: the eviction spares it once (second chance) */
+  used: boolean;
 }
 
 /** Bytes charged per entry on top of its strings: map slots, the entry object, the index sets. */
@@ -47,7 +63,7 @@ export interface NearState {
 }
 
 export class NearStore {
-  /** entry key → copy; Map order is the LRU order (oldest first) */
+  /** entry key → copy; Map order is the eviction order (oldest first, see `used`) */
   private readonly entries = new Map<string, NearEntry>();
   /** dependency key (generation, tag version) → entry keys depending on it */
   private readonly dependents = new Map<string, Set<string>>();
@@ -86,8 +102,8 @@ export class NearStore {
     return this.usableNow ? this.seq : -1;
   }
 
-  /** The JSON text of a fresh copy, or undefined. */
-  lookup(key: string, now = Date.now()): string | undefined {
+  /** A fresh copy, or undefined. */
+  lookup(key: string, now = Date.now()): NearEntry | undefined {
     if (!this.usableNow) return undefined;
     const e = this.entries.get(key);
     if (e === undefined) return undefined;
@@ -95,10 +111,18 @@ export class NearStore {
       this.remove(key, e);
       return undefined;
     }
-    // most recently used goes last
-    this.entries.delete(key);
-    this.entries.set(key, e);
-    return e.text;
+    e.used = true;
+    return e;
+  }
+
+  /** What a hit on `e` returns: the shared frozen value, or a copy of its own for this caller. */
+  valueOf(e: NearEntry): unknown {
+    if (e.shared) return e.value;
+    if (e.text !== undefined) {
+      e.value = JSON.parse(e.text);
+      e.text = undefined;
+    }
+    return cloneJson(e.value);
   }
 
   /** Whether a copy of `key` is kept (tests and tools). */
@@ -106,7 +130,11 @@ export class NearStore {
     return this.entries.has(key);
   }
 
-  /** Keeps a copy read with `ticket`, unless one of its keys was invalidated since. */
+  /**
+   * Keeps a copy read with `ticket`, unless one of its keys was invalidated since: the value's
+   * JSON `text`, or for a `frozen` namespace the deep-frozen value itself (`shared`; the text
+   * still sizes it).
+   */
   offer(
     ticket: number,
     key: string,
@@ -114,6 +142,7 @@ export class NearStore {
     text: string,
     freshUntil: number,
     deps: readonly string[],
+    shared?: { value: unknown },
   ): boolean {
     if (ticket < 0 || !this.usableNow || ticket < this.floor || ticket < this.olderFrom) return false;
     if (this.changedSince(key, ticket) || deps.some((d) => this.changedSince(d, ticket))) return false;
@@ -121,7 +150,16 @@ export class NearStore {
     if (bytes > this.maxBytes / MAX_ENTRY_SHARE) return false;
     const old = this.entries.get(key);
     if (old) this.remove(key, old);
-    const e: NearEntry = { namespace, text, freshUntil, bytes, deps };
+    const e: NearEntry = {
+      namespace,
+      text: shared ? undefined : text,
+      value: shared?.value,
+      shared: shared !== undefined,
+      freshUntil,
+      bytes,
+      deps,
+      used: false,
+    };
     this.entries.set(key, e);
     for (const d of deps) {
       const set = this.dependents.get(d);
@@ -129,10 +167,7 @@ export class NearStore {
       else this.dependents.set(d, new Set([key]));
     }
     this.account(namespace, bytes, 1);
-    while (this.bytes > this.maxBytes) {
-      const [oldest, entry] = this.entries.entries().next().value as [string, NearEntry];
-      this.remove(oldest, entry);
-    }
+    this.evict(key);
     return true;
   }
 
@@ -166,6 +201,23 @@ export class NearStore {
       usable: this.usableNow,
       namespaces: Object.fromEntries(this.perNamespace),
     };
+  }
+
+  /**
+   * Oldest first, but an entry read since it was kept (or last spared) is spared once; so is the
+   * copy just kept (`kept`), which only comes first when every older one was spared.
+   */
+  private evict(kept: string): void {
+    while (this.bytes > this.maxBytes) {
+      const [oldest, entry] = this.entries.entries().next().value as [string, NearEntry];
+      const spare = entry.used || oldest === kept;
+      if (oldest === kept) kept = ""; // once
+      if (spare) {
+        entry.used = false;
+        this.entries.delete(oldest);
+        this.entries.set(oldest, entry);
+      } else this.remove(oldest, entry);
+    }
   }
 
   private changedSince(key: string, ticket: number): boolean {

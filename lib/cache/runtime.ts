@@ -23,6 +23,12 @@ export interface NamespaceSettings {
   userScoped: boolean;
   /** keep fresh hits in process memory too (the near cache), when CACHE_NEAR_ENABLED */
   near: boolean;
+  /**
+   * Hits return one deep-frozen value shared by every caller instead of a copy each: an L1 hit
+   * then costs no parse. Opt-in: a caller that mutates a frozen value gets a TypeError (strict
+   * mode) or a silent no-op, never another caller's change. A loader's own value is returned as is.
+   */
+  frozen: boolean;
 }
 
 /**

@@ -23,7 +23,7 @@ _CACHE_SPEC = {
     "CACHE_VECTOR_SEARCH_TTL": ("1800", _int(1), _js_quote),
     "CACHE_GRAPH_TTL": ("600", _int(1), _js_quote),
     "CACHE_TIMEOUT_MS": ("50", _int(1), _js_quote),
-    "CACHE_COMPRESS_THRESHOLD_BYTES": ("1024", _int(0), _js_quote),
+    "CACHE_COMPRESS_THRESHOLD_BYTES": ("8192", _int(0), _js_quote),
     "CACHE_SECRET_FIELDS": (DEFAULT_SECRET_FIELDS, _list(), _js_quote),
     "CACHE_STALE_GRACE_SECONDS": ("0", _int(0), _js_quote),
     "CACHE_LOCK_MS": ("2000", _int(1), _js_quote),

@@ -15,7 +15,7 @@ class Settings(unittest.TestCase):
     def test_defaults_are_lib_config_ones(self) -> None:
         s = load_cache_settings({})
         self.assertEqual((s.timeout_ms, s.compress_threshold, s.lock_ms, s.lock_wait_ms, s.breaker_failures,
-                          s.breaker_reset_ms, s.stats_flush_ms, s.enabled, s.prefix), (50, 1024, 2000, 200, 5, 10000,
+                          s.breaker_reset_ms, s.stats_flush_ms, s.enabled, s.prefix), (50, 8192, 2000, 200, 5, 10000,
                                                                                        1000, True, "rq"))
         self.assertEqual({n: (v.ttl, v.user_scoped) for n, v in s.namespaces.items()},
                          {"default": (300, False), "user": (900, True), "job_status": (5, False),

@@ -277,6 +277,8 @@ describe.skipIf(isCluster())("Python cache client", () => {
     REDIS_KEY_PREFIX: cachePrefix,
     CACHE_TIMEOUT_MS: "5000",
     CACHE_BREAKER_FAILURES: "1000",
+    // the test's 3 KB value is compressed in both languages (the default threshold is 8 KB)
+    CACHE_COMPRESS_THRESHOLD_BYTES: "1024",
   };
   const caches: Cache[] = [];
   afterEach(async () => {

@@ -1,7 +1,10 @@
 /**
  * Every attempt's error on a timeline, newest first: attempt number, time, consumer, the message
- * and the stack, all rendered as text (React escapes; job text is never HTML).
+ * and the stack, all rendered as text (React escapes; job text is never HTML). `RecordSections`
+ * is the part of a record the job page and the dead-letter page share: attempts, what the handler
+ * reported, history.
  */
+import type { ReactNode } from "react";
 
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
@@ -63,5 +66,40 @@ export function HistoryList({ history }: { history: HistoryEntry[] }) {
           </li>
         ))}
     </ol>
+  );
+}
+
+/**
+ * Attempts, the handler's report and the history, as both detail pages show them. `noErrors`
+ * replaces the timeline when no attempt failed (a live job); without it the timeline says so itself.
+ */
+export function RecordSections({
+  errors,
+  maxAttempts,
+  history,
+  report,
+  noErrors,
+}: {
+  errors: AttemptError[];
+  maxAttempts: number;
+  history: HistoryEntry[];
+  report: ReactNode;
+  noErrors?: ReactNode;
+}) {
+  return (
+    <>
+      <section className="panel">
+        <h2>Attempts</h2>
+        {!errors.length && noErrors ? noErrors : <AttemptsTimeline errors={errors} maxAttempts={maxAttempts} />}
+      </section>
+      <section className="panel" data-testid="handler-report">
+        <h2>What the handler reported</h2>
+        {report}
+      </section>
+      <section className="panel">
+        <h2>History</h2>
+        <HistoryList history={history} />
+      </section>
+    </>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 import { ChartCard, ChartGrid } from "#components/charts/chart-card.tsx";
-import { SERIES_COLOURS as C } from "#components/charts/palette.ts";
+import { meaningSeries } from "#components/charts/palette.ts";
 import type { ChartRow } from "#components/charts/time-series-chart.tsx";
 import { formatCount } from "#components/format.ts";
 /**
@@ -105,10 +105,10 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         testId="chart-hits-misses"
         ariaLabel="Cache hits and misses over time"
         data={traffic}
-        series={[
-          { key: "hits", label: "hits", color: C.hits },
-          { key: "misses", label: "misses", color: C.misses },
-        ]}
+        series={meaningSeries([
+          ["hits", "hits"],
+          ["misses", "misses"],
+        ])}
         yFormat={(v) => formatCount(v)}
         yUnit={`lookups ${step}`}
         partialFrom={partialFrom}
@@ -122,10 +122,10 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         testId="chart-latency"
         ariaLabel="Cache call latency p50 and p99 over time"
         data={traffic}
-        series={[
-          { key: "p50", label: "p50", color: C.median },
-          { key: "p99", label: "p99", color: C.tail },
-        ]}
+        series={meaningSeries([
+          ["p50", "median", "p50"],
+          ["p99", "tail", "p99"],
+        ])}
         yFormat={ms}
         yUnit="milliseconds per call"
         partialFrom={partialFrom}
@@ -139,10 +139,10 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         testId="chart-memory"
         ariaLabel="Redis memory used and maxmemory over time"
         data={redis}
-        series={[
-          { key: "used", label: "used", color: C.memory },
-          { key: "max", label: "maxmemory", color: C.limit },
-        ]}
+        series={meaningSeries([
+          ["used", "memory", "used"],
+          ["max", "limit", "maxmemory"],
+        ])}
         yFormat={(v) => formatBytes(v)}
         yUnit="bytes"
         yDomain={[0, "auto"]}
@@ -155,7 +155,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         testId="chart-evictions"
         ariaLabel="Redis evicted keys per step over time"
         data={redis}
-        series={[{ key: "evicted", label: "evicted keys", color: C.evicted }]}
+        series={meaningSeries([["evicted", "evicted", "evicted keys"]])}
         yFormat={countOrRate}
         yUnit={`keys evicted ${step}`}
         yDomain={[0, "auto"]}
@@ -169,7 +169,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         testId="chart-operations"
         ariaLabel="Redis operations per second over time"
         data={redis}
-        series={[{ key: "ops", label: "ops/s", color: C.operations }]}
+        series={meaningSeries([["ops", "operations", "ops/s"]])}
         yFormat={countOrRate}
         yUnit="operations per second"
         yDomain={[0, "auto"]}

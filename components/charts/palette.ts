@@ -26,3 +26,13 @@ export type SeriesMeaning = keyof typeof SERIES_COLOURS;
 
 /** For series that are categories, not meanings (one line per namespace). */
 export const CATEGORY_COLOURS = ["#2457d6", "#00838f", "#7b3fb5", "#6d7a00", "#c2185b", "#455a64", "#e65100"];
+
+/**
+ * A chart's series, each coloured by its meaning: `[data key, meaning, label]`, the label being the
+ * meaning's own name when left out. `meaningSeries([["p95Ms", "tail", "p95"]])`.
+ */
+export function meaningSeries(
+  list: [key: string, meaning: SeriesMeaning, label?: string][],
+): { key: string; label: string; color: string }[] {
+  return list.map(([key, meaning, label]) => ({ key, label: label ?? meaning, color: SERIES_COLOURS[meaning] }));
+}

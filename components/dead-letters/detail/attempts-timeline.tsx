@@ -8,15 +8,17 @@ import type { ReactNode } from "react";
 
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
+import { newestFirst } from "#components/ui/time-order.ts";
 import type { AttemptError, HistoryEntry } from "#lib/queue/types.ts";
 
 export function AttemptsTimeline({ errors, maxAttempts }: { errors: AttemptError[]; maxAttempts: number }) {
   if (!errors.length)
     return <p className="muted">No attempt recorded an error (the entry may be corrupt).</p>;
-  const newestFirst = [...errors].sort((a, b) => b.at - a.at);
+  // equal times: the later attempt first
+  const rows = newestFirst(errors, (e) => e.at, (e) => String(1_000_000 - e.attempt).padStart(7, "0"));
   return (
     <ol className="timeline" data-testid="attempts-timeline">
-      {newestFirst.map((e) => (
+      {rows.map((e) => (
         <li key={`${e.attempt}-${e.at}`} className="timeline-item">
           <div className="timeline-head">
             <StateBadge tone={e.attempt >= maxAttempts ? "dead" : "retry"}>
@@ -43,9 +45,7 @@ export function HistoryList({ history }: { history: HistoryEntry[] }) {
   if (!history.length) return <p className="muted">Never requeued or edited.</p>;
   return (
     <ol className="timeline" data-testid="history">
-      {[...history]
-        .sort((a, b) => b.at - a.at)
-        .map((h) => (
+      {newestFirst(history, (h) => h.at, (h) => `${h.action} ${h.by ?? ""}`).map((h) => (
           <li key={`${h.at}-${h.action}-${h.by ?? ""}`} className="timeline-item">
             <div className="timeline-head">
               <StateBadge tone={h.action === "requeued" ? "retry" : "neutral"}>{h.action}</StateBadge>{" "}

@@ -10,9 +10,9 @@ import { expect, test } from "@playwright/test";
 import { ALERT_IDS } from "../lib/alerts/definitions.ts";
 import { pushHistory } from "../lib/alerts/state.ts";
 import type { AlertHistoryEntry } from "../lib/alerts/types.ts";
-import { globalKeys } from "../lib/redis/keys.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
+import { globalKeys } from "../lib/redis/keys.ts";
 import { E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
 import { apiAs, signIn } from "./helpers/auth.ts";
 
@@ -113,7 +113,11 @@ test("the alert history stays sorted by time when rows arrive out of order, befo
     thresholdText: "2",
   });
   const times = async () =>
-    (await page.getByTestId("alert-history-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-at"))))
+    (
+      await page
+        .getByTestId("alert-history-row")
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-at")))
+    )
       .map(Number)
       .filter((t) => t >= now - 120_000);
   try {

@@ -241,7 +241,9 @@ test("the favicon is served without signing in", async ({ request }) => {
   }
 });
 
-test("the top bar holds one line at 1024 and 1280 px and folds on purpose on a phone", async ({ page }, info) => {
+test("the top bar holds one line at 1024 and 1280 px and folds on purpose on a phone", async ({
+  page,
+}, info) => {
   await signIn(page, "admin");
   /** Each control of the bar: its box, by test id. */
   const boxes = () =>

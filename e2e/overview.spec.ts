@@ -125,7 +125,12 @@ async function cardsEven(page: Page, busy: string) {
         els.map((e) => {
           const r = e.getBoundingClientRect();
           const spark = e.querySelector(".sparks")?.getBoundingClientRect();
-          return { top: r.top, height: r.height, width: r.width, sparkBottomGap: spark ? r.bottom - spark.bottom : -1 };
+          return {
+            top: r.top,
+            height: r.height,
+            width: r.width,
+            sparkBottomGap: spark ? r.bottom - spark.bottom : -1,
+          };
         }),
       );
       expect(cards.length).toBeGreaterThanOrEqual(2);

@@ -148,7 +148,9 @@ test("a canary redrive whose jobs complete shows its progress, passes, and reque
   try {
     await expect(progress).toHaveAttribute("data-state", "done", { timeout: 60_000 });
     await expect(status).toHaveAttribute("data-verdict", "pass");
-    await expect(status).toContainText("Canary passed (4 of 4 succeeded, 75 % needed): the rest was requeued");
+    await expect(status).toContainText(
+      "Canary passed (4 of 4 succeeded, 75 % needed): the rest was requeued",
+    );
     await expect(page.getByTestId("bulk-counts")).toContainText("12 of 12 processed");
     await expect(page.getByTestId("bulk-outcome")).toHaveText("12 requeued");
     await expect(page.getByTestId("canary-failed")).toHaveCount(0);

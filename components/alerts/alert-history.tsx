@@ -2,10 +2,10 @@
 /** The history of alert state changes, newest first, with what the webhook answered. */
 import { useQuery } from "@tanstack/react-query";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
-import { newestFirst } from "#components/ui/time-order.ts";
 import { Empty, ErrorState, Loading } from "#components/ui/states.tsx";
 import t from "#components/ui/table.module.css";
 import { TableScroll } from "#components/ui/table-scroll.tsx";
+import { newestFirst } from "#components/ui/time-order.ts";
 import { alertDefinition, formatAlertValue, isAlertId } from "#lib/alerts/definitions.ts";
 import type { AlertHistoryEntry } from "#lib/alerts/types.ts";
 import s from "./alerts.module.css";
@@ -27,7 +27,11 @@ export function AlertHistoryTable() {
   if (q.isError && !q.data)
     return <ErrorState title="Could not load the history" message={q.error.message} />;
   // newest first by time, not by arrival: concurrent evaluations may push out of order
-  const history = newestFirst(q.data?.history ?? [], (h) => h.at, (h) => `${h.id} ${h.to}`);
+  const history = newestFirst(
+    q.data?.history ?? [],
+    (h) => h.at,
+    (h) => `${h.id} ${h.to}`,
+  );
   if (history.length === 0)
     return <Empty title="No alert has changed state yet">Every firing and every resolve appears here.</Empty>;
   return (

@@ -71,7 +71,9 @@ export function SmallMultiplesCard({
     0,
   );
   const partial =
-    partialFrom !== undefined && drawn.some((c) => c.data.some((r) => r.t >= partialFrom)) ? partialFrom : undefined;
+    partialFrom !== undefined && drawn.some((c) => c.data.some((r) => r.t >= partialFrom))
+      ? partialFrom
+      : undefined;
   return (
     <section className={`${s.card} ${s.wide}`}>
       <h2>{title}</h2>

@@ -32,5 +32,9 @@ export type SeriesMeaning = keyof typeof SERIES_COLOURS;
 export function meaningSeries(
   list: [key: string, meaning: SeriesMeaning, label?: string][],
 ): { key: string; label: string; color: string }[] {
-  return list.map(([key, meaning, label]) => ({ key, label: label ?? meaning, color: SERIES_COLOURS[meaning] }));
+  return list.map(([key, meaning, label]) => ({
+    key,
+    label: label ?? meaning,
+    color: SERIES_COLOURS[meaning],
+  }));
 }

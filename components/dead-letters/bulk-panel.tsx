@@ -37,7 +37,16 @@ export function BulkPanel({
 }) {
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [rate, setRate] = useState("");
-  const { canary, setCanary, canaryInvalid, pending, bulkId, setMessage, run: redrive, outcome } = useRedrive();
+  const {
+    canary,
+    setCanary,
+    canaryInvalid,
+    pending,
+    bulkId,
+    setMessage,
+    run: redrive,
+    outcome,
+  } = useRedrive();
   const f = filtersOf(filters);
   /** the count running now; replaced (or cleared) to stop it */
   const counting = useRef<object | null>(null);

@@ -37,7 +37,11 @@ export function TopBar({ signOut }: { signOut?: ReactNode }) {
       <span className="spacer" />
       <FindJob />
       {principal ? (
-        <span className="topbar-item user" data-testid="current-user" title={principal.name || principal.email}>
+        <span
+          className="topbar-item user"
+          data-testid="current-user"
+          title={principal.name || principal.email}
+        >
           {/* a long name is cut with an ellipsis (the title has it whole) rather than wrap the bar */}
           <span className="user-name">{principal.name || principal.email}</span>{" "}
           <span className={`role role-${principal.role}`}>{principal.role}</span>

@@ -2,7 +2,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { getThresholds, listAlerts } from "#lib/alerts/index.ts";
 import type { AuditDetails } from "#lib/auth/audit.ts";
 import { testConfig, testRedis, uniqueName } from "../../../test/harness/index.ts";
-import { resetThresholdNow, saveThresholds, saveThresholdsSchema, type ThresholdDeps } from "./alert-thresholds.ts";
+import {
+  resetThresholdNow,
+  saveThresholds,
+  saveThresholdsSchema,
+  type ThresholdDeps,
+} from "./alert-thresholds.ts";
 
 const client = testRedis();
 afterAll(() => client.quit());

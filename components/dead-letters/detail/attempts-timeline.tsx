@@ -15,7 +15,11 @@ export function AttemptsTimeline({ errors, maxAttempts }: { errors: AttemptError
   if (!errors.length)
     return <p className="muted">No attempt recorded an error (the entry may be corrupt).</p>;
   // equal times: the later attempt first
-  const rows = newestFirst(errors, (e) => e.at, (e) => String(1_000_000 - e.attempt).padStart(7, "0"));
+  const rows = newestFirst(
+    errors,
+    (e) => e.at,
+    (e) => String(1_000_000 - e.attempt).padStart(7, "0"),
+  );
   return (
     <ol className="timeline" data-testid="attempts-timeline">
       {rows.map((e) => (
@@ -45,26 +49,30 @@ export function HistoryList({ history }: { history: HistoryEntry[] }) {
   if (!history.length) return <p className="muted">Never requeued or edited.</p>;
   return (
     <ol className="timeline" data-testid="history">
-      {newestFirst(history, (h) => h.at, (h) => `${h.action} ${h.by ?? ""}`).map((h) => (
-          <li key={`${h.at}-${h.action}-${h.by ?? ""}`} className="timeline-item">
-            <div className="timeline-head">
-              <StateBadge tone={h.action === "requeued" ? "retry" : "neutral"}>{h.action}</StateBadge>{" "}
-              <RelativeTime ms={h.at} />
-              {h.by ? (
-                <>
-                  {" "}
-                  <span className="muted">by</span> {h.by}
-                </>
-              ) : null}
-            </div>
-            {h.originalPayload ? (
-              <details>
-                <summary>Payload before the edit</summary>
-                <pre className="json">{h.originalPayload}</pre>
-              </details>
+      {newestFirst(
+        history,
+        (h) => h.at,
+        (h) => `${h.action} ${h.by ?? ""}`,
+      ).map((h) => (
+        <li key={`${h.at}-${h.action}-${h.by ?? ""}`} className="timeline-item">
+          <div className="timeline-head">
+            <StateBadge tone={h.action === "requeued" ? "retry" : "neutral"}>{h.action}</StateBadge>{" "}
+            <RelativeTime ms={h.at} />
+            {h.by ? (
+              <>
+                {" "}
+                <span className="muted">by</span> {h.by}
+              </>
             ) : null}
-          </li>
-        ))}
+          </div>
+          {h.originalPayload ? (
+            <details>
+              <summary>Payload before the edit</summary>
+              <pre className="json">{h.originalPayload}</pre>
+            </details>
+          ) : null}
+        </li>
+      ))}
     </ol>
   );
 }
@@ -90,7 +98,11 @@ export function RecordSections({
     <>
       <section className="panel">
         <h2>Attempts</h2>
-        {!errors.length && noErrors ? noErrors : <AttemptsTimeline errors={errors} maxAttempts={maxAttempts} />}
+        {!errors.length && noErrors ? (
+          noErrors
+        ) : (
+          <AttemptsTimeline errors={errors} maxAttempts={maxAttempts} />
+        )}
       </section>
       <section className="panel" data-testid="handler-report">
         <h2>What the handler reported</h2>

@@ -33,6 +33,16 @@ const shot = async (page: Page, name: string) => {
   await page.setViewportSize({ width: 1280, height: 800 });
 };
 
+/** "Requeue all matching" on the queue's 12 dead letters, with a canary of 4 needing 75 %. */
+async function askCanaryOf12(page: Page, queue: string) {
+  await open(page, `/dead-letters?queue=${queue}`);
+  await page.getByTestId("requeue-all").click();
+  await expect(page.getByTestId("confirm-text")).toContainText(`Requeue 12 dead letters of \`${queue}\``);
+  await page.getByTestId("canary-on").check();
+  await page.getByTestId("canary-count").fill("4");
+  await page.getByTestId("canary-min-success").fill("75");
+}
+
 test.afterAll(async ({ request }) => {
   await purgeSeeded();
   const api = await apiAs(request, "admin");
@@ -59,12 +69,7 @@ test("a canary redrive whose jobs fail again stops, lists them with links, and l
   // the fix did not work: every requeued job fails again
   const consumer = await startFailingConsumer(queue, (d) => `report ${d.n} still has no rows`, 1);
   try {
-    await open(page, `/dead-letters?queue=${queue}`);
-    await page.getByTestId("requeue-all").click();
-    await expect(page.getByTestId("confirm-text")).toContainText(`Requeue 12 dead letters of \`${queue}\``);
-    await page.getByTestId("canary-on").check();
-    await page.getByTestId("canary-count").fill("4");
-    await page.getByTestId("canary-min-success").fill("75");
+    await askCanaryOf12(page, queue);
     await expect(page.getByTestId("confirm-text")).toContainText(
       "First 4 as a canary; the rest only if at least 3 of them (75 %) complete.",
     );
@@ -124,12 +129,7 @@ test("a canary redrive whose jobs complete shows its progress, passes, and reque
     Array.from({ length: 12 }, (_, i) => ({ error: `invoice ${i} could not be rendered` })),
     1,
   );
-  await open(page, `/dead-letters?queue=${queue}`);
-  await page.getByTestId("requeue-all").click();
-  await expect(page.getByTestId("confirm-text")).toContainText(`Requeue 12 dead letters of \`${queue}\``);
-  await page.getByTestId("canary-on").check();
-  await page.getByTestId("canary-count").fill("4");
-  await page.getByTestId("canary-min-success").fill("75");
+  await askCanaryOf12(page, queue);
   await page.getByTestId("confirm-bulk-go").click();
 
   // No consumer yet: the canary's 4 wait in the queue, and the page says so.

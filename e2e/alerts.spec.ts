@@ -8,8 +8,11 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { ALERT_IDS } from "../lib/alerts/definitions.ts";
+import { pushHistory } from "../lib/alerts/state.ts";
+import type { AlertHistoryEntry } from "../lib/alerts/types.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
+import { globalKeys } from "../lib/redis/keys.ts";
 import { E2E_BASE_URL, e2eClient, e2eConfig } from "./env.ts";
 import { apiAs, signIn } from "./helpers/auth.ts";
 
@@ -84,4 +87,54 @@ test("a viewer sees the alerts without any control", async ({ page }) => {
   await expect(page.getByTestId("alert-row-cache_hit_rate")).toContainText("70 %");
   await expect(page.locator("[data-testid^=threshold-input-]")).toHaveCount(0);
   await expect(page.getByTestId("webhook-input")).toHaveCount(0);
+});
+
+/**
+ * Two evaluations racing (the worker's and the one after a Save) push their transitions in the
+ * order they finish, not the order they measured: the history must read newest first anyway, and
+ * stay so when a refresh brings in more rows.
+ */
+test("the alert history stays sorted by time when rows arrive out of order, before and after a refresh", async ({
+  page,
+}) => {
+  const client = e2eClient();
+  const key = globalKeys(e2eConfig().REDIS_KEY_PREFIX).alertHistory;
+  const now = Date.now();
+  const entry = (at: number, to: "firing" | "ok"): AlertHistoryEntry => ({
+    id: "avg_retries",
+    label: "Average retries",
+    from: to === "firing" ? "ok" : "firing",
+    to,
+    at,
+    value: 3,
+    threshold: 2,
+    comparator: ">",
+    valueText: "3",
+    thresholdText: "2",
+  });
+  const times = async () =>
+    (
+      await page
+        .getByTestId("alert-history-row")
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-at")))
+    )
+      .map(Number)
+      .filter((t) => t >= now - 120_000);
+  try {
+    // the later measurement lands first, the earlier one on top of it
+    await pushHistory(client, key, [entry(now - 1_000, "firing")]);
+    await pushHistory(client, key, [entry(now - 60_000, "ok")]);
+    await signIn(page, "viewer", "/alerts");
+    await expect.poll(async () => (await times()).length).toBeGreaterThanOrEqual(2);
+    let seen = await times();
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+
+    // while the page is open, an entry older than the newest arrives at the list's head
+    await pushHistory(client, key, [entry(now - 30_000, "firing")]);
+    await expect.poll(async () => (await times()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    seen = await times();
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+  } finally {
+    await client.quit();
+  }
 });

@@ -240,3 +240,46 @@ test("the favicon is served without signing in", async ({ request }) => {
     expect(res.status(), path).toBe(200);
   }
 });
+
+test("the top bar holds one line at 1024 and 1280 px and folds on purpose on a phone", async ({
+  page,
+}, info) => {
+  await signIn(page, "admin");
+  /** Each control of the bar: its box, by test id. */
+  const boxes = () =>
+    page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>("header.top-bar > *"))
+        .filter((e) => e.offsetParent !== null && !e.classList.contains("spacer"))
+        .map((e) => {
+          const r = e.getBoundingClientRect();
+          return { id: e.dataset.testid ?? e.className, top: r.top, bottom: r.bottom, width: r.width };
+        }),
+    );
+  for (const width of [1024, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto("/queues");
+    await page.locator("html[data-hydrated]").waitFor();
+    await expect(page.getByTestId("sign-out")).toBeVisible();
+    const b = await boxes();
+    expect(b.map((x) => x.id)).toContain("sign-out");
+    // one line: every control overlaps the first one's band (none sits under another)
+    const first = b[0];
+    for (const x of b)
+      expect(x.top < first.bottom && x.bottom > first.top, `${width} px: ${JSON.stringify(b)}`).toBe(true);
+    await shoot(page, info, `topbar-${width}`);
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/queues");
+  await page.locator("html[data-hydrated]").waitFor();
+  const bar = await page.locator("header.top-bar").boundingBox();
+  const find = await page.getByTestId("find-job").boundingBox();
+  const signOut = await page.getByTestId("sign-out").boundingBox();
+  const redis = await page.getByTestId("redis-status").boundingBox();
+  if (!bar || !find || !signOut || !redis) throw new Error("the top bar's controls are not all shown");
+  // the find box takes a line of its own, across the bar, under everything else
+  expect(find.width).toBeGreaterThan(bar.width * 0.8);
+  expect(find.y).toBeGreaterThanOrEqual(signOut.y + signOut.height - 1);
+  expect(find.y).toBeGreaterThanOrEqual(redis.y + redis.height - 1);
+  await expect(page.getByLabel("Find job")).toBeVisible();
+  await shoot(page, info, "topbar-phone");
+});

@@ -4,6 +4,7 @@
  */
 import { expect, type Page, test } from "@playwright/test";
 import { createQueue } from "../lib/queue/index.ts";
+import { pauseQueue, resumeQueue } from "../lib/queue/pause.ts";
 import { e2eClient } from "./env.ts";
 import { signIn } from "./helpers/auth.ts";
 import { pauseRedis } from "./helpers/redis.ts";
@@ -93,3 +94,54 @@ test("Redis stopped: a banner on every page, last known data, then recovery by i
   await expect(page.getByTestId("redis-status")).toHaveAttribute("data-status", "up");
   await expect(page.locator(`[data-testid="queue-row"][data-queue="${queue}"]`)).toBeVisible();
 });
+
+test("queue cards lay out evenly at 1280 and 390 px, light and dark: same size, rows aligned", async ({
+  page,
+}) => {
+  // cards whose contents differ: one paused with dead letters and a long name, one plain
+  const plain = uniqueQueue("even");
+  const busy = uniqueQueue(`even-${"long-name".repeat(4)}`);
+  await completeJobs(plain, 2);
+  await seedDeadLetters(busy, [{ error: "boom" }]);
+  const client = e2eClient();
+  await pauseQueue(client, busy);
+  try {
+    await cardsEven(page, busy);
+  } finally {
+    await resumeQueue(client, busy);
+    await client.quit();
+  }
+});
+
+async function cardsEven(page: Page, busy: string) {
+  await signIn(page, "admin");
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 844 });
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await open(page, "/");
+      await expect(page.locator(`[data-testid="queue-card"][data-queue="${busy}"]`)).toBeVisible();
+      const cards = await page.getByTestId("queue-card").evaluateAll((els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          const spark = e.querySelector(".sparks")?.getBoundingClientRect();
+          return {
+            top: r.top,
+            height: r.height,
+            width: r.width,
+            sparkBottomGap: spark ? r.bottom - spark.bottom : -1,
+          };
+        }),
+      );
+      expect(cards.length).toBeGreaterThanOrEqual(2);
+      const name = `${width} px ${scheme}: ${JSON.stringify(cards)}`;
+      for (const c of cards) {
+        expect(Math.abs(c.height - cards[0].height), name).toBeLessThanOrEqual(1);
+        expect(Math.abs(c.width - cards[0].width), name).toBeLessThanOrEqual(1);
+        // the sparklines end at the same distance from every card's bottom
+        expect(Math.abs(c.sparkBottomGap - cards[0].sparkBottomGap), name).toBeLessThanOrEqual(1);
+      }
+      await shot(page, `overview-cards-${width}-${scheme}`);
+    }
+  }
+}

@@ -2,6 +2,7 @@
  * Safer redrives (issue 15), against the built console with real consumers in this process:
  * - a canary redrive whose jobs fail again stops, says so, and lists them (linked), leaving the
  *   rest of the DLQ untouched;
+ * - a canary redrive whose jobs complete shows it waiting, then passes and requeues the rest;
  * - a text search that stops at its read budget says "searched N of M" with a Continue button,
  *   never "Nothing matches these filters" with a Next button, and Continue finds the match;
  * - the near-cap alert (DLQ_MAX_ENTRIES is set by e2e/serve.ts) fires on the alerts page when its
@@ -11,7 +12,14 @@ import { expect, type Page, test } from "@playwright/test";
 import { seedDeadLetters as seedFast } from "../test/harness/dead-letters.ts";
 import { E2E_BASE_URL, e2eClient } from "./env.ts";
 import { apiAs, signIn } from "./helpers/auth.ts";
-import { purgeSeeded, seedDeadLetters, sizesOf, startFailingConsumer, uniqueQueue } from "./helpers/seed.ts";
+import {
+  purgeSeeded,
+  seedDeadLetters,
+  sizesOf,
+  startFailingConsumer,
+  startSucceedingConsumer,
+  uniqueQueue,
+} from "./helpers/seed.ts";
 
 async function open(page: Page, path: string) {
   await page.goto(path);
@@ -24,6 +32,16 @@ const shot = async (page: Page, name: string) => {
   await page.screenshot({ path: `test-results/screenshots/${name}-phone.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
 };
+
+/** "Requeue all matching" on the queue's 12 dead letters, with a canary of 4 needing 75 %. */
+async function askCanaryOf12(page: Page, queue: string) {
+  await open(page, `/dead-letters?queue=${queue}`);
+  await page.getByTestId("requeue-all").click();
+  await expect(page.getByTestId("confirm-text")).toContainText(`Requeue 12 dead letters of \`${queue}\``);
+  await page.getByTestId("canary-on").check();
+  await page.getByTestId("canary-count").fill("4");
+  await page.getByTestId("canary-min-success").fill("75");
+}
 
 test.afterAll(async ({ request }) => {
   await purgeSeeded();
@@ -51,12 +69,7 @@ test("a canary redrive whose jobs fail again stops, lists them with links, and l
   // the fix did not work: every requeued job fails again
   const consumer = await startFailingConsumer(queue, (d) => `report ${d.n} still has no rows`, 1);
   try {
-    await open(page, `/dead-letters?queue=${queue}`);
-    await page.getByTestId("requeue-all").click();
-    await expect(page.getByTestId("confirm-text")).toContainText(`Requeue 12 dead letters of \`${queue}\``);
-    await page.getByTestId("canary-on").check();
-    await page.getByTestId("canary-count").fill("4");
-    await page.getByTestId("canary-min-success").fill("75");
+    await askCanaryOf12(page, queue);
     await expect(page.getByTestId("confirm-text")).toContainText(
       "First 4 as a canary; the rest only if at least 3 of them (75 %) complete.",
     );
@@ -102,6 +115,51 @@ test("a canary redrive whose jobs fail again stops, lists them with links, and l
     // each failed-again entry links to its dead letter
     await page.goto(href!);
     await expect(page.getByTestId("dead-letter-detail")).toBeVisible();
+  } finally {
+    await consumer.stop();
+  }
+});
+
+test("a canary redrive whose jobs complete shows its progress, passes, and requeues the rest", async ({
+  page,
+}) => {
+  const queue = uniqueQueue("canarypass");
+  const ids = await seedDeadLetters(
+    queue,
+    Array.from({ length: 12 }, (_, i) => ({ error: `invoice ${i} could not be rendered` })),
+    1,
+  );
+  await askCanaryOf12(page, queue);
+  await page.getByTestId("confirm-bulk-go").click();
+
+  // No consumer yet: the canary's 4 wait in the queue, and the page says so.
+  const progress = page.getByTestId("bulk-progress");
+  const status = page.getByTestId("canary-status");
+  await expect(status).toHaveAttribute("data-phase", "waiting", { timeout: 30_000 });
+  await expect(status).toHaveAttribute("data-verdict", "waiting");
+  await expect(status).toContainText("Phase: waiting for the canary");
+  await expect(status).toContainText("Canary: 4 requeued first, waiting for their outcome (0 of 4 succeeded");
+  await expect(page.getByTestId("bulk-counts")).toContainText("4 of 12 processed");
+  await expect.poll(async () => (await sizesOf(queue)).dead).toBe(8);
+  await shot(page, "canary-waiting");
+
+  // The fix works: a real consumer (lib/queue, in this process) completes every job it is given.
+  const consumer = await startSucceedingConsumer(queue);
+  try {
+    await expect(progress).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+    await expect(status).toHaveAttribute("data-verdict", "pass");
+    await expect(status).toContainText(
+      "Canary passed (4 of 4 succeeded, 75 % needed): the rest was requeued",
+    );
+    await expect(page.getByTestId("bulk-counts")).toContainText("12 of 12 processed");
+    await expect(page.getByTestId("bulk-outcome")).toHaveText("12 requeued");
+    await expect(page.getByTestId("canary-failed")).toHaveCount(0);
+    await shot(page, "canary-passed");
+    // every job ran once more and completed: the DLQ of the queue is empty
+    await expect.poll(() => consumer.seen.size, { timeout: 30_000 }).toBe(12);
+    expect([...consumer.seen.keys()].sort()).toEqual([...ids].sort());
+    const sizes = await sizesOf(queue);
+    expect(sizes.dead).toBe(0);
   } finally {
     await consumer.stop();
   }

@@ -5,6 +5,7 @@ import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading } from "#components/ui/states.tsx";
 import t from "#components/ui/table.module.css";
 import { TableScroll } from "#components/ui/table-scroll.tsx";
+import { newestFirst } from "#components/ui/time-order.ts";
 import { alertDefinition, formatAlertValue, isAlertId } from "#lib/alerts/definitions.ts";
 import type { AlertHistoryEntry } from "#lib/alerts/types.ts";
 import s from "./alerts.module.css";
@@ -25,7 +26,12 @@ export function AlertHistoryTable() {
   if (q.isPending) return <Loading what="history" />;
   if (q.isError && !q.data)
     return <ErrorState title="Could not load the history" message={q.error.message} />;
-  const history = q.data?.history ?? [];
+  // newest first by time, not by arrival: concurrent evaluations may push out of order
+  const history = newestFirst(
+    q.data?.history ?? [],
+    (h) => h.at,
+    (h) => `${h.id} ${h.to}`,
+  );
   if (history.length === 0)
     return <Empty title="No alert has changed state yet">Every firing and every resolve appears here.</Empty>;
   return (
@@ -47,7 +53,7 @@ export function AlertHistoryTable() {
           {history.map((h) => {
             const unit = isAlertId(h.id) ? alertDefinition(h.id).unit : "count";
             return (
-              <tr key={`${h.id}-${h.at}-${h.to}`}>
+              <tr key={`${h.id}-${h.at}-${h.to}`} data-testid="alert-history-row" data-at={h.at}>
                 <td>
                   <RelativeTime ms={h.at} />
                 </td>

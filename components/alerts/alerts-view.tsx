@@ -19,7 +19,7 @@ import s from "./alerts.module.css";
 import { alertKeys, alertsApi } from "./alerts-api.ts";
 import {
   type ResetThreshold,
-  type SetThreshold,
+  type SaveThresholds,
   ThresholdInput,
   ThresholdsSave,
   useThresholdDrafts,
@@ -29,17 +29,17 @@ import { WebhookForm, type WebhookFormProps } from "./webhook-form.tsx";
 export interface AlertsViewProps {
   /** Present for admins only: viewers get no editing controls at all. */
   admin?: {
-    setThreshold: SetThreshold;
+    saveThresholds: SaveThresholds;
     resetThreshold: ResetThreshold;
     webhook: WebhookFormProps;
   };
 }
 
-function useAfterChange<I>(fn: ((input: I) => Promise<ActionResult<unknown>>) | undefined) {
+function useAfterChange<I, T>(fn: ((input: I) => Promise<ActionResult<T>>) | undefined) {
   const client = useQueryClient();
   const [pending, setPending] = useState(false);
   const run = useCallback(
-    async (input: I): Promise<ActionResult<unknown>> => {
+    async (input: I): Promise<ActionResult<T>> => {
       if (!fn) return { ok: false, error: "This needs the admin role", status: 403 };
       setPending(true);
       try {
@@ -69,7 +69,7 @@ function ThresholdText({ a }: { a: AlertStatus }) {
 
 export function AlertsView({ admin }: AlertsViewProps) {
   const list = useQuery({ queryKey: alertKeys.list, queryFn: ({ signal }) => alertsApi.list(signal) });
-  const set = useAfterChange(admin?.setThreshold);
+  const set = useAfterChange(admin?.saveThresholds);
   const reset = useAfterChange(admin?.resetThreshold);
   const drafts = useThresholdDrafts(list.data?.alerts ?? [], set.run);
 

@@ -1,9 +1,10 @@
 "use client";
 /**
  * The thresholds as one form (admins only): each row's input checks its range as you type; one
- * Save sends every changed threshold through the server action (which validates again) and says
- * what happened ("Saved 2 thresholds"). Ratios are typed as percent. "Reset to default" acts at
- * once, per row.
+ * Save sends every changed threshold in one server action (which validates again, stores them and
+ * answers without waiting for the evaluation) and says what happened ("Saved 2 thresholds"); the
+ * alerts' states follow with the page's next refresh. Ratios are typed as percent. "Reset to
+ * default" acts at once, per row.
  */
 import { useState } from "react";
 import type { ActionResult } from "#app/_lib/action.ts";
@@ -11,13 +12,15 @@ import type { AlertStatus } from "#lib/alerts/types.ts";
 import { fromInput, toInput, unitSuffix } from "./alert-value.ts";
 import s from "./alerts.module.css";
 
-export type SetThreshold = (input: { id: string; value: number }) => Promise<ActionResult<unknown>>;
+export type SaveThresholds = (input: {
+  changes: { id: string; value: number }[];
+}) => Promise<ActionResult<{ saved: { id: string }[]; failed: { id: string; error: string }[] }>>;
 export type ResetThreshold = (input: { id: string }) => Promise<ActionResult<unknown>>;
 
 export const THRESHOLDS_FORM = "thresholds-form";
 
 /** What the admin has typed, per alert id, until it is saved. */
-export function useThresholdDrafts(alerts: AlertStatus[], onSet: SetThreshold) {
+export function useThresholdDrafts(alerts: AlertStatus[], onSave: SaveThresholds) {
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState<string | null>(null);
@@ -43,13 +46,11 @@ export function useThresholdDrafts(alerts: AlertStatus[], onSet: SetThreshold) {
     e.preventDefault();
     if (problems.length || !changed.length) return;
     setSaving(true);
-    const failed: Record<string, string> = {};
-    let done = 0;
-    for (const c of changed) {
-      const r = await onSet(c);
-      if (r.ok) done++;
-      else failed[c.id] = r.error;
-    }
+    const r = await onSave({ changes: changed });
+    const failed: Record<string, string> = r.ok
+      ? Object.fromEntries(r.data.failed.map((f) => [f.id, f.error]))
+      : Object.fromEntries(changed.map((c) => [c.id, r.error]));
+    const done = r.ok ? r.data.saved.length : 0;
     setSaving(false);
     setErrors(failed);
     // saved drafts are dropped: the row shows the stored threshold again

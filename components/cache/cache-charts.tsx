@@ -1,6 +1,6 @@
 "use client";
-import { ChartCard, ChartGrid } from "#components/charts/chart-card.tsx";
-import { SERIES_COLOURS as C } from "#components/charts/palette.ts";
+import { ChartCard, ChartGrid, SmallMultiplesCard } from "#components/charts/chart-card.tsx";
+import { meaningSeries } from "#components/charts/palette.ts";
 import type { ChartRow } from "#components/charts/time-series-chart.tsx";
 import { formatCount } from "#components/format.ts";
 /**
@@ -41,12 +41,6 @@ export function formatBytes(n: number | null | undefined): string {
 const REDIS_SAMPLES = "Redis samples (the worker writes them)";
 
 export function CacheCharts({ data }: { data: CacheStatsResponse }) {
-  const hitRows: ChartRow[] = data.total.map((p, i) => {
-    const row: ChartRow = { t: p.t };
-    for (const ns of data.namespaces) row[`ns${ns.name}`] = ns.points[i]?.hitRate ?? null;
-    return row;
-  });
-  const hitSeries = data.namespaces.map((ns) => ({ key: `ns${ns.name}`, label: ns.name }));
   // the range ends with the step in progress: drawn dashed, never as a drop
   const partialFrom = data.to - data.stepMs;
   const step = perStep(data.stepMs);
@@ -79,25 +73,10 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         },
       ];
   const nowOnly = sampled ? "" : " Only the current figures: the worker's samples chart the history.";
-  const threshold = data.hitRateThreshold;
 
   return (
     <ChartGrid>
-      <ChartCard
-        title="Hit rate by namespace"
-        question="Is the hit rate falling? The grey dashed line is the alert threshold."
-        empty="cache lookups"
-        testId="chart-hit-rate"
-        ariaLabel="Cache hit rate over time by namespace"
-        data={hitRows}
-        series={hitSeries}
-        yFormat={pct}
-        yUnit="hit rate, % of lookups"
-        yDomain={[0, 1]}
-        xDomain={xDomain}
-        partialFrom={partialFrom}
-        reference={{ y: threshold, label: `alert < ${pct(threshold)}` }}
-      />
+      <HitRateByNamespace data={data} xDomain={xDomain} partialFrom={partialFrom} />
       <ChartCard
         title="Hits and misses"
         question="How many lookups were served from the cache, per step?"
@@ -105,10 +84,10 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         testId="chart-hits-misses"
         ariaLabel="Cache hits and misses over time"
         data={traffic}
-        series={[
-          { key: "hits", label: "hits", color: C.hits },
-          { key: "misses", label: "misses", color: C.misses },
-        ]}
+        series={meaningSeries([
+          ["hits", "hits"],
+          ["misses", "misses"],
+        ])}
         yFormat={(v) => formatCount(v)}
         yUnit={`lookups ${step}`}
         partialFrom={partialFrom}
@@ -122,10 +101,10 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         testId="chart-latency"
         ariaLabel="Cache call latency p50 and p99 over time"
         data={traffic}
-        series={[
-          { key: "p50", label: "p50", color: C.median },
-          { key: "p99", label: "p99", color: C.tail },
-        ]}
+        series={meaningSeries([
+          ["p50", "median", "p50"],
+          ["p99", "tail", "p99"],
+        ])}
         yFormat={ms}
         yUnit="milliseconds per call"
         partialFrom={partialFrom}
@@ -139,10 +118,10 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         testId="chart-memory"
         ariaLabel="Redis memory used and maxmemory over time"
         data={redis}
-        series={[
-          { key: "used", label: "used", color: C.memory },
-          { key: "max", label: "maxmemory", color: C.limit },
-        ]}
+        series={meaningSeries([
+          ["used", "memory", "used"],
+          ["max", "limit", "maxmemory"],
+        ])}
         yFormat={(v) => formatBytes(v)}
         yUnit="bytes"
         yDomain={[0, "auto"]}
@@ -155,7 +134,7 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         testId="chart-evictions"
         ariaLabel="Redis evicted keys per step over time"
         data={redis}
-        series={[{ key: "evicted", label: "evicted keys", color: C.evicted }]}
+        series={meaningSeries([["evicted", "evicted", "evicted keys"]])}
         yFormat={countOrRate}
         yUnit={`keys evicted ${step}`}
         yDomain={[0, "auto"]}
@@ -169,12 +148,67 @@ export function CacheCharts({ data }: { data: CacheStatsResponse }) {
         testId="chart-operations"
         ariaLabel="Redis operations per second over time"
         data={redis}
-        series={[{ key: "ops", label: "ops/s", color: C.operations }]}
+        series={meaningSeries([["ops", "operations", "ops/s"]])}
         yFormat={countOrRate}
         yUnit="operations per second"
         yDomain={[0, "auto"]}
         xDomain={xDomain}
       />
     </ChartGrid>
+  );
+}
+
+/** At most this many namespaces get a chart (the busiest); the table below lists every one. */
+const MULTIPLES_MAX = 12;
+
+/**
+ * Hit rate per namespace as small multiples: one small chart per namespace, every line in the
+ * colour of "hits" (a hit rate is the share of hits), on the same 0–100 % axis and range, each
+ * with the alert threshold. Why not one line per namespace in categorical colours: those colours
+ * would reuse the meaning colours (a namespace drawn in "misses" pink or "dead" red reads as a
+ * problem), and dash patterns per namespace would clash with the dashed step in progress and
+ * the dashed threshold. Small multiples keep one colour one meaning and scale to many namespaces.
+ */
+function HitRateByNamespace({
+  data,
+  xDomain,
+  partialFrom,
+}: {
+  data: CacheStatsResponse;
+  xDomain: [number, number];
+  partialFrom: number;
+}) {
+  const threshold = data.hitRateThreshold;
+  const lookups = (ns: CacheStatsResponse["namespaces"][number]) =>
+    ns.points.reduce((n, p) => n + p.hits + p.l1Hits + p.staleHits + p.misses, 0);
+  // a namespace without a lookup in the range has no chart (as a series without points has no legend entry)
+  const busiest = data.namespaces
+    .map((ns) => ({ ns, lookups: lookups(ns) }))
+    .filter((x) => x.lookups > 0 && x.ns.points.some((p) => p.hitRate !== null))
+    .sort((a, b) => b.lookups - a.lookups || a.ns.name.localeCompare(b.ns.name));
+  const shown = busiest.slice(0, MULTIPLES_MAX).map(({ ns }) => ({
+    name: ns.name,
+    rows: ns.points.map((p) => ({ t: p.t, rate: p.hitRate })) as ChartRow[],
+  }));
+  const more = busiest.length - shown.length;
+  return (
+    <SmallMultiplesCard
+      title="Hit rate by namespace"
+      question={`Is the hit rate falling? One chart per namespace${more > 0 ? `, the ${MULTIPLES_MAX} busiest (${more} more in the table below)` : ""}; the grey dashed line is the alert threshold.`}
+      empty="cache lookups"
+      testId="chart-hit-rate"
+      ariaLabel="Cache hit rate over time, one chart per namespace"
+      yUnit="hit rate, % of lookups"
+      reference={{ y: threshold, label: `alert < ${pct(threshold)}` }}
+      xDomain={xDomain}
+      partialFrom={partialFrom}
+      charts={shown.map((x) => ({
+        title: x.name,
+        data: x.rows,
+        series: meaningSeries([["rate", "hits", "hit rate"]]),
+      }))}
+      yFormat={pct}
+      yDomain={[0, 1]}
+    />
   );
 }

@@ -1,7 +1,8 @@
 /**
  * One colour per meaning, for every chart of the console: "completed" is the same green on the
  * overview's sparkline, the queue's history and anywhere else, and no other meaning uses it.
- * Series with no fixed meaning (cache namespaces) take the categorical colours, in order.
+ * There are no categorical colours: a set of categories (the cache's namespaces) is drawn as small
+ * multiples, one chart per category in the colour of what it measures (cache-charts.tsx says why).
  */
 export const SERIES_COLOURS = {
   added: "#2457d6",
@@ -24,5 +25,16 @@ export const SERIES_COLOURS = {
 
 export type SeriesMeaning = keyof typeof SERIES_COLOURS;
 
-/** For series that are categories, not meanings (one line per namespace). */
-export const CATEGORY_COLOURS = ["#2457d6", "#00838f", "#7b3fb5", "#6d7a00", "#c2185b", "#455a64", "#e65100"];
+/**
+ * A chart's series, each coloured by its meaning: `[data key, meaning, label]`, the label being the
+ * meaning's own name when left out. `meaningSeries([["p95Ms", "tail", "p95"]])`.
+ */
+export function meaningSeries(
+  list: [key: string, meaning: SeriesMeaning, label?: string][],
+): { key: string; label: string; color: string }[] {
+  return list.map(([key, meaning, label]) => ({
+    key,
+    label: label ?? meaning,
+    color: SERIES_COLOURS[meaning],
+  }));
+}

@@ -24,13 +24,13 @@ import {
   YAxis,
 } from "recharts";
 import { formatLocal } from "#components/format.ts";
-import { CATEGORY_COLOURS, SERIES_COLOURS } from "./palette.ts";
+import { SERIES_COLOURS } from "./palette.ts";
 
 export interface ChartSeries {
   key: string;
   label: string;
-  /** from palette.ts (SERIES_COLOURS); a category colour when left out */
-  color?: string;
+  /** from palette.ts: the colour of the series' meaning (meaningSeries) */
+  color: string;
 }
 
 export type ChartRow = { t: number } & Record<string, number | null>;
@@ -44,6 +44,32 @@ function timeLabel(spanMs: number) {
     if (spanMs > 36 * 3_600_000) return `${d.getMonth() + 1}/${d.getDate()} ${two(d.getHours())}h`;
     return `${two(d.getHours())}:${two(d.getMinutes())}`;
   };
+}
+
+/** What the y axis counts, and the notes that explain dashed lines: the threshold, the step in progress. */
+export function ChartCaption({
+  testId,
+  yUnit,
+  reference,
+  partial,
+}: {
+  testId?: string;
+  yUnit: string;
+  reference?: { label: string };
+  partial: boolean;
+}) {
+  return (
+    <figcaption className="chart-unit" data-testid={testId ? `${testId}-unit` : undefined}>
+      {yUnit}
+      {reference ? (
+        <span className="chart-limit">
+          {" "}
+          · <span aria-hidden="true">- -</span> {reference.label}
+        </span>
+      ) : null}
+      {partial ? <span className="chart-limit"> · dashed end: step in progress</span> : null}
+    </figcaption>
+  );
 }
 
 /** The tooltip's time: the exact minute in the reader's time zone, with the zone's name. */
@@ -61,6 +87,7 @@ export function TimeSeriesChart({
   height = 220,
   testId,
   ariaLabel,
+  title,
 }: {
   data: ChartRow[];
   series: ChartSeries[];
@@ -76,12 +103,13 @@ export function TimeSeriesChart({
   height?: number;
   testId?: string;
   ariaLabel: string;
+  /** one of small multiples: its caption names it; the unit and notes are the enclosing figure's */
+  title?: string;
 }) {
   const span = xDomain ? xDomain[1] - xDomain[0] : data.length > 1 ? data[data.length - 1].t - data[0].t : 0;
   const fmt = timeLabel(span);
-  const counted = series.map((s, i) => ({
+  const counted = series.map((s) => ({
     ...s,
-    color: s.color ?? CATEGORY_COLOURS[i % CATEGORY_COLOURS.length],
     points: data.filter((row) => typeof row[s.key] === "number").length,
   }));
   // A series with no point has no line and no legend entry.
@@ -99,16 +127,13 @@ export function TimeSeriesChart({
       aria-label={ariaLabel}
       style={{ margin: 0, width: "100%" }}
     >
-      <figcaption className="chart-unit" data-testid={testId ? `${testId}-unit` : undefined}>
-        {yUnit}
-        {reference ? (
-          <span className="chart-limit">
-            {" "}
-            · <span aria-hidden="true">- -</span> {reference.label}
-          </span>
-        ) : null}
-        {partial !== undefined ? <span className="chart-limit"> · dashed end: step in progress</span> : null}
-      </figcaption>
+      {title === undefined ? (
+        <ChartCaption testId={testId} yUnit={yUnit} reference={reference} partial={partial !== undefined} />
+      ) : (
+        <figcaption className="chart-unit">
+          <strong>{title}</strong>
+        </figcaption>
+      )}
       <div style={{ width: "100%", height }}>
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>

@@ -5,24 +5,12 @@
  * then live progress (cancellable) and what happened. Admins only.
  */
 import { useRef, useState } from "react";
-import { deleteAction, requeueAction } from "#app/(console)/dead-letters/actions.ts";
 import { api } from "#components/api-client.ts";
 import { formatCount } from "#components/format.ts";
 import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
-import { BulkProgressView } from "./bulk-progress.tsx";
-import {
-  CANARY_DEFAULT,
-  type CanaryChoice,
-  CanaryFields,
-  canaryButtonLabel,
-  canaryOption,
-  describeCanaryPlan,
-} from "./canary-fields.tsx";
+import { CanaryFields, canaryButtonLabel, describeCanaryPlan } from "./canary-fields.tsx";
 import { type DeadLetterFilters, describeFilters, filtersOf } from "./filters.ts";
-import { describeResult } from "./outcome.ts";
-import { useMutationAction } from "./use-mutation-action.ts";
-
-type Action = "requeue" | "delete";
+import { type RedriveAction as Action, useRedrive } from "./use-redrive.tsx";
 
 interface Confirming {
   action: Action;
@@ -49,12 +37,16 @@ export function BulkPanel({
 }) {
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [rate, setRate] = useState("");
-  const [canary, setCanary] = useState<CanaryChoice>(CANARY_DEFAULT);
-  const [bulkId, setBulkId] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const requeue = useMutationAction(requeueAction);
-  const remove = useMutationAction(deleteAction);
-  const pending = requeue.pending || remove.pending || requeue.blocked;
+  const {
+    canary,
+    setCanary,
+    canaryInvalid,
+    pending,
+    bulkId,
+    setMessage,
+    run: redrive,
+    outcome,
+  } = useRedrive();
   const f = filtersOf(filters);
   /** the count running now; replaced (or cleared) to stop it */
   const counting = useRef<object | null>(null);
@@ -100,16 +92,10 @@ export function BulkPanel({
   async function confirm() {
     if (!confirming) return;
     const rateLimit = rate.trim() ? Number(rate) : undefined;
-    const c = confirming.action === "requeue" ? canaryOption(canary) : undefined;
-    if (typeof c === "string") return;
     const input = Object.keys(f).length
-      ? ({ scope: "filter", filters: f, rateLimit, canary: c } as const)
-      : ({ scope: "all", rateLimit, canary: c } as const);
-    const r = await (confirming.action === "requeue" ? requeue : remove).run(input);
-    close();
-    if (!r.ok) return setMessage(r.error);
-    if (r.data.mode === "bulk") setBulkId(r.data.bulkId);
-    setMessage(describeResult(r.data));
+      ? ({ scope: "filter", filters: f, rateLimit } as const)
+      : ({ scope: "all", rateLimit } as const);
+    if (await redrive(confirming.action, input)) close();
   }
 
   const verb = confirming?.action === "delete" ? "Delete" : "Requeue";
@@ -150,10 +136,7 @@ export function BulkPanel({
             `${verb} ${confirming.count === null ? "" : atLeast(confirming)}`.trim()
           }
           pending={pending}
-          confirmDisabled={
-            (!confirming.count && !confirming.partial) ||
-            (confirming.action === "requeue" && typeof canaryOption(canary) === "string")
-          }
+          confirmDisabled={(!confirming.count && !confirming.partial) || canaryInvalid(confirming.action)}
           onCancel={close}
           onConfirm={confirm}
           fields={
@@ -208,12 +191,7 @@ export function BulkPanel({
           )}
         </ConfirmDialog>
       ) : null}
-      {bulkId ? <BulkProgressView id={bulkId} onClose={() => setBulkId(null)} /> : null}
-      {message && !bulkId ? (
-        <p className="outcome" role="status" data-testid="action-outcome">
-          {message}
-        </p>
-      ) : null}
+      {outcome}
     </div>
   );
 }

@@ -2,7 +2,6 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { deleteAction, requeueAction } from "#app/(console)/dead-letters/actions.ts";
 import { api } from "#components/api-client.ts";
 import type { ErrorGroup } from "#components/api-types.ts";
 import { formatCount } from "#components/format.ts";
@@ -13,24 +12,15 @@ import { MonoId } from "#components/ui/copy-button.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import { TableScroll } from "#components/ui/table-scroll.tsx";
-import { BulkProgressView } from "./bulk-progress.tsx";
-import {
-  CANARY_DEFAULT,
-  type CanaryChoice,
-  CanaryFields,
-  canaryButtonLabel,
-  canaryOption,
-  describeCanaryPlan,
-} from "./canary-fields.tsx";
+import { CanaryFields, canaryButtonLabel, describeCanaryPlan } from "./canary-fields.tsx";
 import { ErrorSummary } from "./error-summary.tsx";
 import { type DeadLetterFilters, viewSearch } from "./filters.ts";
-import { describeResult } from "./outcome.ts";
 /**
  * The grouped view: one row per error fingerprint with its count, first and last seen, a sample
  * message (as text), a link to its entries, and Requeue group / Delete group for admins.
  */
 import { RequeueDeleteButtons } from "./requeue-delete-buttons.tsx";
-import { useMutationAction } from "./use-mutation-action.ts";
+import { type RedriveAction, useRedrive } from "./use-redrive.tsx";
 
 export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
   const canMutate = useCanMutate();
@@ -38,31 +28,14 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
     queryKey: qk.deadLetters.groups(filters),
     queryFn: ({ signal }) => api.groups(filters, signal),
   });
-  const requeue = useMutationAction(requeueAction);
-  const remove = useMutationAction(deleteAction);
-  const [bulkId, setBulkId] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  /** the canary choice of a group requeue */
-  const [canary, setCanary] = useState<CanaryChoice>(CANARY_DEFAULT);
-  const busy = requeue.pending || remove.pending || requeue.blocked;
+  /** the canary choice of a group requeue, the action's progress or outcome */
+  const { canary, setCanary, canaryInvalid, pending: busy, bulkId, run, outcome } = useRedrive();
 
   /** the group action waiting for confirmation */
-  const [asking, setAsking] = useState<{ action: "requeue" | "delete"; g: ErrorGroup } | null>(null);
+  const [asking, setAsking] = useState<{ action: RedriveAction; g: ErrorGroup } | null>(null);
 
-  async function act(action: "requeue" | "delete", g: ErrorGroup) {
-    const c = action === "requeue" ? canaryOption(canary) : undefined;
-    if (typeof c === "string") return;
-    setAsking(null);
-    const r = await (action === "requeue" ? requeue : remove).run({
-      scope: "group",
-      queue: g.queue,
-      fingerprint: g.fingerprint,
-      canary: c,
-    });
-    if (!r.ok) return setMessage(r.error);
-    if (r.data.mode === "bulk") setBulkId(r.data.bulkId);
-    setMessage(describeResult(r.data));
-  }
+  const act = (action: RedriveAction, g: ErrorGroup) =>
+    run(action, { scope: "group", queue: g.queue, fingerprint: g.fingerprint }, () => setAsking(null));
 
   if (groups.isPending) return <Loading what="error groups" />;
   if (groups.isError && !groups.data)
@@ -89,7 +62,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
             `${asking.action === "requeue" ? "Requeue" : "Delete"} ${formatCount(asking.g.count)}`
           }
           pending={busy}
-          confirmDisabled={asking.action === "requeue" && typeof canaryOption(canary) === "string"}
+          confirmDisabled={canaryInvalid(asking.action)}
           onCancel={() => setAsking(null)}
           onConfirm={() => act(asking.action, asking.g)}
           returnFocus={() => document.querySelector<HTMLElement>('[data-testid="groups-table"]')}
@@ -105,12 +78,7 @@ export function GroupsTable({ filters }: { filters: DeadLetterFilters }) {
           </p>
         </ConfirmDialog>
       ) : null}
-      {bulkId ? <BulkProgressView id={bulkId} onClose={() => setBulkId(null)} /> : null}
-      {message && !bulkId ? (
-        <p className="outcome" role="status" data-testid="action-outcome">
-          {message}
-        </p>
-      ) : null}
+      {outcome}
       {filters.q || filters.range ? (
         <p className="muted small" data-testid="groups-note">
           Groups count every dead letter of {filters.queue ? "the queue" : "each queue"}: the time range and

@@ -7,17 +7,18 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { type ReactNode, useState } from "react";
+import { useState } from "react";
 import type { ActionResult } from "#app/_lib/action.ts";
 import { ApiError, api } from "#components/api-client.ts";
 import type { JobActionResult, JobDetail, JobState } from "#components/api-types.ts";
-import { AttemptsTimeline, HistoryList } from "#components/dead-letters/detail/attempts-timeline.tsx";
+import { RecordSections } from "#components/dead-letters/detail/attempts-timeline.tsx";
 import { formatAbsolute, formatCount, formatDuration } from "#components/format.ts";
 import { JobReport } from "#components/job-report.tsx";
 import { jobsHref } from "#components/nav.ts";
 import { useCanMutate } from "#components/providers.tsx";
 import { qk } from "#components/query-keys.ts";
 import { MonoId } from "#components/ui/copy-button.tsx";
+import { type Fact, FactList } from "#components/ui/fact-list.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { StateBadge, type Tone } from "#components/ui/state-badge.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
@@ -41,7 +42,7 @@ export function JobStateBadge({ state }: { state: JobState }) {
   );
 }
 
-function stateFacts(j: JobDetail): [string, ReactNode][] {
+function stateFacts(j: JobDetail): Fact[] {
   if (j.waiting)
     return [
       [
@@ -84,7 +85,7 @@ function stateFacts(j: JobDetail): [string, ReactNode][] {
 }
 
 function Facts({ j }: { j: JobDetail }) {
-  const rows: [string, ReactNode][] = [
+  const rows: Fact[] = [
     ["Queue", <code key="q">{j.queue}</code>],
     ["Id", <MonoId key="id" value={j.id} />],
     [
@@ -96,16 +97,7 @@ function Facts({ j }: { j: JobDetail }) {
     ["Added", <RelativeTime key="c" ms={j.createdAt} />],
     ...stateFacts(j),
   ];
-  return (
-    <dl className="facts" data-testid="job-facts">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList rows={rows} testId="job-facts" />;
 }
 
 /** Progress and log lines; polled while the job runs, read once otherwise. */
@@ -235,22 +227,13 @@ export function JobDetailView({ queue, id, initial }: { queue: string; id: strin
           <Payload j={j} />
         </section>
       </div>
-      <section className="panel">
-        <h2>Attempts</h2>
-        {j.errors.length ? (
-          <AttemptsTimeline errors={j.errors} maxAttempts={j.maxAttempts} />
-        ) : (
-          <p className="muted">No attempt has failed.</p>
-        )}
-      </section>
-      <section className="panel" data-testid="handler-report">
-        <h2>What the handler reported</h2>
-        <HandlerReport j={j} />
-      </section>
-      <section className="panel">
-        <h2>History</h2>
-        <HistoryList history={j.history} />
-      </section>
+      <RecordSections
+        errors={j.errors}
+        maxAttempts={j.maxAttempts}
+        history={j.history}
+        report={<HandlerReport j={j} />}
+        noErrors={<p className="muted">No attempt has failed.</p>}
+      />
     </article>
   );
 }

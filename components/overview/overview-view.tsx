@@ -84,7 +84,7 @@ export function OverviewView() {
         <>
           {q.isRefetchError ? <StaleNote since={q.dataUpdatedAt} /> : null}
           <p className="small muted">Sparklines: the last {q.data.windowMinutes} minutes, per minute.</p>
-          <div className="cards" data-testid="queue-cards">
+          <div className="cards queue-cards" data-testid="queue-cards">
             {q.data.queues.map((x) => (
               <QueueCard key={x.name} q={x} latencyThresholdMs={q.data.latencyThresholdMs} />
             ))}

@@ -7,7 +7,7 @@
 import { api } from "#components/api-client.ts";
 import type { HistoryRange, QueueHistory } from "#components/api-types.ts";
 import { ChartCard, ChartGrid } from "#components/charts/chart-card.tsx";
-import { SERIES_COLOURS as C } from "#components/charts/palette.ts";
+import { meaningSeries } from "#components/charts/palette.ts";
 import { RangePicker, useRangeParam } from "#components/charts/range-picker.tsx";
 import type { ChartRow } from "#components/charts/time-series-chart.tsx";
 import { qk } from "#components/query-keys.ts";
@@ -39,13 +39,13 @@ function HistoryCharts({ data }: { data: QueueHistory }) {
         testId="chart-queue-jobs"
         ariaLabel="Jobs added, completed, failed, retried and dead per minute"
         data={rows}
-        series={[
-          { key: "added", label: "added", color: C.added },
-          { key: "completed", label: "completed", color: C.completed },
-          { key: "failed", label: "failed attempts", color: C.failed },
-          { key: "retried", label: "retried", color: C.retried },
-          { key: "dead", label: "dead", color: C.dead },
-        ]}
+        series={meaningSeries([
+          ["added", "added"],
+          ["completed", "completed"],
+          ["failed", "failed", "failed attempts"],
+          ["retried", "retried"],
+          ["dead", "dead"],
+        ])}
         yFormat={perMinute}
         yUnit="jobs per minute"
         yDomain={[0, "auto"]}
@@ -57,10 +57,10 @@ function HistoryCharts({ data }: { data: QueueHistory }) {
         testId="chart-queue-processing"
         ariaLabel="Processing time p50 and p95"
         data={rows}
-        series={[
-          { key: "p50Ms", label: "p50", color: C.median },
-          { key: "p95Ms", label: "p95", color: C.tail },
-        ]}
+        series={meaningSeries([
+          ["p50Ms", "median", "p50"],
+          ["p95Ms", "tail", "p95"],
+        ])}
         yFormat={duration}
         yUnit="time per job"
         yDomain={[0, "auto"]}

@@ -77,7 +77,7 @@ export function FindJob() {
   return (
     <search className="topbar-item find-job">
       <form className="find-job-form" onSubmit={submit} data-testid="find-job">
-        <label htmlFor={inputId} className="find-job-label">
+        <label htmlFor={inputId} className="find-job-label topbar-label">
           Find job
         </label>
         <input

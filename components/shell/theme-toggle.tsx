@@ -41,7 +41,10 @@ export function ThemeToggle() {
         setTheme(next);
       }}
     >
-      Dark mode
+      <span aria-hidden="true" className="theme-toggle-icon">
+        ◐
+      </span>
+      <span className="topbar-label">Dark mode</span>
     </button>
   );
 }

@@ -2,7 +2,10 @@
 /**
  * The top bar every page shows: Redis status, the retry worker's heartbeat, the firing-alerts
  * badge, the find-a-job box, the signed-in user with role, the light/dark switch and a sign-out
- * control.
+ * control. One line from 1024 px up (the find box and the user's name give way first, then the
+ * labels "Find job" and "Dark mode" are kept for screen readers only); on a phone it folds on
+ * purpose: the badges, then the user's controls, then the find box across the whole width
+ * (app/globals.css, "Top bar").
  */
 import type { ReactNode } from "react";
 import { usePrincipal } from "#components/providers.tsx";
@@ -34,8 +37,13 @@ export function TopBar({ signOut }: { signOut?: ReactNode }) {
       <span className="spacer" />
       <FindJob />
       {principal ? (
-        <span className="topbar-item user" data-testid="current-user">
-          <span>{principal.name || principal.email}</span>{" "}
+        <span
+          className="topbar-item user"
+          data-testid="current-user"
+          title={principal.name || principal.email}
+        >
+          {/* a long name is cut with an ellipsis (the title has it whole) rather than wrap the bar */}
+          <span className="user-name">{principal.name || principal.email}</span>{" "}
           <span className={`role role-${principal.role}`}>{principal.role}</span>
         </span>
       ) : null}

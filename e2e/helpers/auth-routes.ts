@@ -148,7 +148,9 @@ export function discoverRoutes(root = process.cwd()): RouteEntry[] {
     for (const method of exportedMethods(src)) {
       const m = src.match(
         new RegExp(
-          `export\\s+const\\s+${method}\\s*=\\s*route\\(\\s*\\{[^;]*?role:\\s*["'](viewer|admin|producer)["']`,
+          // route({ role… }) or a route factory of app/_lib/ops stating the role the same way,
+          // e.g. jobActionRoute({ role: "admin", action: "promote" })
+          `export\\s+const\\s+${method}\\s*=\\s*(?:route|[a-z]\\w*Route)\\(\\s*\\{[^;]*?role:\\s*["'](viewer|admin|producer)["']`,
         ),
       );
       const access: Access | null = m ? (m[1] as Access) : PUBLIC_ROUTES.has(pattern) ? "public" : null;

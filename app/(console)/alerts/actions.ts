@@ -1,39 +1,36 @@
 "use server";
 /**
- * The alerts page's mutations (admin): set or reset a threshold, set the webhook URL. Each is
- * validated again here (lib/alerts refuses what the form let through), audited, and followed by
- * an evaluation so the page shows the effect at once.
+ * The alerts page's mutations (admin): save the changed thresholds (one Save), reset one, set the
+ * webhook URL. Each is validated again here (lib/alerts refuses what the form let through) and
+ * audited; a threshold change answers once stored, the evaluation that shows its effect follows
+ * after the answer (app/_lib/ops/alert-thresholds.ts says why).
  */
+import { after } from "next/server";
 import { z } from "zod";
 import { action } from "#app/_lib/action.ts";
+import {
+  resetThresholdNow,
+  resetThresholdSchema,
+  saveThresholds,
+  saveThresholdsSchema,
+  type ThresholdDeps,
+} from "#app/_lib/ops/alert-thresholds.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
-import { evaluateAlerts, resetThreshold, setThreshold, setWebhook } from "#lib/alerts/index.ts";
+import type { Principal } from "#app/_lib/principal.ts";
+import { setWebhook } from "#lib/alerts/index.ts";
 import { audit } from "#lib/auth/audit.ts";
 
-export const setThresholdAction = action(
-  "admin",
-  z.object({ id: z.string().min(1).max(64), value: z.number({ error: "Enter a number" }) }),
-  async ({ id, value }, principal) => {
-    const res = await setThreshold(consoleRedis(), id, value);
-    await audit(principal, "alerts.threshold.set", {
-      target: res.id,
-      outcome: "ok",
-      detail: `${res.previous} -> ${res.value}`,
-    });
-    await evaluateAlerts(consoleRedis());
-    return res;
-  },
+const deps = (principal: Principal): ThresholdDeps => ({
+  record: (what, details) => audit(principal, what, details),
+  later: (work) => after(work),
+});
+
+export const saveThresholdsAction = action("admin", saveThresholdsSchema, (input, principal) =>
+  saveThresholds(consoleRedis(), input, deps(principal)),
 );
 
-export const resetThresholdAction = action(
-  "admin",
-  z.object({ id: z.string().min(1).max(64) }),
-  async ({ id }, p) => {
-    await resetThreshold(consoleRedis(), id);
-    await audit(p, "alerts.threshold.reset", { target: id, outcome: "ok" });
-    await evaluateAlerts(consoleRedis());
-    return { id };
-  },
+export const resetThresholdAction = action("admin", resetThresholdSchema, ({ id }, principal) =>
+  resetThresholdNow(consoleRedis(), id, deps(principal)),
 );
 
 export const setWebhookAction = action(

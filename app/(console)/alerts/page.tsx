@@ -7,7 +7,7 @@ import { consoleRedis } from "#app/_lib/ops/redis.ts";
 import { requirePrincipal } from "#app/_lib/principal.ts";
 import { AlertsView } from "#components/alerts/alerts-view.tsx";
 import { getWebhook, type WebhookSetting } from "#lib/alerts/index.ts";
-import { resetThresholdAction, setThresholdAction, setWebhookAction } from "./actions.ts";
+import { resetThresholdAction, saveThresholdsAction, setWebhookAction } from "./actions.ts";
 
 export const metadata = { title: "Alerts · Requeue" };
 export const dynamic = "force-dynamic";
@@ -26,7 +26,7 @@ export default async function AlertsPage() {
         admin={
           principal.role === "admin"
             ? {
-                setThreshold: setThresholdAction,
+                saveThresholds: saveThresholdsAction,
                 resetThreshold: resetThresholdAction,
                 webhook: { initial: webhook, save: setWebhookAction },
               }

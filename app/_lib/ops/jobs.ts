@@ -4,10 +4,11 @@
  * as the caller's role may see them (lib/dlq/view.ts masking, through lib/queue/job-view.ts).
  */
 import { z } from "zod";
-import { notFound } from "#app/_lib/http.ts";
+import { notFound, route } from "#app/_lib/http.ts";
 import { queueExists } from "#app/_lib/ops/queues.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
-import type { Principal } from "#app/_lib/principal.ts";
+import { entryParams } from "#app/_lib/ops/schemas.ts";
+import type { Principal, Role } from "#app/_lib/principal.ts";
 import type { FoundJob } from "#components/api-types.ts";
 import { getConfig } from "#lib/config.ts";
 import { JOBS_PAGE_DEFAULT, JOBS_PAGE_MAX, type JobsPage, LIST_STATES, listJobs } from "#lib/queue/browse.ts";
@@ -65,4 +66,20 @@ export async function runJobAction(
   await assertQueue(queue);
   const settings = queueSettings(getConfig());
   return jobAction(consoleRedis(), settings, queue, id, action, principal.email ?? principal.name);
+}
+
+/**
+ * POST /api/v1/queues/{queue}/jobs/{id}/<action>: every job action's route is this one, audited
+ * as `job.<action>`. The route file still states its role — `jobActionRoute({ role: "admin", … })`
+ * — where the access matrix (e2e/helpers/auth-routes.ts) reads it.
+ */
+export function jobActionRoute({ role, action }: { role: Role; action: JobAction }) {
+  return route(
+    {
+      role,
+      params: entryParams,
+      audit: { action: `job.${action}`, target: ({ params }) => `${params.queue}/${params.id}` },
+    },
+    ({ params, principal }) => runJobAction(principal, params.queue, params.id, action),
+  );
 }

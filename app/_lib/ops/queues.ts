@@ -7,8 +7,10 @@
  * the worker heartbeats the top bar shows (worker/heartbeat.ts).
  */
 import type { AuditNote } from "#app/_lib/audited.ts";
-import { notFound } from "#app/_lib/http.ts";
+import { notFound, route } from "#app/_lib/http.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
+import { queueParam } from "#app/_lib/ops/schemas.ts";
+import type { Role } from "#app/_lib/principal.ts";
 import type { PauseResponse, QueueSummary, WorkerBeat } from "#components/api-types.ts";
 import { pauseQueue, pauseState, resumeQueue } from "#lib/queue/pause.ts";
 import { listQueues, oldestDeadAge, oldestWaitingAge, queueSeries, queueSizes } from "#lib/queue/stats.ts";
@@ -67,6 +69,22 @@ export async function setPaused(queue: string, paused: boolean, note: AuditNote)
   const r = paused ? await pauseQueue(client, queue) : await resumeQueue(client, queue);
   if (!r.changed) note({ detail: paused ? "already paused" : "was not paused" });
   return { queue, ...r };
+}
+
+/**
+ * POST /api/v1/queues/{queue}/pause and /resume: one route, audited as `queue.pause` or
+ * `queue.resume`, idempotent. The route file states its role — `pauseRoute({ role: "admin", … })`
+ * — where the access matrix (e2e/helpers/auth-routes.ts) reads it.
+ */
+export function pauseRoute({ role, paused }: { role: Role; paused: boolean }) {
+  return route(
+    {
+      role,
+      params: queueParam,
+      audit: { action: paused ? "queue.pause" : "queue.resume", target: ({ params }) => params.queue },
+    },
+    ({ params, note }) => setPaused(params.queue, paused, note),
+  );
 }
 
 /** Every queue; without series (sizes only) it costs a handful of commands per queue. */

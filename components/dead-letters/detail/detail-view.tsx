@@ -20,14 +20,15 @@ import { useCanMutate } from "#components/providers.tsx";
 import { qk } from "#components/query-keys.ts";
 import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { MonoId } from "#components/ui/copy-button.tsx";
+import { type Fact, FactList } from "#components/ui/fact-list.tsx";
 import { RelativeTime } from "#components/ui/relative-time.tsx";
 import { StateBadge } from "#components/ui/state-badge.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
-import { AttemptsTimeline, HistoryList } from "./attempts-timeline.tsx";
+import { RecordSections } from "./attempts-timeline.tsx";
 import { PayloadEditor } from "./payload-editor.tsx";
 
 function Facts({ d }: { d: DeadLetter }) {
-  const rows: [string, React.ReactNode][] = [
+  const rows: Fact[] = [
     ["Queue", <code key="q">{d.queue}</code>],
     ["Id", <MonoId key="id" value={d.id} />],
     [
@@ -43,16 +44,7 @@ function Facts({ d }: { d: DeadLetter }) {
     ["Last failed", <RelativeTime key="lf" ms={d.lastFailedAt} />],
     ["Dead since", <RelativeTime key="dt" ms={d.deadAt} />],
   ];
-  return (
-    <dl className="facts">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList rows={rows} />;
 }
 
 export function DeadLetterDetail({
@@ -213,18 +205,12 @@ export function DeadLetterDetail({
           </pre>
         </section>
       </div>
-      <section className="panel">
-        <h2>Attempts</h2>
-        <AttemptsTimeline errors={d.errors} maxAttempts={d.maxAttempts} />
-      </section>
-      <section className="panel" data-testid="handler-report">
-        <h2>What the handler reported</h2>
-        <JobReport report={d.report} />
-      </section>
-      <section className="panel">
-        <h2>History</h2>
-        <HistoryList history={d.history} />
-      </section>
+      <RecordSections
+        errors={d.errors}
+        maxAttempts={d.maxAttempts}
+        history={d.history}
+        report={<JobReport report={d.report} />}
+      />
     </article>
   );
 }

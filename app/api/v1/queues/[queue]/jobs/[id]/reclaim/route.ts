@@ -1,15 +1,6 @@
 /** POST /api/v1/queues/{queue}/jobs/{id}/reclaim — an orphaned active job goes back to waiting now (409 with `state` when it is elsewhere). */
-import { route } from "#app/_lib/http.ts";
-import { runJobAction } from "#app/_lib/ops/jobs.ts";
-import { entryParams } from "#app/_lib/ops/schemas.ts";
+import { jobActionRoute } from "#app/_lib/ops/jobs.ts";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(
-  {
-    role: "admin",
-    params: entryParams,
-    audit: { action: "job.reclaim", target: ({ params }) => `${params.queue}/${params.id}` },
-  },
-  ({ params, principal }) => runJobAction(principal, params.queue, params.id, "reclaim"),
-);
+export const POST = jobActionRoute({ role: "admin", action: "reclaim" });

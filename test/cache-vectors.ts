@@ -13,7 +13,14 @@ const PREFIX = "rq";
 
 /** A namespace for key building only: entryKey reads its settings and keys, never Redis. */
 function keysOnly(name: string, userScoped = false): CacheNamespace {
-  const settings: NamespaceSettings = { ttl: 60, grace: 0, lock: false, userScoped, near: false, frozen: false };
+  const settings: NamespaceSettings = {
+    ttl: 60,
+    grace: 0,
+    lock: false,
+    userScoped,
+    near: false,
+    frozen: false,
+  };
   return new CacheNamespace(name, settings, { prefix: PREFIX, near: undefined } as unknown as Runtime);
 }
 

@@ -14,7 +14,9 @@ import { discoverActions, discoverPages, discoverRoutes, urlFor } from "../e2e/h
  * An audit(…) call, or the `audit: { action: "…" }` option of route()/action()
  * (app/_lib/audited.ts), which records the entry on success and on failure.
  */
-const RECORDS_AUDIT = /\baudit\(|\baudit: \{ action: "[a-z.]{1,60}"/;
+// the action may be computed, as in the route factories of app/_lib/ops (jobActionRoute, pauseRoute)
+const RECORDS_AUDIT =
+  /\baudit\(|\baudit: \{ action: (?:"[a-z.]{1,60}"|`[a-z.]{1,20}\$\{|[a-z]{1,20} \? "[a-z.]{1,60}")/;
 
 /** True when the file, or a module it imports from app/ (one level), records an audit entry. */
 function audits(file: string): boolean {

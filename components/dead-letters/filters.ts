@@ -64,6 +64,16 @@ export function filtersOf(v: DeadLetterFilters): DeadLetterFilters {
   return f;
 }
 
+/**
+ * The query of `GET /api/v1/dead-letters` for a view: what the browser sends, and what the page
+ * reads on the server for its first paint (validated there with the route's own schema).
+ */
+export function listQueryOf(v: DeadLetterView): Record<string, string | number> {
+  const q: Record<string, string | number> = { ...filtersOf(v), limit: v.limit };
+  if (v.cursor) q.cursor = v.cursor;
+  return q;
+}
+
 /** URL search string for the page; defaults are left out so links stay short. */
 export function viewSearch(v: Partial<DeadLetterView>): string {
   const p = new URLSearchParams();

@@ -21,7 +21,12 @@ import type {
   QueueSummary,
   QueuesResponse,
 } from "./api-types.ts";
-import { type DeadLetterFilters, type DeadLetterView, filtersOf, listQueryOf } from "./dead-letters/filters.ts";
+import {
+  type DeadLetterFilters,
+  type DeadLetterView,
+  filtersOf,
+  listQueryOf,
+} from "./dead-letters/filters.ts";
 
 export class ApiError extends Error {
   constructor(

@@ -58,7 +58,10 @@ export function toDlqFilter(f: DeadLetterFilters & { from?: number; to?: number 
  * One page of dead letters as `role` may see them (masked for a viewer): what
  * GET /api/v1/dead-letters answers and what the dead letters page renders in its HTML.
  */
-export async function listPage(role: ViewerRole, { cursor, limit, ...filters }: ListQuery): Promise<DeadLetterPage> {
+export async function listPage(
+  role: ViewerRole,
+  { cursor, limit, ...filters }: ListQuery,
+): Promise<DeadLetterPage> {
   await assertQueue(filters.queue);
   const client = consoleRedis();
   return viewPage(client, await listDeadLetters(client, toDlqFilter(filters), { cursor, limit }), role);

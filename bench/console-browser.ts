@@ -55,25 +55,26 @@ export interface LoadTiming {
 /**
  * Installed before any of the page's own scripts: a requestAnimationFrame loop that notes the
  * first frame in which a row has a size (frames only run once the page may render: a frame that
- * finds the row paints it), and when the client bundle hydrated.
+ * finds the row paints it), and when the shell hydrated. Plain text, not a function: tsx would
+ * name its inner functions with a helper the page does not have.
  */
-function watchRows() {
-  const w = window as unknown as { __rows?: { at: number | null; hydrated: number | null } };
-  const mark = { at: null as number | null, hydrated: null as number | null };
-  w.__rows = mark;
+const WATCH_ROWS = `(() => {
+  const mark = { at: null, hydrated: null };
+  window.__rows = mark;
   const frame = () => {
     const row = document.querySelector('[data-testid="dead-letter-row"]');
     if (row && row.getBoundingClientRect().height > 0) mark.at = performance.now();
     else requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
-  const html = document.documentElement;
-  new MutationObserver((_, observer) => {
-    if (!html.dataset.hydrated) return;
+  // <html> does not exist yet: watch the document for its data-hydrated attribute
+  const hydration = new MutationObserver(() => {
+    if (!document.documentElement || !document.documentElement.dataset.hydrated) return;
     mark.hydrated = performance.now();
-    observer.disconnect();
-  }).observe(html, { attributes: true, attributeFilter: ["data-hydrated"] });
-}
+    hydration.disconnect();
+  });
+  hydration.observe(document, { attributes: true, attributeFilter: ["data-hydrated"], subtree: true });
+})();`;
 
 /** `loads` navigations to `path`; each one's timeline until the first row showed. */
 export async function rowsVisibleMs(
@@ -91,7 +92,7 @@ export async function rowsVisibleMs(
         return { name: pair.slice(0, i), value: pair.slice(i + 1), url: base };
       }),
     );
-    await context.addInitScript(watchRows);
+    await context.addInitScript({ content: WATCH_ROWS });
     const page = await context.newPage();
     const once = async (): Promise<LoadTiming> => {
       await page.goto(`${base}${path}`, { waitUntil: "commit" });

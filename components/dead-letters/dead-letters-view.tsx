@@ -1,16 +1,10 @@
 "use client";
 /** The dead letters page body: filters and tabs from the URL, then the list or the grouped view. */
-import dynamic from "next/dynamic";
-import { Loading } from "#components/ui/states.tsx";
 import { DeadLetterList, type FirstPage } from "./dead-letter-list.tsx";
 import { FilterBar } from "./filter-bar.tsx";
 import { filtersOf } from "./filters.ts";
+import { GroupsTable } from "./groups-table.tsx";
 import { useDeadLetterView } from "./use-view.ts";
-
-// The grouped view is the other tab: its code loads when it is opened, not with every list.
-const GroupsTable = dynamic(() => import("./groups-table.tsx").then((m) => m.GroupsTable), {
-  loading: () => <Loading what="error groups" />,
-});
 
 /** `initial`: the list's rows as the server read them for the URL's view (page.tsx). */
 export function DeadLettersView({ initial }: { initial?: FirstPage }) {

@@ -122,6 +122,13 @@ export async function rowsVisibleMs(
       return (await handle.jsonValue()) as LoadTiming;
     };
     for (let i = 0; i < 3; i++) await once(); // warm-up: compiled routes, caches, the browser
+    // CONSOLE_BENCH_TRACE=file.json: a Chromium trace (chrome://tracing, Perfetto) of one more, uncounted load
+    const trace = process.env.CONSOLE_BENCH_TRACE;
+    if (trace) {
+      await browser.startTracing(page, { path: trace });
+      await once();
+      await browser.stopTracing();
+    }
     const timings: LoadTiming[] = [];
     for (let i = 0; i < loads; i++) timings.push(await once());
     return timings;

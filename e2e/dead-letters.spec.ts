@@ -89,6 +89,12 @@ test("the first page of rows comes in the server's HTML; paging, empty and error
   const body = await html(`/dead-letters?queue=${queue}&limit=25`);
   expect(rowsIn(body)).toBe(25);
   expect(body).toContain("of the html test failed");
+  // The first paint waits for the list ((list)/layout.tsx): the wait is in <head>, its mark after the rows.
+  const head = body.slice(0, body.indexOf("</head>"));
+  expect(head).toContain('<link rel="expect" href="#dead-letters-rendered" blocking="render"/>');
+  expect(body.indexOf('id="dead-letters-rendered"')).toBeGreaterThan(
+    body.lastIndexOf('data-testid="dead-letter-row"'),
+  );
   // The groups tab is not the list: no rows read for it.
   expect(rowsIn(await html(`/dead-letters?queue=${queue}&tab=groups`))).toBe(0);
 

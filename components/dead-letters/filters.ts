@@ -12,6 +12,9 @@ export const RANGES = {
 } as const;
 export type RangeKey = keyof typeof RANGES;
 
+/** The id of the element the list page renders after its rows ((list)/layout.tsx waits for it). */
+export const LIST_RENDERED_ID = "dead-letters-rendered";
+
 export const PAGE_SIZES = [25, 50, 100, 200] as const; // lib/dlq PAGE_SIZE_MAX is 200
 export const DEFAULT_PAGE_SIZE = 50;
 

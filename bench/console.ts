@@ -8,7 +8,8 @@
  * body), the same page filtered by group, and GET /api/v1/dead-letters (first page, by group).
  * Reports p50 and p95 per call, and what an admin waits for: the time until the dead-letters
  * table shows its first row in Chromium (bench/console-browser.ts, CONSOLE_BENCH_LOADS loads,
- * default 200), after checking the build is as new as its source (rebuilt if not). The last line
+ * default 200), after checking the build is as new as its source (rebuilt if not), with each
+ * load's timeline and whether the server's HTML holds rows (bench/README.md). The last line
  * is a JSON summary. Not a test: the machine is
  * shared and noisy, so figures go in bench/README.md with the date, never into assertions.
  */

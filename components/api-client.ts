@@ -21,7 +21,12 @@ import type {
   QueueSummary,
   QueuesResponse,
 } from "./api-types.ts";
-import { type DeadLetterFilters, type DeadLetterView, filtersOf } from "./dead-letters/filters.ts";
+import {
+  type DeadLetterFilters,
+  type DeadLetterView,
+  filtersOf,
+  listQueryOf,
+} from "./dead-letters/filters.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -102,11 +107,7 @@ export const api = {
       signal,
     ),
   deadLetters: (v: DeadLetterView, signal?: AbortSignal) =>
-    getJson<DeadLetterPage>(
-      "/api/v1/dead-letters",
-      { ...filterQuery(v), cursor: v.cursor, limit: v.limit },
-      signal,
-    ),
+    getJson<DeadLetterPage>("/api/v1/dead-letters", listQueryOf(v), signal),
   /** `cursor`: a previous partial count's nextCursor, to count on from there (add the counts). */
   deadLetterCount: (f: DeadLetterFilters, signal?: AbortSignal, cursor?: string) =>
     getJson<CountResponse>("/api/v1/dead-letters/count", { ...filterQuery(f), cursor }, signal),

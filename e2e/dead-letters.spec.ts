@@ -74,6 +74,50 @@ test("filter, search and group dead letters; every filter lives in the URL", asy
   await expect(page.getByTestId("filter-group")).toBeVisible();
 });
 
+test("the first page of rows comes in the server's HTML; paging, empty and error states still work", async ({
+  page,
+}) => {
+  const queue = uniqueQueue("html");
+  // one more than a page of 25 and one: the second page has two rows
+  await seedDeadLetters(
+    queue,
+    Array.from({ length: 27 }, (_, i) => ({ error: `entry ${i} of the html test failed` })),
+  );
+  const html = async (path: string) => (await page.request.get(path)).text();
+  const rowsIn = (body: string) => body.split('data-testid="dead-letter-row"').length - 1;
+  // Rows in the HTML the server sends, before any client code runs: the page size asked for.
+  const body = await html(`/dead-letters?queue=${queue}&limit=25`);
+  expect(rowsIn(body)).toBe(25);
+  expect(body).toContain("of the html test failed");
+  // The first paint waits for the list ((list)/layout.tsx): the wait is in <head>, its mark after the rows.
+  const head = body.slice(0, body.indexOf("</head>"));
+  expect(head).toContain('<link rel="expect" href="#dead-letters-rendered" blocking="render"/>');
+  expect(body.indexOf('id="dead-letters-rendered"')).toBeGreaterThan(
+    body.lastIndexOf('data-testid="dead-letter-row"'),
+  );
+  // The groups tab is not the list: no rows read for it.
+  expect(rowsIn(await html(`/dead-letters?queue=${queue}&tab=groups`))).toBe(0);
+
+  await open(page, `/dead-letters?queue=${queue}&limit=25`);
+  await expect(rows(page)).toHaveCount(25);
+  // Paging goes on from the server's page.
+  await page.getByTestId("next-page").click();
+  await expect(page).toHaveURL(/cursor=/);
+  await expect(rows(page)).toHaveCount(2);
+  await page.getByRole("button", { name: "« First page" }).click();
+  await expect(rows(page)).toHaveCount(25);
+  await page.getByRole("combobox", { name: "Per page" }).selectOption("50");
+  await expect(rows(page)).toHaveCount(27);
+
+  // Nothing matches: the empty state, from the server's read as from the client's.
+  await open(page, `/dead-letters?queue=${queue}&q=${encodeURIComponent("no such words anywhere")}`);
+  await expect(page.getByTestId("empty")).toContainText("No dead letters");
+  await expect(rows(page)).toHaveCount(0);
+  // A queue that does not exist: the server's read fails, the client asks the API and says why.
+  await open(page, "/dead-letters?queue=no-such-queue-html");
+  await expect(page.getByTestId("error-state")).toContainText('No queue named "no-such-queue-html"');
+});
+
 test("requeue one: the job is processed and leaves the DLQ", async ({ page, request }) => {
   const queue = uniqueQueue("one");
   const [id, other] = await seedDeadLetters(queue, [

@@ -129,6 +129,11 @@ test("after an admin's edit & requeue, a viewer sees neither the old nor the new
     await expect(viewer.getByTestId("attempts-timeline")).toContainText("Mailbox ••• rejected");
     await open(viewer, `/dead-letters?queue=${queue}`);
     await expect(viewer.getByTestId("dead-letter-row")).toContainText("Mailbox ••• rejected");
+    // The list's rows are in the server's HTML (app/(console)/dead-letters/(list)/page.tsx), masked there.
+    const html = await (await viewer.request.get(`/dead-letters?queue=${queue}`)).text();
+    expect(html).toContain('data-testid="dead-letter-row"');
+    expect(html).toContain("Mailbox ••• rejected");
+    expect(leaks(html)).toEqual([]);
     await context.close();
   } finally {
     await consumer.stop();

@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { deleteAction, requeueAction } from "#app/(console)/dead-letters/actions.ts";
 import { api } from "#components/api-client.ts";
-import type { DeadLetterSummary, MutationResult } from "#components/api-types.ts";
+import type { DeadLetterPage, DeadLetterSummary, MutationResult } from "#components/api-types.ts";
 import { formatCount } from "#components/format.ts";
 import { useCanMutate } from "#components/providers.tsx";
 import { qk } from "#components/query-keys.ts";
@@ -11,7 +11,7 @@ import { ConfirmDialog } from "#components/ui/confirm-dialog.tsx";
 import { Empty, ErrorState, Loading, StaleNote } from "#components/ui/states.tsx";
 import { BulkPanel } from "./bulk-panel.tsx";
 import { DeadLetterTable, rowKey } from "./dead-letter-table.tsx";
-import { type DeadLetterView, filtersOf, PAGE_SIZES } from "./filters.ts";
+import { type DeadLetterView, filtersOf, PAGE_SIZES, viewSearch } from "./filters.ts";
 import { describeOutcome } from "./outcome.ts";
 /**
  * The list tab: one server-side page of dead letters (cursor pagination), the selection and its
@@ -20,6 +20,13 @@ import { describeOutcome } from "./outcome.ts";
  */
 import { RequeueDeleteButtons } from "./requeue-delete-buttons.tsx";
 import { useMutationAction } from "./use-mutation-action.ts";
+
+/** The page of rows the server read for the view in the URL (`search`), and when. */
+export interface FirstPage {
+  search: string;
+  page: DeadLetterPage;
+  at: number;
+}
 
 interface Asking {
   action: "requeue" | "delete";
@@ -48,15 +55,21 @@ function byQueue(keys: string[]): Map<string, string[]> {
 export function DeadLetterList({
   view,
   update,
+  initial,
 }: {
   view: DeadLetterView;
   update: (p: Partial<DeadLetterView>) => void;
+  /** rows in the server's HTML: the first paint needs no fetch (only for the view they were read for) */
+  initial?: FirstPage;
 }) {
   const canMutate = useCanMutate();
+  const first = initial?.search === viewSearch(view) ? initial : undefined;
   const page = useQuery({
     queryKey: qk.deadLetters.list(view),
     queryFn: ({ signal }) => api.deadLetters(view, signal),
     placeholderData: keepPreviousData,
+    initialData: () => first?.page,
+    initialDataUpdatedAt: () => first?.at,
   });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState<string | null>(null);

@@ -12,6 +12,9 @@ export const RANGES = {
 } as const;
 export type RangeKey = keyof typeof RANGES;
 
+/** The id of the element the list page renders after its rows ((list)/layout.tsx waits for it). */
+export const LIST_RENDERED_ID = "dead-letters-rendered";
+
 export const PAGE_SIZES = [25, 50, 100, 200] as const; // lib/dlq PAGE_SIZE_MAX is 200
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -62,6 +65,16 @@ export function filtersOf(v: DeadLetterFilters): DeadLetterFilters {
   if (v.range) f.range = v.range;
   if (v.q) f.q = v.q;
   return f;
+}
+
+/**
+ * The query of `GET /api/v1/dead-letters` for a view: what the browser sends, and what the page
+ * reads on the server for its first paint (validated there with the route's own schema).
+ */
+export function listQueryOf(v: DeadLetterView): Record<string, string | number> {
+  const q: Record<string, string | number> = { ...filtersOf(v), limit: v.limit };
+  if (v.cursor) q.cursor = v.cursor;
+  return q;
 }
 
 /** URL search string for the page; defaults are left out so links stay short. */

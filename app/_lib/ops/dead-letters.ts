@@ -10,9 +10,9 @@
 
 import { badRequest, notFound } from "#app/_lib/http.ts";
 import { consoleRedis } from "#app/_lib/ops/redis.ts";
-import type { EditRequeueInput, MutationInput } from "#app/_lib/ops/schemas.ts";
+import type { EditRequeueInput, ListQuery, MutationInput } from "#app/_lib/ops/schemas.ts";
 import type { Principal } from "#app/_lib/principal.ts";
-import type { MutationResult } from "#components/api-types.ts";
+import type { DeadLetterPage, MutationResult } from "#components/api-types.ts";
 import { type DeadLetterFilters, rangeWindow } from "#components/dead-letters/filters.ts";
 import { audit } from "#lib/auth/audit.ts";
 import {
@@ -20,12 +20,14 @@ import {
   countDeadLetters,
   type DlqFilter,
   deleteDeadLetters,
+  listDeadLetters,
   listQueues,
   requeueDeadLetter,
   requeueDeadLetters,
   runBulk,
   startBulk,
 } from "#lib/dlq/index.ts";
+import { type ViewerRole, viewPage } from "#lib/dlq/view.ts";
 
 /** Entries a group/filter/all scope may have to run inline. */
 export const INLINE_MAX = 500;
@@ -50,6 +52,19 @@ export function toDlqFilter(f: DeadLetterFilters & { from?: number; to?: number 
   if (from !== undefined) out.from = from;
   if (f.to !== undefined) out.to = f.to;
   return out;
+}
+
+/**
+ * One page of dead letters as `role` may see them (masked for a viewer): what
+ * GET /api/v1/dead-letters answers and what the dead letters page renders in its HTML.
+ */
+export async function listPage(
+  role: ViewerRole,
+  { cursor, limit, ...filters }: ListQuery,
+): Promise<DeadLetterPage> {
+  await assertQueue(filters.queue);
+  const client = consoleRedis();
+  return viewPage(client, await listDeadLetters(client, toDlqFilter(filters), { cursor, limit }), role);
 }
 
 function scopeFilter(input: Exclude<MutationInput, { scope: "ids" }>): DlqFilter {

@@ -106,3 +106,4 @@ export const entryParams = z.object({ queue: queueNameSchema, id: jobIdSchema })
 export const bulkParams = z.object({ id: z.uuid("a bulk operation id as returned by requeue or delete") });
 
 export type FilterQuery = z.infer<typeof filterQuery>;
+export type ListQuery = z.infer<typeof listQuery>;

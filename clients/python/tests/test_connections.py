@@ -205,7 +205,9 @@ class Prefetch(unittest.TestCase):
     def test_leases_ahead_marks_prefetched_jobs_and_hands_them_back_at_stop(self) -> None:
         self.q.add_batch([{"data": i, "job_id": "p-%d" % i} for i in range(6)])
         c = self.consumer(concurrency=1, prefetch=2)
-        until(lambda: self.server.client.zcard(self.q.keys.active) == 3, 10, "1 running + 2 prefetched")
+        # the handler runs a moment after the lease: wait for both
+        until(lambda: self.server.client.zcard(self.q.keys.active) == 3 and self.started == ["p-0"], 10,
+              "1 running + 2 prefetched")
         time.sleep(0.3)  # it holds its room: no more is leased
         self.assertEqual(self.server.client.zcard(self.q.keys.active), 3)
         self.assertEqual(self.started, ["p-0"])
@@ -223,7 +225,9 @@ class Prefetch(unittest.TestCase):
     def test_a_started_prefetched_job_loses_its_mark_and_a_pause_hands_back_the_rest(self) -> None:
         self.q.add_batch([{"data": i, "job_id": "p-%d" % i} for i in range(4)])
         c = self.consumer(concurrency=1, prefetch=2)
-        until(lambda: self.server.client.zcard(self.q.keys.active) == 3, 10, "3 leased")
+        # the first handler must be waiting on this gate before it opens (it is replaced below)
+        until(lambda: self.server.client.zcard(self.q.keys.active) == 3 and self.started == ["p-0"], 10,
+              "3 leased, the first started")
         self.gate.set()
         self.gate = threading.Event()  # the next handler blocks again
         until(lambda: len(self.started) >= 2 and "pf" not in self.fields(self.started[1]), 10,

@@ -51,14 +51,15 @@ def _tls(s: Target) -> Dict[str, Any]:
     return {"ssl_ca_certs": s.tls_ca_file, "ssl_cert_reqs": ssl.CERT_NONE if s.tls_insecure else ssl.CERT_REQUIRED}
 
 
-def connect(s: Target, *, decode: bool = True, timeout_ms: int = 0, fail_fast: bool = False) -> Any:
+def connect(s: Target, *, decode: bool = True, timeout_ms: Optional[int] = None, fail_fast: bool = False) -> Any:
     """A new client for these settings: redis.Redis (single server or Sentinel's master) or
     redis.cluster.RedisCluster. Lazy: nothing connects until used. ``decode``: str replies (the
-    queue) or bytes (the cache: entries may be gzip). ``timeout_ms`` bounds each command (0: none);
-    connecting and asking the Sentinels take REDIS_CONNECT_TIMEOUT_MS, or with ``fail_fast`` the
-    same ``timeout_ms`` (the cache's CACHE_TIMEOUT_MS: a cache call must never wait longer)."""
+    queue) or bytes (the cache: entries may be gzip). ``timeout_ms`` bounds each command (0: none;
+    by default the queue's JOB_ADD_TIMEOUT_MS); connecting and asking the Sentinels take
+    REDIS_CONNECT_TIMEOUT_MS, or with ``fail_fast`` the same ``timeout_ms`` (the cache's
+    CACHE_TIMEOUT_MS: a cache call must never wait longer)."""
     parts = _url_parts(s.redis_url)
-    op_ms = timeout_ms
+    op_ms = int(getattr(s, "add_timeout_ms", 0)) if timeout_ms is None else timeout_ms
     connect_s = timeout_ms / 1000 if fail_fast and timeout_ms > 0 else s.connect_timeout_ms / 1000
     common: Dict[str, Any] = {
         "decode_responses": decode,

@@ -80,7 +80,7 @@ class Queue:
         self.settings = settings or load_settings()
         self.keys = QueueKeys(name, self.settings.prefix)
         self.name = name
-        self.client = client or connect(self.settings, timeout_ms=self.settings.add_timeout_ms)
+        self.client = client or connect(self.settings)
         self._registered = False
 
     def encode(self, data: Any, job_id: Optional[str] = None, delay_ms: Optional[float] = None,

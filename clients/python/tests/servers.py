@@ -112,6 +112,12 @@ class SentinelSet:
     def fail_over(self) -> None:
         """The replica becomes the master, the Sentinel names it, the old master follows it."""
         sentinel, replica = self.sentinel, self.replica
+        # A Sentinel's failover does not wait for the replica to catch up, and asynchronous
+        # replication may lag under load: what the test wrote must be there before the switch,
+        # or the new master lacks it (e.g. a job completed just before comes back active).
+        written = int(self.master.client.info("replication")["master_repl_offset"])
+        until(lambda: int(replica.client.info("replication")["slave_repl_offset"]) >= written, 30,
+              "the replica to catch up")
 
         def promoted() -> bool:
             if replica.client.info("replication")["role"] == "master":

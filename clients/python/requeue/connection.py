@@ -70,7 +70,10 @@ def connect(s: Target, *, decode: bool = True, timeout_ms: Optional[int] = None,
     }
     if s.cluster_nodes:
         tls = dict(_tls(s), ssl=True) if parts["tls"] else {}
-        return RedisCluster(startup_nodes=[ClusterNode(h, p) for h, p in s.cluster_nodes], **common, **tls)
+        # fail fast: one attempt per command (a MOVED or ASK is still followed within it)
+        retries = {"cluster_error_retry_attempts": 1} if fail_fast else {}
+        return RedisCluster(startup_nodes=[ClusterNode(h, p) for h, p in s.cluster_nodes], **common, **tls,
+                            **retries)
     if s.sentinels:
         sentinel = Sentinel(s.sentinels, sentinel_kwargs={"socket_connect_timeout": connect_s,
                                                           "socket_timeout": connect_s})

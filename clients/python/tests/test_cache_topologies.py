@@ -15,10 +15,10 @@ from typing import Any, Dict, List
 
 from redis.cluster import ClusterNode, RedisCluster
 
-from requeue import Cache, load_cache_settings
+from requeue import Cache, CacheError, load_cache_settings
 from requeue.connection import is_cluster
 
-from .servers import HAVE_REDIS, SentinelSet, Server, start_cluster, until
+from .servers import HAVE_REDIS, SentinelSet, Server, free_port, start_cluster, until
 
 REPO = Path(__file__).resolve().parents[3]
 TSX = REPO / "node_modules" / ".bin" / "tsx"
@@ -181,6 +181,21 @@ class ClusterCache(Topology):
                            input=json.dumps(ops), capture_output=True, text=True, timeout=120)
         self.assertEqual(r.returncode, 0, r.stderr)
         return json.loads(r.stdout)  # type: ignore[no-any-return]
+
+
+class ClusterDown(Topology):
+    env = {"REDIS_CLUSTER_NODES": "127.0.0.1:%d" % free_port(cluster=True)}  # nothing listens there
+
+    def test_a_cache_whose_cluster_is_down_constructs_and_answers_from_its_loaders(self) -> None:
+        c = self.cache()  # a Cluster client connects as it is made: not here, at the first call
+        load = Loads({"n": 1})
+        with self.assertLogs("redis.cluster", "ERROR"):  # redis-py logs each refused connect
+            self.assertEqual(c.get_or_set("k", load), {"n": 1})
+            self.assertEqual(c.get_or_set("k", load), {"n": 1})
+            with self.assertRaises(CacheError):
+                c.flush_namespace()
+        self.assertEqual(load.calls, 2)
+        self.assertEqual(c.breaker()["consecutiveFailures"], 3)
 
 
 @unittest.skipUnless(HAVE_REDIS, "redis-server not installed")

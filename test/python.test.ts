@@ -75,6 +75,8 @@ const seen = async (q: Queue) =>
   (await q.ctx.client.lrange(`${q.ctx.keys.base}:xlang-seen`, 0, -1)).map((s) => JSON.parse(s));
 
 describe.skipIf(isCluster())("Python client", () => {
+  // A bound, not a measure (600 s): the suite starts its own servers (Clusters, Sentinel sets
+  // and their failovers, lib/cache through tsx), a minute or more on a loaded machine.
   it("passes its own unittests (shared vectors included)", () => {
     const r = spawnSync(PYTHON, ["-m", "unittest", "discover", "-s", "tests", "-t", "."], {
       cwd: CLIENT,
@@ -83,7 +85,7 @@ describe.skipIf(isCluster())("Python client", () => {
     });
     expect(r.stderr).toMatch(/\nOK/);
     expect(r.status).toBe(0);
-  });
+  }, 600_000);
 
   it("consumes what TypeScript produced: data, metadata, attempt; completes them", async () => {
     const q = queue();

@@ -1,9 +1,10 @@
 """The cache's settings: the CACHE_* variables of lib/config.ts, with the same defaults and the
-same messages for bad values, plus REDIS_URL and REDIS_KEY_PREFIX."""
+same messages for bad values, plus the connection variables the queue reads (REDIS_URL,
+REDIS_SENTINELS, REDIS_CLUSTER_NODES, TLS, ...: requeue/config.py CONNECTION_VARS)."""
 from dataclasses import dataclass
-from typing import Callable, Dict, Mapping, Optional, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
-from .config import _SPEC, _bool, _int, _js_quote, parse_env
+from .config import _SPEC, CONNECTION_VARS, Spec, _bool, _int, _js_quote, connection_fields, parse_env
 
 DEFAULT_SECRET_FIELDS = "password,passwd,token,secret,apiKey,api_key,accessToken,refreshToken,privateKey"
 
@@ -12,9 +13,8 @@ def _list() -> Tuple[str, Callable[[str], object]]:
     return "a comma-separated list", lambda v: [s.strip() for s in v.split(",") if s.strip()]
 
 
-_CACHE_SPEC = {
-    "REDIS_URL": _SPEC["REDIS_URL"],
-    "REDIS_KEY_PREFIX": _SPEC["REDIS_KEY_PREFIX"],
+_CACHE_SPEC: Spec = {
+    **{name: _SPEC[name] for name in CONNECTION_VARS},
     "CACHE_ENABLED": ("true", _bool(), _js_quote),
     "CACHE_DEFAULT_TTL": ("300", _int(1), _js_quote),
     "CACHE_USER_TTL": ("900", _int(1), _js_quote),
@@ -61,6 +61,13 @@ class CacheSettings:
     # the built-in namespaces (lib/cache/cache.ts builtinNamespaces) and their TTLs
     namespaces: Dict[str, NamespaceSettings]
     default_ttl: int
+    # where Redis is (requeue/connection.py), as for the queue
+    sentinels: Optional[List[Tuple[str, int]]] = None
+    sentinel_name: str = "mymaster"
+    cluster_nodes: Optional[List[Tuple[str, int]]] = None
+    connect_timeout_ms: int = 5000
+    tls_ca_file: Optional[str] = None
+    tls_insecure: bool = False
 
 
 def load_cache_settings(env: Optional[Mapping[str, str]] = None) -> CacheSettings:
@@ -72,8 +79,7 @@ def load_cache_settings(env: Optional[Mapping[str, str]] = None) -> CacheSetting
         return NamespaceSettings(ttl=int(v[var]), grace=grace, user_scoped=user_scoped)  # type: ignore[arg-type]
 
     return CacheSettings(
-        redis_url=str(v["REDIS_URL"]),
-        prefix=str(v["REDIS_KEY_PREFIX"]),
+        **connection_fields(v),
         enabled=bool(v["CACHE_ENABLED"]),
         timeout_ms=int(v["CACHE_TIMEOUT_MS"]),  # type: ignore[arg-type]
         compress_threshold=int(v["CACHE_COMPRESS_THRESHOLD_BYTES"]),  # type: ignore[arg-type]

@@ -15,7 +15,8 @@ import redis
 from .cache_breaker import CircuitBreaker
 from .cache_config import CacheSettings, NamespaceSettings, load_cache_settings
 from .cache_keys import global_cache_keys
-from .cache_stats import StatsRecorder, breaker_report
+from .cache_stats import STATS_WRITE_TIMEOUT_S, StatsRecorder, breaker_report
+from .connection import close, connect, retimed
 from .errors import CacheError
 
 T = TypeVar("T")
@@ -37,11 +38,11 @@ def unavailable(g: Guarded) -> CacheError:
     return err
 
 
-def cache_client(settings: CacheSettings) -> "redis.Redis[Any]":
-    """The cache's own client: every socket operation bounded by CACHE_TIMEOUT_MS (connecting
-    too), no retries, replies as bytes (entries may be gzip)."""
-    timeout = settings.timeout_ms / 1000
-    return redis.Redis.from_url(settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
+def cache_client(settings: CacheSettings) -> Any:
+    """The cache's own client, from the queue's factory (a single server, Sentinel's master or a
+    Cluster, from the same variables): every socket operation bounded by CACHE_TIMEOUT_MS
+    (connecting too), no retries, replies as bytes (entries may be gzip)."""
+    return connect(settings, decode=False, timeout_ms=settings.timeout_ms, fail_fast=True)
 
 
 class CacheRuntime:
@@ -50,13 +51,14 @@ class CacheRuntime:
         self.settings = settings or load_cache_settings()
         s = self.settings
         self.owns_client = client is None
-        self.client = client if client is not None else cache_client(s)
+        self._client = client
+        self._client_lock = threading.Lock()
         self.prefix, self.enabled = s.prefix, s.enabled
         self.instance_id = uuid.uuid4().hex[:12]
         self.breaker = CircuitBreaker(s.breaker_failures, s.breaker_reset_ms)
         breakers_key = global_cache_keys(s.prefix)["breakers"]
         self.recorder = StatsRecorder(
-            self.client, s.prefix, s.stats_flush_ms,
+            lambda: retimed(self.client, STATS_WRITE_TIMEOUT_S), s.prefix, s.stats_flush_ms,
             extra=lambda: [(breakers_key, self.instance_id, breaker_report(self.breaker.snapshot()))],
             can_flush=lambda: self.breaker.state != "open",
         )
@@ -72,6 +74,16 @@ class CacheRuntime:
         atexit.register(self._at_exit)
         _runtimes.add(self)
 
+    @property
+    def client(self) -> Any:
+        """Made at first use, inside ``guarded``: a Cluster client connects as it is made, and a
+        cache whose Redis is down must still construct (and answer from its loaders)."""
+        if self._client is None:
+            with self._client_lock:
+                if self._client is None:
+                    self._client = cache_client(self.settings)
+        return self._client
+
     def token(self) -> str:
         return "%s:%d" % (self.instance_id, next(self._tokens))
 
@@ -83,7 +95,7 @@ class CacheRuntime:
             return Guarded(False, reason="bypass")
         try:
             value = call()
-        except (redis.exceptions.RedisError, OSError) as error:
+        except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException, OSError) as error:
             self.breaker.failure()
             self.recorder.add(namespace, "errors")
             if isinstance(error, redis.exceptions.TimeoutError):
@@ -120,8 +132,8 @@ class CacheRuntime:
         self._closed = True
         atexit.unregister(self._at_exit)
         self.recorder.stop()
-        if self.owns_client:
-            self.client.connection_pool.disconnect()
+        if self.owns_client and self._client is not None:
+            close(self._client)
 
     def after_fork(self) -> None:
         """A forked child (a prefork server's worker) is another process: its own instance id,
@@ -131,6 +143,7 @@ class CacheRuntime:
         self.inflight = {}
         self.refreshing = set()
         self.breaker._lock = threading.Lock()
+        self._client_lock = threading.Lock()
         self.recorder.after_fork()
 
     def _at_exit(self) -> None:

@@ -13,12 +13,13 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import redis
 
 from .cache_keys import CacheKeys, global_cache_keys
+from .connection import close, pipe
 from .keys import minute_of
 
 STATS_TTL_SECONDS = 8 * 24 * 3600
 # lib/cache/histogram.ts: buckets 20 % wider each, from 10 µs; bucket i holds (upper(i-1), upper(i)]
 _BASE_US, _FACTOR, BUCKETS = 10.0, 1.2, 80
-_WRITE_TIMEOUT_S = 2.0  # the recorder's own bound (lib/cache/recorder.ts), not the per-call one
+STATS_WRITE_TIMEOUT_S = 2.0  # the recorder's own bound (lib/cache/recorder.ts), not the per-call one
 
 
 def bucket_of(us: float) -> int:
@@ -35,13 +36,13 @@ Command = Tuple[Any, ...]
 
 
 class StatsRecorder:
-    def __init__(self, client: "redis.Redis[Any]", prefix: str, flush_ms: int,
+    def __init__(self, make_client: Callable[[], Any], prefix: str, flush_ms: int,
                  extra: Callable[[], List[Tuple[str, str, str]]] = lambda: [],
                  can_flush: Callable[[], bool] = lambda: True) -> None:
-        pool = client.connection_pool
-        kwargs = dict(pool.connection_kwargs, socket_timeout=_WRITE_TIMEOUT_S, socket_connect_timeout=_WRITE_TIMEOUT_S)
-        self._client: "redis.Redis[Any]" = redis.Redis(
-            connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, max_connections=2, **kwargs))
+        """``make_client``: the recorder's own client (requeue.connection.retimed), made at the first
+        write (a Cluster connects as its client is made), closed by ``stop``."""
+        self._make_client = make_client
+        self._client: Any = None
         self._prefix, self._flush_s = prefix, flush_ms / 1000
         self._extra, self._can_flush = extra, can_flush
         self._buckets: Dict[Tuple[str, int], Dict[str, float]] = {}
@@ -104,15 +105,16 @@ class StatsRecorder:
             for key, field, value in self._extra():
                 commands.append(("HSET", key, field, value))
             try:
-                pipe = self._client.pipeline(transaction=False)
-                for c in commands:
-                    pipe.execute_command(*c)
-                results = pipe.execute(raise_on_error=False)
+                # on a Cluster each node gets its share: a namespace's keys are one slot, the
+                # registry and breakers keys live in others (lib/cache/recorder.ts does the same)
+                if self._client is None:
+                    self._client = self._make_client()
+                results = pipe(self._client, commands, "")
                 failed = next((r for r in results if isinstance(r, Exception)), None)
                 if failed is not None:
                     raise failed
                 self._known.update(fresh)
-            except (redis.exceptions.RedisError, OSError):
+            except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException, OSError):
                 self._merge_back(pending)
 
     def stop(self) -> None:
@@ -121,7 +123,9 @@ class StatsRecorder:
             self._thread.join()
             self._thread = None
         self.flush()
-        self._client.connection_pool.disconnect()
+        if self._client is not None:
+            close(self._client)
+            self._client = None
 
     def _commands(self, namespace: str, minute: int, counts: Dict[str, float]) -> List[Command]:
         keys = CacheKeys(namespace, self._prefix)

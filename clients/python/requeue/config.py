@@ -5,7 +5,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import ConfigError
@@ -115,7 +115,7 @@ def _js_quote(v: str) -> str:
 
 
 # name → (default (None: unset), (expected, parse), show)
-_SPEC: Dict[str, Tuple[Optional[str], Tuple[str, Callable[[str], object]], Callable[[str], str]]] = {
+_SPEC: "Spec" = {
     "REDIS_URL": ("redis://127.0.0.1:6379", _url(), lambda v: _js_quote(redact_url(v))),
     "REDIS_SENTINELS": (None, _hosts(), _js_quote),
     "REDIS_SENTINEL_NAME": ("mymaster", _str(), _js_quote),
@@ -183,28 +183,29 @@ class Settings:
     add_timeout_ms: int = 5000
 
 
+# what chooses and reaches a server (requeue/connection.py): the queue and the cache read them alike
+CONNECTION_VARS = ("REDIS_URL", "REDIS_SENTINELS", "REDIS_SENTINEL_NAME", "REDIS_CLUSTER_NODES", "REDIS_KEY_PREFIX",
+                   "REDIS_CONNECT_TIMEOUT_MS", "REDIS_TLS_CA_FILE", "REDIS_TLS_INSECURE")
+
+
+def connection_fields(out: Mapping[str, object]) -> Dict[str, Any]:
+    """The settings' connection fields from parsed CONNECTION_VARS."""
+    return {
+        "redis_url": str(out["REDIS_URL"]),
+        "prefix": str(out["REDIS_KEY_PREFIX"]),
+        "sentinels": out["REDIS_SENTINELS"],
+        "sentinel_name": str(out["REDIS_SENTINEL_NAME"]),
+        "cluster_nodes": out["REDIS_CLUSTER_NODES"],
+        "connect_timeout_ms": int(out["REDIS_CONNECT_TIMEOUT_MS"]),  # type: ignore[call-overload]
+        "tls_ca_file": out["REDIS_TLS_CA_FILE"],
+        "tls_insecure": bool(out["REDIS_TLS_INSECURE"]),
+    }
+
+
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     """Parses the environment; raises ConfigError listing every bad variable."""
-    env = os.environ if env is None else env
-    out: Dict[str, object] = {}
-    problems: List[str] = []
-    for name, (default, (expected, parse), show) in _SPEC.items():
-        raw = env.get(name)
-        value = default if raw is None or raw == "" else raw
-        if value is None:
-            out[name] = None
-            continue
-        try:
-            out[name] = parse(value)
-        except ValueError:
-            problems.append("%s must be %s, got %s" % (name, expected, show(value)))
-    if out.get("REDIS_SENTINELS") and out.get("REDIS_CLUSTER_NODES"):
-        problems.append("REDIS_SENTINELS and REDIS_CLUSTER_NODES must not both be set: choose Sentinel or Cluster")
-    if problems:
-        raise ConfigError(problems)
+    out = parse_env(_SPEC, env)
     return Settings(
-        redis_url=str(out["REDIS_URL"]),
-        prefix=str(out["REDIS_KEY_PREFIX"]),
         max_attempts=max(1, int(out["MAX_RETRY_ATTEMPTS"])),  # type: ignore[arg-type]
         backoff_base_ms=_round(float(out["RETRY_BACKOFF_BASE_SECONDS"]) * 1000),  # type: ignore[arg-type]
         backoff_max_ms=_round(float(out["RETRY_BACKOFF_MAX_SECONDS"]) * 1000),  # type: ignore[arg-type]
@@ -219,34 +220,35 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         log_max_lines=int(out["JOB_LOG_MAX_LINES"]),  # type: ignore[arg-type]
         log_line_max_bytes=int(out["JOB_LOG_MAX_LINE_BYTES"]),  # type: ignore[arg-type]
         progress_max_bytes=int(out["JOB_PROGRESS_MAX_BYTES"]),  # type: ignore[arg-type]
-        sentinels=out["REDIS_SENTINELS"],  # type: ignore[arg-type]
-        sentinel_name=str(out["REDIS_SENTINEL_NAME"]),
-        cluster_nodes=out["REDIS_CLUSTER_NODES"],  # type: ignore[arg-type]
-        connect_timeout_ms=int(out["REDIS_CONNECT_TIMEOUT_MS"]),  # type: ignore[arg-type]
-        tls_ca_file=out["REDIS_TLS_CA_FILE"],  # type: ignore[arg-type]
-        tls_insecure=bool(out["REDIS_TLS_INSECURE"]),
+        **connection_fields(out),
         add_replicas=int(out["JOB_ADD_REPLICAS"]),  # type: ignore[arg-type]
         add_replicas_timeout_ms=int(out["JOB_ADD_REPLICAS_TIMEOUT_MS"]),  # type: ignore[arg-type]
         add_timeout_ms=int(out["JOB_ADD_TIMEOUT_MS"]),  # type: ignore[arg-type]
     )
 
 
-Spec = Dict[str, Tuple[str, Tuple[str, Callable[[str], object]], Callable[[str], str]]]
+Spec = Dict[str, Tuple[Optional[str], Tuple[str, Callable[[str], object]], Callable[[str], str]]]
 
 
 def parse_env(spec: Spec, env: Optional[Mapping[str, str]] = None) -> Dict[str, object]:
-    """Each variable of ``spec`` parsed (its default when unset or empty); raises ConfigError
-    listing every bad one. (The cache's settings use it: requeue/cache_config.py.)"""
+    """Each variable of ``spec`` parsed (its default when unset or empty; None when it has no
+    default); raises ConfigError listing every bad one. The queue's settings and the cache's
+    (requeue/cache_config.py) both use it, so the connection variables read the same."""
     env = os.environ if env is None else env
     out: Dict[str, object] = {}
     problems: List[str] = []
     for name, (default, (expected, parse), show) in spec.items():
         raw = env.get(name)
         value = default if raw is None or raw == "" else raw
+        if value is None:
+            out[name] = None
+            continue
         try:
             out[name] = parse(value)
         except ValueError:
             problems.append("%s must be %s, got %s" % (name, expected, show(value)))
+    if out.get("REDIS_SENTINELS") and out.get("REDIS_CLUSTER_NODES"):
+        problems.append("REDIS_SENTINELS and REDIS_CLUSTER_NODES must not both be set: choose Sentinel or Cluster")
     if problems:
         raise ConfigError(problems)
     return out

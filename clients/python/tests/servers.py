@@ -87,6 +87,57 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class SentinelSet:
+    """A master, its replica and one Sentinel watching them (``mymaster``), ready: the replica
+    linked and known to the Sentinel."""
+
+    def __init__(self) -> None:
+        started: List[Server] = []
+        try:
+            master = Server()
+            started.append(master)
+            replica = Server(["--replicaof", "127.0.0.1", str(master.port)])
+            started.append(replica)
+            until(lambda: replica.client.info("replication")["master_link_status"] == "up", 20, "replica link")
+            sentinel = Server(sentinel_of=master)
+            started.append(sentinel)
+            until(lambda: sentinel.client.execute_command("SENTINEL", "REPLICAS", "mymaster"), 20,
+                  "the sentinel to see the replica")
+        except BaseException:
+            for server in started:  # none left running when one fails to start
+                server.stop()
+            raise
+        self.master, self.replica, self.sentinel = master, replica, sentinel
+
+    def fail_over(self) -> None:
+        """The replica becomes the master, the Sentinel names it, the old master follows it."""
+        sentinel, replica = self.sentinel, self.replica
+        # A Sentinel's failover does not wait for the replica to catch up, and asynchronous
+        # replication may lag under load: what the test wrote must be there before the switch,
+        # or the new master lacks it (e.g. a job completed just before comes back active).
+        written = int(self.master.client.info("replication")["master_repl_offset"])
+        until(lambda: int(replica.client.info("replication")["slave_repl_offset"]) >= written, 30,
+              "the replica to catch up")
+
+        def promoted() -> bool:
+            if replica.client.info("replication")["role"] == "master":
+                return True
+            # Asked until it happens: the Sentinel refuses (NOGOODSLAVE) until it has fresh news
+            # of the replica, and a failover it started may still abort; while one runs it
+            # answers INPROG. Each refusal is an error until() absorbs.
+            sentinel.client.execute_command("SENTINEL", "FAILOVER", "mymaster")
+            return False
+
+        until(promoted, 60, "the replica promoted")
+        until(lambda: sentinel.client.execute_command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")[1]
+              == str(replica.port), 30, "the sentinel to name the new master")
+        until(lambda: self.master.client.info("replication")["role"] == "slave", 30, "the old master demoted")
+
+    def stop(self) -> None:
+        for s in (self.sentinel, self.replica, self.master):
+            s.stop()
+
+
 def start_cluster(masters: int = 3) -> List[Server]:
     nodes: List[Server] = []
     try:

@@ -11,7 +11,7 @@ from typing import Any, Dict, List
 from requeue import AddTimeoutError, Consumer, NotReplicatedError, Queue, load_settings
 from requeue.connection import is_cluster
 
-from .servers import HAVE_REDIS, Server, start_cluster, until
+from .servers import HAVE_REDIS, SentinelSet, Server, start_cluster, until
 
 
 def settings(**env: str) -> Any:
@@ -42,16 +42,11 @@ def run_all(q: Queue, count: int, handler: Any = None, **options: Any) -> List[s
 @unittest.skipUnless(HAVE_REDIS, "redis-server not installed")
 class SentinelConnection(unittest.TestCase):
     def setUp(self) -> None:
-        self.master = Server()
-        self.replica = Server(["--replicaof", "127.0.0.1", str(self.master.port)])
-        until(lambda: self.replica.client.info("replication")["master_link_status"] == "up", 20, "replica link")
-        self.sentinel = Server(sentinel_of=self.master)
-        until(lambda: self.sentinel.client.execute_command("SENTINEL", "REPLICAS", "mymaster"), 20,
-              "the sentinel to see the replica")
+        self.servers = SentinelSet()
+        self.master, self.replica, self.sentinel = self.servers.master, self.servers.replica, self.servers.sentinel
 
     def tearDown(self) -> None:
-        for s in (self.sentinel, self.replica, self.master):
-            s.stop()
+        self.servers.stop()
 
     def test_produces_and_consumes_through_the_master_sentinel_names_and_follows_a_failover(self) -> None:
         env = {"REDIS_SENTINELS": "127.0.0.1:%d" % self.sentinel.port, "REDIS_URL": "redis://127.0.0.1:1"}
@@ -61,13 +56,7 @@ class SentinelConnection(unittest.TestCase):
         self.assertEqual(self.master.client.hget(q.keys.job("s-1"), "payload"), '{"n":1}')
         self.assertEqual(run_all(q, 1), ["s-1"])
 
-        # refused (NOGOODSLAVE) until the sentinel has fresh news of the replica: asked again
-        until(lambda: self.sentinel.client.execute_command("SENTINEL", "FAILOVER", "mymaster"), 30,
-              "the sentinel to start a failover")
-        until(lambda: self.replica.client.info("replication")["role"] == "master", 30, "the replica promoted")
-        until(lambda: self.sentinel.client.execute_command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")[1]
-              == str(self.replica.port), 30, "the sentinel to name the new master")
-        until(lambda: self.master.client.info("replication")["role"] == "slave", 30, "the old master demoted")
+        self.servers.fail_over()
         until(lambda: q.add({"n": 2}, job_id="s-2").added, 30, "an add after the failover")
         self.assertEqual(self.replica.client.hget(q.keys.job("s-2"), "payload"), '{"n":2}')
         self.assertIn("s-2", run_all(q, 2))
@@ -205,7 +194,9 @@ class Prefetch(unittest.TestCase):
     def test_leases_ahead_marks_prefetched_jobs_and_hands_them_back_at_stop(self) -> None:
         self.q.add_batch([{"data": i, "job_id": "p-%d" % i} for i in range(6)])
         c = self.consumer(concurrency=1, prefetch=2)
-        until(lambda: self.server.client.zcard(self.q.keys.active) == 3, 10, "1 running + 2 prefetched")
+        # the handler runs a moment after the lease: wait for both
+        until(lambda: self.server.client.zcard(self.q.keys.active) == 3 and self.started == ["p-0"], 10,
+              "1 running + 2 prefetched")
         time.sleep(0.3)  # it holds its room: no more is leased
         self.assertEqual(self.server.client.zcard(self.q.keys.active), 3)
         self.assertEqual(self.started, ["p-0"])
@@ -223,7 +214,9 @@ class Prefetch(unittest.TestCase):
     def test_a_started_prefetched_job_loses_its_mark_and_a_pause_hands_back_the_rest(self) -> None:
         self.q.add_batch([{"data": i, "job_id": "p-%d" % i} for i in range(4)])
         c = self.consumer(concurrency=1, prefetch=2)
-        until(lambda: self.server.client.zcard(self.q.keys.active) == 3, 10, "3 leased")
+        # the first handler must be waiting on this gate before it opens (it is replaced below)
+        until(lambda: self.server.client.zcard(self.q.keys.active) == 3 and self.started == ["p-0"], 10,
+              "3 leased, the first started")
         self.gate.set()
         self.gate = threading.Event()  # the next handler blocks again
         until(lambda: len(self.started) >= 2 and "pf" not in self.fields(self.started[1]), 10,

@@ -1,10 +1,10 @@
 /**
  * The lease loop: a consumer's conversation with Redis. A lease call asks for as many jobs as
  * there are free slots and hands them over as soon as it is answered; the outcomes that piled up
- * meanwhile go in one pipeline (complete + fail), up to two in flight, and a lease call due at
- * the same time rides last in that pipeline: fetches and acknowledgements batch under load, and
- * at concurrency 1 a job costs one round trip, one write and one reply (its acknowledgement and
- * the next lease). On an empty queue it sleeps
+ * meanwhile go in one pipeline (complete + fail), up to two in flight, sent right behind a lease
+ * call due at the same time, so Redis answers the lease first and applies the outcomes while this
+ * process runs handlers: fetches and acknowledgements batch under load, and at concurrency 1 a
+ * job costs one round trip. On an empty queue it sleeps
  * (growing to `pollMs`) until a handler finishes or a retry it knows of falls due. It sees its
  * consumer only through LeaseHost; the consumer hands it `complete`, `fail` and `started`.
  *
@@ -252,12 +252,11 @@ export class LeaseLoop {
   }
 
   /**
-   * Sends what is due in one round trip: the outcomes (handlers' reports first, then completions
-   * and failures) and/or a lease call for `want` jobs. Both together go as one pipeline, the lease
-   * last, so at concurrency 1 a finished job's acknowledgement and the next job's lease are one
-   * write and one reply (as BullMQ's finish script fetches the next job). A crash after Redis
-   * ran the acknowledgement but not the lease loses nothing; after the lease but before its reply,
-   * the job is reclaimed when its lease expires, as for a lease call sent alone. Returns a promise
+   * Sends what is due in one round trip: a lease call for `want` jobs and/or the outcomes
+   * (handlers' reports first, then completions and failures, one pipeline), written in the same
+   * tick, the lease first. A crash after Redis ran the lease but before its reply: the job is
+   * reclaimed when its lease expires; the acknowledgements not yet run are resent by nobody, and
+   * those jobs are reclaimed the same way (at least once). Returns a promise
    * per part, so each keeps its own bookkeeping: `leased` (jobs handed over) and `acked`.
    */
   private send(
@@ -272,23 +271,24 @@ export class LeaseLoop {
     };
     const answered = (reply: unknown) =>
       this.leaseAnswered(call!, reply as (string | number)[], lease!.replied);
-    // async: a throw while building the calls fails them like a refused call (put back, retried)
-    const sent = (async (): Promise<[Error | null, unknown][]> => {
-      if (!out) return [[null, await runScript(client, "lease", leaseKeys(keys), call!.args)]];
-      const pipeline = scriptPipeline(client);
-      this.pipeOutcomes(pipeline, out);
-      if (call) pipeScript(pipeline, "lease", leaseKeys(keys), call.args);
-      return (await pipeline.exec()) ?? [];
-    })();
-    // the lease reply (last) is handled first, so its handlers start, then the outcomes are tallied
+    // The lease goes first, as its own call, the outcomes right behind it in the same tick: Redis
+    // answers the lease before it runs the acknowledgements, so the next handler starts while
+    // Redis applies them. (One pipeline with the lease last saved a socket write but made the
+    // next job wait for the acknowledgements: c1 ran ~25 % slower on the quiet bench.)
+    // async: a throw while building a call fails it like a refused call (put back, retried)
     const leased =
       call &&
-      sent.then((replies) => {
-        const [err, reply] = replies[replies.length - 1] ?? [new Error("the lease call got no reply")];
-        return err ? putBack(err) : answered(reply);
-      }, putBack);
+      (async () => runScript<(string | number)[]>(client, "lease", leaseKeys(keys), call.args))().then(
+        answered,
+        putBack,
+      );
     const acked =
-      out && sent.then((replies) => this.outcomesAnswered(out, call ? replies.slice(0, -1) : replies));
+      out &&
+      (async () => {
+        const pipeline = scriptPipeline(client);
+        this.pipeOutcomes(pipeline, out);
+        return (await pipeline.exec()) ?? [];
+      })().then((replies) => this.outcomesAnswered(out, replies));
     return { leased, acked };
   }
 

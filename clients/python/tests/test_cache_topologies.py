@@ -157,7 +157,7 @@ class ClusterCache(Topology):
 
     @unittest.skipUnless(TSX.exists() and shutil.which("node"), "node and the repository's tsx needed")
     def test_a_value_cached_by_python_is_read_and_invalidated_by_typescript(self) -> None:
-        big = {"title": "ünïcödé €", "text": "x" * 3000}
+        big = {"title": "ünïcödé €", "text": "x" * 10000}  # over the 8 KB compression threshold
         c = self.cache()
         self.assertEqual(c.get_or_set("py:1", lambda: {"n": 1.5}, tags=["doc:1"]), {"n": 1.5})
         self.assertEqual(c.get_or_set("py:big", lambda: big, tags=["doc:1"]), big)

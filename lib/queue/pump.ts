@@ -252,11 +252,10 @@ export class LeaseLoop {
   }
 
   /**
-   * Sends what is due in one round trip: a lease call for `want` jobs and/or the outcomes
-   * (handlers' reports first, then completions and failures, one pipeline), written in the same
-   * tick, the lease first. A crash after Redis ran the lease but before its reply: the job is
-   * reclaimed when its lease expires; the acknowledgements not yet run are resent by nobody, and
-   * those jobs are reclaimed the same way (at least once). Returns a promise
+   * Sends what is due, written in the same tick: a lease call for `want` jobs first, as its own
+   * call, then the outcomes (handlers' reports, completions and failures) as one pipeline. Each is
+   * its own script, so a crash between them loses nothing: a job leased but not answered, or run
+   * but not acknowledged, is reclaimed when its lease expires (at least once). Returns a promise
    * per part, so each keeps its own bookkeeping: `leased` (jobs handed over) and `acked`.
    */
   private send(

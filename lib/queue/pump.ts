@@ -1,10 +1,11 @@
 /**
  * The lease loop: a consumer's conversation with Redis. A lease call asks for as many jobs as
  * there are free slots and hands them over as soon as it is answered; the outcomes that piled up
- * meanwhile go in one pipeline (complete + fail), up to two in flight, sent right behind a lease
- * call due at the same time, so Redis answers the lease first and applies the outcomes while this
- * process runs handlers: fetches and acknowledgements batch under load, and at concurrency 1 a
- * job costs one round trip. On an empty queue it sleeps
+ * meanwhile go in one script call (or one pipeline when complete and fail are both due), up to
+ * two in flight, written right behind a lease call due at the same time, so Redis answers the
+ * lease first and applies the outcomes while this process runs handlers: fetches and
+ * acknowledgements batch under load; at concurrency 1 a job costs two writes and one round trip
+ * of waiting. On an empty queue it sleeps
  * (growing to `pollMs`) until a handler finishes or a retry it knows of falls due. It sees its
  * consumer only through LeaseHost; the consumer hands it `complete`, `fail` and `started`.
  *

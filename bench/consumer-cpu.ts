@@ -3,13 +3,14 @@
  * profile): what Requeue's consumer alone costs per no-op job, at concurrency 1, 10 and 100 with
  * prefetch 0 (bench:queue's like-for-like rows), on a redis-server of its own: node and Redis CPU,
  * Redis commands, script calls and socket reads (round trips) per job, read after the pre-fill
- * (bench/queue-meter.ts). Costs, not
+ * (bench/queue-meter.ts), and what bounds each row (bench/queue-bounds.ts: node user / system
+ * CPU, its busy share, socket calls and waits per job). Costs, not
  * timings: they hold on a busy machine, where jobs/s does not. CONSUMER_BENCH_JOBS scales the runs
  * (default 2,000 / 10,000 / 20,000); CONSUMER_BENCH_ONLY=c10 runs one. Last line: JSON.
  */
 import { createRedisFromUrl } from "../lib/redis/connection.ts";
 import { startRedisServer } from "../test/harness/redis-server.ts";
-import { Meter } from "./queue-meter.ts";
+import { BoundsMeter, boundsJson, describeBounds } from "./queue-bounds.ts";
 import { requeue, type Target } from "./queue-runners.ts";
 
 const SCALE = Number(process.env.CONSUMER_BENCH_JOBS ?? 10000) / 10000;
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   for (const [key, concurrency, jobs] of runs) {
     if (ONLY && ONLY !== key) continue;
     await client.flushall();
-    const meter = new Meter(client);
+    const meter = new BoundsMeter(client);
     let at = { scripts: 0, reads: 0 };
     const begin = meter.begin.bind(meter);
     meter.begin = async () => {
@@ -56,7 +57,10 @@ async function main(): Promise<void> {
       redis_reads: per(end.reads - at.reads),
       jobs_per_s: Math.round(rate),
     };
+    const bounds = meter.bounds(jobs)!;
     console.log(`${key}: ${JSON.stringify(out[key])}`);
+    console.log(`${key} per job: ${describeBounds(bounds)}`);
+    out[key] = { ...out[key], ...boundsJson(bounds) };
   }
   client.disconnect();
   await server.stop();

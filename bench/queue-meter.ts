@@ -33,7 +33,7 @@ export class Meter {
   private at = { t: 0, cmds: 0, cpu: 0, node: process.cpuUsage() };
   result?: Measured;
 
-  constructor(private readonly client: RedisClient) {}
+  constructor(protected readonly client: RedisClient) {}
 
   async begin(): Promise<void> {
     const [cmds, cpu] = [await commandCount(this.client), await redisCpuSeconds(this.client)];

@@ -8,7 +8,8 @@
  */
 import { createRequire } from "node:module";
 import { fmt, load, median, PAYLOAD_1KB, ROUNDS, r2, SCALE, scaled } from "./measure.ts";
-import { Meter } from "./queue-meter.ts";
+import { type Bounds, BoundsMeter, boundsReport } from "./queue-bounds.ts";
+import type { Meter } from "./queue-meter.ts";
 import { benchTarget, bullmq, type Runner, requeue, type Target } from "./queue-runners.ts";
 
 const n = scaled;
@@ -73,14 +74,21 @@ async function bullEventsBytes(t: Target, queue: string): Promise<number> {
   return Number((await t.client.call("MEMORY", "USAGE", `bull:${queue}:events`)) ?? 0);
 }
 
-type Sample = { rate: number; cmds: number; cpuUs: number; nodeUs: number; memPerDead?: number };
+type Sample = {
+  rate: number;
+  cmds: number;
+  cpuUs: number;
+  nodeUs: number;
+  memPerDead?: number;
+  bounds?: Bounds;
+};
 const results: Record<string, Record<string, Sample[]>> = { requeue: {}, bullmq: {} };
 
 async function measure(r: Runner, s: Scenario, t: Target, round: number): Promise<void> {
   await t.client.flushall();
   const queue = `bench-${s.key}-${round}`;
   const m0 = await usedMemory(t);
-  const meter = new Meter(t.client);
+  const meter = new BoundsMeter(t.client);
   const rate = await s.run(r, t, queue, meter);
   const m = meter.result!;
   const sample: Sample = {
@@ -88,6 +96,7 @@ async function measure(r: Runner, s: Scenario, t: Target, round: number): Promis
     cmds: m.commands / s.jobs,
     cpuUs: m.redisCpuUs / s.jobs,
     nodeUs: m.nodeCpuUs / s.jobs,
+    bounds: meter.bounds(s.jobs),
   };
   if (s.key === "failing") {
     const extra = r.name === "bullmq" ? await bullEventsBytes(t, queue) : 0;
@@ -183,6 +192,11 @@ async function main(): Promise<void> {
   ]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(" | "));
+  const bounds = boundsReport(
+    scenarios.map((s) => s.key),
+    results,
+    median,
+  );
   const perLib = (name: string) => ({
     jobs_per_s: Object.fromEntries(
       scenarios.map((s) => [s.key, Math.round(med(name, s.key, (x) => x.rate))]),
@@ -209,6 +223,7 @@ async function main(): Promise<void> {
       load_average: { start: loadStart, end: load() },
       requeue: perLib("requeue"),
       bullmq: perLib("bullmq"),
+      bounds,
       rounds: ROUNDS,
       warmup_rounds_discarded: 1,
       scale: SCALE,

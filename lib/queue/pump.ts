@@ -1,10 +1,11 @@
 /**
  * The lease loop: a consumer's conversation with Redis. A lease call asks for as many jobs as
  * there are free slots and hands them over as soon as it is answered; the outcomes that piled up
- * meanwhile go in one pipeline (complete + fail), up to two in flight, sent right behind a lease
- * call due at the same time, so Redis answers the lease first and applies the outcomes while this
- * process runs handlers: fetches and acknowledgements batch under load, and at concurrency 1 a
- * job costs one round trip. On an empty queue it sleeps
+ * meanwhile go in one script call (or one pipeline when complete and fail are both due), up to
+ * two in flight, written right behind a lease call due at the same time, so Redis answers the
+ * lease first and applies the outcomes while this process runs handlers: fetches and
+ * acknowledgements batch under load; at concurrency 1 a job costs two writes and one round trip
+ * of waiting. On an empty queue it sleeps
  * (growing to `pollMs`) until a handler finishes or a retry it knows of falls due. It sees its
  * consumer only through LeaseHost; the consumer hands it `complete`, `fail` and `started`.
  *
@@ -21,7 +22,7 @@ import type { Job } from "./job.ts";
 import { type Completion, completeArgs, type Failure, failArgs, type JobRef } from "./outcome.ts";
 import { REPORT_FLUSH_MS, ReportBuffer } from "./reports.ts";
 import { PromoteClock } from "./retry.ts";
-import { pipeScript, runScript, scriptPipeline } from "./scripts.ts";
+import { pipeScript, runScript, type ScriptName, scriptPipeline } from "./scripts.ts";
 
 /** Most jobs leased in one call (keeps each script call short). */
 const MAX_LEASE = 200;
@@ -49,6 +50,12 @@ interface LeaseCall {
   args: (string | number)[];
   started: Leased[];
   startNow: number;
+}
+
+/** A lease call of run(): the jobs it asks for; `open` until its reply (or failure) is handled. */
+interface LeaseTurn {
+  want: number;
+  open: boolean;
 }
 
 /** Handlers' outcomes and reports that go in one pipeline. */
@@ -87,8 +94,16 @@ export interface LeaseLoopOptions {
   onError: (err: Error) => void;
 }
 
-/** What a leased job's `progress` and `log` call: the lease loop's report buffer. */
-type Reporter = (ref: JobRef) => Pick<Job, "progress" | "log">;
+/** A leased job's `progress` and `log`, in that order: they write to the lease loop's report buffer. */
+type Reporter = (ref: JobRef) => [Job["progress"], Job["log"]];
+
+/**
+ * Functions made for every job or turn are never declared with a name (`const f = () => …`, or
+ * as an object literal's property): under tsx (esbuild's keepNames, how the worker and the
+ * benches run) each such function costs an Object.defineProperty of its name, ~1 µs each, a
+ * dozen per job at concurrency 1 (CPU profile, bench/README.md).
+ */
+const noop = () => {};
 
 /**
  * One job of a lease reply, its 8 fields from `i`. Built property by property: object spreads
@@ -97,7 +112,7 @@ type Reporter = (ref: JobRef) => Pick<Job, "progress" | "log">;
 function leasedAt(queue: string, f: (string | number)[], i: number, prefetched: boolean, reporter: Reporter) {
   const id = String(f[i]);
   const attempt = Number(f[i + 3]);
-  const { progress, log } = reporter({ id, attempt });
+  const [progress, log] = reporter({ id, attempt });
   const job: Job = {
     id,
     attempt,
@@ -130,7 +145,10 @@ export class LeaseLoop {
   private reportsDue = false;
   private reportTimer?: NodeJS.Timeout;
   private stopping = false;
-  private wakeUp = () => {};
+  private wakeUp = noop;
+  /** a lease call is on its way (run() sends no second one); `leasing`: the jobs it asked for */
+  private leaseInFlight = false;
+  private leasing = 0;
   private readonly promote: PromoteClock;
 
   constructor(
@@ -143,10 +161,10 @@ export class LeaseLoop {
   }
 
   /** A job's progress() and log(): buffered, written within REPORT_FLUSH_MS or with an outcome. */
-  private readonly reporter: Reporter = (ref) => ({
-    progress: (value) => this.report(() => this.reports.progress(ref, value)),
-    log: (text) => this.report(() => this.reports.log(ref, text)),
-  });
+  private readonly reporter: Reporter = (ref) => [
+    (value) => this.report(() => this.reports.progress(ref, value)),
+    (text) => this.report(() => this.reports.log(ref, text)),
+  ];
 
   private report(write: () => void): void {
     write();
@@ -189,17 +207,19 @@ export class LeaseLoop {
     this.wakeUp();
   }
 
-  /** Waits `ms` or until `wake()`; a wait that is already over yields to I/O only (no 1 ms timer). */
+  /**
+   * Waits `ms` or until `wake()`; a wait that is already over yields to I/O only (no 1 ms timer),
+   * and an endless one (a call in flight will wake the loop) sets no timer at all.
+   */
   private sleep(ms: number): Promise<void> {
     if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
     return new Promise((resolve) => {
-      const done = () => {
+      const timer = ms === Number.POSITIVE_INFINITY ? undefined : setTimeout(() => this.wakeUp(), ms);
+      this.wakeUp = () => {
         clearTimeout(timer);
-        this.wakeUp = () => {};
+        this.wakeUp = noop;
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      this.wakeUp = done;
     });
   }
 
@@ -236,9 +256,17 @@ export class LeaseLoop {
     return { args, started, startNow };
   }
 
-  /** Hands over the jobs of a lease reply; `replied` runs before the handlers start. */
-  private leaseAnswered(call: LeaseCall, reply: (string | number)[], replied: () => void): number {
-    replied();
+  /** A lease call is answered or failed: another may go (once per call). */
+  private leaseReplied(lease: LeaseTurn): void {
+    if (!lease.open) return;
+    lease.open = false;
+    this.leaseInFlight = false;
+    this.leasing -= lease.want;
+  }
+
+  /** Hands over the jobs of a lease reply; another lease call may go before the handlers start. */
+  private leaseAnswered(lease: LeaseTurn, call: LeaseCall, reply: (string | number)[]): number {
+    this.leaseReplied(lease);
     const nextDue = Number(reply[0]);
     if (nextDue >= 0) this.promote.dueAt(nextDue);
     if (Number(reply[1]) === 1) this.host.paused();
@@ -253,23 +281,18 @@ export class LeaseLoop {
 
   /**
    * Sends what is due, written in the same tick: a lease call for `want` jobs first, as its own
-   * call, then the outcomes (handlers' reports, completions and failures) as one pipeline. Each is
+   * call, then the outcomes (handlers' reports, completions and failures): one script call when
+   * only one kind is due, else one pipeline. Each is
    * its own script, so a crash between them loses nothing: a job leased but not answered, or run
    * but not acknowledged, is reclaimed when its lease expires (at least once). Returns a promise
    * per part, so each keeps its own bookkeeping: `leased` (jobs handed over) and `acked`.
    */
   private send(
-    lease: { want: number; replied: () => void } | undefined,
+    lease: LeaseTurn | undefined,
     out: Outcomes | undefined,
   ): { leased?: Promise<number>; acked?: Promise<void> } {
     const { client, keys } = this.host.ctx;
     const call = lease && this.leaseCall(lease.want);
-    const putBack = (err: unknown): never => {
-      if (call) this.starts.push(...call.started); // told with the next lease call
-      throw err;
-    };
-    const answered = (reply: unknown) =>
-      this.leaseAnswered(call!, reply as (string | number)[], lease!.replied);
     // The lease goes first, as its own call, the outcomes right behind it in the same tick: Redis
     // answers the lease before it runs the acknowledgements, so the next handler starts while
     // Redis applies them. (One pipeline with the lease last saved a socket write but made the
@@ -278,40 +301,57 @@ export class LeaseLoop {
     const leased =
       call &&
       (async () => runScript<(string | number)[]>(client, "lease", leaseKeys(keys), call.args))().then(
-        answered,
-        putBack,
+        (reply) => this.leaseAnswered(lease!, call, reply),
+        (err: unknown): never => {
+          this.starts.push(...call.started); // told with the next lease call
+          throw err;
+        },
       );
     const acked =
       out &&
       (async () => {
+        const calls = this.outcomeCalls(out);
+        // One call (the common case): no ioredis Pipeline built for it; its reply or error is
+        // shaped as a pipeline's, so outcomesAnswered reads both alike.
+        if (calls.length === 1) {
+          const [name, keys, args] = calls[0];
+          return runScript(client, name, keys, args).then(
+            (reply): [Error | null, unknown][] => [[null, reply]],
+            (err: Error): [Error | null, unknown][] => [[err, null]],
+          );
+        }
         const pipeline = scriptPipeline(client);
-        this.pipeOutcomes(pipeline, out);
+        for (const [name, keys, args] of calls) pipeScript(pipeline, name, keys, args);
         return (await pipeline.exec()) ?? [];
       })().then((replies) => this.outcomesAnswered(out, replies));
     return { leased, acked };
   }
 
-  /** Queues handlers' reports, then the completions and failures, on a pipeline. */
-  private pipeOutcomes(pipeline: ReturnType<typeof scriptPipeline>, out: Outcomes): void {
+  /** The script calls of the outcomes: handlers' reports, then the completions, then the failures. */
+  private outcomeCalls(out: Outcomes): [ScriptName, string[], (string | number)[]][] {
     const { keys, settings } = this.host.ctx;
     const id = this.host.id;
     const { completions, failures, reports } = out;
-    if (reports.length)
-      pipeScript(pipeline, "report", [keys.job("")], [id, settings.logMaxLines, ...reports]);
+    const calls: [ScriptName, string[], (string | number)[]][] = [];
+    if (reports.length) calls.push(["report", [keys.job("")], [id, settings.logMaxLines, ...reports]]);
     if (completions.length)
-      pipeScript(pipeline, "complete", completeKeys(keys), [
-        id,
-        settings.completedMaxEntries,
-        settings.completedKeepPayload ? 1 : 0,
-        ...completeArgs(completions),
+      calls.push([
+        "complete",
+        completeKeys(keys),
+        [
+          id,
+          settings.completedMaxEntries,
+          settings.completedKeepPayload ? 1 : 0,
+          ...completeArgs(completions),
+        ],
       ]);
     if (failures.length)
-      pipeScript(pipeline, "fail", deadKeys(keys), [
-        id,
-        settings.dlqRetentionMs,
-        settings.dlqMaxEntries,
-        ...failArgs(failures),
+      calls.push([
+        "fail",
+        deadKeys(keys),
+        [id, settings.dlqRetentionMs, settings.dlqMaxEntries, ...failArgs(failures)],
       ]);
+    return calls;
   }
 
   /**
@@ -349,8 +389,6 @@ export class LeaseLoop {
     let errorMs = 50;
     let retryAt = 0;
     let outcomeTurns = 0;
-    let leasing = 0;
-    let leaseInFlight = false;
     let idle = false; // the last lease found nothing
     let leaseSentAt = 0;
     let lastError: unknown;
@@ -368,19 +406,19 @@ export class LeaseLoop {
         this.completions.length > 0 ||
         this.failures.length > 0 ||
         (this.reports.size > 0 && (this.reportsDue || this.stopping));
-      const want = this.stopping ? 0 : Math.max(0, Math.min(MAX_LEASE, host.room() - leasing));
+      const want = this.stopping ? 0 : Math.max(0, Math.min(MAX_LEASE, host.room() - this.leasing));
       // starts to tell Redis make a lease call worth sending even with nothing to lease (stopping)
       const starts = this.pendingStarts().length > 0;
       // holding jobs not started and silent for a while: ask, so a pause is seen (a call of 0 jobs)
       const checkIn = !this.stopping && host.unstarted() > 0 && now - leaseSentAt >= CHECK_IN_MS;
-      if (this.stopping && !hasOutcomes && host.inHand() === 0 && outcomeTurns === 0 && !leaseInFlight)
+      if (this.stopping && !hasOutcomes && host.inHand() === 0 && outcomeTurns === 0 && !this.leaseInFlight)
         return;
       if (now < retryAt) {
         await this.sleep(retryAt - now);
         continue;
       }
-      let lease: { want: number; replied: () => void } | undefined;
-      if ((want > 0 || starts || checkIn) && !leaseInFlight) {
+      let lease: LeaseTurn | undefined;
+      if ((want > 0 || starts || checkIn) && !this.leaseInFlight) {
         if (idle && !hasOutcomes && !starts && !checkIn) {
           // Nothing was ready: wait for a handler to finish, a retry to fall due, or the next poll.
           idle = false;
@@ -388,17 +426,10 @@ export class LeaseLoop {
           idleMs = Math.min(idleMs * 2, this.o.pollMs);
           continue;
         }
-        leaseInFlight = true;
+        this.leaseInFlight = true;
+        this.leasing += want;
         leaseSentAt = now;
-        leasing += want;
-        let open = true;
-        const replied = () => {
-          if (!open) return;
-          open = false;
-          leaseInFlight = false;
-          leasing -= want;
-        };
-        lease = { want, replied };
+        lease = { want, open: true };
       }
       let out: Outcomes | undefined;
       if (hasOutcomes && outcomeTurns < MAX_TURNS) {
@@ -419,7 +450,7 @@ export class LeaseLoop {
           })
           .catch(failed)
           .finally(() => {
-            lease.replied();
+            this.leaseReplied(lease);
             this.wake();
           });
       if (out && acked)
@@ -438,10 +469,10 @@ export class LeaseLoop {
           });
       const started = lease !== undefined || out !== undefined;
       if (!started) {
-        // a lease call in flight wakes the loop when answered
-        const holding = host.unstarted() > 0 && !leaseInFlight;
+        // a lease call in flight wakes the loop when answered: no timer needed
+        const holding = host.unstarted() > 0;
         const checkInDue = holding ? leaseSentAt + CHECK_IN_MS - now : Number.POSITIVE_INFINITY;
-        await this.sleep(Math.min(this.o.pollMs, checkInDue));
+        await this.sleep(this.leaseInFlight ? Number.POSITIVE_INFINITY : Math.min(this.o.pollMs, checkInDue));
       }
     }
   }

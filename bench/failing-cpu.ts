@@ -6,18 +6,15 @@
  * FAILING_FLOOR=0, e.g. for a profile) the floor per attempt both libraries pay and Requeue's
  * record of a failure on the same errors (bench/failing-floor.ts), and what is left above them.
  */
-import { createRedisFromUrl } from "../lib/redis/connection.ts";
-import { startRedisServer } from "../test/harness/redis-server.ts";
 import { failingFloor } from "./failing-floor.ts";
 import { Meter } from "./queue-meter.ts";
-import { requeue } from "./queue-runners.ts";
+import { benchTarget, requeue } from "./queue-runners.ts";
 
 const N = Number(process.env.FAILING_BENCH_JOBS ?? 3000);
 
 async function main(): Promise<void> {
-  const server = await startRedisServer();
-  const client = createRedisFromUrl(server.url);
-  const t = { host: "127.0.0.1", port: server.port, url: server.url, client };
+  // pinned as bench:queue pins: node on core 0, redis-server on core 1 (where taskset exists)
+  const { server, client, t, pinned } = await benchTarget();
   const meter = new Meter(client);
   const rate = await requeue.failing(
     t,
@@ -36,6 +33,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       bench: "failing-cpu",
       jobs: N,
+      pinned,
       jobs_per_s: Math.round(rate),
       node_cpu_us_per_job: Math.round(perJob),
       redis_cpu_us_per_job: Math.round(m.redisCpuUs / N),

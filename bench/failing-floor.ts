@@ -11,6 +11,11 @@
  * CPU per attempt (process.cpuUsage), so the figures hold on a busy machine; a dead job here is
  * 3 attempts. `floorRow` turns them into what bounds the failing ratio: if a library's node CPU
  * per dead job were the floor alone, ours ÷ theirs could be at most theirs ÷ floor.
+ *
+ * A lower bound: the loop runs the same work back to back (warm caches, frames of one file in a
+ * row, which node's source-map formatter looks up once). Inside the consumer, with its frames
+ * under the handler and the lease loop's work in between, the same err.stack read measured
+ * ~1.5× more CPU and failureOf ~2.5× more (cpuUsage around them in situ, session 6).
  */
 import { failureOf } from "../lib/queue/outcome.ts";
 import { throwVaried } from "./varied-errors.ts";
@@ -103,7 +108,7 @@ export function floorLine(
 ): string {
   const f = row.per_attempt;
   return (
-    `failing floor (node CPU, this process): per attempt throw ${f.throw_us} µs + err.stack ${f.stack_us} µs ` +
+    `failing floor (node CPU, this process, warm loop: a lower bound): per attempt throw ${f.throw_us} µs + err.stack ${f.stack_us} µs ` +
     `= ${f.floor_us} µs (both libraries); per dead job (3 attempts) floor ${row.floor_us_per_dead_job} µs, ` +
     `Requeue's record (failureOf) ${row.requeue_record_us_per_dead_job} µs, Requeue's rest ` +
     `${row.requeue_rest_us_per_dead_job} µs (of ${Math.round(oursNodeUs)}); BullMQ above the floor ` +

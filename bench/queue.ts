@@ -7,6 +7,7 @@
  * (ours ÷ theirs in the same round), with their min and max as the spread.
  */
 import { createRequire } from "node:module";
+import { failingFloor, floorLine, floorRow } from "./failing-floor.ts";
 import { fmt, load, median, PAYLOAD_1KB, ROUNDS, r2, SCALE, scaled } from "./measure.ts";
 import { type Bounds, BoundsMeter, boundsReport } from "./queue-bounds.ts";
 import type { Meter } from "./queue-meter.ts";
@@ -197,6 +198,13 @@ async function main(): Promise<void> {
     results,
     median,
   );
+  // what bounds the failing ratio: the throw and stack formatting both pay (bench/failing-floor.ts)
+  const [oursFailUs, theirsFailUs] = [
+    med("requeue", "failing", (x) => x.nodeUs),
+    med("bullmq", "failing", (x) => x.nodeUs),
+  ];
+  const failingFloorRow = floorRow(await failingFloor(), oursFailUs, theirsFailUs);
+  console.log(floorLine(failingFloorRow, oursFailUs, theirsFailUs));
   const perLib = (name: string) => ({
     jobs_per_s: Object.fromEntries(
       scenarios.map((s) => [s.key, Math.round(med(name, s.key, (x) => x.rate))]),
@@ -224,6 +232,7 @@ async function main(): Promise<void> {
       requeue: perLib("requeue"),
       bullmq: perLib("bullmq"),
       bounds,
+      failing_floor: failingFloorRow,
       rounds: ROUNDS,
       warmup_rounds_discarded: 1,
       scale: SCALE,

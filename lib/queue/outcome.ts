@@ -46,19 +46,13 @@ export const refArgs = (refs: JobRef[]): (string | number)[] => refs.flatMap((r)
 export const completeArgs = (done: Completion[]): (string | number)[] =>
   done.flatMap((c) => [c.id, c.attempt, c.ms]);
 
-/** ARGV of fail-10.lua: 9 entries per failure, in the script header's order. */
-export const failArgs = (failures: Failure[]): (string | number)[] =>
-  failures.flatMap((f) => [
-    f.id,
-    f.attempt,
-    f.record,
-    f.delay,
-    f.reason,
-    f.fp,
-    f.name,
-    f.group.message,
-    f.group.topFrame,
-  ]);
+/** ARGV of fail-10.lua: 9 entries per failure, in the script header's order (pushed: no array per failure). */
+export function failArgs(failures: Failure[]): (string | number)[] {
+  const args: (string | number)[] = [];
+  for (const f of failures)
+    args.push(f.id, f.attempt, f.record, f.delay, f.reason, f.fp, f.name, f.group.message, f.group.topFrame);
+  return args;
+}
 
 /**
  * Redaction is the costly part of recording a failure (many regular expressions over a text),
@@ -78,6 +72,8 @@ const frames = (raw: string | undefined) => (raw ? framesCached(raw) : undefined
 /** The top frame of the kept frames, and a message normalised: both repeat, so both are remembered. */
 const topFrameOf = memo(500, (stack) => topFrame(`\n    ${stack}`));
 const normalized = memo(1000, normalizeMessage);
+/** JSON of the texts that repeat in a record: the kept frames and the consumer id. */
+const jsonCached = memo(500, (text) => JSON.stringify(text));
 
 /**
  * Fingerprint of a failure. Varied ids make every message new, but its frames (and so the top
@@ -108,13 +104,11 @@ export function failureOf(
   const stack = frames(d.frames);
   const { parts, fp } = fingerprinted(name, message, stack);
   const { reason, delay } = retryPlan(err, job, random);
-  const record = JSON.stringify({
-    attempt: job.attempt,
-    name,
-    message: message.length > max ? `${clip(message, max - 1)}…` : message,
-    stack,
-    at: Date.now(),
-    consumer,
-  });
+  const kept = message.length > max ? `${clip(message, max - 1)}…` : message;
+  // What JSON.stringify({attempt, name, message, stack, at, consumer}) gives, key for key; the
+  // stack's and the consumer's JSON repeat, so they are encoded once (remembered).
+  const record =
+    `{"attempt":${JSON.stringify(job.attempt)},"name":${JSON.stringify(name)},"message":${JSON.stringify(kept)}` +
+    `${stack === undefined ? "" : `,"stack":${jsonCached(stack)}`},"at":${Date.now()},"consumer":${jsonCached(consumer)}}`;
   return { id: job.id, attempt: job.attempt, record, delay, reason, name, fp, group: parts };
 }

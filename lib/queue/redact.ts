@@ -36,7 +36,30 @@ const V = `{0,${N}}`;
 const V1 = `{1,${REDACT_INPUT_MAX}}`;
 
 type Replacement = string | ((...m: string[]) => string);
-const RULES: [RegExp, Replacement][] = [
+/**
+ * A literal every match of a rule contains (`text`: as is; `lower`: lower-cased, for the rules
+ * that ignore case, where only ASCII letters match ASCII letters): a text without it cannot match,
+ * so the rule's pass over it is skipped. Most failure messages hold none of them.
+ */
+type Gate = (text: string, lower: string) => boolean;
+const anyOf =
+  (words: string[], lowered = true): Gate =>
+  (text, lower) =>
+    words.some((w) => (lowered ? lower : text).includes(w));
+/** Every sensitive key name above contains one of these. */
+const SENSITIVE_GATE = anyOf([
+  "pass",
+  "pwd",
+  "secret",
+  "token",
+  "key",
+  "auth",
+  "credential",
+  "session",
+  "cookie",
+]);
+
+const RULES: [RegExp, Replacement, Gate?][] = [
   // PEM private key blocks, whole or cut off by the message bound.
   [
     new RegExp(
@@ -44,6 +67,7 @@ const RULES: [RegExp, Replacement][] = [
       "g",
     ),
     (_m, kind) => `-----BEGIN ${kind}PRIVATE KEY-----${REDACTED}`,
+    anyOf(["PRIVATE KEY-----"], false),
   ],
   // Prefixed tokens: GitHub, Slack, Stripe secret/restricted/webhook keys, Google API keys, OpenAI.
   [
@@ -62,16 +86,19 @@ const RULES: [RegExp, Replacement][] = [
       "g",
     ),
     REDACTED,
+    anyOf(["_", "xox", "AIza", "sk-"], false),
   ],
   // Slack incoming webhook URLs: the path is the secret.
   [
     new RegExp(`(hooks\\.slack\\.com/services/)[A-Za-z0-9/_-]${V1}`, "gi"),
     (_m, head) => `${head}${REDACTED}`,
+    anyOf(["hooks.slack.com/services/"]),
   ],
   // Cookie / Set-Cookie / X-Api-Key / X-Auth-Token headers: the rest of the line.
   [
     new RegExp(`\\b((?:set-)?cookie|x-api-key|x-auth-token)(${SP}:${SP})[^\\r\\n]${V1}`, "gi"),
     (_m, name, sep) => `${name}${sep}${REDACTED}`,
+    anyOf(["cookie", "x-api-key", "x-auth-token"]),
   ],
   // JWT: three base64url parts, the first two starting with eyJ ('{"'). Tried only where a run of
   // base64url characters starts (a JWT may follow a short "name-" prefix in the same run), so
@@ -82,16 +109,19 @@ const RULES: [RegExp, Replacement][] = [
       "g",
     ),
     (_m, prefix) => `${prefix}${REDACTED}`,
+    anyOf(["eyJ"], false),
   ],
   // Authorization: Bearer xxx / Basic xxx
   [
     new RegExp(`\\b(Bearer|Basic|Token)\\s{1,16}[A-Za-z0-9._~+/=-]{8,${N}}`, "gi"),
     (_m, scheme) => `${scheme} ${REDACTED}`,
+    anyOf(["bearer", "basic", "token"]),
   ],
   // scheme://user:password@host
   [
     new RegExp(`\\b([a-z][a-z0-9+.-]{0,31}://[^\\s:/@]{0,256}:)[^\\s@/]${V1}@`, "gi"),
     (_m, head) => `${head}${REDACTED}@`,
+    (text) => text.includes("://") && text.includes("@"),
   ],
   // AWS access key ids
   [/\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, REDACTED],
@@ -100,6 +130,7 @@ const RULES: [RegExp, Replacement][] = [
   [
     new RegExp(`(${SENSITIVE}${KEY_REST}["']?${SP}:${SP})(["'])(?:\\\\.|(?!\\2)[^\\\\])${V}(?:\\2|$)`, "gi"),
     (_m, head, quote) => `${head}${quote}${REDACTED}${quote}`,
+    SENSITIVE_GATE,
   ],
   // \"key\": \"value\" — the same inside a JSON-encoded string (an error quoting JSON.stringify output)
   [
@@ -108,6 +139,7 @@ const RULES: [RegExp, Replacement][] = [
       "gi",
     ),
     (_m, head, tail) => `${head}${REDACTED}${tail || '\\"'}`,
+    SENSITIVE_GATE,
   ],
   // key=value pairs for sensitive key names (query strings, env dumps, log lines), the value
   // possibly quoted, or quoted with escaped quotes inside a JSON string
@@ -117,6 +149,7 @@ const RULES: [RegExp, Replacement][] = [
       "gi",
     ),
     (_m, head) => `${head}${REDACTED}`,
+    SENSITIVE_GATE,
   ],
   // key: value (YAML, log lines) for sensitive key names, unquoted values only (quoted ones are
   // handled above); an auth scheme or an already redacted value is left for the other rules
@@ -126,6 +159,7 @@ const RULES: [RegExp, Replacement][] = [
       "gi",
     ),
     (_m, head) => `${head}${REDACTED}`,
+    SENSITIVE_GATE,
   ],
   // AWS secret access keys: 40 base64 characters standing alone (after the pairs above)
   [
@@ -148,8 +182,14 @@ export function clip(text: string, max: number): string {
 export function redact(text: string, max = REDACT_INPUT_MAX): string {
   const bound = Math.min(max, REDACT_INPUT_MAX);
   let out = clip(text, bound);
-  for (const [re, replacement] of RULES) {
-    out = out.replace(re, replacement as (substring: string, ...args: string[]) => string);
+  let lower = out.toLowerCase();
+  for (const [re, replacement, gate] of RULES) {
+    if (gate && !gate(out, lower)) continue;
+    const next = out.replace(re, replacement as (substring: string, ...args: string[]) => string);
+    if (next !== out) {
+      out = next;
+      lower = out.toLowerCase(); // the next gates read the text as it is now
+    }
   }
   return clip(out, bound);
 }

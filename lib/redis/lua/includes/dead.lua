@@ -37,9 +37,15 @@ local function trimDead(now, retentionMs, cap, limit)
   return byAge + byCap
 end
 
--- Moves a job (already out of ready/active/retry) into the DLQ and its error group. `fields`:
--- hash fields of the failure to write in the same HSET (from failureFields), or nil.
-local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, retentionMs, cap, fields)
+-- Dead letters this call added, indexed by flushDead() at its end: the DLQ, each group's zset,
+-- the groups index and each group's info take one command per call (per group) instead of
+-- several per dead letter, and the DLQ is trimmed once.
+local pendingDead, pendingGroups, pendingFps = {}, {}, {}
+
+-- Moves a job (already out of ready/active/retry) into the DLQ and its error group; the indexes
+-- are written by flushDead(), which every caller runs before it returns. `fields`: hash fields
+-- of the failure to write in the same HSET (from failureFields), or nil.
+local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, fields)
   local jobKey = K.jobPrefix .. id
   local all = fields or {}
   local n = #all
@@ -48,21 +54,42 @@ local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, retentionMs,
   redis.call('HSET', jobKey, unpack(all))
   if not fields then redis.call('HSETNX', jobKey, 'ff', now) end
   redis.call('HDEL', jobKey, 'lease', 'pf', 'st')
-  redis.call('ZADD', K.dead, now, id)
-  redis.call('ZADD', K.groupPrefix .. fp, now, id)
-  redis.call('ZADD', K.groups, now, fp)
-  local gi = K.groupInfoPrefix .. fp
-  if redis.call('HSETNX', gi, 'first', now) == 1 then
-    redis.call('HSET', gi, 'name', gname, 'message', gmsg, 'frame', gframe, 'last', now)
-  else
-    redis.call('HSET', gi, 'last', now)
+  pendingDead[#pendingDead + 1], pendingDead[#pendingDead + 2] = now, id
+  local g = pendingGroups[fp]
+  if not g then
+    g = { name = gname, message = gmsg, frame = gframe, members = {} }
+    pendingGroups[fp] = g
+    pendingFps[#pendingFps + 1] = fp
   end
+  g.members[#g.members + 1], g.members[#g.members + 2] = now, id
   count('dead', 1)
-  trimDead(now, retentionMs, cap, 100)
+end
+
+-- Indexes the dead letters of this call (DLQ, group zsets, groups, group info), then trims the
+-- DLQ by age and cap: at most 100 entries per dead letter added, as when each trimmed on its own.
+local function flushDead(now, retentionMs, cap)
+  local added = #pendingDead / 2
+  if added == 0 then return end
+  callBatched('ZADD', K.dead, pendingDead)
+  local groups = {}
+  for _, fp in ipairs(pendingFps) do
+    local g = pendingGroups[fp]
+    callBatched('ZADD', K.groupPrefix .. fp, g.members)
+    groups[#groups + 1], groups[#groups + 2] = now, fp
+    local gi = K.groupInfoPrefix .. fp
+    if redis.call('HSETNX', gi, 'first', now) == 1 then
+      redis.call('HSET', gi, 'name', g.name, 'message', g.message, 'frame', g.frame, 'last', now)
+    else
+      redis.call('HSET', gi, 'last', now)
+    end
+  end
+  callBatched('ZADD', K.groups, groups)
+  pendingDead, pendingGroups, pendingFps = {}, {}, {}
+  trimDead(now, retentionMs, cap, 100 * added)
 end
 
 -- A job whose stored data cannot be read: keep what can be kept, dead-letter it as "corrupt".
-local function deadCorrupt(id, now, message, consumer, retentionMs, cap)
+local function deadCorrupt(id, now, message, consumer)
   local jobKey = K.jobPrefix .. id
   local t = redis.call('TYPE', jobKey)['ok']
   local raw = ''
@@ -74,5 +101,5 @@ local function deadCorrupt(id, now, message, consumer, retentionMs, cap)
   redis.call('HSETNX', jobKey, 'ct', now)
   appendError(jobKey, errorJson(0, 'CorruptJob', message, now, consumer))
   local fp = scriptFingerprint('CorruptJob', message)
-  deadLetter(id, now, 'corrupt', fp, 'CorruptJob', message, '', retentionMs, cap)
+  deadLetter(id, now, 'corrupt', fp, 'CorruptJob', message, '')
 end

@@ -26,6 +26,7 @@ if state == 'waiting' then return { 0, state } end
 if state ~= 'active' then return { state and -2 or -1, state or '' } end
 local now = nowMs()
 if not leaseOrphaned(now, deadline, redis.call('HGET', K.jobPrefix .. id, 'lease')) then return { -5, state } end
-local to = reclaimJob(id, now, tonumber(ARGV[2]), tonumber(ARGV[3]))
+local to = reclaimJob(id, now)
+flushDead(now, tonumber(ARGV[2]), tonumber(ARGV[3]))
 flushStats()
 return { 1, to == 'dead' and 'dead' or 'waiting' }

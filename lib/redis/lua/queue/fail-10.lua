@@ -31,12 +31,26 @@ local retentionMs, cap = tonumber(ARGV[2]), tonumber(ARGV[3])
 local clockArg = (#ARGV - 3) % 9 == 1 and ARGV[#ARGV]
 if clockArg and not tonumber(clockArg) then return redis.error_reply('fail: clock must be ms') end
 local now = clockArg and tonumber(clockArg) or nowMs()
-local out = {}
-for i = 4, #ARGV - (clockArg and 1 or 0), 9 do
+local last = #ARGV - (clockArg and 1 or 0)
+-- Which jobs are still active, asked once for the call (ZMSCORE, in chunks: unpack is bounded);
+-- they leave active in one ZREM and the retried ones enter the retry set in one ZADD at the end.
+-- (A job's second failure in the same call finds its lease field gone: -3.)
+local ids = {}
+for i = 4, last, 9 do ids[#ids + 1] = ARGV[i] end
+local inActive = {}
+for c = 1, #ids, 960 do
+  local scores = redis.call('ZMSCORE', K.active, unpack(ids, c, math.min(c + 959, #ids)))
+  for j = 1, #scores do inActive[c + j - 1] = scores[j] end
+end
+local out, gone, retries = {}, {}, {}
+for n = 1, #ids do
+  local i = 4 + (n - 1) * 9
   local id, attempt = ARGV[i], ARGV[i + 1]
   local jobKey = K.jobPrefix .. id
-  local f = leasedFields(jobKey, consumer, attempt, 'max', 'errors', 'ff')
-  if f and redis.call('ZREM', K.active, id) == 1 then
+  -- the lease check: active, and leased by this consumer for this attempt
+  local f = inActive[n] and leasedFields(jobKey, consumer, attempt, 'max', 'errors', 'ff')
+  if f then
+    gone[#gone + 1] = id
     local fields = failureFields(f[4], f[5], ARGV[i + 2], now)
     count('failed', 1)
     local delay, reason = tonumber(ARGV[i + 3]), ARGV[i + 4]
@@ -44,18 +58,21 @@ for i = 4, #ARGV - (clockArg and 1 or 0), 9 do
       -- rt: when the retry is due, i.e. ready to run (the overview's latency counts from there)
       redis.call('HSET', jobKey, 'rt', now + delay, unpack(fields))
       redis.call('HDEL', jobKey, 'lease', 'pf', 'st')
-      redis.call('ZADD', K.retry, now + delay, id)
+      retries[#retries + 1], retries[#retries + 2] = now + delay, id
       count('retried', 1)
-      out[#out + 1] = 1
+      out[n] = 1
     else
       -- a job that had been given a retry and still died: the retry success rate's failures
       if tonumber(attempt) > 1 then count('retryDead', 1) end
-      deadLetter(id, now, reason, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], retentionMs, cap, fields)
-      out[#out + 1] = 2
+      deadLetter(id, now, reason, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], fields)
+      out[n] = 2
     end
   else
-    out[#out + 1] = -3
+    out[n] = -3
   end
 end
+callBatched('ZREM', K.active, gone)
+callBatched('ZADD', K.retry, retries)
+flushDead(now, retentionMs, cap)
 flushStats()
 return out

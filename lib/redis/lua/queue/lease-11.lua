@@ -63,7 +63,7 @@ for _, id in ipairs(ids) do
   local ok = type(f) == 'table' and not f.err
   local attempts = ok and (f[3] == false and 0 or tonumber(f[3]))
   if not ok or not f[1] or not attempts or not tonumber(f[4]) then
-    deadCorrupt(id, now, 'job data is missing or unreadable', consumer, retentionMs, cap)
+    deadCorrupt(id, now, 'job data is missing or unreadable', consumer)
   else
     attempts = attempts + 1
     if (#out - HEAD) / 8 >= startNow then
@@ -84,5 +84,6 @@ for _, id in ipairs(ids) do
   end
 end
 callBatched('ZADD', K.active, active)
+flushDead(now, retentionMs, cap)
 flushStats()
 return out

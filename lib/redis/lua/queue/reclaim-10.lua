@@ -24,9 +24,10 @@ local now = nowMs()
 local expired = redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
 local back, dead, refunded = 0, 0, 0
 for _, id in ipairs(expired) do
-  local to = reclaimJob(id, now, retentionMs, cap)
+  local to = reclaimJob(id, now)
   if to == 'dead' then dead = dead + 1 else back = back + 1 end
   if to == 'refunded' then refunded = refunded + 1 end
 end
+flushDead(now, retentionMs, cap)
 flushStats()
 return { back, dead, refunded }

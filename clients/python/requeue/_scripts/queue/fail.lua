@@ -173,9 +173,15 @@ local function trimDead(now, retentionMs, cap, limit)
   return byAge + byCap
 end
 
--- Moves a job (already out of ready/active/retry) into the DLQ and its error group. `fields`:
--- hash fields of the failure to write in the same HSET (from failureFields), or nil.
-local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, retentionMs, cap, fields)
+-- Dead letters this call added, indexed by flushDead() at its end: the DLQ, each group's zset,
+-- the groups index and each group's info take one command per call (per group) instead of
+-- several per dead letter, and the DLQ is trimmed once.
+local pendingDead, pendingGroups, pendingFps = {}, {}, {}
+
+-- Moves a job (already out of ready/active/retry) into the DLQ and its error group; the indexes
+-- are written by flushDead(), which every caller runs before it returns. `fields`: hash fields
+-- of the failure to write in the same HSET (from failureFields), or nil.
+local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, fields)
   local jobKey = K.jobPrefix .. id
   local all = fields or {}
   local n = #all
@@ -184,21 +190,42 @@ local function deadLetter(id, now, reason, fp, gname, gmsg, gframe, retentionMs,
   redis.call('HSET', jobKey, unpack(all))
   if not fields then redis.call('HSETNX', jobKey, 'ff', now) end
   redis.call('HDEL', jobKey, 'lease', 'pf', 'st')
-  redis.call('ZADD', K.dead, now, id)
-  redis.call('ZADD', K.groupPrefix .. fp, now, id)
-  redis.call('ZADD', K.groups, now, fp)
-  local gi = K.groupInfoPrefix .. fp
-  if redis.call('HSETNX', gi, 'first', now) == 1 then
-    redis.call('HSET', gi, 'name', gname, 'message', gmsg, 'frame', gframe, 'last', now)
-  else
-    redis.call('HSET', gi, 'last', now)
+  pendingDead[#pendingDead + 1], pendingDead[#pendingDead + 2] = now, id
+  local g = pendingGroups[fp]
+  if not g then
+    g = { name = gname, message = gmsg, frame = gframe, members = {} }
+    pendingGroups[fp] = g
+    pendingFps[#pendingFps + 1] = fp
   end
+  g.members[#g.members + 1], g.members[#g.members + 2] = now, id
   count('dead', 1)
-  trimDead(now, retentionMs, cap, 100)
+end
+
+-- Indexes the dead letters of this call (DLQ, group zsets, groups, group info), then trims the
+-- DLQ by age and cap: at most 100 entries per dead letter added, as when each trimmed on its own.
+local function flushDead(now, retentionMs, cap)
+  local added = #pendingDead / 2
+  if added == 0 then return end
+  callBatched('ZADD', K.dead, pendingDead)
+  local groups = {}
+  for _, fp in ipairs(pendingFps) do
+    local g = pendingGroups[fp]
+    callBatched('ZADD', K.groupPrefix .. fp, g.members)
+    groups[#groups + 1], groups[#groups + 2] = now, fp
+    local gi = K.groupInfoPrefix .. fp
+    if redis.call('HSETNX', gi, 'first', now) == 1 then
+      redis.call('HSET', gi, 'name', g.name, 'message', g.message, 'frame', g.frame, 'last', now)
+    else
+      redis.call('HSET', gi, 'last', now)
+    end
+  end
+  callBatched('ZADD', K.groups, groups)
+  pendingDead, pendingGroups, pendingFps = {}, {}, {}
+  trimDead(now, retentionMs, cap, 100 * added)
 end
 
 -- A job whose stored data cannot be read: keep what can be kept, dead-letter it as "corrupt".
-local function deadCorrupt(id, now, message, consumer, retentionMs, cap)
+local function deadCorrupt(id, now, message, consumer)
   local jobKey = K.jobPrefix .. id
   local t = redis.call('TYPE', jobKey)['ok']
   local raw = ''
@@ -210,7 +237,7 @@ local function deadCorrupt(id, now, message, consumer, retentionMs, cap)
   redis.call('HSETNX', jobKey, 'ct', now)
   appendError(jobKey, errorJson(0, 'CorruptJob', message, now, consumer))
   local fp = scriptFingerprint('CorruptJob', message)
-  deadLetter(id, now, 'corrupt', fp, 'CorruptJob', message, '', retentionMs, cap)
+  deadLetter(id, now, 'corrupt', fp, 'CorruptJob', message, '')
 end
 
 -- The lease-owner check of complete, extend, fail and release: the job hash's `lease` must be
@@ -228,12 +255,26 @@ local retentionMs, cap = tonumber(ARGV[2]), tonumber(ARGV[3])
 local clockArg = (#ARGV - 3) % 9 == 1 and ARGV[#ARGV]
 if clockArg and not tonumber(clockArg) then return redis.error_reply('fail: clock must be ms') end
 local now = clockArg and tonumber(clockArg) or nowMs()
-local out = {}
-for i = 4, #ARGV - (clockArg and 1 or 0), 9 do
+local last = #ARGV - (clockArg and 1 or 0)
+-- Which jobs are still active, asked once for the call (ZMSCORE, in chunks: unpack is bounded);
+-- they leave active in one ZREM and the retried ones enter the retry set in one ZADD at the end.
+-- (A job's second failure in the same call finds its lease field gone: -3.)
+local ids = {}
+for i = 4, last, 9 do ids[#ids + 1] = ARGV[i] end
+local inActive = {}
+for c = 1, #ids, 960 do
+  local scores = redis.call('ZMSCORE', K.active, unpack(ids, c, math.min(c + 959, #ids)))
+  for j = 1, #scores do inActive[c + j - 1] = scores[j] end
+end
+local out, gone, retries = {}, {}, {}
+for n = 1, #ids do
+  local i = 4 + (n - 1) * 9
   local id, attempt = ARGV[i], ARGV[i + 1]
   local jobKey = K.jobPrefix .. id
-  local f = leasedFields(jobKey, consumer, attempt, 'max', 'errors', 'ff')
-  if f and redis.call('ZREM', K.active, id) == 1 then
+  -- the lease check: active, and leased by this consumer for this attempt
+  local f = inActive[n] and leasedFields(jobKey, consumer, attempt, 'max', 'errors', 'ff')
+  if f then
+    gone[#gone + 1] = id
     local fields = failureFields(f[4], f[5], ARGV[i + 2], now)
     count('failed', 1)
     local delay, reason = tonumber(ARGV[i + 3]), ARGV[i + 4]
@@ -241,18 +282,21 @@ for i = 4, #ARGV - (clockArg and 1 or 0), 9 do
       -- rt: when the retry is due, i.e. ready to run (the overview's latency counts from there)
       redis.call('HSET', jobKey, 'rt', now + delay, unpack(fields))
       redis.call('HDEL', jobKey, 'lease', 'pf', 'st')
-      redis.call('ZADD', K.retry, now + delay, id)
+      retries[#retries + 1], retries[#retries + 2] = now + delay, id
       count('retried', 1)
-      out[#out + 1] = 1
+      out[n] = 1
     else
       -- a job that had been given a retry and still died: the retry success rate's failures
       if tonumber(attempt) > 1 then count('retryDead', 1) end
-      deadLetter(id, now, reason, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], retentionMs, cap, fields)
-      out[#out + 1] = 2
+      deadLetter(id, now, reason, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], fields)
+      out[n] = 2
     end
   else
-    out[#out + 1] = -3
+    out[n] = -3
   end
 end
+callBatched('ZREM', K.active, gone)
+callBatched('ZADD', K.retry, retries)
+flushDead(now, retentionMs, cap)
 flushStats()
 return out

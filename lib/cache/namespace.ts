@@ -63,6 +63,8 @@ export class CacheNamespace {
   readonly keys: CacheKeys;
   /** the near cache, if this namespace uses it */
   private readonly near: NearStore | undefined;
+  /** what an untagged entry's L1 copy depends on besides itself (one array for all of them) */
+  private readonly generationOnly: readonly string[];
 
   constructor(
     readonly name: string,
@@ -71,6 +73,7 @@ export class CacheNamespace {
   ) {
     this.keys = cacheKeys(name, rt.prefix);
     this.near = settings.near ? rt.near : undefined;
+    this.generationOnly = [this.keys.generation];
   }
 
   /** The value, or undefined on a miss, a stale entry, an error or when the cache is disabled. */
@@ -344,8 +347,12 @@ export class CacheNamespace {
 
   /** L1 keeps the frozen value itself, or else the text (the caller may change `value`). */
   private keepNear(near: NearTicket, text: string, h: Header, value: unknown): void {
-    const deps = [this.keys.generation];
-    for (const [tag] of h.tags) deps.push(this.keys.tag(tag));
+    let deps = this.generationOnly;
+    if (h.tags.length > 0) {
+      const withTags = [this.keys.generation];
+      for (const [tag] of h.tags) withTags.push(this.keys.tag(tag));
+      deps = withTags;
+    }
     const shared = this.settings.frozen ? { value } : undefined;
     this.near!.offer(near.ticket, near.entry, this.name, text, h.freshUntil, deps, shared);
   }

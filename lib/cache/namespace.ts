@@ -63,6 +63,8 @@ export class CacheNamespace {
   readonly keys: CacheKeys;
   /** the near cache, if this namespace uses it */
   private readonly near: NearStore | undefined;
+  /** what an untagged entry's L1 copy depends on besides itself (one array for all of them) */
+  private readonly generationOnly: readonly string[];
 
   constructor(
     readonly name: string,
@@ -71,6 +73,7 @@ export class CacheNamespace {
   ) {
     this.keys = cacheKeys(name, rt.prefix);
     this.near = settings.near ? rt.near : undefined;
+    this.generationOnly = [this.keys.generation];
   }
 
   /** The value, or undefined on a miss, a stale entry, an error or when the cache is disabled. */
@@ -84,9 +87,10 @@ export class CacheNamespace {
     const reply = ready(r) ?? (await this.replyOf(r));
     if (reply === null) return undefined;
     let value: T | undefined;
-    if (reply.hit && reply.header.freshUntil >= Date.now()) {
+    const now = Date.now();
+    if (reply.hit && reply.header.freshUntil >= now) {
       try {
-        value = this.decodeHit<T>(reply);
+        value = this.decodeHit<T>(reply, now);
       } catch {
         value = undefined; // an unreadable body: a miss
       }
@@ -185,13 +189,15 @@ export class CacheNamespace {
     tags: string[],
   ): { value: T } | null {
     let value: T;
+    // one clock read for both "fresh": L1's offer and this answer (Date.now is not free on a VM)
+    const now = Date.now();
     try {
-      value = this.decodeHit<T>(reply);
+      value = this.decodeHit<T>(reply, now);
     } catch {
       this.rt.recorder.add(this.name, "errors");
       return null;
     }
-    if (reply.header.freshUntil >= Date.now()) {
+    if (reply.header.freshUntil >= now) {
       this.rt.recorder.add(this.name, "hits");
       return { value };
     }
@@ -332,20 +338,24 @@ export class CacheNamespace {
    * The value of a Redis hit (deep-frozen in a `frozen` namespace). A fresh hit read for L1 is
    * offered to it: it depends on the entry, the generation and the entry's tag versions.
    */
-  private decodeHit<T>(reply: HitReply): T {
+  private decodeHit<T>(reply: HitReply, now = Date.now()): T {
     const h = reply.header;
     const text = bodyText(reply.raw, h);
     const value = JSON.parse(text) as T;
     if (this.settings.frozen) deepFreeze(value);
     const near = reply.near;
-    if (near !== undefined && h.freshUntil >= Date.now()) this.keepNear(near, text, h, value);
+    if (near !== undefined && h.freshUntil >= now) this.keepNear(near, text, h, value);
     return value;
   }
 
   /** L1 keeps the frozen value itself, or else the text (the caller may change `value`). */
   private keepNear(near: NearTicket, text: string, h: Header, value: unknown): void {
-    const deps = [this.keys.generation];
-    for (const [tag] of h.tags) deps.push(this.keys.tag(tag));
+    let deps = this.generationOnly;
+    if (h.tags.length > 0) {
+      const withTags = [this.keys.generation];
+      for (const [tag] of h.tags) withTags.push(this.keys.tag(tag));
+      deps = withTags;
+    }
     const shared = this.settings.frozen ? { value } : undefined;
     this.near!.offer(near.ticket, near.entry, this.name, text, h.freshUntil, deps, shared);
   }

@@ -50,6 +50,32 @@ describe("NearStore", () => {
     expect(s.offer(t3, "k", "ns", "1", FRESH(), ["gen"])).toBe(true);
   });
 
+  it("refuses a reply exactly when its key or a dependency was invalidated after its ticket", () => {
+    const keys = ["a", "b", "gen", "tag"];
+    const op = fc.oneof(
+      fc.record({ read: fc.constantFrom("a", "b"), deps: fc.subarray(["gen", "tag"]) }),
+      fc.record({ invalidate: fc.constantFrom(...keys) }),
+      fc.record({ offer: fc.nat(20) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const s = usableStore(1_000_000, 60_000);
+        const reads: { ticket: number; key: string; deps: string[]; changed: Set<string> }[] = [];
+        for (const o of ops) {
+          if ("read" in o) reads.push({ ticket: s.ticket(), key: o.read, deps: o.deps, changed: new Set() });
+          else if ("invalidate" in o) {
+            for (const r of reads) r.changed.add(o.invalidate);
+            s.invalidate(o.invalidate);
+          } else if (reads.length > 0) {
+            const [r] = reads.splice(o.offer % reads.length, 1);
+            const stale = [r.key, ...r.deps].some((k) => r.changed.has(k));
+            expect(s.offer(r.ticket, r.key, "ns", "1", FRESH(), r.deps)).toBe(!stale);
+          }
+        }
+      }),
+    );
+  });
+
   it("remembers invalidations across one rotation, and refuses reads older than that", async () => {
     const s = usableStore(1_000_000, 20);
     const early = s.ticket();

@@ -103,11 +103,11 @@ export class NearStore {
   }
 
   /** A fresh copy, or undefined. */
-  lookup(key: string, now = Date.now()): NearEntry | undefined {
+  lookup(key: string, now?: number): NearEntry | undefined {
     if (!this.usableNow) return undefined;
     const e = this.entries.get(key);
     if (e === undefined) return undefined;
-    if (e.freshUntil < now) {
+    if (e.freshUntil < (now ?? Date.now())) {
       this.remove(key, e);
       return undefined;
     }
@@ -145,7 +145,8 @@ export class NearStore {
     shared?: { value: unknown },
   ): boolean {
     if (ticket < 0 || !this.usableNow || ticket < this.floor || ticket < this.olderFrom) return false;
-    if (this.changedSince(key, ticket) || deps.some((d) => this.changedSince(d, ticket))) return false;
+    // ticket === seq: nothing at all was invalidated since the read began (the common case)
+    if (ticket !== this.seq && this.changedSinceAny(key, deps, ticket)) return false;
     const bytes = ENTRY_OVERHEAD + 2 * (key.length + text.length) + DEP_OVERHEAD * deps.length;
     if (bytes > this.maxBytes / MAX_ENTRY_SHARE) return false;
     const old = this.entries.get(key);
@@ -224,6 +225,12 @@ export class NearStore {
     return (this.recent.get(key) ?? this.older.get(key) ?? 0) > ticket;
   }
 
+  private changedSinceAny(key: string, deps: readonly string[], ticket: number): boolean {
+    if (this.changedSince(key, ticket)) return true;
+    for (const d of deps) if (this.changedSince(d, ticket)) return true;
+    return false;
+  }
+
   private rotate(now: number): void {
     this.older = this.recent;
     this.olderFrom = this.recentFrom;
@@ -245,8 +252,11 @@ export class NearStore {
 
   private account(namespace: string, bytes: number, entries: number): void {
     this.bytes += bytes;
-    const n = this.perNamespace.get(namespace) ?? { bytes: 0, entries: 0 };
-    this.perNamespace.set(namespace, n);
+    let n = this.perNamespace.get(namespace);
+    if (n === undefined) {
+      n = { bytes: 0, entries: 0 };
+      this.perNamespace.set(namespace, n);
+    }
     n.bytes += bytes;
     n.entries += entries;
     if (n.entries === 0) this.perNamespace.delete(namespace);

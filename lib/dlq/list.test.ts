@@ -174,6 +174,37 @@ describe("listDeadLetters", () => {
     expect(await ids("message")).toEqual([]);
   });
 
+  it("matches the message's text, not the escapes JSON writes it with", async () => {
+    const q = uniqueName("e");
+    await seedDeadLetters(redis, q, [
+      { id: "tab", message: "tab\there" },
+      { id: "line", message: "line one\nBody two" },
+      { id: "ctl", message: "bell \u0007 rang" },
+      { id: "slash", message: "path C:\\new\\", stack: "Error: path\n    at after (quote.ts:1)" },
+      { id: "quote", message: 'say "hi" now' },
+      { id: "uni", message: "Échec: café fermé" },
+      { id: "stack", message: "plain", stack: "Error: plain\n    at stackOnlyText (s.ts:1)" },
+    ]);
+    const ids = async (search: string) =>
+      (await listDeadLetters(redis, { queue: q, search })).items.map((d) => d.id).sort();
+    expect(await ids("there")).toEqual([]); // "tab\there" in the JSON, a tab then "here" in the message
+    expect(await ids("here")).toEqual(["tab"]);
+    expect(await ids("nbody")).toEqual([]);
+    expect(await ids("body TWO")).toEqual(["line"]);
+    expect(await ids("u0007")).toEqual([]);
+    expect(await ids("007")).toEqual([]);
+    expect(await ids("rang")).toEqual(["ctl"]);
+    expect(await ids("new")).toEqual(["slash"]); // after an escaped backslash: text again
+    expect(await ids("after")).toEqual([]); // the message ends at the quote after its last backslash
+    expect(await ids("C:\\new\\")).toEqual(["slash"]); // decoded path
+    expect(await ids("hi")).toEqual(["quote"]);
+    expect(await ids('"hi" NOW')).toEqual(["quote"]);
+    expect(await ids('now"')).toEqual([]);
+    expect(await ids("CAFé")).toEqual(["uni"]); // ASCII letters fold, others match as written
+    expect(await ids("ÉCHEC")).toEqual(["uni"]);
+    expect(await ids("stackonlytext")).toEqual([]);
+  });
+
   it("bounds a text search: a partial page with a cursor that finds the rest", async () => {
     const q = uniqueName("s");
     const entries = Array.from({ length: 60 }, (_, i) => ({

@@ -230,6 +230,20 @@ describe("listDeadLetters", () => {
     expect(rest).toEqual(["j40", "j20", "j00"].map((id) => `${q}/${id}`));
   });
 
+  it("reads its first round whatever its time, no round past it, and its cursor goes on", async () => {
+    const q = uniqueName("s");
+    const entries = Array.from({ length: 30 }, (_, i) => ({
+      id: `j${String(i).padStart(2, "0")}`,
+      deadAt: 20_000 + i,
+      message: i === 0 ? "rare needle" : "common",
+    }));
+    await seedDeadLetters(redis, q, entries);
+    const limits = { chunk: 7, pageTimeMs: 0 };
+    const first = await listDeadLetters(redis, { queue: q, search: "needle" }, { limit: 5 }, limits);
+    expect(first).toMatchObject({ complete: false, scanned: 7, items: [] });
+    expect(await allPages({ queue: q, search: "needle" }, 5, limits)).toEqual([`${q}/j00`]);
+  });
+
   it("says how far a stopped search got: searched of total, growing with each continue, never an empty 'done'", async () => {
     const q = uniqueName("s");
     // 100 entries, one distinct time each; the only match is the oldest

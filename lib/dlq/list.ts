@@ -128,13 +128,14 @@ async function advance(
 async function readPage(
   client: RedisClient,
   filter: DlqFilter,
+  sources: Source[],
   after: Position | null,
   limit: number,
   lim: ScanLimits,
 ): Promise<Found> {
   const needle = filter.search ?? "";
   const mode = needle ? ("rows" as const) : ("pos" as const);
-  const cursors: SourceCursor[] = (await sourcesOf(client, filter)).map((source) => ({
+  const cursors: SourceCursor[] = sources.map((source) => ({
     source,
     last: null,
     more: true,
@@ -210,8 +211,12 @@ async function withRows(client: RedisClient, matches: Match[]): Promise<Match[]>
 }
 
 /** Entries of the scope within [from, to] and, with `from`, those at or newer than a position. */
-async function entriesInScope(client: RedisClient, f: DlqFilter, upTo?: Position): Promise<number> {
-  const sources = await sourcesOf(client, f);
+async function entriesInScope(
+  client: RedisClient,
+  sources: Source[],
+  f: DlqFilter,
+  upTo?: Position,
+): Promise<number> {
   const lo = upTo ? String(Math.max(upTo.score, f.from ?? 0)) : String(f.from ?? "-inf");
   const sizes = await Promise.all(sources.map((s) => client.zcount(s.index, lo, f.to ?? "+inf")));
   return sizes.reduce((a, b) => a + b, 0);
@@ -227,11 +232,12 @@ export async function listDeadLetters(
   const f = parseInput(filterSchema, filter, "filter");
   const p = parseInput(pageSchema, page, "page");
   const after = p.cursor ? decodeCursor(p.cursor) : null;
-  const r = await readPage(client, f, after, p.limit, limits);
+  const sources = await sourcesOf(client, f);
+  const r = await readPage(client, f, sources, after, p.limit, limits);
   const [matches, total, through] = await Promise.all([
     withRows(client, r.matches),
-    entriesInScope(client, f),
-    r.next ? entriesInScope(client, f, r.next) : null,
+    entriesInScope(client, sources, f),
+    r.next ? entriesInScope(client, sources, f, r.next) : null,
   ]);
   return {
     items: matches.map((m) => summaryFromRow(m.pos.queue, m.row)),
@@ -253,6 +259,6 @@ export async function nextMatches(
   limit: number,
   limits: ScanLimits = {},
 ): Promise<{ matches: Position[]; next: Position | null }> {
-  const r = await readPage(client, filter, after, limit, limits);
+  const r = await readPage(client, filter, await sourcesOf(client, filter), after, limit, limits);
   return { matches: r.matches.map((m) => m.pos), next: r.next };
 }

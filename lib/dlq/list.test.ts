@@ -141,21 +141,19 @@ describe("listDeadLetters", () => {
     const all = mine(await allPages({}, 200)); // the list order, without text
     const want = all.filter((x) => expected.some((e) => e.key === x));
     expect(want).toHaveLength(expected.length);
-    for (const [limit, chunk, pageScanMax] of [
-      [7, 10, 40],
-      [3, 25, 30],
-      [50, 6, 1000],
-      [200, 500, 2000],
+    // pageTimeMs 0: one round per page, queues that read past the frontier resume where they are
+    for (const [limit, chunk, pageScanMax, pageTimeMs] of [
+      [7, 10, 40, Number.POSITIVE_INFINITY],
+      [3, 25, 30, Number.POSITIVE_INFINITY],
+      [50, 6, 1000, Number.POSITIVE_INFINITY],
+      [200, 500, 2000, Number.POSITIVE_INFINITY],
+      [7, 10, 40, 0],
+      [3, 25, 30, 0],
+      [50, 6, 1000, 0],
     ]) {
-      expect(
-        mine(
-          await allPages({ search: "needle" }, limit, {
-            chunk,
-            pageScanMax,
-            pageTimeMs: Number.POSITIVE_INFINITY,
-          }),
-        ),
-      ).toEqual(want);
+      expect(mine(await allPages({ search: "needle" }, limit, { chunk, pageScanMax, pageTimeMs }))).toEqual(
+        want,
+      );
     }
   });
 
@@ -172,6 +170,37 @@ describe("listDeadLetters", () => {
     expect(await ids("quotacheck")).toEqual([]);
     expect(await ids("consumer")).toEqual([]);
     expect(await ids("message")).toEqual([]);
+  });
+
+  it("matches the message's text, not the escapes JSON writes it with", async () => {
+    const q = uniqueName("e");
+    await seedDeadLetters(redis, q, [
+      { id: "tab", message: "tab\there" },
+      { id: "line", message: "line one\nBody two" },
+      { id: "ctl", message: "bell \u0007 rang" },
+      { id: "slash", message: "path C:\\new\\", stack: "Error: path\n    at after (quote.ts:1)" },
+      { id: "quote", message: 'say "hi" now' },
+      { id: "uni", message: "Échec: café fermé" },
+      { id: "stack", message: "plain", stack: "Error: plain\n    at stackOnlyText (s.ts:1)" },
+    ]);
+    const ids = async (search: string) =>
+      (await listDeadLetters(redis, { queue: q, search })).items.map((d) => d.id).sort();
+    expect(await ids("there")).toEqual([]); // "tab\there" in the JSON, a tab then "here" in the message
+    expect(await ids("here")).toEqual(["tab"]);
+    expect(await ids("nbody")).toEqual([]);
+    expect(await ids("body TWO")).toEqual(["line"]);
+    expect(await ids("u0007")).toEqual([]);
+    expect(await ids("007")).toEqual([]);
+    expect(await ids("rang")).toEqual(["ctl"]);
+    expect(await ids("new")).toEqual(["slash"]); // after an escaped backslash: text again
+    expect(await ids("after")).toEqual([]); // the message ends at the quote after its last backslash
+    expect(await ids("C:\\new\\")).toEqual(["slash"]); // decoded path
+    expect(await ids("hi")).toEqual(["quote"]);
+    expect(await ids('"hi" NOW')).toEqual(["quote"]);
+    expect(await ids('now"')).toEqual([]);
+    expect(await ids("CAFé")).toEqual(["uni"]); // ASCII letters fold, others match as written
+    expect(await ids("ÉCHEC")).toEqual(["uni"]);
+    expect(await ids("stackonlytext")).toEqual([]);
   });
 
   it("bounds a text search: a partial page with a cursor that finds the rest", async () => {
@@ -197,6 +226,40 @@ describe("listDeadLetters", () => {
       pageTimeMs: Number.POSITIVE_INFINITY,
     });
     expect(rest).toEqual(["j40", "j20", "j00"].map((id) => `${q}/${id}`));
+  });
+
+  it("reads its first round whatever its time, no round past it, and its cursor goes on", async () => {
+    const q = uniqueName("s");
+    const entries = Array.from({ length: 30 }, (_, i) => ({
+      id: `j${String(i).padStart(2, "0")}`,
+      deadAt: 20_000 + i,
+      message: i === 0 ? "rare needle" : "common",
+    }));
+    await seedDeadLetters(redis, q, entries);
+    const limits = { chunk: 7, pageTimeMs: 0 };
+    const first = await listDeadLetters(redis, { queue: q, search: "needle" }, { limit: 5 }, limits);
+    expect(first).toMatchObject({ complete: false, scanned: 7, items: [] });
+    expect(await allPages({ queue: q, search: "needle" }, 5, limits)).toEqual([`${q}/j00`]);
+  });
+
+  it("a search stopped by its time reads every id once over its pages, whatever the queues", async () => {
+    for (const n of [0, 1, 2]) {
+      const entries = Array.from({ length: 30 }, (_, i) => ({ deadAt: 40_000 + i * 3 + n, message: "hay" }));
+      await seedDeadLetters(redis, uniqueName("once"), entries);
+    }
+    const limits = { chunk: 9, pageTimeMs: 0 };
+    let cursor: string | undefined;
+    let scanned = 0;
+    let total = -1;
+    for (let i = 0; i < 10_000; i++) {
+      const page = await listDeadLetters(redis, { search: "no such text" }, { limit: 5, cursor }, limits);
+      if (total < 0) total = page.total;
+      scanned += page.scanned;
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    expect(total).toBeGreaterThanOrEqual(90);
+    expect(scanned).toBe(total);
   });
 
   it("says how far a stopped search got: searched of total, growing with each continue, never an empty 'done'", async () => {

@@ -4,8 +4,9 @@
  * Each queue's index (its dead zset, or one error group's zset when filtering by group) is read
  * by the page script from the cursor's position; several queues are read in parallel and merged.
  * Without text, a page costs one script call per queue (O(log n + page)). With text, the script
- * reads at most SCAN_CHUNK ids per call, and a page stops after PAGE_SCAN_MAX ids or PAGE_TIME_MS
- * of reading (whichever comes first; the first round always runs): it returns the
+ * reads at most SCAN_CHUNK ids per call, and a page stops after PAGE_SCAN_MAX ids or about
+ * PAGE_TIME_MS of reading (whichever comes first; the first round always runs, and a later one
+ * reads only what fits before PAGE_TIME_MS at the pace of the round before): it returns the
  * matches found so far, `complete: false` and a cursor to go on from — a rare text never turns a
  * page into one long Redis call. Every page also says how far the list has been read: `total`
  * entries are in the filter's scope (its queues and time window, text aside) and `searched` of
@@ -21,14 +22,22 @@ import { type DeadLetterSummary, listQueues, summaryFromRow } from "./read.ts";
 import { type DlqFilter, filterSchema, type PageRequest, pageSchema, parseInput } from "./schemas.ts";
 import { readRows, type ScanRequest, scanIndex } from "./scripts.ts";
 
-/** Ids one round of a text search reads, shared by the queues searched (~2-5 µs each). */
-export const SCAN_CHUNK = 500;
+/**
+ * Ids one round of a text search reads at most, shared by the queues searched: ~10-15 µs of Redis
+ * CPU each with ~3 KB of errors (bench/README.md), so a round, and any one call, takes ~5 ms. The
+ * first round of a page always reads a whole chunk: on a busy machine, where the time is up after
+ * it, that is what a page reads.
+ */
+export const SCAN_CHUNK = 400;
 /** Ids one page reads at most when searching text, over all its rounds. */
 export const PAGE_SCAN_MAX = 2000;
 /** PAGE_SCAN_MAX, or less when the operator bounds every request lower (API_SCAN_LIMIT). */
 const pageScanMax = () => Math.min(PAGE_SCAN_MAX, getConfig().API_SCAN_LIMIT);
-/** A page starts no new round of reads after this many ms (a busy server reads less per page). */
-export const PAGE_TIME_MS = 10;
+/**
+ * A page's reads end by this many ms after they start (a busy server reads less per page): 8, so
+ * that the page with its other calls and a machine's hiccups stays under 20 ms.
+ */
+export const PAGE_TIME_MS = 8;
 
 export interface DlqPage {
   items: DeadLetterSummary[];
@@ -73,6 +82,8 @@ interface Match {
 interface Found {
   matches: Match[];
   next: Position | null;
+  /** queues that read past `next` and found nothing there: where each resumes */
+  ahead: Position[];
   complete: boolean;
   scanned: number;
 }
@@ -121,15 +132,17 @@ async function advance(
 async function readPage(
   client: RedisClient,
   filter: DlqFilter,
+  sources: Source[],
   after: Position | null,
   limit: number,
   lim: ScanLimits,
+  ahead: Position[] = [],
 ): Promise<Found> {
   const needle = filter.search ?? "";
   const mode = needle ? ("rows" as const) : ("pos" as const);
-  const cursors: SourceCursor[] = (await sourcesOf(client, filter)).map((source) => ({
+  const cursors: SourceCursor[] = sources.map((source) => ({
     source,
-    last: null,
+    last: ahead.find((p) => p.queue === source.queue) ?? null,
     more: true,
     buf: [],
   }));
@@ -137,16 +150,21 @@ async function readPage(
   let scanned = 0;
   let lagging = cursors;
   const deadline = performance.now() + (lim.pageTimeMs ?? PAGE_TIME_MS);
+  const chunk = lim.chunk ?? SCAN_CHUNK;
+  let ids = chunk;
   for (;;) {
+    const roundStart = performance.now();
     // Without text each source is asked for the whole rest of the page (positions are cheap);
-    // with text a round reads about `chunk` ids, shared by the sources that read.
+    // with text a round reads about `ids` ids, shared by the sources that read.
     const n = Math.max(1, lagging.length);
     const want = needle ? Math.ceil((limit - out.length) / n) : limit - out.length;
-    const budget = needle ? Math.max(want, Math.ceil((lim.chunk ?? SCAN_CHUNK) / n)) : want;
+    const budget = needle ? Math.max(want, Math.ceil(ids / n)) : want;
     const counts = await Promise.all(
       lagging.map((c) => advance(client, filter, c, c.last ?? after, { want, budget, needle, mode })),
     );
-    scanned += counts.reduce((a, b) => a + b, 0);
+    const read = counts.reduce((a, b) => a + b, 0);
+    scanned += read;
+    const msPerId = Math.max(performance.now() - roundStart, 1e-3) / Math.max(1, read);
     const open = cursors.filter((c) => c.more);
     const frontier = open.length ? (leastAdvanced(open.map((c) => c.last ?? after)) ?? null) : null;
     // safe: at or before the frontier; everything once no source has more to read
@@ -159,11 +177,20 @@ async function readPage(
     }
     out.push(...safe.sort((a, b) => comparePositions(a.pos, b.pos)));
     if (out.length >= limit) {
-      return { matches: out.slice(0, limit), next: out[limit - 1].pos, complete: true, scanned };
+      return { matches: out.slice(0, limit), next: out[limit - 1].pos, ahead: [], complete: true, scanned };
     }
-    if (!open.length) return { matches: out, next: null, complete: true, scanned };
-    if (scanned >= (lim.pageScanMax ?? pageScanMax()) || performance.now() >= deadline)
-      return { matches: out, next: frontier, complete: false, scanned };
+    if (!open.length) return { matches: out, next: null, ahead: [], complete: true, scanned };
+    // The next round reads what fits before the deadline at this round's pace (a chunk at most),
+    // none when less than a tenth of a chunk fits: a page takes about PAGE_TIME_MS (or its first
+    // round, when that is longer), not PAGE_TIME_MS + a round.
+    ids = Math.min(chunk, Math.floor((deadline - performance.now()) / msPerId));
+    if (scanned >= (lim.pageScanMax ?? pageScanMax()) || ids < chunk / 10) {
+      // a queue past the frontier with no match kept back resumes where it is, not at the frontier
+      const past = cursors.flatMap((c) =>
+        c.last && !c.buf.length && frontier && comparePositions(c.last, frontier) > 0 ? [c.last] : [],
+      );
+      return { matches: out, next: frontier, ahead: past, complete: false, scanned };
+    }
     lagging = open.filter((c) => (c.last ?? after) === frontier);
   }
 }
@@ -194,8 +221,12 @@ async function withRows(client: RedisClient, matches: Match[]): Promise<Match[]>
 }
 
 /** Entries of the scope within [from, to] and, with `from`, those at or newer than a position. */
-async function entriesInScope(client: RedisClient, f: DlqFilter, upTo?: Position): Promise<number> {
-  const sources = await sourcesOf(client, f);
+async function entriesInScope(
+  client: RedisClient,
+  sources: Source[],
+  f: DlqFilter,
+  upTo?: Position,
+): Promise<number> {
   const lo = upTo ? String(Math.max(upTo.score, f.from ?? 0)) : String(f.from ?? "-inf");
   const sizes = await Promise.all(sources.map((s) => client.zcount(s.index, lo, f.to ?? "+inf")));
   return sizes.reduce((a, b) => a + b, 0);
@@ -210,16 +241,17 @@ export async function listDeadLetters(
 ): Promise<DlqPage> {
   const f = parseInput(filterSchema, filter, "filter");
   const p = parseInput(pageSchema, page, "page");
-  const after = p.cursor ? decodeCursor(p.cursor) : null;
-  const r = await readPage(client, f, after, p.limit, limits);
+  const cursor = p.cursor ? decodeCursor(p.cursor) : null;
+  const sources = await sourcesOf(client, f);
+  const r = await readPage(client, f, sources, cursor?.at ?? null, p.limit, limits, cursor?.ahead);
   const [matches, total, through] = await Promise.all([
     withRows(client, r.matches),
-    entriesInScope(client, f),
-    r.next ? entriesInScope(client, f, r.next) : null,
+    entriesInScope(client, sources, f),
+    r.next ? entriesInScope(client, sources, f, r.next) : null,
   ]);
   return {
     items: matches.map((m) => summaryFromRow(m.pos.queue, m.row)),
-    nextCursor: r.next ? encodeCursor(r.next) : null,
+    nextCursor: r.next ? encodeCursor(r.next, r.ahead) : null,
     complete: r.complete,
     partial: !r.complete,
     scanned: r.scanned,
@@ -237,6 +269,6 @@ export async function nextMatches(
   limit: number,
   limits: ScanLimits = {},
 ): Promise<{ matches: Position[]; next: Position | null }> {
-  const r = await readPage(client, filter, after, limit, limits);
+  const r = await readPage(client, filter, await sourcesOf(client, filter), after, limit, limits);
   return { matches: r.matches.map((m) => m.pos), next: r.next };
 }

@@ -7,7 +7,6 @@ import type { RedisClient } from "../redis/connection.ts";
 import { keyPrefixes, minuteOf, type QueueKeys, queueKeys } from "../redis/keys.ts";
 import { scriptSet } from "../redis/scripts.ts";
 import { scriptError } from "./errors.ts";
-import { hasNoControlChars } from "./schemas.ts";
 
 const scripts = scriptSet<DlqScript>("dlq", { commandPrefix: "rqdlq_" });
 
@@ -63,10 +62,13 @@ async function run(
   }
 }
 
-/** The text as JSON.stringify writes it inside a string, or "" when escaping could differ. */
+/**
+ * The text when JSON writes it unescaped inside a string, else "" (the script then decodes each
+ * message to match it). cjson, which writes the scripts' own errors, escapes "/" and DEL too.
+ */
 function jsonForm(lower: string): string {
-  const escaped = /["\\/]/.test(lower) || !hasNoControlChars(lower);
-  return escaped ? "" : JSON.stringify(lower).slice(1, -1);
+  const same = JSON.stringify(lower).slice(1, -1) === lower && !/[/\x7f]/.test(lower);
+  return same ? lower : "";
 }
 
 export async function scanIndex(

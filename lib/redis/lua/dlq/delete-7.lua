@@ -23,6 +23,7 @@ local K = { dead = KEYS[1], index = KEYS[2], groups = KEYS[3], stats = KEYS[4], 
 --@include batch
 
 local ids = batchIds(1)
+leaveIndex(ids)
 
 local deleted, gone = 0, 0
 for _, id in ipairs(ids) do

@@ -14,7 +14,7 @@
   ARGV[5]  matches wanted (>= 1)
   ARGV[6]  lowercase text to find in an attempt's error message ("" = no text filter)
   ARGV[7]  ids to read at most (>= ARGV[5])
-  ARGV[8]  the text as it appears inside JSON, lowercase ("" = skip the raw pre-check)
+  ARGV[8]  ARGV[6] when JSON writes it unescaped, "" when it must be matched on decoded messages
   ARGV[9]  "count" to count matches without returning them, "pos" to return only id and score
            of each (no text filter; the caller reads the fields of the rows it keeps), "" = rows
 
@@ -53,43 +53,68 @@ local function startRank()
   end
 end
 
--- Whether the lowercase JSON text has rawNeedle inside the value of a "message" key. JSON.stringify
--- and cjson write no spaces and escape every quote inside a value, so '"message":"' is a key.
-local function inMessages(low)
-  local pos = 1
+-- The position of the quote that closes the JSON string whose text starts at i (the first quote
+-- not escaped by an odd run of backslashes), nil when there is none.
+local function closingQuote(s, i)
   while true do
-    local _, e = string.find(low, '"message":"', pos, true)
-    if not e then return false end
-    local j, close = e + 1, nil
-    while not close do
-      local q = string.find(low, '"', j, true)
-      if not q then return false end
-      local k = q - 1
-      while string.byte(low, k) == 92 do k = k - 1 end
-      if (q - 1 - k) % 2 == 0 then close = q else j = q + 1 end
-    end
-    local f = string.find(low, rawNeedle, e + 1, true)
-    if f and f + #rawNeedle - 1 < close then return true end
-    pos = close + 1
+    local q = string.find(s, '"', i, true)
+    if not q then return nil end
+    local k = q - 1
+    while string.byte(s, k) == 92 do k = k - 1 end
+    if (q - 1 - k) % 2 == 0 then return q end
+    i = q + 1
   end
 end
 
--- Whether an attempt's error message contains the text: on the raw JSON when the text needs no
--- escaping there, else by decoding it.
+-- Whether position f of a JSON string's raw text lies inside an escape that starts before it
+-- (the n of \n, the hex digits of \u00e9): text found there is not in the message itself.
+local function inEscape(s, f)
+  for b = f - 1, math.max(1, f - 5), -1 do
+    if string.byte(s, b) == 92 then
+      local k = b - 1
+      while string.byte(s, k) == 92 do k = k - 1 end
+      if (b - k) % 2 == 0 then return false end -- b ends an escaped backslash
+      return f == b + 1 or string.byte(s, b + 1) == 117 -- \uXXXX covers 5 characters after b
+    end
+  end
+  return false
+end
+
+-- Whether a message's raw text, lowercase, holds rawNeedle (which has no backslash) as text.
+local function rawHas(low)
+  local init = 1
+  while true do
+    local f = string.find(low, rawNeedle, init, true)
+    if not f then return false end
+    if not inEscape(low, f) then return true end
+    init = f + 1
+  end
+end
+
+-- Whether an attempt's error message contains the text. JSON.stringify and cjson write no spaces
+-- and escape every quote inside a value, so '"message":"' in the raw JSON is always the key, and
+-- it is lowercase: only the message values are lowercased (a few hundred bytes, not the ~3 KB of
+-- the array with its stacks), and matched raw when the text needs no escaping, else decoded.
 local function matches(errors)
   if needle == '' then return true end
   if not errors then return false end
-  if rawNeedle ~= '' then
-    local low = string.lower(errors)
-    return string.find(low, rawNeedle, 1, true) ~= nil and inMessages(low)
+  local pos = 1
+  while true do
+    local _, e = string.find(errors, '"message":"', pos, true)
+    if not e then return false end
+    local close = closingQuote(errors, e + 1)
+    if not close then return false end
+    local raw = string.sub(errors, e + 1, close - 1)
+    if rawNeedle ~= '' then
+      if rawHas(string.lower(raw)) then return true end
+    else
+      local ok, text = pcall(cjson.decode, '"' .. raw .. '"')
+      if ok and type(text) == 'string' and string.find(string.lower(text), needle, 1, true) then
+        return true
+      end
+    end
+    pos = close + 1
   end
-  local ok, list = pcall(cjson.decode, errors)
-  if not ok or type(list) ~= 'table' then return false end
-  for _, e in ipairs(list) do
-    if type(e) == 'table' and type(e.message) == 'string'
-      and string.find(string.lower(e.message), needle, 1, true) then return true end
-  end
-  return false
 end
 
 local out = { 1, '', '', 0, 0 }

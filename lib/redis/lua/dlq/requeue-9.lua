@@ -33,6 +33,7 @@ local HISTORY_MAX_BYTES, HISTORY_KEEP = 65536, 20
 --@include batch
 
 local ids = batchIds(5)
+leaveIndex(ids)
 
 -- Appends entries (JSON objects, comma-separated) to the history array without decoding it,
 -- unless it is unreadable or too long: then it keeps the newest HISTORY_KEEP entries.

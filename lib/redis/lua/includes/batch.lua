@@ -9,10 +9,15 @@ local function batchIds(m)
   return { unpack(ARGV, m + 1) }
 end
 
--- Takes an id of the batch out of K.index and K.dead. Returns its job key when it was a dead
--- letter, nil when it was not (requeued or deleted meanwhile: the caller counts it as gone).
+-- Takes the batch's ids out of K.index when it is not K.dead (a group's zset), in one ZREM
+-- instead of one per id. Expects callBatched (includes/common.lua).
+local function leaveIndex(ids)
+  if K.index ~= K.dead then callBatched('ZREM', K.index, ids) end
+end
+
+-- Takes an id of the batch out of K.dead (after leaveIndex). Returns its job key when it was a
+-- dead letter, nil when it was not (requeued or deleted meanwhile: the caller counts it as gone).
 local function leaveDead(id)
-  if K.index ~= K.dead then redis.call('ZREM', K.index, id) end
   if redis.call('ZREM', K.dead, id) == 0 then return nil end
   return K.jobPrefix .. id
 end

@@ -12,9 +12,13 @@ import { TableScroll } from "#components/ui/table-scroll.tsx";
  * per-row Requeue / Delete for admins only.
  */
 import { ErrorSummary } from "./error-summary.tsx";
+import { ROWS_PAINT_NAME } from "./filters.ts";
 import { RequeueDeleteButtons } from "./requeue-delete-buttons.tsx";
 
 export const rowKey = (r: { queue: string; id: string }) => `${r.queue}\u0000${r.id}`;
+
+/** `elementtiming` is a standard attribute React passes through, but not in React's DOM types. */
+const rowsPaintTiming = { elementtiming: ROWS_PAINT_NAME } as Record<string, string>;
 
 export function detailHref(r: { queue: string; id: string }) {
   return `/dead-letters/${encodeURIComponent(r.queue)}/${encodeURIComponent(r.id)}`;
@@ -90,7 +94,7 @@ export function DeadLetterTable({
                     <code>{r.queue}</code>
                   </td>
                 ) : null}
-                <td className="col-wide">
+                <td className="col-wide" {...rowsPaintTiming}>
                   <Link href={detailHref(r)} className="error-link" data-testid="dead-letter-link">
                     {r.lastError ? (
                       <ErrorSummary name={r.lastError.name} message={r.lastError.message} />

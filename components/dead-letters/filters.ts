@@ -12,8 +12,14 @@ export const RANGES = {
 } as const;
 export type RangeKey = keyof typeof RANGES;
 
-/** The id of the element the list page renders after its rows ((list)/layout.tsx waits for it). */
-export const LIST_RENDERED_ID = "dead-letters-rendered";
+/** An id no element has: (list)/layout.tsx holds the first paint for it, that is until the HTML ends. */
+export const LIST_END_ID = "dead-letters-end";
+
+/**
+ * The Element Timing name of the rows' error cells (dead-letter-table.tsx): the browser reports
+ * when their text was first painted on screen (what an admin waits for; bench/console-browser.ts).
+ */
+export const ROWS_PAINT_NAME = "dead-letter-rows";
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const; // lib/dlq PAGE_SIZE_MAX is 200
 export const DEFAULT_PAGE_SIZE = 50;

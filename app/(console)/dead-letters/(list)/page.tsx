@@ -13,13 +13,7 @@ import { listQuery } from "#app/_lib/ops/schemas.ts";
 import { requirePrincipal } from "#app/_lib/principal.ts";
 import type { FirstPage } from "#components/dead-letters/dead-letter-list.tsx";
 import { DeadLettersView } from "#components/dead-letters/dead-letters-view.tsx";
-import {
-  type DeadLetterView,
-  LIST_RENDERED_ID,
-  listQueryOf,
-  parseView,
-  viewSearch,
-} from "#components/dead-letters/filters.ts";
+import { type DeadLetterView, listQueryOf, parseView, viewSearch } from "#components/dead-letters/filters.ts";
 
 export const metadata = { title: "Dead letters · Requeue" };
 
@@ -51,8 +45,6 @@ export default async function DeadLettersPage({ searchParams }: { searchParams: 
     <>
       <h1>Dead letters</h1>
       <DeadLettersView initial={initial} />
-      {/* parsed after the rows: the browser may paint from here on (./layout.tsx) */}
-      <span id={LIST_RENDERED_ID} hidden />
     </>
   );
 }

@@ -95,7 +95,12 @@ export function DeadLetterTable({
                   </td>
                 ) : null}
                 <td className="col-wide" {...rowsPaintTiming}>
-                  <Link href={detailHref(r)} className="error-link" data-testid="dead-letter-link">
+                  <Link
+                    href={detailHref(r)}
+                    prefetch={false}
+                    className="error-link"
+                    data-testid="dead-letter-link"
+                  >
                     {r.lastError ? (
                       <ErrorSummary name={r.lastError.name} message={r.lastError.message} />
                     ) : (

@@ -25,7 +25,8 @@ interface Column<R> {
 
 function IdLink({ queue, id }: { queue: string; id: string }) {
   return (
-    <Link href={jobHref(queue, id)} data-testid="job-link">
+    // one link per row: prefetching each row's page would cost a server render (and its Redis reads) per row per view
+    <Link href={jobHref(queue, id)} prefetch={false} data-testid="job-link">
       <code>{id}</code>
     </Link>
   );

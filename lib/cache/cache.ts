@@ -205,7 +205,10 @@ export class Cache {
     opts: { namespaces?: string[] } = {},
   ): Promise<InvalidationResult> {
     const encoded = normalizeTags(Array.isArray(tags) ? tags : [tags]);
-    const names = opts.namespaces ?? (await this.listNamespaces());
+    // Namespaces only other processes wrote to are known from Redis alone: when that list could
+    // not be read, the answer must not say every entry was reached.
+    const listed = opts.namespaces ? { ok: true, names: opts.namespaces } : await this.knownNamespaces();
+    const names = listed.names;
     const results = await Promise.all(
       names.flatMap((name) => {
         const keys = cacheKeys(name, this.rt.prefix);
@@ -218,7 +221,7 @@ export class Cache {
         );
       }),
     );
-    return { ok: results.every((r) => r.ok), namespaces: names.length };
+    return { ok: listed.ok && results.every((r) => r.ok), namespaces: names.length };
   }
 
   /** After a change of a user's role or permissions: all of that user's entries become misses. */
@@ -233,9 +236,14 @@ export class Cache {
 
   /** Namespaces defined here and every namespace any process has written to. */
   async listNamespaces(): Promise<string[]> {
+    return (await this.knownNamespaces()).names;
+  }
+
+  /** The namespaces, and whether Redis's registry was read (else only those defined here). */
+  private async knownNamespaces(): Promise<{ ok: boolean; names: string[] }> {
     const key = globalKeys(this.rt.prefix).cacheNamespaces;
     const r = await guarded(this.rt, "default", () => this.rt.client.smembers(key));
-    return [...new Set([...this.settings.keys(), ...(r.ok ? r.value : [])])].sort();
+    return { ok: r.ok, names: [...new Set([...this.settings.keys(), ...(r.ok ? r.value : [])])].sort() };
   }
 
   /** Resolves once the client is connected (or after `timeoutMs`): useful at start-up. */

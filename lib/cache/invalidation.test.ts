@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inChildProcess as runChild } from "../../test/harness/child-cache.ts";
 import { countingLoader, type TestCache, testCache } from "../../test/harness/fixtures.ts";
+import { globalKeys } from "../redis/keys.ts";
 
 let t: TestCache;
 beforeAll(async () => {
@@ -31,6 +32,21 @@ describe("invalidation", () => {
     expect(await doc.get("summary:42")).toBeUndefined();
     expect(await vec.get("q1")).toBeUndefined();
     expect(await doc.get("summary:7")).toBe("s7");
+  });
+
+  it("by tag: when the namespace registry cannot be read, the answer says not every entry was reached", async () => {
+    const other = await testCache();
+    try {
+      // the registry (written by every process's first write) is a set; a broken one makes SMEMBERS fail
+      const registry = globalKeys(other.config.REDIS_KEY_PREFIX).cacheNamespaces;
+      await other.client.set(registry, "not a set");
+      const result = await other.cache.invalidateTag("document:1");
+      expect(result.ok).toBe(false);
+      await other.client.del(registry);
+      expect((await other.cache.invalidateTag("document:1")).ok).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 
   it("by tag, seen by a second process", async () => {

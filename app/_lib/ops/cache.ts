@@ -61,6 +61,9 @@ export async function invalidateTag(tag: string): Promise<{ tag: string; namespa
   return { tag, namespaces: res.namespaces };
 }
 
+const USER_INVALIDATION_TRIES = 3;
+const USER_INVALIDATION_PAUSE_MS = 200;
+
 /**
  * After a user's role changes or the user is deleted: every cache entry of that user (tagged
  * `user:<email>`, in every namespace) becomes a miss, so nothing cached under the old
@@ -68,7 +71,14 @@ export async function invalidateTag(tag: string): Promise<{ tag: string; namespa
  * whether the entries were reached, for the audit entry.
  */
 export async function invalidateUserEntries(email: string): Promise<string> {
-  const res = await (await consoleCache()).invalidateUser(email).catch(() => ({ ok: false }));
+  const cache = await consoleCache();
+  let res = { ok: false };
+  // Entries cached under old permissions must not outlive the change: a slow moment of Redis
+  // (the cache's short deadline) gets two more tries before the answer admits it.
+  for (let attempt = 0; attempt < USER_INVALIDATION_TRIES && !res.ok; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, USER_INVALIDATION_PAUSE_MS));
+    res = await cache.invalidateUser(email).catch(() => ({ ok: false }));
+  }
   return res.ok
     ? "cached entries invalidated"
     : "cached entries NOT invalidated (Redis unreachable): they expire with their TTL";

@@ -196,8 +196,10 @@ class Cache:
         """Every entry tagged with one of ``tags`` becomes a miss, in every namespace (or those
         given): one small script per namespace and tag, whatever the size of the database."""
         encoded = normalize_tags([tags] if isinstance(tags, str) else list(tags))
-        names = list(namespaces) if namespaces is not None else self.list_namespaces()
-        ok = True
+        # namespaces only other processes wrote to are known from Redis alone: when that list
+        # could not be read, the answer must not say every entry was reached (lib/cache/cache.ts)
+        listed_ok, names = (True, list(namespaces)) if namespaces is not None else self._known_namespaces()
+        ok = listed_ok
         for ns in names:
             keys = CacheKeys(check_namespace(ns), self.rt.prefix)
             for t in encoded:
@@ -216,10 +218,14 @@ class Cache:
 
     def list_namespaces(self) -> List[str]:
         """Namespaces defined here and every namespace any process has written to."""
+        return self._known_namespaces()[1]
+
+    def _known_namespaces(self) -> Tuple[bool, List[str]]:
+        """The namespaces, and whether Redis's registry was read (else only those defined here)."""
         key = global_cache_keys(self.rt.prefix)["namespaces"]
         g = self.rt.guarded("default", lambda: self.rt.client.smembers(key))
         known = {m.decode("utf-8") if isinstance(m, bytes) else m for m in g.value} if g.ok else set()
-        return sorted(set(self.rt.namespaces) | known)
+        return g.ok, sorted(set(self.rt.namespaces) | known)
 
     # --- tools ------------------------------------------------------------------------------
 

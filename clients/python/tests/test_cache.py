@@ -83,6 +83,14 @@ class CacheTest(unittest.TestCase):
         self.assertEqual(json.loads(gzip.decompress(raw.partition(b"\n")[2])), value)
         self.assertEqual(c.get("big"), value)
 
+    def test_tag_invalidation_says_so_when_the_namespace_registry_cannot_be_read(self) -> None:
+        c = self.cache()
+        registry = self.prefix + ":cache:namespaces"
+        c.rt.client.set(registry, "not a set")  # SMEMBERS fails: other processes' namespaces unknown
+        self.assertFalse(c.invalidate_tag("document:1").ok)
+        c.rt.client.delete(registry)
+        self.assertTrue(c.invalidate_tag("document:1").ok)
+
     def test_tag_invalidation_and_flush(self) -> None:
         c, other = self.cache(), self.cache("graph")
         a, b = self.counting("a"), self.counting("b")

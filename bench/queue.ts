@@ -36,7 +36,9 @@ const noop = (
     r.noop(t, q, jobs, c, { prefetch: o.prefetch, matchedRetention: o.matched, meter }),
 });
 
-const scenarios: Scenario[] = [
+/** BENCH_ONLY=c1,c10 runs only those rows (a quick look at one figure; the full run is the one to quote). */
+const only = process.env.BENCH_ONLY?.split(",").map((k) => k.trim());
+const allScenarios: Scenario[] = [
   noop("c1", "no-op jobs/s, c1, prefetch 0", n(2000), 1, { prefetch: 0 }),
   noop("c10", "no-op jobs/s, c10, prefetch 0", n(10000), 10, { prefetch: 0 }),
   noop("c100", "no-op jobs/s, c100, prefetch 0", n(20000), 100, { prefetch: 0 }),
@@ -65,6 +67,7 @@ const scenarios: Scenario[] = [
     run: (r, t, q, meter) => r.failing(t, q, n(2000), 10, PAYLOAD_1KB, { prefetch: 0, meter }),
   },
 ];
+const scenarios = only ? allScenarios.filter((s) => only.includes(s.key)) : allScenarios;
 
 async function usedMemory(t: Target): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await t.client.info("memory"))?.[1] ?? 0);
@@ -179,18 +182,21 @@ async function main(): Promise<void> {
       fmt(med("bullmq", s.key, (x) => x.nodeUs)),
     ]);
   }
-  const memPaired = pairedRatios("failing", (x) => x.memPerDead!);
-  const memOurs = med("requeue", "failing", (x) => x.memPerDead!);
-  const memTheirs = med("bullmq", "failing", (x) => x.memPerDead!);
-  ratios.memory_per_dead = median(memPaired);
-  spread.memory_per_dead = [r2(Math.min(...memPaired)), r2(Math.max(...memPaired))];
-  rows.push([
-    "bytes of Redis memory per dead letter (1 KB payload; lower is better)",
-    fmt(memOurs),
-    fmt(memTheirs),
-    `${ratios.memory_per_dead.toFixed(2)}×`,
-    ...Array(6).fill(""),
-  ]);
+  const failing = scenarios.some((s) => s.key === "failing");
+  const memOurs = failing ? med("requeue", "failing", (x) => x.memPerDead!) : Number.NaN;
+  const memTheirs = failing ? med("bullmq", "failing", (x) => x.memPerDead!) : Number.NaN;
+  if (failing) {
+    const memPaired = pairedRatios("failing", (x) => x.memPerDead!);
+    ratios.memory_per_dead = median(memPaired);
+    spread.memory_per_dead = [r2(Math.min(...memPaired)), r2(Math.max(...memPaired))];
+    rows.push([
+      "bytes of Redis memory per dead letter (1 KB payload; lower is better)",
+      fmt(memOurs),
+      fmt(memTheirs),
+      `${ratios.memory_per_dead.toFixed(2)}×`,
+      ...Array(6).fill(""),
+    ]);
+  }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(" | "));
   const bounds = boundsReport(
@@ -199,12 +205,15 @@ async function main(): Promise<void> {
     median,
   );
   // what bounds the failing ratio: the throw and stack formatting both pay (bench/failing-floor.ts)
-  const [oursFailUs, theirsFailUs] = [
-    med("requeue", "failing", (x) => x.nodeUs),
-    med("bullmq", "failing", (x) => x.nodeUs),
-  ];
-  const failingFloorRow = floorRow(await failingFloor(), oursFailUs, theirsFailUs);
-  console.log(floorLine(failingFloorRow, oursFailUs, theirsFailUs));
+  let failingFloorRow: ReturnType<typeof floorRow> | undefined;
+  if (failing) {
+    const [oursFailUs, theirsFailUs] = [
+      med("requeue", "failing", (x) => x.nodeUs),
+      med("bullmq", "failing", (x) => x.nodeUs),
+    ];
+    failingFloorRow = floorRow(await failingFloor(), oursFailUs, theirsFailUs);
+    console.log(floorLine(failingFloorRow, oursFailUs, theirsFailUs));
+  }
   const perLib = (name: string) => ({
     jobs_per_s: Object.fromEntries(
       scenarios.map((s) => [s.key, Math.round(med(name, s.key, (x) => x.rate))]),
@@ -216,7 +225,7 @@ async function main(): Promise<void> {
     node_cpu_us_per_job: Object.fromEntries(
       scenarios.map((s) => [s.key, r2(med(name, s.key, (x) => x.nodeUs))]),
     ),
-    memory_per_dead_bytes: Math.round(name === "requeue" ? memOurs : memTheirs),
+    ...(failing ? { memory_per_dead_bytes: Math.round(name === "requeue" ? memOurs : memTheirs) } : {}),
   });
   await client.quit();
   await server.stop();

@@ -310,10 +310,6 @@ export class LeaseLoop {
     const acked =
       out &&
       (async () => {
-        // With a lease in the same turn, the outcomes wait one macrotask: written in the same
-        // tick, both often reach Redis in one read, and Redis answers the lease only after it
-        // has run the outcomes too (the next handler waits for them).
-        if (call) await new Promise<void>((resolve) => setImmediate(resolve));
         const calls = this.outcomeCalls(out);
         // One call (the common case): no ioredis Pipeline built for it; its reply or error is
         // shaped as a pipeline's, so outcomesAnswered reads both alike.

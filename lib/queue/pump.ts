@@ -2,8 +2,8 @@
  * The lease loop: a consumer's conversation with Redis. A lease call asks for as many jobs as
  * there are free slots and hands them over as soon as it is answered; the outcomes that piled up
  * meanwhile go in one script call (or one pipeline when complete and fail are both due), up to
- * two in flight, written right behind a lease call due at the same time, so Redis answers the
- * lease first and applies the outcomes while this process runs handlers: fetches and
+ * two in flight, written one macrotask behind a lease call due at the same time, so Redis answers
+ * the lease first and applies the outcomes while this process runs handlers: fetches and
  * acknowledgements batch under load; at concurrency 1 a job costs two writes and one round trip
  * of waiting. On an empty queue it sleeps
  * (growing to `pollMs`) until a handler finishes or a retry it knows of falls due. It sees its
@@ -280,9 +280,9 @@ export class LeaseLoop {
   }
 
   /**
-   * Sends what is due, written in the same tick: a lease call for `want` jobs first, as its own
-   * call, then the outcomes (handlers' reports, completions and failures): one script call when
-   * only one kind is due, else one pipeline. Each is
+   * Sends what is due: a lease call for `want` jobs first, as its own call, then (one macrotask
+   * later when a lease went) the outcomes (handlers' reports, completions and failures): one
+   * script call when only one kind is due, else one pipeline. Each is
    * its own script, so a crash between them loses nothing: a job leased but not answered, or run
    * but not acknowledged, is reclaimed when its lease expires (at least once). Returns a promise
    * per part, so each keeps its own bookkeeping: `leased` (jobs handed over) and `acked`.
@@ -293,10 +293,10 @@ export class LeaseLoop {
   ): { leased?: Promise<number>; acked?: Promise<void> } {
     const { client, keys } = this.host.ctx;
     const call = lease && this.leaseCall(lease.want);
-    // The lease goes first, as its own call, the outcomes right behind it in the same tick: Redis
-    // answers the lease before it runs the acknowledgements, so the next handler starts while
-    // Redis applies them. (One pipeline with the lease last saved a socket write but made the
-    // next job wait for the acknowledgements: c1 ran ~25 % slower on the quiet bench.)
+    // The lease goes first, as its own call, the outcomes behind it: Redis answers the lease
+    // before it runs the acknowledgements, so the next handler starts while Redis applies them.
+    // (One pipeline with the lease last saved a socket write but made the next job wait for the
+    // acknowledgements: c1 ran ~25 % slower on the quiet bench.)
     // async: a throw while building a call fails it like a refused call (put back, retried)
     const leased =
       call &&
@@ -310,6 +310,10 @@ export class LeaseLoop {
     const acked =
       out &&
       (async () => {
+        // With a lease in the same turn, the outcomes wait one macrotask: written in the same
+        // tick, both often reach Redis in one read, and Redis answers the lease only after it
+        // has run the outcomes too (the next handler would wait for them).
+        if (call) await new Promise<void>((resolve) => setImmediate(resolve));
         const calls = this.outcomeCalls(out);
         // One call (the common case): no ioredis Pipeline built for it; its reply or error is
         // shaped as a pipeline's, so outcomesAnswered reads both alike.

@@ -3,12 +3,13 @@
  * namespace's keys (one hash tag, one Cluster slot). Reads need no script: one MGET (entry-io.ts).
  */
 import type { RedisClient } from "../redis/connection.ts";
-import { scriptSet } from "../redis/scripts.ts";
+import { type ScriptSet, scriptSet } from "../redis/scripts.ts";
 
-const scripts = scriptSet<"write" | "invalidateTag">("cache", { commandPrefix: "rqc_" });
+type CacheScript = "write" | "invalidateTag";
+const scripts = scriptSet<CacheScript>("cache", { commandPrefix: "rqc_" });
 
-/** Every cache script, expanded (the Python client's package is built from these: scripts/export-lua.ts). */
-export const cacheScriptList = scripts.all;
+/** The set's scripts, expanded, and its constants: scripts/export-lua.ts indexes them for the Python client. */
+export const cacheScriptSet: Pick<ScriptSet<CacheScript>, "all" | "constants"> = scripts;
 
 /** The scripts bound to one client (KEYS and ARGV: the headers of their files). */
 export interface CacheScripts {

@@ -4,7 +4,7 @@
  * `--@include`), with the constants below filled in for their `__NAME__` placeholders.
  */
 
-import { scriptSet } from "../redis/scripts.ts";
+import { type ScriptSet, scriptSet } from "../redis/scripts.ts";
 import { DURATION_CONSTANTS } from "./durations.ts";
 
 export type ScriptName =
@@ -29,8 +29,8 @@ const scripts = scriptSet<ScriptName>("queue", {
   constants: { __MAX_ERRORS__: String(MAX_ERRORS_PER_JOB), ...DURATION_CONSTANTS },
 });
 
-/** Every queue script, expanded (the Python client's package is built from these: scripts/export-lua.ts). */
-export const queueScripts = scripts.all;
+/** The set's scripts, expanded, and its constants: scripts/export-lua.ts indexes them for the Python client. */
+export const queueScriptSet: Pick<ScriptSet<ScriptName>, "all" | "constants"> = scripts;
 /** Runs a script on a client: one round trip. */
 export const runScript = scripts.run;
 /** A pipeline of `client` that knows the scripts. */

@@ -7,6 +7,9 @@
  * Scripts are read on first use (not at import) and defined on each client with defineCommand, so
  * ioredis sends EVALSHA and falls back to EVAL when the server does not know them (after a restart,
  * or on a Cluster node that has not seen them). lib/queue, lib/dlq and lib/cache each build a set.
+ *
+ * The Python client reads this same tree and expands it the same way (clients/python/requeue/
+ * scripts.py); scripts/export-lua.ts writes the SHAs and constants it checks itself against.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -37,6 +40,8 @@ export interface ScriptSet<N extends string> {
   pipe(pipeline: ChainableCommander, name: N, keys: string[], args: Args): void;
   /** Every script of the set. */
   all(): LuaScript[];
+  /** The `__NAME__` placeholders the set fills in, name → value, in the order they are replaced. */
+  constants(): Record<string, string>;
 }
 
 export type ScriptFolder = "queue" | "dlq" | "cache" | "jobs";
@@ -56,13 +61,13 @@ function expand(source: string, seen: Set<string>): string {
 function loadAll(folder: ScriptFolder, constants: Record<string, string>): Map<string, LuaScript> {
   const dir = join(TREE, folder);
   const scripts = new Map<string, LuaScript>();
-  const all = { __STATS_TTL__: String(STATS_TTL_SECONDS), ...constants };
   for (const file of readdirSync(dir).sort()) {
     const m = FILE_NAME.exec(file);
     if (!m) continue;
     if (scripts.has(m[1])) throw new Error(`two scripts named ${m[1]} in ${dir}`);
     let lua = expand(readFileSync(join(dir, file), "utf8"), new Set());
-    for (const [name, value] of Object.entries(all)) lua = lua.replaceAll(name, value);
+    // A function, so a value is put in as it is (a string would read `$&` and the like as patterns).
+    for (const [name, value] of Object.entries(constants)) lua = lua.replaceAll(name, () => value);
     const sha = createHash("sha1").update(lua).digest("hex");
     scripts.set(m[1], { name: m[1], numberOfKeys: Number(m[2]), variadic: m[3] === "+", lua, sha });
   }
@@ -77,8 +82,9 @@ export function scriptSet<N extends string>(
   folder: ScriptFolder,
   opts: { commandPrefix: string; constants?: Record<string, string> },
 ): ScriptSet<N> {
+  const constants = { __STATS_TTL__: String(STATS_TTL_SECONDS), ...opts.constants };
   let loaded: Map<string, LuaScript> | undefined;
-  const load = () => (loaded ??= loadAll(folder, opts.constants ?? {}));
+  const load = () => (loaded ??= loadAll(folder, constants));
   const registered = new WeakSet<object>();
   const command = (name: string) => `${opts.commandPrefix}${name}`;
 
@@ -115,6 +121,9 @@ export function scriptSet<N extends string>(
     },
     all() {
       return [...load().values()];
+    },
+    constants() {
+      return { ...constants };
     },
   };
 }

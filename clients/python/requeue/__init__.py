@@ -9,9 +9,9 @@ from .config import ConfigError, Settings, load_settings
 from .connection import connect
 from .consumer import Consumer, Job
 from .errors import (AddTimeoutError, CorruptJobError, JobTimeoutError, NotReplicatedError, QueueError, RequeueError,
-                     UnrecoverableError)
+                     ScriptTreeError, UnrecoverableError)
 from .queue import AddResult, Queue
 
 __all__ = ["AddResult", "AddTimeoutError", "ConfigError", "Consumer", "CorruptJobError", "Job", "JobTimeoutError",
-           "NotReplicatedError", "Queue", "QueueError", "RequeueError", "Settings", "UnrecoverableError", "connect",
-           "load_settings"]
+           "NotReplicatedError", "Queue", "QueueError", "RequeueError", "ScriptTreeError", "Settings", "UnrecoverableError",
+           "connect", "load_settings"]

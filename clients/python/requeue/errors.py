@@ -37,6 +37,14 @@ class NotReplicatedError(QueueError):
         self.results, self.replicas, self.wanted = results, replicas, wanted
 
 
+class ScriptTreeError(RequeueError):
+    """SCRIPT_TREE: the Lua scripts cannot be used as they are (requeue/scripts.py): a file missing or
+    unreadable, an include repeated, or a script that expands to another SHA than TypeScript's."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("SCRIPT_TREE", message)
+
+
 class CacheError(RequeueError):
     """The codes of lib/cache/errors.ts: CACHE_SECRET_REFUSED, CACHE_INVALID_NAMESPACE,
     CACHE_INVALID_ARGUMENT, CACHE_UNAVAILABLE, CACHE_CIRCUIT_OPEN, CACHE_CORRUPT_VALUE."""

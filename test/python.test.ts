@@ -11,11 +11,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Cache } from "../lib/cache/cache.ts";
 import { breakerStates, cacheSeries, namespaceSummary } from "../lib/cache/stats.ts";
 import { parseConfig } from "../lib/config.ts";
-import { getDeadLetter, listGroups } from "../lib/dlq/index.ts";
+import { getDeadLetter, listDeadLetters, listGroups } from "../lib/dlq/index.ts";
 import { requeueDeadLetter } from "../lib/dlq/mutate.ts";
 import { createQueue, type Queue } from "../lib/queue/index.ts";
 import { reclaimExpired } from "../lib/queue/maintenance.ts";
 import { queueSizes } from "../lib/queue/stats.ts";
+import { JOB_FIELDS } from "../lib/queue/types.ts";
 import { createRedis } from "../lib/redis/connection.ts";
 import { closeQueue, privatePrefix, testQueue, until } from "./harness/fixtures.ts";
 import { isCluster, startRedisServer, testConfig, testRedis, uniqueName } from "./harness/index.ts";
@@ -149,6 +150,16 @@ describe.skipIf(isCluster())("Python client", () => {
     expect(last.stack?.split("\n")[0]).toMatch(/^at convert \(.*xlang\.py:\d+:\d+\)$/);
     expect(last.stack).not.toContain("concurrent");
     expect(last.consumer).toMatch(/:\d+:[0-9a-f]{6}$/);
+    // the list row's summary fields, written by the same script for Python as for TypeScript
+    const [le, en] = await q.ctx.client.hmget(
+      q.ctx.keys.job("scan-7"),
+      JOB_FIELDS.lastError,
+      JOB_FIELDS.errorCount,
+    );
+    expect([JSON.parse(le ?? "null"), en]).toEqual([{ name: "RuntimeError", message: last.message }, "2"]);
+    expect((await listDeadLetters(q.ctx.client, { queue: q.name })).items).toMatchObject([
+      { id: "scan-7", errorCount: 2, lastError: { name: "RuntimeError", message: last.message } },
+    ]);
     // job.progress and job.log from Python: the latest progress, one line per attempt, redacted
     expect(d.report?.progress).toEqual({ stage: "convert", attempt: 2 });
     expect(d.report?.lines.map((l) => [l.attempt, l.text])).toEqual([

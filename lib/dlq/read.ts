@@ -42,11 +42,15 @@ function parseJson<T>(text: string | undefined | null, fallback: T): T {
 const reasonOf = (v: string | undefined): DeadReason =>
   v === "unrecoverable" || v === "corrupt" ? v : "failed";
 
-/** A row of the page script: id, score, attempts, max, fp, reason, ff, lf, dt, ct, errors, bytes. */
+/**
+ * A row of the page script: id, score, attempts, max, fp, reason, ff, lf, dt, ct, error count, last
+ * error, bytes. The last error is the job's `le` ({name, message}); a dead letter written before
+ * `le` existed sends its whole errors array there instead, counted here (docs/storage.md).
+ */
 export function summaryFromRow(queue: string, r: string[]): DeadLetterSummary {
-  const errors = parseJson<AttemptError[]>(r[10], []);
-  const list = Array.isArray(errors) ? errors : [];
-  const last = list.at(-1);
+  const stored = parseJson<unknown>(r[11], null);
+  const whole = Array.isArray(stored);
+  const last = (whole ? stored.at(-1) : stored) as Partial<AttemptError> | null | undefined;
   return {
     queue,
     id: r[0],
@@ -58,9 +62,12 @@ export function summaryFromRow(queue: string, r: string[]): DeadLetterSummary {
     firstFailedAt: num(r[6]),
     lastFailedAt: num(r[7]),
     createdAt: num(r[9]),
-    errorCount: list.length,
-    lastError: last ? { name: String(last.name ?? ""), message: String(last.message ?? "") } : null,
-    payloadBytes: num(r[11]),
+    errorCount: whole ? stored.length : num(r[10]),
+    lastError:
+      last && typeof last === "object"
+        ? { name: String(last.name ?? ""), message: String(last.message ?? "") }
+        : null,
+    payloadBytes: num(r[12]),
   };
 }
 

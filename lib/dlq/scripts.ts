@@ -45,8 +45,11 @@ export interface ScanRequest {
   mode?: "rows" | "pos" | "count";
 }
 
-/** Columns of a row: id, score, then these job fields, then the payload's length in bytes. */
-export const ROW_WIDTH = 12;
+/**
+ * Columns of a row: id, score, 8 job fields, the error count and the last error (the job's `en` and
+ * `le`, not its errors array: lib/redis/lua/includes/row.lua), the payload's length in bytes.
+ */
+export const ROW_WIDTH = 13;
 
 async function run(
   client: RedisClient,

@@ -22,6 +22,8 @@ export interface SeedEntry {
   fingerprint?: string;
   errorName?: string;
   message?: string;
+  /** each attempt's message, first attempt first (default: `message` for every attempt) */
+  messages?: string[];
   topFrame?: string;
   /** the whole recorded stack of each attempt (default: the error line and `topFrame`) */
   stack?: string;
@@ -40,6 +42,7 @@ interface Planned {
   fp: string;
   name: string;
   message: string;
+  messages: string[];
   frame: string;
   stack: string;
 }
@@ -60,6 +63,7 @@ function plan(e: SeedEntry, i: number, now: number): Planned {
     fp: e.fingerprint ?? "fp-default",
     name: e.errorName ?? "Error",
     message: e.message ?? "something failed",
+    messages: e.messages ?? [],
     frame: e.topFrame ?? "at handler (worker.ts:1:1)",
     stack: e.stack ?? "",
   };
@@ -67,11 +71,12 @@ function plan(e: SeedEntry, i: number, now: number): Planned {
 
 /** One attempt's error as the consumer records it (first key "attempt", see docs/storage.md). */
 function errorRecord(p: Planned, attempt: number, at: number): string {
+  const message = p.messages[attempt - 1] ?? p.message;
   const error: AttemptError = {
     attempt,
     name: p.name,
-    message: p.message,
-    stack: p.stack || `${p.name}: ${p.message}\n    ${p.frame}`,
+    message,
+    stack: p.stack || `${p.name}: ${message}\n    ${p.frame}`,
     at,
     consumer: CONSUMER,
   };

@@ -1,8 +1,9 @@
 -- The errors array with one attempt's error (a JSON object starting with {"attempt":) appended,
--- keeping the newest __MAX_ERRORS__. String operations only: no decode/encode.
+-- keeping the newest __MAX_ERRORS__, and how many it then holds. String operations only: no
+-- decode/encode.
 local function appendedErrors(cur, errJson)
   if not cur or string.sub(cur, 1, 1) ~= '[' or cur == '[]' then
-    return '[' .. errJson .. ']'
+    return '[' .. errJson .. ']', 1
   end
   local _, n = string.gsub(cur, '{"attempt":', '')
   cur = string.sub(cur, 1, -2) .. ',' .. errJson .. ']'
@@ -12,20 +13,37 @@ local function appendedErrors(cur, errJson)
     cur = '[' .. string.sub(cur, p + 1)
     n = n - 1
   end
-  return cur
+  return cur, n + 1
+end
+
+-- An attempt's error as a DLQ list row shows it: {"name","message"} (JSON), decoded from that one
+-- error, not the array. "" when it cannot be decoded (cjson refuses a lone surrogate escape):
+-- the row then reads the errors array, as for a dead letter from before `le` (docs/storage.md).
+local function errorSummary(errJson)
+  local ok, e = pcall(cjson.decode, errJson)
+  if not ok or type(e) ~= 'table' then return '' end
+  local function text(v) return (type(v) == 'string' or type(v) == 'number') and tostring(v) or '' end
+  return cjson.encode({ name = text(e.name), message = text(e.message) })
+end
+
+-- Recording one more error writes three fields together: errors, le (the newest error's summary)
+-- and en (how many errors the array holds), so a list row reads two small fields, not the array.
+local function errorFields(curErrors, errJson)
+  local errors, n = appendedErrors(curErrors, errJson)
+  return { 'errors', errors, 'le', errorSummary(errJson), 'en', n }
 end
 
 local function appendError(jobKey, errJson)
-  redis.call('HSET', jobKey, 'errors', appendedErrors(redis.call('HGET', jobKey, 'errors'), errJson))
+  redis.call('HSET', jobKey, unpack(errorFields(redis.call('HGET', jobKey, 'errors'), errJson)))
 end
 
--- The hash fields a failed attempt writes: errors, lf, and ff when it is the first failure.
--- Callers write them in one HSET (or hand them to deadLetter).
+-- The hash fields a failed attempt writes: errors, le, en, lf, and ff when it is the first
+-- failure. Callers write them in one HSET (or hand them to deadLetter).
 local function failureFields(curErrors, curFf, errJson, now)
-  local fields = { 'errors', appendedErrors(curErrors, errJson), 'lf', now }
+  local fields = errorFields(curErrors, errJson)
+  fields[7], fields[8] = 'lf', now
   if not curFf then
-    fields[5] = 'ff'
-    fields[6] = now
+    fields[9], fields[10] = 'ff', now
   end
   return fields
 end

@@ -43,14 +43,17 @@ const reasonOf = (v: string | undefined): DeadReason =>
   v === "unrecoverable" || v === "corrupt" ? v : "failed";
 
 /**
- * A row of the page script: id, score, attempts, max, fp, reason, ff, lf, dt, ct, error count, last
- * error, bytes. The last error is the job's `le` ({name, message}); a dead letter written before
- * `le` existed sends its whole errors array there instead, counted here (docs/storage.md).
+ * A row of the page script: id, score, attempts, max, fp, reason, ff, lf, dt, ct, last error, bytes.
+ * The last error is the job's `le` ({n, name, message}: n counts the errors); a dead letter written
+ * before `le` existed sends its whole errors array there instead, counted here (docs/storage.md).
  */
 export function summaryFromRow(queue: string, r: string[]): DeadLetterSummary {
-  const stored = parseJson<unknown>(r[11], null);
+  const stored = parseJson<unknown>(r[10], null);
   const whole = Array.isArray(stored);
-  const last = (whole ? stored.at(-1) : stored) as Partial<AttemptError> | null | undefined;
+  const last = (whole ? stored.at(-1) : stored) as
+    | (Partial<AttemptError> & { n?: unknown })
+    | null
+    | undefined;
   return {
     queue,
     id: r[0],
@@ -62,12 +65,12 @@ export function summaryFromRow(queue: string, r: string[]): DeadLetterSummary {
     firstFailedAt: num(r[6]),
     lastFailedAt: num(r[7]),
     createdAt: num(r[9]),
-    errorCount: whole ? stored.length : num(r[10]),
+    errorCount: whole ? stored.length : Number(last?.n) || 0,
     lastError:
       last && typeof last === "object"
         ? { name: String(last.name ?? ""), message: String(last.message ?? "") }
         : null,
-    payloadBytes: num(r[12]),
+    payloadBytes: num(r[11]),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * A list row shows the newest attempt's error and how many are kept from the job's `le` and `en`,
- * which every failure writes with `errors` (includes/errors.lua), not from the errors array with
+ * A list row shows the newest attempt's error and how many are kept from the job's `le`, which
+ * every failure writes with `errors` (includes/errors.lua), not from the errors array with
  * its stacks; on both paths that build rows: positions then rows-2.lua (no text), and page-2.lua's
  * rows (a text search). A dead letter from before those fields lists from its array. The entry
  * itself keeps every attempt's error.
@@ -52,10 +52,10 @@ async function rowsOf(queue: string, search: string) {
   return { plain: pick(plain), found: pick(found) };
 }
 
-/** The job's `le` (parsed) and `en`, as stored. */
+/** The job's `le` as stored (parsed; "" or null as they are). */
 async function summaryFields(queue: string, id: string) {
-  const [le, en] = await redis.hmget(queueKeys(queue).job(id), F.lastError, F.errorCount);
-  return { le: le ? JSON.parse(le) : le, en };
+  const le = await redis.hget(queueKeys(queue).job(id), F.lastError);
+  return le ? JSON.parse(le) : le;
 }
 
 /**
@@ -81,7 +81,7 @@ async function expireNext(q: Queue) {
 const LEASE_EXPIRED = { name: "LeaseExpired", message: "lease expired before the job finished" };
 
 describe("list rows", () => {
-  it("show the newest of several attempts' errors and their count, from le and en, on both paths", async () => {
+  it("show the newest of several attempts' errors and their count, from le, on both paths", async () => {
     const q = uniqueName("rows");
     await seedDeadLetters(redis, q, [
       {
@@ -93,10 +93,7 @@ describe("list rows", () => {
       },
       { id: "one", deadAt: 1000, attempts: 1, message: "only try" },
     ]);
-    expect(await summaryFields(q, "three")).toEqual({
-      le: { name: "TimeoutError", message: "third try" },
-      en: "3",
-    });
+    expect(await summaryFields(q, "three")).toEqual({ n: 3, name: "TimeoutError", message: "third try" });
     const want = [
       ["three", 3, { name: "TimeoutError", message: "third try" }],
       ["one", 1, { name: "Error", message: "only try" }],
@@ -119,7 +116,7 @@ describe("list rows", () => {
     const attempts = MAX_ERRORS_PER_JOB + 5;
     const messages = Array.from({ length: attempts }, (_, i) => `try ${i + 1}`);
     await seedDeadLetters(redis, q, [{ id: "many", attempts, messages }]);
-    expect((await summaryFields(q, "many")).en).toBe(String(MAX_ERRORS_PER_JOB));
+    expect((await summaryFields(q, "many")).n).toBe(MAX_ERRORS_PER_JOB);
     const want = [["many", MAX_ERRORS_PER_JOB, { name: "Error", message: `try ${attempts}` }]];
     expect(await rowsOf(q, "try")).toEqual({ plain: want, found: want });
     expect((await getDeadLetter(redis, q, "many")).errors).toHaveLength(MAX_ERRORS_PER_JOB);
@@ -130,7 +127,7 @@ describe("list rows", () => {
     const byFail = await q.add({}, { jobId: "by-fail", maxAttempts: 3 });
     expect(await failNext(q, "c1", "first try")).toEqual([1]);
     expect(await expireNext(q)).toEqual({ reclaimed: 1, deadLettered: 0 });
-    expect(await summaryFields(q.name, byFail.id)).toEqual({ le: LEASE_EXPIRED, en: "2" });
+    expect(await summaryFields(q.name, byFail.id)).toEqual({ ...LEASE_EXPIRED, n: 2 });
     expect(await failNext(q, "c2", "third try")).toEqual([2]);
 
     await q.add({}, { jobId: "by-lease", maxAttempts: 2 });
@@ -155,13 +152,14 @@ describe("list rows", () => {
       { id: "fresh", deadAt: 1000, messages: ["a", "b", "c"] },
       { id: "legacy", deadAt: 2000, messages: ["a", "b", "c"] },
     ]);
-    await redis.hdel(queueKeys(q.name).job("legacy"), F.lastError, F.errorCount);
+    await redis.hdel(queueKeys(q.name).job("legacy"), F.lastError);
     for (const id of ["fresh", "legacy"]) {
       await requeueDeadLetter(redis, q.name, id);
       expect(await failNext(q, "c", `${id} after requeue`, true)).toEqual([2]);
       expect(await summaryFields(q.name, id)).toEqual({
-        le: { name: "Error", message: `${id} after requeue` },
-        en: "4",
+        n: 4,
+        name: "Error",
+        message: `${id} after requeue`,
       });
     }
     const want = [
@@ -173,7 +171,7 @@ describe("list rows", () => {
     expect(d.errors.map((e) => e.message)).toEqual(["a", "b", "c", "legacy after requeue"]);
   });
 
-  it("list an entry from before le and en (or whose le is empty) from its errors array", async () => {
+  it("list an entry from before le (or whose le is empty) from its errors array", async () => {
     const q = uniqueName("rows");
     const k = queueKeys(q);
     await seedDeadLetters(redis, q, [
@@ -182,13 +180,13 @@ describe("list rows", () => {
       { id: "spaced", deadAt: 2000 },
       { id: "none", deadAt: 1000 },
     ]);
-    await redis.hdel(k.job("old"), F.lastError, F.errorCount);
+    await redis.hdel(k.job("old"), F.lastError);
     await redis.hset(k.job("emptied"), F.lastError, "");
     // written by another hand: valid JSON, but not '{"attempt":' at each element's start
     const spaced = '[ { "attempt": 1, "name": "OldError", "message": "by hand" } ]';
     await redis.hset(k.job("spaced"), F.errors, spaced);
-    await redis.hdel(k.job("spaced"), F.lastError, F.errorCount);
-    await redis.hdel(k.job("none"), F.errors, F.lastError, F.errorCount);
+    await redis.hdel(k.job("spaced"), F.lastError);
+    await redis.hdel(k.job("none"), F.errors, F.lastError);
     expect((await rowsOf(q, "-")).plain).toEqual([
       ["old", 2, { name: "Error", message: "old two" }],
       ["emptied", 2, { name: "Error", message: "e two" }],
@@ -201,7 +199,7 @@ describe("list rows", () => {
     const q = uniqueName("rows");
     const cut = "cut here \ud83d";
     await seedDeadLetters(redis, q, [{ id: "cut", attempts: 2, messages: ["whole", cut] }]);
-    expect(await summaryFields(q, "cut")).toEqual({ le: "", en: "2" });
+    expect(await summaryFields(q, "cut")).toBe("");
     const want = [["cut", 2, { name: "Error", message: cut }]];
     expect(await rowsOf(q, "cut here")).toEqual({ plain: want, found: want });
   });

@@ -46,10 +46,10 @@ export interface ScanRequest {
 }
 
 /**
- * Columns of a row: id, score, 8 job fields, the error count and the last error (the job's `en` and
- * `le`, not its errors array: lib/redis/lua/includes/row.lua), the payload's length in bytes.
+ * Columns of a row: id, score, 8 job fields, the last error with the error count (the job's `le`,
+ * not its errors array: lib/redis/lua/includes/row.lua), the payload's length in bytes.
  */
-export const ROW_WIDTH = 13;
+export const ROW_WIDTH = 12;
 
 async function run(
   client: RedisClient,

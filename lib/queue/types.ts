@@ -13,8 +13,7 @@ export const JOB_FIELDS = {
   backoffMax: "bm", // backoff cap in ms
   createdAt: "ct", // ms
   errors: "errors", // JSON array of AttemptError, newest last, at most 25; each object's first key is "attempt"
-  lastError: "le", // JSON {name, message} of the newest error in `errors` ("" = read `errors`); written with it
-  errorCount: "en", // how many errors `errors` holds; written with it
+  lastError: "le", // JSON {n, name, message}: the newest error in `errors` and how many it holds ("" = read `errors`); written with it
   fingerprint: "fp", // error fingerprint of the last failure (dead letters)
   reason: "reason", // why it is dead: "failed" | "unrecoverable" | "corrupt"
   firstFailedAt: "ff", // ms

@@ -19,8 +19,8 @@
            of each (no text filter; the caller reads the fields of the rows it keeps), "" = rows
 
   Returns { more, lastScore, lastId, scanned, found, [id, score, attempts, max, fp, reason, ff, lf, dt,
-            ct, errorCount, lastError, payloadBytes] * matches }   (with "pos": [id, score] * matches;
-            lastError: the job's `le`, or its whole errors array without it: includes/row.lua)
+            ct, lastError, payloadBytes] * matches }   (with "pos": [id, score] * matches;
+            lastError: the job's `le` (with the error count), or its whole errors array without it: includes/row.lua)
   more = 1 when ids may remain below (lastScore, lastId), 0 when the index is exhausted.
   Job field names are those of JOB_FIELDS (lib/queue/types.ts).
 ]]

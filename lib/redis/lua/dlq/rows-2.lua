@@ -6,8 +6,8 @@
   KEYS[2]  jobPrefix: keys.job(""); the script appends each id (docs/storage.md)
   ARGV[1..] ids
 
-  Returns { [id, score, attempts, max, fp, reason, ff, lf, dt, ct, errorCount, lastError, payloadBytes]
-            * found }   (lastError: the job's `le`, or its whole errors array without it: includes/row.lua)
+  Returns { [id, score, attempts, max, fp, reason, ff, lf, dt, ct, lastError, payloadBytes]
+            * found }   (lastError: the job's `le` with the error count, or its whole errors array without it: includes/row.lua)
 ]]
 --@include row
 

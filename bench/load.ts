@@ -13,23 +13,10 @@
  * Nothing is pinned to a core: on this 2-core machine every process shares both cores. JSON last line.
  */
 import { spawn } from "node:child_process";
-import { Redis } from "ioredis";
 import { parseConfig } from "../lib/config.ts";
 import { createQueue } from "../lib/queue/index.ts";
 import { seedDeadLetters } from "../test/harness/dead-letters.ts";
-import { freePort, startRedisServer } from "../test/harness/redis-server.ts";
-import {
-  adminToken,
-  type Child,
-  killDescendantsOnExit,
-  round,
-  sleep,
-  snapshotBuild,
-  spawnTsx,
-  startConsole,
-  stopChild,
-  waitForHttp,
-} from "../test/reliability/procs.ts";
+import { killDescendantsOnExit, round, sleep, spawnTsx, startConsoleRun } from "../test/reliability/procs.ts";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
 const BASELINE_SECONDS = Number(process.env.LOAD_BASELINE_SECONDS ?? 10);
@@ -71,45 +58,33 @@ interface QueueFigures {
 
 async function main(): Promise<void> {
   killDescendantsOnExit();
-  const redis = await startRedisServer();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    REDIS_URL: redis.url,
-    REDIS_EMBEDDED: "false",
-    NEXT_TELEMETRY_DISABLED: "1",
-    WORKER_INTERVAL_MS: "1000",
-  };
-  const client = new Redis(redis.url, { maxRetriesPerRequest: null });
-  log(`redis-server on ${redis.url}; seeding ${DEAD_LETTERS} dead letters`);
-  for (const [i, queue] of ["documents", "audio"].entries()) {
-    const n = Math.floor(DEAD_LETTERS / 2);
-    for (let j = 0; j < n; j += 1000) {
-      await seedDeadLetters(
-        client,
-        queue,
-        Array.from({ length: Math.min(1000, n - j) }, (_, k) => ({
-          message: `upstream timed out after ${k % 7} s`,
-          fingerprint: `fp-${i}-${k % 5}`,
-          payload: { doc: j + k, text: "x".repeat(200) },
-        })),
-      );
-    }
-  }
-  const token = await adminToken(redis.url, "bench-load");
-  const build = snapshotBuild(); // a private copy: a rebuild of .next meanwhile cannot disturb the run
-  process.on("exit", build.remove);
-  const port = await freePort();
-  const children: Child[] = [
-    spawnTsx("worker", ["worker/main.ts"], env),
-    startConsole(redis.url, port, env as Record<string, string>, build.dir),
-  ];
-  const base = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${base}/api/health`, 120_000);
+  const run = await startConsoleRun({
+    tokenName: "bench-load",
+    env: { WORKER_INTERVAL_MS: "1000" },
+    seed: async (client, redisUrl) => {
+      log(`redis-server on ${redisUrl}; seeding ${DEAD_LETTERS} dead letters`);
+      for (const [i, queue] of ["documents", "audio"].entries()) {
+        const n = Math.floor(DEAD_LETTERS / 2);
+        for (let j = 0; j < n; j += 1000) {
+          await seedDeadLetters(
+            client,
+            queue,
+            Array.from({ length: Math.min(1000, n - j) }, (_, k) => ({
+              message: `upstream timed out after ${k % 7} s`,
+              fingerprint: `fp-${i}-${k % 5}`,
+              payload: { doc: j + k, text: "x".repeat(200) },
+            })),
+          );
+        }
+      }
+    },
+  });
+  const { base, client, token } = run;
   const url = `${base}/api/v1/dead-letters?limit=50`;
   const check = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   if (check.status !== 200) throw new Error(`${url} answered ${check.status}: ${await check.text()}`);
   await check.arrayBuffer();
-  children.push(spawnTsx("queue", ["bench/load.ts", "--queue"], env));
+  run.children.push(spawnTsx("queue", ["bench/load.ts", "--queue"], run.env));
 
   const figures = async (): Promise<QueueFigures> => JSON.parse((await client.get(FIGURES_KEY)) ?? "null");
   while (!(await figures())?.completed) await sleep(200);
@@ -127,10 +102,7 @@ async function main(): Promise<void> {
   const ac = await autocannon(url, token, SECONDS, CONNECTIONS);
   const q1 = await figures();
 
-  for (const c of children) await stopChild(c);
-  client.disconnect();
-  await redis.stop();
-  build.remove();
+  await run.stop();
 
   const total = ac.requests.total + ac.errors;
   const failed = ac.non2xx + ac.errors + ac.timeouts;

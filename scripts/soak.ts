@@ -14,23 +14,16 @@
  * per process, and the growth after the warm-up (SOAK_WARMUP_SECONDS, default 120) against the
  * bound: growth < 30 MB or < 10 %. JSON last line; exits 1 if a bound is exceeded.
  */
-import { Redis } from "ioredis";
 import { createCache } from "../lib/cache/index.ts";
 import { parseConfig } from "../lib/config.ts";
 import { createQueue } from "../lib/queue/index.ts";
-import { freePort, startRedisServer } from "../test/harness/redis-server.ts";
 import {
-  adminToken,
-  type Child,
   killDescendantsOnExit,
   round,
   sleep,
-  snapshotBuild,
   spawnTsx,
-  startConsole,
-  stopChild,
+  startConsoleRun,
   treeRss,
-  waitForHttp,
 } from "../test/reliability/procs.ts";
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -90,29 +83,17 @@ interface Sample {
 
 async function main(): Promise<void> {
   killDescendantsOnExit();
-  const redis = await startRedisServer();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    REDIS_URL: redis.url,
-    REDIS_EMBEDDED: "false",
-    NEXT_TELEMETRY_DISABLED: "1",
-    DLQ_MAX_ENTRIES: "300",
-    RETRY_BACKOFF_BASE_SECONDS: "0.1",
-    RETRY_BACKOFF_MAX_SECONDS: "1",
-  };
-  const client = new Redis(redis.url, { maxRetriesPerRequest: null });
-  const token = await adminToken(redis.url, "soak");
-  const build = snapshotBuild(); // a private copy: a rebuild of .next meanwhile cannot disturb the run
-  process.on("exit", build.remove);
-  const port = await freePort();
-  const children: Child[] = [
-    spawnTsx("worker", ["worker/main.ts"], env),
-    spawnTsx("consumer", ["scripts/soak.ts", "--consumer"], env),
-    startConsole(redis.url, port, env as Record<string, string>, build.dir),
-  ];
-  const base = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${base}/api/health`, 120_000);
-  children.push(spawnTsx("load", ["scripts/soak.ts", "--load"], env));
+  const run = await startConsoleRun({
+    tokenName: "soak",
+    env: {
+      DLQ_MAX_ENTRIES: "300",
+      RETRY_BACKOFF_BASE_SECONDS: "0.1",
+      RETRY_BACKOFF_MAX_SECONDS: "1",
+    },
+    tsx: [{ name: "consumer", args: ["scripts/soak.ts", "--consumer"] }],
+  });
+  const { redis, client, token, base, children } = run;
+  children.push(spawnTsx("load", ["scripts/soak.ts", "--load"], run.env));
   log(
     `redis ${redis.url}, console ${base}; ${MINUTES} min at ${RATE} jobs/s; sampling every ${SAMPLE_SECONDS} s`,
   );
@@ -177,10 +158,7 @@ async function main(): Promise<void> {
     client.zcard(`${k}:dead`),
   ]);
   const alive = Object.fromEntries(children.map((c) => [c.name, !c.exited]));
-  for (const c of children) await stopChild(c);
-  client.disconnect();
-  await redis.stop();
-  build.remove();
+  await run.stop();
 
   const afterWarmup = samples.filter((s) => s.t >= WARMUP_SECONDS * 1000);
   const series = (get: (s: Sample) => number) => {

@@ -61,13 +61,18 @@ async function readMinutes(client: RedisClient, prefix: string, ns: string, from
   return new Map(minutes.map((m, i) => [m, (results[i]?.[1] ?? {}) as Record<string, string>]));
 }
 
-function addInto(raw: Raw, hash: Record<string, string>) {
-  for (const [field, value] of Object.entries(hash)) {
-    const n = Number(value);
-    if (field[0] === "h" && /^h\d+$/.test(field))
-      raw.hist.set(Number(field.slice(1)), (raw.hist.get(Number(field.slice(1))) ?? 0) + n);
-    else raw.counts.set(field, (raw.counts.get(field) ?? 0) + n);
+/** The counters and latency histograms of `hashes` summed (a missing hash adds nothing). */
+function sumHashes(hashes: Iterable<Record<string, string> | undefined>): Raw {
+  const raw: Raw = { counts: new Map(), hist: new Map() };
+  for (const hash of hashes) {
+    for (const [field, value] of Object.entries(hash ?? {})) {
+      const n = Number(value);
+      if (field[0] === "h" && /^h\d+$/.test(field))
+        raw.hist.set(Number(field.slice(1)), (raw.hist.get(Number(field.slice(1))) ?? 0) + n);
+      else raw.counts.set(field, (raw.counts.get(field) ?? 0) + n);
+    }
   }
+  return raw;
 }
 
 function toRow(minute: number, raw: Raw): CacheSeriesRow {
@@ -97,14 +102,7 @@ export async function cacheSeries(
   const names = namespace === "all" ? await listNamespaces(client, p) : [namespace];
   const perNs = await Promise.all(names.map((ns) => readMinutes(client, p, ns, fromMin, toMin)));
   const rows: CacheSeriesRow[] = [];
-  for (let m = fromMin; m <= toMin; m++) {
-    const raw: Raw = { counts: new Map(), hist: new Map() };
-    for (const data of perNs) {
-      const hash = data.get(m);
-      if (hash) addInto(raw, hash);
-    }
-    rows.push(toRow(m, raw));
-  }
+  for (let m = fromMin; m <= toMin; m++) rows.push(toRow(m, sumHashes(perNs.map((data) => data.get(m)))));
   return rows;
 }
 
@@ -145,11 +143,8 @@ export async function namespaceSummary(
   const [names, sample] = await Promise.all([listNamespaces(client, p), latestRedisSample(client, p)]);
   return Promise.all(
     names.map(async (namespace) => {
-      const raw: Raw = { counts: new Map(), hist: new Map() };
-      for (const hash of (await readMinutes(client, p, namespace, minuteOf(from), minuteOf(now))).values()) {
-        addInto(raw, hash);
-      }
-      const row = toRow(0, raw);
+      const minutes = await readMinutes(client, p, namespace, minuteOf(from), minuteOf(now));
+      const row = toRow(0, sumHashes(minutes.values()));
       const served = row.hits + row.l1Hits + row.staleHits;
       const lookups = served + row.misses;
       const mem = sample?.namespaces[namespace];
@@ -180,13 +175,16 @@ export interface BreakerReport {
   at: number;
 }
 
+/** Which instance reports to read: those of the last `maxAgeMs` (default 60 s), under `prefix`. */
+interface ReportOptions {
+  maxAgeMs?: number;
+  prefix?: string;
+}
+
 /** The breaker state each live cache instance reported in the last `maxAgeMs` (default 60 s). */
-export function breakerStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
-  return instanceReports<Omit<BreakerReport, "instance">>(
-    client,
-    globalKeys(prefixOf(opts.prefix)).cacheBreakers,
-    opts,
-  );
+export function breakerStates(client: RedisClient, opts: ReportOptions = {}) {
+  const key = globalKeys(prefixOf(opts.prefix)).cacheBreakers;
+  return instanceReports<Omit<BreakerReport, "instance">>(client, key, opts);
 }
 
 /** One process's near cache (L1), as it last reported it (with its statistics, about once a second). */
@@ -202,19 +200,16 @@ export interface NearReport {
 }
 
 /** The near cache of each live cache instance that has one (reported in the last `maxAgeMs`, default 60 s). */
-export function nearStates(client: RedisClient, opts: { maxAgeMs?: number; prefix?: string } = {}) {
-  return instanceReports<Omit<NearReport, "instance">>(
-    client,
-    globalKeys(prefixOf(opts.prefix)).cacheNear,
-    opts,
-  );
+export function nearStates(client: RedisClient, opts: ReportOptions = {}) {
+  const key = globalKeys(prefixOf(opts.prefix)).cacheNear;
+  return instanceReports<Omit<NearReport, "instance">>(client, key, opts);
 }
 
 /** Reports in a hash instance → JSON: the recent ones; those silent for a day are deleted. */
 async function instanceReports<R extends { at: number }>(
   client: RedisClient,
   key: string,
-  opts: { maxAgeMs?: number },
+  opts: ReportOptions,
 ): Promise<(R & { instance: string })[]> {
   const all = await client.hgetall(key);
   const cutoff = Date.now() - (opts.maxAgeMs ?? 60_000);

@@ -3,27 +3,17 @@
  * redis-server (and a cluster with TEST_REDIS_CLUSTER=1: every call stays on the queue's slot).
  */
 import { hostname } from "node:os";
-import { afterEach, describe, expect, it } from "vitest";
-import { closeQueue, leaseJobs, privatePrefix, testQueue, until } from "../../test/harness/fixtures.ts";
+import { describe, expect, it } from "vitest";
+import { leaseJobs, privatePrefix, queuesUnder, until } from "../../test/harness/fixtures.ts";
 import { MASK } from "../auth/mask.ts";
 import { type ActiveRow, listJobs, type ScheduledRow } from "./browse.ts";
 import { extendKeys } from "./context.ts";
-import type { Queue } from "./index.ts";
 import { jobAction } from "./job-actions.ts";
 import { findJob, getJob, viewJob, viewJobsPage } from "./job-view.ts";
 import { CONSUMER_FORGET_MS, pruneConsumers, trimCompleted } from "./maintenance.ts";
 import { runScript } from "./scripts.ts";
 
-const prefix = privatePrefix("jobs");
-const queues: Queue[] = [];
-function queue(env: Record<string, string> = {}) {
-  const q = testQueue({ REDIS_KEY_PREFIX: prefix, ...env });
-  queues.push(q);
-  return q;
-}
-afterEach(async () => {
-  await Promise.all(queues.splice(0).map(closeQueue));
-});
+const queue = queuesUnder(privatePrefix("jobs"));
 
 /** until() for a value: the value, never undefined (until throws when it times out). */
 const untilFound = async <T>(check: () => Promise<T | undefined>) => (await until(check)) as T;

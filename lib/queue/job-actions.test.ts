@@ -2,22 +2,13 @@
  * The admin's actions on one job: each one script, idempotent, and a job that moved since the
  * list answers CONFLICT with where it is now; an id no state has, NOT_FOUND.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { closeQueue, leaseJobs, privatePrefix, testQueue, until } from "../../test/harness/fixtures.ts";
+import { describe, expect, it } from "vitest";
+import { leaseJobs, privatePrefix, queuesUnder, until } from "../../test/harness/fixtures.ts";
 import type { Queue } from "./index.ts";
 import { jobAction } from "./job-actions.ts";
 import { getJob } from "./job-view.ts";
 
-const prefix = privatePrefix("jobact");
-const queues: Queue[] = [];
-function queue(env: Record<string, string> = {}) {
-  const q = testQueue({ REDIS_KEY_PREFIX: prefix, ...env });
-  queues.push(q);
-  return q;
-}
-afterEach(async () => {
-  await Promise.all(queues.splice(0).map(closeQueue));
-});
+const queue = queuesUnder(privatePrefix("jobact"));
 
 const act = (q: Queue, id: string, action: "promote" | "delete" | "reclaim" | "requeue") =>
   jobAction(q.ctx.client, q.ctx.settings, q.name, id, action, "admin@example.com");

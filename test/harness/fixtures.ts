@@ -2,6 +2,7 @@
  * What the library's tests share beyond a Redis: a queue or a cache on the suite's Redis under a
  * private name or prefix, and one way to wait for a condition.
  */
+import { afterEach } from "vitest";
 import { Cache, type CacheOptions } from "../../lib/cache/cache.ts";
 import { type Config, ConfigError, parseConfig, setConfig } from "../../lib/config.ts";
 import { createQueue, type Queue } from "../../lib/queue/index.ts";
@@ -45,6 +46,23 @@ export function testQueue(overrides: Record<string, string> = {}): Queue {
 export async function closeQueue(q: Queue): Promise<void> {
   await q.close(2000);
   await q.ctx.client.quit().catch(() => {});
+}
+
+/**
+ * For a test file whose tests make their own queues: returns `queue(env)`, a testQueue under
+ * `prefix` (extra env settings as strings), and closes every queue it made after each test.
+ * Call it once, at the top of the file.
+ */
+export function queuesUnder(prefix: string): (env?: Record<string, string>) => Queue {
+  const queues: Queue[] = [];
+  afterEach(async () => {
+    await Promise.all(queues.splice(0).map(closeQueue));
+  });
+  return (env = {}) => {
+    const q = testQueue({ REDIS_KEY_PREFIX: prefix, ...env });
+    queues.push(q);
+    return q;
+  };
 }
 
 export { leaseJobs } from "./lease.ts";

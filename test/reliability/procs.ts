@@ -1,16 +1,19 @@
 /**
  * Process plumbing shared by the reliability scripts (scripts/outage.ts, scripts/soak.ts,
  * bench/load.ts): child processes (tsx scripts, the worker, the built console), an API token for
- * the console, memory of a process tree, percentiles and small waits (also until a queue settles).
+ * the console, the whole stack a run under load drives (startConsoleRun), memory of a process
+ * tree, percentiles and small waits (also until a queue settles).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Redis } from "ioredis";
 import { createToken } from "../../lib/auth/index.ts";
 import { type QueueSizes, queueSizes } from "../../lib/queue/stats.ts";
 import { createRedisFromUrl, type RedisClient } from "../../lib/redis/connection.ts";
 import { queueKeys } from "../../lib/redis/keys.ts";
+import { freePort, type RedisServer, startRedisServer } from "../harness/redis-server.ts";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -185,6 +188,71 @@ export async function adminToken(redisUrl: string, name = "reliability"): Promis
   } finally {
     await redis.quit();
   }
+}
+
+/** What startConsoleRun started; `children` may grow (stop() stops what it holds then). */
+export interface ConsoleRun {
+  redis: RedisServer;
+  /** every child's environment: this redis-server, no embedded one, no telemetry, the run's settings */
+  env: NodeJS.ProcessEnv;
+  /** the run's own client of that redis-server */
+  client: Redis;
+  /** an admin API token for the console */
+  token: string;
+  /** the console's address, http://127.0.0.1:<port>; it answers /api/health */
+  base: string;
+  children: Child[];
+  /** Stops every child, then the client and redis-server, and removes the console's copy. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The stack of a run under load (bench/load.ts, scripts/soak.ts): an isolated redis-server
+ * (`seed` writes into it first, if given), the worker service, the `tsx` processes asked for,
+ * and the built console on a private copy of .next, ready once /api/health answers.
+ */
+export async function startConsoleRun(opts: {
+  tokenName: string;
+  /** settings for every child, beside REDIS_URL */
+  env?: Record<string, string>;
+  seed?: (client: Redis, redisUrl: string) => Promise<void>;
+  tsx?: { name: string; args: string[] }[];
+}): Promise<ConsoleRun> {
+  const redis = await startRedisServer();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: redis.url,
+    REDIS_EMBEDDED: "false",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...opts.env,
+  };
+  const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+  await opts.seed?.(client, redis.url);
+  const token = await adminToken(redis.url, opts.tokenName);
+  const build = snapshotBuild(); // a private copy: a rebuild of .next meanwhile cannot disturb the run
+  process.on("exit", build.remove);
+  const port = await freePort();
+  const children: Child[] = [
+    spawnTsx("worker", ["worker/main.ts"], env),
+    ...(opts.tsx ?? []).map((c) => spawnTsx(c.name, c.args, env)),
+    startConsole(redis.url, port, env as Record<string, string>, build.dir),
+  ];
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/api/health`, 120_000);
+  return {
+    redis,
+    env,
+    client,
+    token,
+    base,
+    children,
+    async stop() {
+      for (const c of children) await stopChild(c);
+      client.disconnect();
+      await redis.stop();
+      build.remove();
+    },
+  };
 }
 
 /** Pids of every process below `pid` (children, grandchildren…), from /proc. */

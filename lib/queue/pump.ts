@@ -105,6 +105,9 @@ type Reporter = (ref: JobRef) => [Job["progress"], Job["log"]];
  */
 const noop = () => {};
 
+/** Resolves after the I/O of this turn of the event loop (one macrotask). */
+const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * One job of a lease reply, its 8 fields from `i`. Built property by property: object spreads
  * here (`...ref`, `...reporter(ref)`) cost ~30× more per job, measured (bench/README.md).
@@ -212,7 +215,7 @@ export class LeaseLoop {
    * and an endless one (a call in flight will wake the loop) sets no timer at all.
    */
   private sleep(ms: number): Promise<void> {
-    if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
+    if (ms <= 0) return nextMacrotask();
     return new Promise((resolve) => {
       const timer = ms === Number.POSITIVE_INFINITY ? undefined : setTimeout(() => this.wakeUp(), ms);
       this.wakeUp = () => {
@@ -313,7 +316,7 @@ export class LeaseLoop {
         // With a lease in the same turn, the outcomes wait one macrotask: written in the same
         // tick, both often reach Redis in one read, and Redis answers the lease only after it
         // has run the outcomes too (the next handler would wait for them).
-        if (call) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (call) await nextMacrotask();
         const calls = this.outcomeCalls(out);
         // One call (the common case): no ioredis Pipeline built for it; its reply or error is
         // shaped as a pipeline's, so outcomesAnswered reads both alike.

@@ -43,9 +43,10 @@ end
 -- Callers write them in one HSET (or hand them to deadLetter).
 local function failureFields(curErrors, curFf, errJson, now)
   local fields = errorFields(curErrors, errJson)
-  fields[5], fields[6] = 'lf', now
+  local n = #fields
+  fields[n + 1], fields[n + 2] = 'lf', now
   if not curFf then
-    fields[7], fields[8] = 'ff', now
+    fields[n + 3], fields[n + 4] = 'ff', now
   end
   return fields
 end

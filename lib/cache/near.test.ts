@@ -186,8 +186,9 @@ describe("near cache", () => {
       : (t.client as Redis);
     const id = await conn.client("ID");
     await killClient(conn, Number(id));
-    await until(() => !t.cache.near()!.usable, 10_000, "tracking lost");
-    expect(t.cache.near()!.entries).toBe(0);
+    // What the loss leaves behind, not the loss itself: on a fast reconnect tracking can be lost
+    // and confirmed again between two polls, but the copy kept before it is gone for good.
+    await until(() => !doc.inNear("drop-main"), 10_000, "tracking lost: L1 emptied");
     await until(() => t.cache.near()?.usable, 20_000, "tracking back");
     await cached(doc, "drop-main", "v2");
     expect(await doc.get("drop-main")).toBe("v2");
@@ -202,8 +203,7 @@ describe("near cache", () => {
     const redirect = Number(info[info.indexOf("redirect") + 1]);
     expect(redirect).toBeGreaterThan(0);
     await killClient(conn, redirect);
-    await until(() => !t.cache.near()!.usable, 10_000, "tracking lost");
-    expect(doc.inNear("drop-sub")).toBe(false);
+    await until(() => !doc.inNear("drop-sub"), 10_000, "tracking lost: L1 emptied"); // as above
     await until(() => t.cache.near()?.usable, 20_000, "tracking back");
     await cached(doc, "drop-sub", "v2");
     // and invalidations reach the new subscriber
